@@ -1,0 +1,113 @@
+"""What a result sheet is made of, independent of how it is written.
+
+The pure layout step (:mod:`segmenter.layout`) turns a result into a
+:class:`Layout`; the file writer (openpyxl) and the Excel writer (xlwings) apply
+it. Keeping this vocabulary tiny keeps both writers thin: one write call per
+block, plus a few formats.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+@dataclass
+class Block:
+    """A rectangle of values anchored at (row, col), 1-based, on one sheet."""
+
+    row: int
+    col: int
+    values: list[list[Any]]
+    kind: str = "table"  # "title" | "table" | "keyvalue" | "note"
+    header: bool = True  # first row is a header row (bold)
+    number_formats: dict[int, str] = field(default_factory=dict)  # column offset -> format
+    color_scale: bool = False  # 3-colour scale over the body, all but the first column (heatmap)
+    name: str = ""  # what the block is, e.g. "k scan" (used by tests and charts)
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.values)
+
+    @property
+    def n_cols(self) -> int:
+        return max((len(r) for r in self.values), default=0)
+
+
+@dataclass
+class ChartSpec:
+    """A native chart built from ranges of blocks on the same sheet.
+
+    ``series`` are (title, x_block_ref, y_block_ref) where a ref is
+    (first_row, first_col, last_row, last_col), 1-based sheet coordinates.
+    """
+
+    kind: str  # "scatter" | "bar" | "line"
+    title: str
+    anchor: tuple[int, int]  # top-left cell (row, col)
+    series: list[tuple[str, tuple[int, int, int, int] | None, tuple[int, int, int, int]]]
+    x_title: str = ""
+    y_title: str = ""
+    width_cm: float = 16.0
+    height_cm: float = 9.0
+    colors: list[str] = field(default_factory=list)  # hex per series, e.g. "0072B2"
+    name: str = ""
+
+
+@dataclass
+class SheetSpec:
+    """One result sheet: its name, blocks, charts and a few sheet-level formats."""
+
+    name: str
+    blocks: list[Block] = field(default_factory=list)
+    charts: list[ChartSpec] = field(default_factory=list)
+    column_widths: dict[int, float] = field(default_factory=dict)  # 1-based column -> width
+    freeze: tuple[int, int] | None = None  # first unfrozen cell (row, col)
+    hidden: bool = False
+
+    def block(self, name: str) -> Block:
+        for b in self.blocks:
+            if b.name == name:
+                return b
+        raise KeyError(name)
+
+
+@dataclass
+class Layout:
+    """All result sheets of one run, in the order they are added to the workbook."""
+
+    sheets: list[SheetSpec] = field(default_factory=list)
+
+    def sheet(self, name: str) -> SheetSpec:
+        for s in self.sheets:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.sheets]
+
+
+def is_formula_like(value: Any) -> bool:
+    """True for text that Excel would take as a formula if typed into a cell."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def unique_sheet_name(name: str, taken: list[str] | set[str]) -> str:
+    """``name``, or "name (2)", "name (3)"... so an owner's own sheet is never overwritten.
+
+    Excel compares sheet names case-insensitively and limits them to 31 characters.
+    """
+    lower = {t.lower() for t in taken}
+    if name.lower() not in lower:
+        return name
+    i = 2
+    while True:
+        suffix = f" ({i})"
+        candidate = name[: 31 - len(suffix)] + suffix
+        if candidate.lower() not in lower:
+            return candidate
+        i += 1

@@ -1,0 +1,152 @@
+"""Command line: the headless bridge (Linux, Mac, scheduled jobs, tests).
+
+Exit codes: 0 success; 2 bad input or usage (one line ``error: ...`` on
+stderr, no traceback, nothing written); 1 internal error only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from .errors import SegmenterError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports usage errors as our one line and exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise SegmenterError(f"{message}; see 'segmenter {self.prog.split()[-1]} --help'")
+
+
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--k", default="auto", help="number of segments, or 'auto' (default) to scan 2..10")
+    p.add_argument("--method", default="kmeans", help="kmeans (default), hierarchical or dbscan")
+    p.add_argument("--linkage", help="hierarchical linkage: ward (default), average, complete, single")
+    p.add_argument("--eps", help="DBSCAN neighbourhood size (default: chosen from the k-distance curve)")
+    p.add_argument("--id-column", help="header of the customer ID column ('' for none; default: detect)")
+    p.add_argument("--columns", help="comma-separated headers to use (default: all usable columns)")
+    p.add_argument("--missing", help="median (default), mean, mode, knn or drop")
+    p.add_argument("--outliers", help="clip (default, 3×IQR), flag, drop or none")
+    p.add_argument("--scaling", help="standard (default), robust, minmax or none")
+    p.add_argument("--log-transform", help="auto (default: log1p skewed money columns) or none")
+    p.add_argument("--reference-date", help="date that 'days before' is counted from (YYYY-MM-DD)")
+    p.add_argument("--language", help="auto (default), en or zh")
+
+
+def _collect(ns: argparse.Namespace) -> dict[str, Any]:
+    keys = ("linkage", "eps", "id_column", "columns", "missing", "outliers", "scaling",
+            "log_transform", "reference_date", "language")
+    return {k: getattr(ns, k) for k in keys if getattr(ns, k, None) is not None}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="segmenter", description="Customer segments from a workbook.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    p = sub.add_parser("segment", help="segment the customers in a workbook or CSV file")
+    p.add_argument("input", help=".xlsx, .xlsm or .csv file (never modified)")
+    p.add_argument("--sheet", help="sheet name (default: the active sheet)")
+    p.add_argument("--range", dest="cell_range", help="cell range, e.g. A1:H500 (default: used range)")
+    p.add_argument("--output", help="output .xlsx (default: <input>-segmented.xlsx next to the input)")
+    _engine_options(p)
+    d = sub.add_parser("demo", help="write the bundled demo workbook and segment it")
+    d.add_argument("--output", default="segmenter-demo-segmented.xlsx", help="output .xlsx")
+    _engine_options(d)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        if not argv or argv[0] in ("-h", "--help"):
+            parser.print_help()
+            return 0
+        ns = parser.parse_args(argv)
+        if ns.command == "segment":
+            return _segment(ns)
+        if ns.command == "demo":
+            return _demo(ns)
+        raise SegmenterError(f"unknown command {argv[0]!r}; run 'segmenter --help'")
+    except SegmenterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; nothing was written", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 1
+        print(f"internal error: {type(exc).__name__}: {exc}; please report this", file=sys.stderr)
+        return 1
+
+
+def _output_path(input_path: Path, output: str | None) -> Path:
+    out = Path(output) if output else input_path.with_name(f"{input_path.stem}-segmented.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        raise SegmenterError(f"output {out.name} must end in .xlsx; e.g. --output result.xlsx")
+    if out.resolve() == input_path.resolve():
+        raise SegmenterError("the output would overwrite the input; choose another --output")
+    if not out.parent.exists():
+        raise SegmenterError(f"output folder {out.parent} does not exist; create it or choose another --output")
+    return out
+
+
+def _segment(ns: argparse.Namespace) -> int:
+    from .engine import segment
+    from .file_reader import read_input
+    from .file_writer import write_workbook
+    from .layout import build_layout
+
+    src = Path(ns.input)
+    data = read_input(src, ns.sheet, ns.cell_range)
+    out = _output_path(src, ns.output)
+    seg = segment(data.grid, k=ns.k, method=ns.method, origin=data.origin,
+                  source_name=f"{src.name}: {data.source_name}", **_collect(ns))
+    write_workbook(build_layout(seg), out, data.sheets)
+    _print_summary(seg, out)
+    return 0
+
+
+def _demo(ns: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from .demo_data import load_demo_customers, load_demo_orders
+    from .file_reader import InputSheet
+
+    out = Path(ns.output)
+    if out.suffix.lower() != ".xlsx":
+        raise SegmenterError(f"output {out.name} must end in .xlsx; e.g. --output demo.xlsx")
+    if not out.parent.exists():
+        raise SegmenterError(f"output folder {out.parent} does not exist; create it first")
+    demo_input = out.with_name("segmenter-demo.xlsx")
+
+    def sheet(name: str, df: pd.DataFrame) -> InputSheet:
+        return InputSheet(name, [list(df.columns), *df.to_numpy(dtype=object).tolist()])
+
+    from .blocks import Layout
+    from .file_writer import write_workbook
+
+    sheets = [sheet("Customers", load_demo_customers()), sheet("Orders", load_demo_orders())]
+    write_workbook(Layout([]), demo_input, sheets)
+    print(f"demo data: {demo_input}")
+    ns.input, ns.sheet, ns.cell_range = str(demo_input), "Customers", None
+    return _segment(ns)
+
+
+def _print_summary(seg: Any, out: Path) -> None:
+    sizes = ", ".join(f"{seg.segment_names[s]}: {n}" for s, n in seg.sizes.items())
+    q = seg.quality
+    print(f"{seg.k} segments ({seg.method}); sizes {sizes}")
+    print(f"silhouette {q['silhouette']:.3f} ({q['silhouette_method']})")
+    run = seg.run
+    print(f"rows: {run['rows_in']} in, {run['rows_used']} used, {run['rows_excluded']} excluded "
+          f"({len(seg.log)} changes in the Cleaning Log)")
+    for w in seg.warnings:
+        print(f"warning: {w}")
+    print(f"wrote {out}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

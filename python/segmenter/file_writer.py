@@ -1,0 +1,196 @@
+"""Apply a Layout to a new .xlsx file with openpyxl (the headless bridge).
+
+The output holds a values-only copy of the owner's sheets followed by the
+result sheets. It is written to a temporary file in the target folder and
+renamed into place, so an existing output is replaced only by a complete one.
+Text that looks like a formula is stored as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .blocks import Block, ChartSpec, Layout, SheetSpec, is_formula_like, unique_sheet_name
+
+FIXED_TIME = dt.datetime(2020, 1, 1)
+MAX_TEXT = 32_767  # Excel's limit on characters in a cell
+_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
+HEADER_FILL = "DCE6F1"
+
+
+def safe_text(value: str) -> str:
+    """Text that Excel can store: control characters removed, cut at Excel's cell limit."""
+    value = _ILLEGAL.sub("", value)
+    return value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
+
+
+def put(ws: Any, row: int, col: int, value: Any) -> Any:
+    """Write one value; formula-like text stays inert text showing the same characters."""
+    c = ws.cell(row=row, column=col)
+    if isinstance(value, str):
+        value = safe_text(value)
+        c.value = value
+        if is_formula_like(value):
+            c.data_type = "s"
+    else:
+        c.value = value
+    return c
+
+
+def write_workbook(
+    layout: Layout,
+    path: str | Path,
+    input_sheets: Sequence[Any] = (),
+) -> Path:
+    """Write ``input_sheets`` (objects with ``name`` and ``values``) then the layout, atomically."""
+    from openpyxl import Workbook
+
+    target = Path(path)
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: list[str] = []
+    for src in input_sheets:
+        ws = wb.create_sheet(unique_sheet_name(src.name[:31], taken))
+        taken.append(ws.title)
+        for r, row in enumerate(src.values, start=1):
+            for c, v in enumerate(row, start=1):
+                if v is not None:
+                    put(ws, r, c, v)
+    for spec in layout.sheets:
+        name = unique_sheet_name(spec.name, taken)
+        taken.append(name)
+        apply_sheet(wb.create_sheet(name), spec)
+    first_result = len(input_sheets)
+    if layout.sheets:
+        wb.active = first_result
+    wb.properties.creator = "Segmenter"
+    wb.properties.created = wb.properties.modified = FIXED_TIME
+    _save_atomically(wb, target)
+    return target
+
+
+def apply_sheet(ws: Any, spec: SheetSpec) -> None:
+    """Values, formats and charts of one result sheet."""
+    from openpyxl.utils import get_column_letter
+
+    for block in spec.blocks:
+        apply_block(ws, block)
+    for col, width in spec.column_widths.items():
+        ws.column_dimensions[get_column_letter(col)].width = width
+    if spec.freeze:
+        ws.freeze_panes = ws.cell(row=spec.freeze[0], column=spec.freeze[1])
+    for chart in spec.charts:
+        add_chart(ws, chart)
+    if spec.hidden:
+        ws.sheet_state = "hidden"
+
+
+def apply_block(ws: Any, block: Block) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    r0, c0 = block.row, block.col
+    for i, row in enumerate(block.values):
+        for j, v in enumerate(row):
+            if v is None:
+                continue
+            c = put(ws, r0 + i, c0 + j, v)
+            if i > 0 or not block.header:
+                fmt = block.number_formats.get(j)
+                if fmt and isinstance(v, (int, float, dt.datetime)) and not isinstance(v, bool):
+                    c.number_format = fmt
+    if block.kind == "title":
+        ws.cell(row=r0, column=c0).font = Font(bold=True, size=14)
+    elif block.kind == "note":
+        ws.cell(row=r0, column=c0).font = Font(italic=True, color="555555")
+    elif block.header and block.values:
+        fill = PatternFill("solid", fgColor=HEADER_FILL)
+        for j in range(block.n_cols):
+            c = ws.cell(row=r0, column=c0 + j)
+            c.font = Font(bold=True)
+            c.fill = fill
+    if block.kind == "keyvalue":
+        start = 1 if block.header else 0
+        for i in range(start, block.n_rows):
+            ws.cell(row=r0 + i, column=c0).font = Font(bold=True)
+    if block.color_scale and block.n_rows > 1 and block.n_cols > 1:
+        from openpyxl.formatting.rule import ColorScaleRule
+        from openpyxl.utils import get_column_letter
+
+        first = f"{get_column_letter(c0 + 1)}{r0 + 1}"
+        last = f"{get_column_letter(c0 + block.n_cols - 1)}{r0 + block.n_rows - 1}"
+        rule = ColorScaleRule(
+            start_type="min", start_color="5A8AC6", mid_type="num", mid_value=0,
+            mid_color="FCFCFF", end_type="max", end_color="F8696B",
+        )
+        ws.conditional_formatting.add(f"{first}:{last}", rule)
+
+
+def add_chart(ws: Any, spec: ChartSpec) -> None:
+    """A native Excel chart from sheet ranges (scatter, bar or line)."""
+    from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
+    from openpyxl.utils import get_column_letter
+
+    def ref(box: tuple[int, int, int, int]) -> Reference:
+        r1, c1, r2, c2 = box
+        return Reference(ws, min_col=c1, min_row=r1, max_col=c2, max_row=r2)
+
+    if spec.kind == "scatter":
+        chart = ScatterChart()
+        chart.style = 13
+        for i, (title, xbox, ybox) in enumerate(spec.series):
+            s = Series(ref(ybox), ref(xbox) if xbox else None, title=title)
+            s.marker.symbol = "circle"
+            s.marker.size = 5
+            s.graphicalProperties.line.noFill = True
+            if i < len(spec.colors):
+                s.marker.graphicalProperties.solidFill = spec.colors[i]
+                s.marker.graphicalProperties.line.solidFill = spec.colors[i]
+            chart.series.append(s)
+    else:
+        chart = BarChart() if spec.kind == "bar" else LineChart()
+        for i, (title, xbox, ybox) in enumerate(spec.series):
+            s = Series(ref(ybox), title=title)
+            if i < len(spec.colors):
+                s.graphicalProperties.solidFill = spec.colors[i]
+                s.graphicalProperties.line.solidFill = spec.colors[i]
+            chart.series.append(s)
+            if xbox:
+                chart.set_categories(ref(xbox))
+    chart.title = spec.title
+    chart.x_axis.title = spec.x_title or None
+    chart.y_axis.title = spec.y_title or None
+    chart.width, chart.height = spec.width_cm, spec.height_cm
+    ws.add_chart(chart, f"{get_column_letter(spec.anchor[1])}{spec.anchor[0]}")
+
+
+def _save_atomically(wb: Any, target: Path) -> None:
+    """Save to a temp file beside ``target``, normalise the zip, then rename into place."""
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".xlsx.tmp", dir=folder)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        _normalise_zip(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _normalise_zip(path: Path) -> None:
+    """Fixed entry times so the same result gives the same bytes."""
+    with zipfile.ZipFile(path) as zin:
+        items = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in items:
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zout.writestr(info, data)

@@ -1,0 +1,294 @@
+"""Pure layout: a Segmentation becomes result sheets made of blocks.
+
+Both writers (openpyxl for files, xlwings for live Excel) apply the same
+:class:`~segmenter.blocks.Layout`, so the CLI output and the Excel result are
+the same sheets. Values are made Excel-safe here (no NaN, no numpy types).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .blocks import Block, Layout, SheetSpec
+from .result import Segmentation
+
+SEGMENTS = "Segments"
+PROFILES = "Segment Profiles"
+QUALITY = "Segment Quality"
+SUMMARY = "Data Summary"
+LOG = "Cleaning Log"
+RUN = "Segmenter Run"
+SHEET_NAMES = (SEGMENTS, PROFILES, QUALITY, SUMMARY, LOG, RUN)
+
+FMT_INT = "#,##0"
+FMT_NUM = "#,##0.00"
+FMT_PCT = "0.0%"
+FMT_SCORE = "0.000"
+FMT_DATE = "yyyy-mm-dd"
+FMT_DATETIME = "yyyy-mm-dd hh:mm:ss"
+LOG_DETAIL_LIMIT = 100_000  # rows of the change table; the summary above it counts all
+
+
+def cell(value: Any) -> Any:
+    """One value as a writer can put it in a cell: None for missing, plain Python types."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return f if math.isfinite(f) else None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        return value
+    return str(value)
+
+
+def grid(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rectangular grid of Excel-safe values (short rows padded with None)."""
+    width = max((len(r) for r in rows), default=0)
+    return [[cell(v) for v in r] + [None] * (width - len(r)) for r in rows]
+
+
+def frame_block(
+    df: pd.DataFrame, row: int, col: int = 1, *, name: str, index: str | None = None, **kw: Any
+) -> Block:
+    """A header row plus the frame's values (and its index as the first column if named)."""
+    header = ([index] if index is not None else []) + [str(c) for c in df.columns]
+    body = df.reset_index().values.tolist() if index is not None else df.values.tolist()
+    return Block(row, col, grid([header, *body]), name=name, **kw)
+
+
+class _Stack:
+    """Blocks placed top to bottom with one blank row between them."""
+
+    def __init__(self, sheet: SheetSpec, start: int = 1) -> None:
+        self.sheet, self.row = sheet, start
+
+    def add(self, block: Block) -> Block:
+        block.row = self.row
+        self.sheet.blocks.append(block)
+        self.row += block.n_rows + 1
+        return block
+
+    def title(self, text: str, name: str = "") -> Block:
+        return self.add(Block(0, 1, [[text]], kind="title", header=False, name=name or text))
+
+    def note(self, text: str, name: str = "") -> Block:
+        block = self.add(Block(0, 1, [[text]], kind="note", header=False, name=name or text))
+        self.row -= 1  # notes hug the block below
+        return block
+
+
+def build_layout(seg: Segmentation) -> Layout:
+    """All result sheets of one run, in the order they are added to the workbook."""
+    return Layout(
+        [
+            _segments_sheet(seg),
+            _profiles_sheet(seg),
+            _quality_sheet(seg),
+            _summary_sheet(seg),
+            _log_sheet(seg),
+            _run_sheet(seg),
+        ]
+    )
+
+
+def _segments_sheet(seg: Segmentation) -> SheetSpec:
+    sheet = SheetSpec(SEGMENTS, freeze=(2, 1))
+    src = seg.source
+    r = seg.rows
+    header = [*map(str, src.columns), "Segment", "Segment name", "Silhouette", "Distance to centre", "Note"]
+    body = src.to_numpy(dtype=object).tolist()
+    extra = zip(
+        r["segment"].tolist(),
+        r["segment_name"].tolist(),
+        r["silhouette"].tolist(),
+        r["distance"].tolist(),
+        r["excluded"].tolist(),
+        strict=True,
+    )
+    values = grid([header, *[[*b, *e] for b, e in zip(body, extra, strict=True)]])
+    ncol = len(src.columns)
+    fmts = {ncol + 2: FMT_SCORE, ncol + 3: FMT_NUM}
+    for j, c in enumerate(src.columns):
+        if src[c].map(lambda v: isinstance(v, (dt.date, pd.Timestamp))).any():
+            fmts[j] = FMT_DATE
+    sheet.blocks.append(Block(1, 1, values, name="segments", number_formats=fmts))
+    sheet.column_widths = {j + 1: 14.0 for j in range(len(header))}
+    sheet.column_widths[ncol + 2] = 22.0
+    return sheet
+
+
+def _profiles_sheet(seg: Segmentation) -> SheetSpec:
+    sheet = SheetSpec(PROFILES, column_widths={1: 12.0, 2: 26.0})
+    st = _Stack(sheet)
+    prof = seg.details["profiles"]
+    segs = list(prof.sizes.index)
+    features = list(prof.means.columns)
+    cats = list(prof.categories.columns)
+    name = seg.segment_names
+
+    st.title("Segment profiles: averages in the data's own units", name="title")
+    header = ["Segment", "Name", "Size", "Share", *features, *cats]
+    rows = [
+        [s, name.get(int(s), ""), prof.sizes.loc[s, "size"], prof.sizes.loc[s, "share"],
+         *prof.means.loc[s, features].tolist(), *prof.categories.loc[s, cats].tolist()]
+        for s in segs
+    ]
+    n_all = int(prof.sizes["size"].sum())
+    rows.append(["All", "All customers", n_all, 1.0, *prof.means.loc["All", features].tolist()])
+    fmts = {2: FMT_INT, 3: FMT_PCT, **{4 + j: FMT_NUM for j in range(len(features))}}
+    st.add(Block(0, 1, grid([header, *rows]), name="profiles", number_formats=fmts))
+
+    st.title("Medians", name="medians title")
+    med = [[s, name.get(int(s), "") if s != "All" else "All customers",
+            *prof.medians.loc[s, features].tolist()] for s in [*segs, "All"]]
+    st.add(Block(0, 1, grid([["Segment", "Name", *features], *med]), name="medians",
+                 number_formats={2 + j: FMT_NUM for j in range(len(features))}))
+
+    st.title("Distance from the average (z-score: segment mean minus overall mean, in standard deviations)",
+             name="zscore title")
+    z = [[s, name.get(int(s), ""), *prof.zscores.loc[s, features].tolist()] for s in segs]
+    st.add(Block(0, 1, grid([["Segment", "Name", *features], *z]), name="zscores",
+                 number_formats={2 + j: "0.00" for j in range(len(features))}, color_scale=True))
+
+    st.title("What sets each segment apart", name="apart title")
+    apart = [[s, name.get(int(s), ""), "; ".join(seg.distinctive.get(int(s), []))] for s in segs]
+    st.add(Block(0, 1, grid([["Segment", "Name", "What sets it apart"], *apart]), name="distinctive"))
+    for j in range(len(features) + len(cats)):
+        sheet.column_widths[5 + j] = 14.0
+    return sheet
+
+
+def _quality_sheet(seg: Segmentation) -> SheetSpec:
+    sheet = SheetSpec(QUALITY, column_widths={1: 30.0, 2: 16.0, 3: 16.0, 4: 16.0, 5: 18.0, 6: 16.0})
+    st = _Stack(sheet)
+    q = seg.quality
+    st.title(f"Segment quality: {seg.k} segments by {seg.method}", name="title")
+    kv = [
+        ["Measure", "Value", "How to read it"],
+        ["Silhouette (overall)", q["silhouette"], "-1..1; above 0.5 strong, 0.25-0.5 reasonable, below 0.25 weak"],
+        ["Silhouette computed", q["silhouette_method"], ""],
+        ["Davies-Bouldin", q["davies_bouldin"], "lower is better (0 = perfectly separated)"],
+        ["Calinski-Harabasz", q["calinski_harabasz"], "higher is better"],
+        ["Within-segment sum of squares", q["within_ss"], "spread inside segments (scaled units)"],
+        ["Between-segment sum of squares", q["between_ss"], "spread between segment centres"],
+        ["Share of spread explained", q["between_ss"] / q["total_ss"] if q["total_ss"] else None, "between / total"],
+        ["Mean distance to centre", q["mean_distance_to_centre"], "scaled units"],
+    ]
+    st.add(Block(0, 1, grid(kv), kind="keyvalue", name="metrics", number_formats={1: FMT_SCORE}))
+
+    sq = seg.segment_quality.copy()
+    sq.insert(1, "name", [seg.segment_names.get(int(s), "") for s in sq["segment"]])
+    sq.columns = ["Segment", "Name", "Size", "Silhouette", "Mean distance to centre", "Within SS"][: len(sq.columns)]
+    st.title("Per segment", name="per segment title")
+    st.add(frame_block(sq, 0, name="per segment",
+                       number_formats={2: FMT_INT, 3: FMT_SCORE, 4: FMT_NUM, 5: FMT_NUM}))
+
+    st.title("Choice of the number of segments (k)", name="k title")
+    st.add(Block(0, 1, grid([["Chosen k", seg.k], ["Rule", seg.k_rule], ["Why", seg.k_reason]]),
+                 kind="keyvalue", header=False, name="k choice"))
+    if seg.k_scan is not None and len(seg.k_scan):
+        ks = seg.k_scan.copy()
+        ks["chosen"] = ["◀ chosen" if c else "" for c in ks["chosen"]]
+        ks.columns = ["k", "Silhouette", "Inertia (within SS)", "Calinski-Harabasz", "Davies-Bouldin", "Chosen"]
+        st.add(frame_block(ks, 0, name="k scan",
+                           number_formats={1: FMT_SCORE, 2: FMT_NUM, 3: FMT_NUM, 4: FMT_SCORE}))
+
+    if len(seg.centre_distances):
+        st.title("Distance between segment centres (scaled units)", name="centre title")
+        cd = seg.centre_distances.copy()
+        cd.index = [str(i) for i in cd.index]
+        cd.columns = [str(c) for c in cd.columns]
+        st.add(frame_block(cd, 0, name="centre distances", index="Segment",
+                           number_formats={j: FMT_NUM for j in range(1, len(cd.columns) + 1)}))
+    if seg.warnings:
+        st.title("Warnings", name="warnings title")
+        st.add(Block(0, 1, grid([["Warning"], *[[w] for w in seg.warnings]]), name="warnings"))
+    return sheet
+
+
+def _summary_sheet(seg: Segmentation) -> SheetSpec:
+    sheet = SheetSpec(SUMMARY, column_widths={1: 24.0, 2: 10.0, 3: 24.0})
+    st = _Stack(sheet)
+    st.title("Data summary: every feature as read (before filling and clipping)", name="title")
+    s = seg.summary.copy()
+    if len(s):
+        s.columns = [str(c).capitalize() if c.islower() else c for c in s.columns]
+        st.add(frame_block(s, 0, name="statistics",
+                           number_formats={j: FMT_NUM for j in range(5, len(s.columns))}))
+    corr = seg.correlations
+    if len(corr):
+        st.title("Correlation between features (|r| > 0.9 counts one concept twice)", name="corr title")
+        c = corr.copy()
+        c.index = [str(i) for i in c.index]
+        st.add(frame_block(c, 0, name="correlations", index="Feature", color_scale=True,
+                           number_formats={j: "0.00" for j in range(1, len(c.columns) + 1)}))
+        pairs = [
+            [a, b, float(corr.loc[a, b])]
+            for i, a in enumerate(corr.columns)
+            for b in list(corr.columns)[i + 1 :]
+            if pd.notna(corr.loc[a, b]) and abs(corr.loc[a, b]) > 0.9
+        ]
+        st.title("Flagged pairs", name="flagged title")
+        st.add(Block(0, 1, grid([["Feature", "Feature", "r"], *pairs] if pairs else [["No pair above |r| = 0.9"]]),
+                     name="flagged", header=bool(pairs)))
+    return sheet
+
+
+def _log_sheet(seg: Segmentation) -> SheetSpec:
+    sheet = SheetSpec(LOG, column_widths={1: 18.0, 2: 18.0, 3: 10.0, 4: 18.0, 5: 18.0, 6: 60.0}, freeze=None)
+    st = _Stack(sheet)
+    st.title("Cleaning log: every change Segmenter made to a copy of your data (your sheet is untouched)",
+             name="title")
+    summary = seg.log.summary()
+    st.add(Block(0, 1, grid([["Step", "Changes"], *[[k, v] for k, v in summary.items()],
+                             ["Total", len(seg.log)]]), name="summary"))
+    entries = seg.log.entries[:LOG_DETAIL_LIMIT]
+    if len(seg.log) > LOG_DETAIL_LIMIT:
+        st.note(f"Showing the first {LOG_DETAIL_LIMIT:,} of {len(seg.log):,} changes.")
+    body = [[e.step, e.column, e.row, e.old, e.new, e.reason] for e in entries]
+    st.add(Block(0, 1, grid([["Step", "Column", "Sheet row", "Old value", "New value", "Reason"], *body]),
+                 name="changes"))
+    return sheet
+
+
+def _run_sheet(seg: Segmentation) -> SheetSpec:
+    sheet = SheetSpec(RUN, column_widths={1: 26.0, 2: 60.0})
+    st = _Stack(sheet)
+    st.title("Segmenter run", name="title")
+    run = [["Setting", "Value"], *[[_label(k), _show(v)] for k, v in seg.run.items()]]
+    st.add(Block(0, 1, grid(run), kind="keyvalue", name="run", number_formats={}))
+    opts = [["Option", "Value"], *[[k, _show(v)] for k, v in seg.options.as_dict().items()]]
+    st.title("Options used", name="options title")
+    st.add(Block(0, 1, grid(opts), kind="keyvalue", name="options"))
+    return sheet
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ").capitalize() if key.islower() else key
+
+
+def _show(v: Any) -> Any:
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v))
+    if v is None:
+        return "(default)"
+    if isinstance(v, dt.datetime):
+        return v
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return v

@@ -1,0 +1,127 @@
+"""The headless CLI: outputs, exit codes, and the owner's file left untouched."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from segmenter.cli import main
+from segmenter.layout import SHEET_NAMES
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def values(path: Path) -> dict[str, list[tuple]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "segmenter-demo-segmented.xlsx"
+    assert main(["demo", "--output", str(out)]) == 0
+    return out
+
+
+def test_demo_writes_input_and_the_six_sheets(demo_out, capsys):
+    wb = openpyxl.load_workbook(demo_out)
+    assert wb.sheetnames[:2] == ["Customers", "Orders"]
+    for name in SHEET_NAMES:
+        assert name in wb.sheetnames
+    seg = wb["Segments"]
+    header = [c.value for c in seg[1]]
+    assert header[:8] == ["Customer ID", "Age", "Income", "Annual spend", "Orders", "Last order", "City", "Channel"]
+    assert header[8:12] == ["Segment", "Segment name", "Silhouette", "Distance to centre"]
+    assert seg.max_row == 501
+
+
+def test_same_input_same_output_apart_from_time(tmp_path, demo_out):
+    src = demo_out.with_name("segmenter-demo.xlsx")
+    a, b = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert main(["segment", str(src), "--sheet", "Customers", "--output", str(a)]) == 0
+    assert main(["segment", str(src), "--sheet", "Customers", "--output", str(b)]) == 0
+    va, vb = values(a), values(b)
+    run_a = [r for r in va.pop("Segmenter Run") if r[0] != "Run at"]
+    run_b = [r for r in vb.pop("Segmenter Run") if r[0] != "Run at"]
+    assert va == vb and run_a == run_b
+
+
+def test_input_file_is_never_modified(tmp_path, demo_out):
+    src = tmp_path / "in.xlsx"
+    src.write_bytes(demo_out.with_name("segmenter-demo.xlsx").read_bytes())
+    before = sha(src)
+    assert main(["segment", str(src), "--sheet", "Customers"]) == 0
+    assert (tmp_path / "in-segmented.xlsx").exists()
+    assert main(["segment", str(src), "--sheet", "Nope"]) == 2
+    assert main(["segment", str(src), "--k", "900"]) == 2
+    assert sha(src) == before
+
+
+def _bad_files(tmp: Path) -> dict[str, Path]:
+    files = {}
+    p = tmp / "notes.xlsx"
+    p.write_text("not a workbook")
+    files["not a workbook"] = p
+    wb = openpyxl.Workbook()
+    wb.active.title = "Empty"
+    files["empty"] = tmp / "empty.xlsx"
+    wb.save(files["empty"])
+    wb = openpyxl.Workbook()
+    wb.active.append(["Customer", "Spend"])
+    files["header only"] = tmp / "header.xlsx"
+    wb.save(files["header only"])
+    wb = openpyxl.Workbook()
+    for row in [["Name", "Email"], ["Ann", "a@x"], ["Bo", "b@x"], ["Cy", "c@x"]]:
+        wb.active.append(row)
+    files["text only"] = tmp / "text.xlsx"
+    wb.save(files["text only"])
+    return files
+
+
+@pytest.mark.parametrize("case", ["not a workbook", "empty", "header only", "text only", "missing file",
+                                  "bad range", "bad k", "bad method"])
+def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, case, demo_out):
+    files = _bad_files(tmp_path)
+    good = demo_out.with_name("segmenter-demo.xlsx")
+    out = tmp_path / "out.xlsx"
+    args = {
+        "missing file": [str(tmp_path / "nope.xlsx")],
+        "bad range": [str(good), "--range", "A1:ZZZ"],
+        "bad k": [str(good), "--k", "one"],
+        "bad method": [str(good), "--method", "magic"],
+    }.get(case) or [str(files[case])]
+    before = {p: sha(p) for p in tmp_path.iterdir() if p.is_file()}
+    code = main(["segment", *args, "--output", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+    assert "Traceback" not in err
+    assert not out.exists()
+    assert {p: sha(p) for p in tmp_path.iterdir() if p.is_file()} == before
+
+
+def test_existing_output_survives_a_failed_run(tmp_path, demo_out):
+    good = demo_out.with_name("segmenter-demo.xlsx")
+    out = tmp_path / "out.xlsx"
+    out.write_bytes(b"previous result")
+    assert main(["segment", str(good), "--k", "0", "--output", str(out)]) == 2
+    assert out.read_bytes() == b"previous result"
+    assert main(["segment", str(good), "--sheet", "Customers", "--output", str(out)]) == 0
+    assert openpyxl.load_workbook(out)["Segments"].max_row == 501
+
+
+def test_csv_input_with_chinese_headers(tmp_path, capsys):
+    lines = ["客户编号,年龄,消费金额"] + [f"K{i:03d},{20 + (i % 2) * 30},{100 + (i % 2) * 900}" for i in range(40)]
+    src = tmp_path / "客户.csv"
+    src.write_text("\n".join(lines), encoding="utf-8-sig")
+    assert main(["segment", str(src)]) == 0
+    out = tmp_path / "客户-segmented.xlsx"
+    wb = openpyxl.load_workbook(out)
+    assert [c.value for c in wb["Segments"][1]][:3] == ["客户编号", "年龄", "消费金额"]
+    assert "wrote" in capsys.readouterr().out
