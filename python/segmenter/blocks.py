@@ -37,11 +37,35 @@ class Block:
 
 
 @dataclass
+class SeriesStyle:
+    """How one series of a chart is drawn; every default keeps the chart kind's usual look.
+
+    Kept to what both openpyxl and Excel's object model can express, so the two
+    writers draw the same picture.
+    """
+
+    marker: str = ""  # "" = kind default; "none", "circle", "square", "diamond", "triangle", "x"
+    marker_size: int = 0  # points; 0 = kind default
+    line: bool | None = None  # join the points; None = kind default (scatter: no, line: yes)
+    line_width_pt: float = 0.0  # 0 = default
+    dash: str = ""  # "" solid, or a DrawingML preset: "dash", "sysDash", "sysDot"
+    outline: str = ""  # marker border colour (hex); "" = the series colour
+    labels: str = ""  # data labels: "" none, "name" (series name), "value"
+    label_position: str = ""  # "" default, or "t", "b", "l", "r", "ctr", "outEnd", "inEnd"
+    label_fill: str = ""  # background of the data labels (hex), so they read on top of points
+    legend: bool = True  # False leaves the series out of the legend
+    as_line: bool = False  # in a bar chart: draw this series as a line over the bars
+
+
+@dataclass
 class ChartSpec:
     """A native chart built from ranges of blocks on the same sheet.
 
     ``series`` are (title, x_block_ref, y_block_ref) where a ref is
     (first_row, first_col, last_row, last_col), 1-based sheet coordinates.
+    Scatter series may contain blank cells: they are drawn as gaps, which is how
+    one series draws many separate line segments (e.g. a dendrogram).
+    Every field after ``name`` is optional styling; the defaults are a plain chart.
     """
 
     kind: str  # "scatter" | "bar" | "line"
@@ -54,6 +78,24 @@ class ChartSpec:
     height_cm: float = 9.0
     colors: list[str] = field(default_factory=list)  # hex per series, e.g. "0072B2"
     name: str = ""
+    styles: list[SeriesStyle] = field(default_factory=list)  # per series; missing = default
+    point_colors: list[str] = field(default_factory=list)  # bar: hex per point of series 0
+    x_min: float | None = None
+    x_max: float | None = None
+    y_min: float | None = None
+    y_max: float | None = None
+    x_major_unit: float | None = None
+    x_format: str = ""  # number format of the axis labels, e.g. "0.0"; "" = from the cells
+    y_format: str = ""
+    x_labels: bool = True  # False hides the x axis (e.g. customer positions, dendrogram x)
+    gap_width: int | None = None  # bar: space between bars, % of a bar's width
+    overlap: int | None = None  # bar: -100..100; 100 stacks series' bars on one slot
+    legend: str = "r"  # "r", "b", "t", "l", or "" for no legend
+    title_size: float = 0.0  # title font size in points; 0 = the application's default
+
+    def style(self, i: int) -> SeriesStyle:
+        """The style of series ``i`` (the default style when none is given)."""
+        return self.styles[i] if i < len(self.styles) else SeriesStyle()
 
 
 @dataclass

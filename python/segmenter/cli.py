@@ -43,18 +43,53 @@ def _collect(ns: argparse.Namespace) -> dict[str, Any]:
     return {k: getattr(ns, k) for k in keys if getattr(ns, k, None) is not None}
 
 
+def _input_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", help=".xlsx, .xlsm or .csv file (never modified)")
+    p.add_argument("--sheet", help="sheet name (default: the active sheet)")
+    p.add_argument("--range", dest="cell_range", help="cell range, e.g. A1:H500 (default: used range)")
+
+
+def _tracking_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--previous", help="last run's output workbook (default: the input itself, "
+                   "if it holds a Segmenter Model sheet): keeps segment numbers and names")
+    p.add_argument("--track", default="refit", help="refit (default: fit again, match segments) "
+                   "or assign (put customers into last run's segments)")
+
+
+def _order_args(p: argparse.ArgumentParser) -> None:
+    for role in ("customer", "date", "amount", "quantity", "category", "channel", "order_id"):
+        p.add_argument(f"--{role.replace('_', '-')}", dest=role, help=f"header of the {role} column")
+    p.add_argument("--snapshot-date", help="date recency is counted to (default: day after the last order)")
+    p.add_argument("--frequency", default="days", help="days (distinct order days, default) or orders")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="segmenter", description="Customer segments from a workbook.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     p = sub.add_parser("segment", help="segment the customers in a workbook or CSV file")
-    p.add_argument("input", help=".xlsx, .xlsm or .csv file (never modified)")
-    p.add_argument("--sheet", help="sheet name (default: the active sheet)")
-    p.add_argument("--range", dest="cell_range", help="cell range, e.g. A1:H500 (default: used range)")
+    _input_args(p)
     p.add_argument("--output", help="output .xlsx (default: <input>-segmented.xlsx next to the input)")
     _engine_options(p)
+    _tracking_args(p)
+    o = sub.add_parser("segment-orders", help="segment customers from an order ledger (RFM)")
+    _input_args(o)
+    o.add_argument("--output", help="output .xlsx (default: <input>-segmented.xlsx next to the input)")
+    _engine_options(o)
+    _tracking_args(o)
+    _order_args(o)
+    e = sub.add_parser("export", help="segment, then write mailing-list CSVs per segment")
+    _input_args(e)
+    e.add_argument("--folder", help="folder for the CSV files (default: <input>-segments next to the input)")
+    e.add_argument("--single-file", action="store_true", help="one segments.csv with a segment column")
+    e.add_argument("--orders", action="store_true", help="the input is an order ledger (RFM)")
+    _engine_options(e)
+    _tracking_args(e)
+    _order_args(e)
     d = sub.add_parser("demo", help="write the bundled demo workbook and segment it")
     d.add_argument("--output", default="segmenter-demo-segmented.xlsx", help="output .xlsx")
     _engine_options(d)
+    a = sub.add_parser("addin", help="install, uninstall or check the Excel add-in")
+    a.add_argument("action", choices=["install", "uninstall", "status"])
     return parser
 
 
@@ -66,10 +101,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 0
         ns = parser.parse_args(argv)
-        if ns.command == "segment":
+        if ns.command in ("segment", "segment-orders"):
             return _segment(ns)
+        if ns.command == "export":
+            return _export(ns)
         if ns.command == "demo":
             return _demo(ns)
+        if ns.command == "addin":
+            from .addin_install import run
+
+            return run(ns.action)
         raise SegmenterError(f"unknown command {argv[0]!r}; run 'segmenter --help'")
     except SegmenterError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -93,19 +134,55 @@ def _output_path(input_path: Path, output: str | None) -> Path:
     return out
 
 
-def _segment(ns: argparse.Namespace) -> int:
-    from .engine import segment
+def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
+    """Read the input (and last run, if any) and compute the whole result; writes nothing."""
+    from .engine import segment, segment_orders
     from .file_reader import read_input
+    from .tracking import read_previous
+
+    data = read_input(src, ns.sheet, ns.cell_range)
+    prev_sheets = read_input(Path(ns.previous)).sheets if getattr(ns, "previous", None) else data.sheets
+    previous = read_previous(prev_sheets)
+    orders = ns.command == "segment-orders" or getattr(ns, "orders", False)
+    kw = _collect(ns)
+    if orders:
+        run = segment_orders
+        kw.update({r: getattr(ns, r) for r in ("customer", "date", "amount", "quantity", "category",
+                                               "channel", "order_id", "snapshot_date")
+                   if getattr(ns, r, None) is not None})
+        kw["frequency"] = ns.frequency
+    else:
+        run = segment
+    seg = run(data.grid, k=ns.k, method=ns.method, origin=data.origin,
+              source_name=f"{src.name}: {data.source_name}", previous=previous,
+              track=getattr(ns, "track", "refit"), **kw)
+    return data, seg
+
+
+def _segment(ns: argparse.Namespace) -> int:
     from .file_writer import write_workbook
-    from .layout import build_layout
+    from .layout import RESULT_SHEETS, build_layout
 
     src = Path(ns.input)
-    data = read_input(src, ns.sheet, ns.cell_range)
     out = _output_path(src, ns.output)
-    seg = segment(data.grid, k=ns.k, method=ns.method, origin=data.origin,
-                  source_name=f"{src.name}: {data.source_name}", **_collect(ns))
-    write_workbook(build_layout(seg), out, data.sheets)
+    data, seg = _run_engine(ns, src)
+    owners = [s for s in data.sheets if s.name not in RESULT_SHEETS]
+    write_workbook(build_layout(seg), out, owners)
     _print_summary(seg, out)
+    return 0
+
+
+def _export(ns: argparse.Namespace) -> int:
+    from .exports import export_segments
+
+    src = Path(ns.input)
+    if not src.exists():
+        raise SegmenterError(f"file not found: {src}; check the path and the file name")
+    folder = Path(ns.folder) if ns.folder else src.with_name(f"{src.stem}-segments")
+    _, seg = _run_engine(ns, src)
+    paths = export_segments(seg, folder, per_segment=not ns.single_file, language=ns.language)
+    for p in paths:
+        print(f"wrote {p}")
     return 0
 
 
@@ -132,6 +209,7 @@ def _demo(ns: argparse.Namespace) -> int:
     write_workbook(Layout([]), demo_input, sheets)
     print(f"demo data: {demo_input}")
     ns.input, ns.sheet, ns.cell_range = str(demo_input), "Customers", None
+    ns.previous, ns.track = None, "refit"
     return _segment(ns)
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
+from .errors import SegmenterError
 from .cleaning import prepare
 from .clustering import fit_segments
 from .options import Options, make_options
@@ -36,14 +37,21 @@ def segment(
     *,
     origin: tuple[int, int] = (1, 1),
     source_name: str = "",
+    previous: Any = None,
+    track: str = "refit",
     **options: Any,
 ) -> Segmentation:
     """Segment customers in ``data``; see the README for every option.
 
     ``origin`` is the sheet (row, column) of ``data[0][0]`` so that every log line
     and label can name the real sheet row; ``source_name`` (e.g.
-    ``"Customers!A1:H501"``) is recorded in the Segmenter Run sheet.
+    ``"Customers!A1:H501"``) is recorded in the Segmenter Run sheet. ``previous``
+    (a :class:`segmenter.tracking.Previous` read from last month's workbook) keeps
+    segment numbers and names: ``track="refit"`` fits again and matches segments,
+    ``track="assign"`` puts the new rows into the saved segments.
     """
+    if track not in ("refit", "assign"):
+        raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
     opts = make_options(k=k, method=method, **options)
     table = read_grid(
         data,
@@ -89,7 +97,7 @@ def segment(
         "options": _jsonable(opts.as_dict()),
         "details": _jsonable(fit.details),
     }
-    return Segmentation(
+    seg = Segmentation(
         rows=rows,
         source=table.frame,
         id_column=table.id_column,
@@ -117,6 +125,23 @@ def segment(
         warnings=warnings,
         details={"profiles": prof, "table": table, "fit": fit, "quality": qual, "prepared": prep},
     )
+    return _tell_story(seg, previous, track)
+
+
+def _tell_story(seg: Segmentation, previous: Any, track: str) -> Segmentation:
+    """Names, explanations and actions; with a previous run, its numbers and names carry over."""
+    from . import tracking
+    from .explain import apply_story, explain_segmentation
+
+    fixed = None
+    if previous is not None:
+        step = tracking.assign if track == "assign" else tracking.refit_and_match
+        result = step(seg, previous)
+        seg.details["tracking"] = result
+        fixed = result.names
+    apply_story(seg, explain_segmentation(seg, fixed_names=fixed))
+    tracking.remember(seg)
+    return seg
 
 
 def _rows_frame(
@@ -240,3 +265,51 @@ def _jsonable(obj: Any) -> Any:
     if isinstance(obj, np.ndarray):
         return _jsonable(obj.tolist())
     return obj
+
+
+ORDER_ROLES = ("customer", "date", "amount", "quantity", "category", "channel", "order_id")
+
+
+def segment_orders(
+    data: Any,
+    k: int | str = "auto",
+    method: str = "kmeans",
+    *,
+    origin: tuple[int, int] = (1, 1),
+    source_name: str = "",
+    previous: Any = None,
+    track: str = "refit",
+    snapshot_date: Any = None,
+    frequency: str = "days",
+    **options: Any,
+) -> Segmentation:
+    """Segment customers from an order ledger: orders -> RFM features -> :func:`segment`.
+
+    Column roles (``customer=``, ``date=``, ``amount=``, ``quantity=``, ``category=``,
+    ``channel=``, ``order_id=``) name headers when detection is not enough. The
+    Cleaning Log starts with the order rows (their sheet rows), then the customer
+    table's steps (rows of the Segments sheet). The classic RFM scores and segment
+    map ride along (``seg.details["orders"]``) for the RFM sheet.
+    """
+    from .orders import ID_NAME, customer_features, to_customer_grid
+
+    roles = {r: options.pop(r) for r in ORDER_ROLES if r in options}
+    features = customer_features(
+        data, snapshot_date=snapshot_date, frequency=frequency, origin=origin, **roles
+    )
+    grid = to_customer_grid(features)
+    options.setdefault("id_column", ID_NAME)
+    seg = segment(grid, k=k, method=method, source_name=source_name, previous=previous,
+                  track=track, **options)
+    seg.log = type(seg.log)([*features.log.entries, *seg.log.entries])
+    seg.details["orders"] = features
+    seg.warnings = [*features.warnings, *seg.warnings]
+    seg.run = {
+        "input": source_name,
+        "orders_in": features.n_orders_in,
+        "orders_used": features.n_orders_used,
+        "snapshot_date": features.snapshot_date,
+        "order_columns": ", ".join(f"{r}: {c}" for r, c in features.columns.items()),
+        **{k: v for k, v in seg.run.items() if k != "input"},
+    }
+    return seg

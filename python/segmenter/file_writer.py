@@ -133,41 +133,151 @@ def apply_block(ws: Any, block: Block) -> None:
 
 
 def add_chart(ws: Any, spec: ChartSpec) -> None:
-    """A native Excel chart from sheet ranges (scatter, bar or line)."""
+    """A native Excel chart from sheet ranges (scatter, bar or line), styled per :class:`ChartSpec`."""
     from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
+    from openpyxl.chart.legend import Legend, LegendEntry
     from openpyxl.utils import get_column_letter
 
     def ref(box: tuple[int, int, int, int]) -> Reference:
         r1, c1, r2, c2 = box
         return Reference(ws, min_col=c1, min_row=r1, max_col=c2, max_row=r2)
 
+    overlay = None
     if spec.kind == "scatter":
         chart = ScatterChart()
         chart.style = 13
         for i, (title, xbox, ybox) in enumerate(spec.series):
             s = Series(ref(ybox), ref(xbox) if xbox else None, title=title)
-            s.marker.symbol = "circle"
-            s.marker.size = 5
-            s.graphicalProperties.line.noFill = True
-            if i < len(spec.colors):
-                s.marker.graphicalProperties.solidFill = spec.colors[i]
-                s.marker.graphicalProperties.line.solidFill = spec.colors[i]
+            _style_series(s, spec, i, marker="circle", size=5, line=False)
             chart.series.append(s)
     else:
         chart = BarChart() if spec.kind == "bar" else LineChart()
+        if spec.kind == "bar":
+            if spec.gap_width is not None:
+                chart.gapWidth = spec.gap_width
+            if spec.overlap is not None:
+                chart.overlap = spec.overlap
         for i, (title, xbox, ybox) in enumerate(spec.series):
             s = Series(ref(ybox), title=title)
-            if i < len(spec.colors):
-                s.graphicalProperties.solidFill = spec.colors[i]
-                s.graphicalProperties.line.solidFill = spec.colors[i]
-            chart.series.append(s)
+            as_line = spec.kind == "bar" and spec.style(i).as_line
+            if as_line:
+                overlay = overlay or LineChart()
+                _style_series(s, spec, i, marker="none", size=5, line=True)
+                overlay.series.append(s)
+            else:
+                _style_series(s, spec, i, marker="none" if spec.kind == "bar" else "",
+                              size=5, line=spec.kind == "line", fill=spec.kind == "bar")
+                chart.series.append(s)
             if xbox:
-                chart.set_categories(ref(xbox))
+                (overlay if as_line else chart).set_categories(ref(xbox))
+        if spec.point_colors and chart.series:
+            from openpyxl.chart.marker import DataPoint
+
+            for j, color in enumerate(spec.point_colors):
+                pt = DataPoint(idx=j)
+                pt.graphicalProperties.solidFill = color
+                pt.graphicalProperties.line.solidFill = color
+                chart.series[0].dPt.append(pt)
     chart.title = spec.title
     chart.x_axis.title = spec.x_title or None
     chart.y_axis.title = spec.y_title or None
+    # openpyxl >= 3.1 leaves <c:delete> unset, which recent Excel reads as "hide the axis"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    _axis_scale(chart.x_axis, spec.x_min, spec.x_max, spec.x_major_unit, spec.x_format)
+    _axis_scale(chart.y_axis, spec.y_min, spec.y_max, None, spec.y_format)
+    if spec.kind == "scatter":
+        # axis labels at the low end, not at the zero line in the middle of the points
+        chart.x_axis.tickLblPos = "low"
+        chart.y_axis.tickLblPos = "low"
+    if not spec.x_labels:
+        chart.x_axis.delete = True
+    if spec.title_size:
+        _title_size(chart, spec.title, spec.title_size)
+    if overlay is not None:
+        overlay.y_axis.axId = chart.y_axis.axId
+        overlay.x_axis = chart.x_axis
+        chart += overlay
+    if spec.legend:
+        chart.legend = Legend(legendPos=spec.legend)
+        hidden = [i for i in range(len(spec.series)) if not spec.style(i).legend]
+        chart.legend.legendEntry = [LegendEntry(idx=i, delete=True) for i in hidden]
+    else:
+        chart.legend = None
     chart.width, chart.height = spec.width_cm, spec.height_cm
     ws.add_chart(chart, f"{get_column_letter(spec.anchor[1])}{spec.anchor[0]}")
+
+
+def _axis_scale(axis: Any, lo: float | None, hi: float | None, unit: float | None,
+                fmt: str) -> None:
+    if fmt:
+        axis.number_format = fmt
+    if lo is not None:
+        axis.scaling.min = lo
+    if hi is not None:
+        axis.scaling.max = hi
+    if unit is not None:
+        axis.majorUnit = unit
+
+
+def _title_size(chart: Any, text: str, size_pt: float) -> None:
+    """A bold title of the given size (openpyxl's plain title uses the application's large default)."""
+    from openpyxl.chart.text import RichText, Text
+    from openpyxl.chart.title import Title
+    from openpyxl.drawing.text import (
+        CharacterProperties,
+        Paragraph,
+        ParagraphProperties,
+        RegularTextRun,
+    )
+
+    props = CharacterProperties(sz=int(size_pt * 100), b=True)
+    para = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
+    chart.title = Title(tx=Text(rich=RichText(p=[para])), overlay=False)
+
+
+def _style_series(s: Any, spec: ChartSpec, i: int, *, marker: str, size: int, line: bool,
+                  fill: bool = False) -> None:
+    """Colour, marker, line and labels of series ``i`` (defaults: the chart kind's look)."""
+    style = spec.style(i)
+    color = spec.colors[i] if i < len(spec.colors) else None
+    symbol = style.marker or marker
+    if symbol:
+        s.marker.symbol = symbol
+    if symbol and symbol != "none":
+        s.marker.size = style.marker_size or size
+        if color:
+            s.marker.graphicalProperties.solidFill = color
+            s.marker.graphicalProperties.line.solidFill = style.outline or color
+    draw_line = line if style.line is None else style.line
+    if fill and color:
+        s.graphicalProperties.solidFill = color
+        s.graphicalProperties.line.solidFill = color
+    elif not draw_line:
+        s.graphicalProperties.line.noFill = True
+    else:
+        if color:
+            s.graphicalProperties.line.solidFill = color
+        if style.line_width_pt:
+            s.graphicalProperties.line.width = int(style.line_width_pt * 12700)
+        if style.dash:
+            s.graphicalProperties.line.prstDash = style.dash
+    if spec.kind == "scatter" or (spec.kind == "line" or style.as_line):
+        s.smooth = False
+    if style.labels:
+        from openpyxl.chart.label import DataLabelList
+
+        s.dLbls = DataLabelList()
+        s.dLbls.showSerName = style.labels == "name"
+        s.dLbls.showVal = style.labels == "value"
+        for flag in ("showLegendKey", "showCatName", "showPercent", "showBubbleSize"):
+            setattr(s.dLbls, flag, False)
+        if style.label_position:
+            s.dLbls.dLblPos = style.label_position
+        if style.label_fill:
+            from openpyxl.chart.shapes import GraphicalProperties
+
+            s.dLbls.spPr = GraphicalProperties(solidFill=style.label_fill)
 
 
 def _save_atomically(wb: Any, target: Path) -> None:

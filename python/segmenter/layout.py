@@ -24,6 +24,10 @@ SUMMARY = "Data Summary"
 LOG = "Cleaning Log"
 RUN = "Segmenter Run"
 SHEET_NAMES = (SEGMENTS, PROFILES, QUALITY, SUMMARY, LOG, RUN)
+RESULT_SHEETS = frozenset(
+    {*SHEET_NAMES, "RFM", "Segment Charts", "Campaigns", "Segment Moves", "Segmenter Model"}
+)
+"""Every sheet a run may create: an input that is last month's output is copied without them."""
 
 FMT_INT = "#,##0"
 FMT_NUM = "#,##0.00"
@@ -94,7 +98,9 @@ class _Stack:
 
 def build_layout(seg: Segmentation) -> Layout:
     """All result sheets of one run, in the order they are added to the workbook."""
-    return Layout(
+    from .marketing_layout import extend_layout
+
+    core = Layout(
         [
             _segments_sheet(seg),
             _profiles_sheet(seg),
@@ -104,6 +110,9 @@ def build_layout(seg: Segmentation) -> Layout:
             _run_sheet(seg),
         ]
     )
+    if "orders" in seg.details:
+        core.sheets.insert(1, _rfm_sheet(seg))
+    return extend_layout(core, seg)
 
 
 def _segments_sheet(seg: Segmentation) -> SheetSpec:
@@ -129,6 +138,39 @@ def _segments_sheet(seg: Segmentation) -> SheetSpec:
     sheet.blocks.append(Block(1, 1, values, name="segments", number_formats=fmts))
     sheet.column_widths = {j + 1: 14.0 for j in range(len(header))}
     sheet.column_widths[ncol + 2] = 22.0
+    return sheet
+
+
+RFM = "RFM"
+
+
+def _rfm_sheet(seg: Segmentation) -> SheetSpec:
+    """Per customer: recency, frequency, monetary, the classic RFM scores and our segment."""
+    feats = seg.details["orders"]
+    cust = feats.customers
+    sheet = SheetSpec(RFM, column_widths={1: 22.0})
+    st = _Stack(sheet)
+    st.title(f"RFM per customer, as of {feats.snapshot_date.isoformat()} "
+             f"({feats.n_orders_used:,} of {feats.n_orders_in:,} order rows used)", name="title")
+    cols = [c for c in ["Recency", "Frequency", "Monetary", "Average order value", "Tenure",
+                        "First order", "Last order", "Orders", "Items", "Main channel",
+                        "R", "F", "M", "RFM", "RFM segment"] if c in cust.columns]
+    by_id = seg.rows.set_index("id")
+    ids = list(cust.index)
+    segs = [by_id["segment"].get(i, None) for i in ids]
+    names = [by_id["segment_name"].get(i, "") for i in ids]
+    body = [[i, *row, s, n] for i, row, s, n in
+            zip(ids, cust[cols].to_numpy(dtype=object).tolist(), segs, names, strict=True)]
+    fmts = {1 + j: (FMT_DATE if c in ("First order", "Last order") else FMT_NUM
+                    if c in ("Monetary", "Average order value") else FMT_INT)
+            for j, c in enumerate(cols) if c not in ("RFM", "RFM segment", "Main channel")}
+    cross = pd.crosstab(pd.Series(cust["RFM segment"].to_numpy(), name="RFM segment"),
+                        pd.Series(names, name="Segment name"))
+    st.title("Classic RFM map against Segmenter's segments (number of customers)", name="cross title")
+    st.add(frame_block(cross, 0, name="rfm vs segments", index="RFM segment"))
+    st.title("Every customer", name="customers title")
+    st.add(Block(0, 1, grid([["Customer ID", *cols, "Segment", "Segment name"], *body]),
+                 name="rfm", number_formats=fmts))
     return sheet
 
 

@@ -1,0 +1,576 @@
+"""The "Segment Charts" sheet: pictures an owner can trust and explain the segments with.
+
+Pure like :mod:`segmenter.layout`: a :class:`~segmenter.result.Segmentation`
+becomes a :class:`~segmenter.blocks.SheetSpec` of data blocks plus native
+:class:`~segmenter.blocks.ChartSpec` charts that read those blocks, so both
+writers (openpyxl, xlwings) draw the same live charts and a changed cell
+redraws its chart. Charts sit on the left; the tables they read sit to the
+right. Every chart colours a segment the same way (Okabe-Ito, colour-blind
+safe; "Unassigned" in grey).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .blocks import Block, ChartSpec, SeriesStyle, SheetSpec
+from .result import UNASSIGNED, Segmentation
+
+SHEET = "Segment Charts"
+PALETTE = ("0072B2", "E69F00", "009E73", "CC79A7", "56B4E9", "D55E00", "F0E442")
+"""Okabe-Ito (colour-blind safe), highest contrast first; its black is kept for centres and lines."""
+EXTRA_PALETTE = ("332288", "882255", "117733", "999933", "AA4499", "44AA99", "DDCC77", "88CCEE",
+                 "CC6677")
+"""Paul Tol's muted scheme, for segments 8-16 once Okabe-Ito's seven colours are used up."""
+COLORS = PALETTE + EXTRA_PALETTE
+MARKERS = ("circle", "square", "triangle", "diamond")
+UNASSIGNED_COLOR = "999999"
+CENTRE_COLOR = "000000"
+INK = "333333"
+ABOVE_CUT_COLOR = "777777"  # lines that are not a segment (k scan, averages, cut line)
+MAP_SAMPLE = 5_000
+SILHOUETTE_SAMPLE = 2_000
+DENDROGRAM_SAMPLE = 2_000
+DENDROGRAM_LEAVES = 30
+SEED = 0
+
+# sheet geometry: the chart area's columns and the default row height, in cm
+_FIRST_COL_WIDTH = 26.0  # characters; the heatmap's feature names
+_COL_WIDTH = 11.0
+_ROW_CM = 15 / 72 * 2.54  # 15 pt rows
+_CHART_W, _CHART_H = 16.5, 9.5
+_GAP_CM = 0.6
+_MAP_H = 13.0
+_CHART_COLS = 2
+
+
+def segment_color(segment: int) -> str:
+    """Hex colour of a segment number: the same in every chart of a run."""
+    if segment == UNASSIGNED:
+        return UNASSIGNED_COLOR
+    return COLORS[(segment - 1) % len(COLORS)]
+
+
+def segment_marker(segment: int) -> str:
+    """Marker shape: changes once the colours repeat, so segment 9 differs from segment 1."""
+    if segment == UNASSIGNED:
+        return "x"
+    return MARKERS[((segment - 1) // len(COLORS)) % len(MARKERS)]
+
+
+def pca_projection(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
+    """2-D PCA coordinates of ``X``, the explained variance ratio of each axis, and the model.
+
+    With one feature the second axis is all zeros (explained share 0).
+    """
+    from sklearn.decomposition import PCA
+
+    X = np.asarray(X, dtype=float)
+    n_comp = max(1, min(2, X.shape[1], X.shape[0]))
+    pca = PCA(n_components=n_comp, svd_solver="full", random_state=SEED).fit(X)
+    coords = pca.transform(X)
+    ratio = np.asarray(pca.explained_variance_ratio_, dtype=float)
+    if n_comp < 2:
+        coords = np.column_stack([coords, np.zeros(len(coords))])
+        ratio = np.append(ratio, 0.0)
+    return coords, np.nan_to_num(ratio), pca
+
+
+def stratified_sample(labels: np.ndarray, limit: int, seed: int = SEED) -> np.ndarray:
+    """Sorted positions of at most ~``limit`` rows, every segment kept in proportion.
+
+    Small segments keep at least min(size, 20) rows so they stay visible.
+    """
+    labels = np.asarray(labels)
+    n = len(labels)
+    if n <= limit:
+        return np.arange(n)
+    rng = np.random.default_rng(seed)
+    picked = []
+    for s in sorted(np.unique(labels).tolist()):
+        pos = np.flatnonzero(labels == s)
+        take = min(len(pos), max(min(len(pos), 20), int(round(len(pos) * limit / n))))
+        picked.append(rng.choice(pos, size=take, replace=False))
+    return np.sort(np.concatenate(picked))
+
+
+# ----------------------------------------------------------------------------- placement
+
+
+def _col_cm(width_chars: float) -> float:
+    """Excel's column width in characters -> cm (7 px per character + 5 px padding, 96 dpi)."""
+    return (width_chars * 7 + 5) / 96 * 2.54
+
+
+@dataclass
+class _Sheet:
+    """Charts flow in a grid on the left; their data tables line up side by side on the right."""
+
+    spec: SheetSpec
+    data_col: int
+    chart_row: int = 1
+    data_next: int = 0
+    chart_cols: list[int] = field(default_factory=list)
+    wide_cm: float = 2 * _CHART_W + _GAP_CM  # width of a chart spanning the whole grid row
+    _slot: int = 0  # next free column slot in the current grid row
+    _row_rows: int = 0  # sheet rows taken by the tallest chart of the current grid row
+
+    def data(self, title: str, values: list[list[Any]], name: str,
+             formats: dict[int, str] | None = None) -> Block:
+        """A data table (with a caption above it) in the next free columns on the right."""
+        col = self.data_next or self.data_col
+        self.spec.blocks.append(Block(3, col, [[title]], kind="note", header=False,
+                                      name=f"{name} caption"))
+        block = Block(4, col, values, name=name, number_formats=formats or {})
+        self.spec.blocks.append(block)
+        self.data_next = col + block.n_cols + 1
+        for j in range(block.n_cols):
+            self.spec.column_widths.setdefault(col + j, 12.0)
+        return block
+
+    def chart(self, chart: ChartSpec, span: int = 1, height_cm: float = _CHART_H) -> ChartSpec:
+        """Place ``chart`` in the next grid cell; ``span`` 2 takes a whole grid row."""
+        if self._slot and self._slot + span > _CHART_COLS:
+            self._new_row()
+        chart.anchor = (self.chart_row, self.chart_cols[self._slot])
+        chart.width_cm = _CHART_W if span == 1 else self.wide_cm
+        chart.height_cm = height_cm
+        chart.title_size = chart.title_size or 11.0
+        self.spec.charts.append(chart)
+        self._row_rows = max(self._row_rows, math.ceil(height_cm / _ROW_CM) + 2)
+        self._slot += span
+        if self._slot >= _CHART_COLS:
+            self._new_row()
+        return chart
+
+    def _new_row(self) -> None:
+        self.chart_row += self._row_rows
+        self._slot, self._row_rows = 0, 0
+
+    @property
+    def last_row(self) -> int:
+        return self.chart_row + self._row_rows
+
+
+def _grid_columns(widths: dict[int, float]) -> tuple[list[int], int, float]:
+    """Anchor column of each chart in a grid row, the first column right of the charts, and the
+    width (cm) of a chart spanning the grid row."""
+    cols, offsets, col, left = [], [], 1, 0.0
+    for _ in range(_CHART_COLS + 1):
+        cols.append(col)
+        offsets.append(left)
+        end = left + _CHART_W + _GAP_CM
+        while left < end:
+            left += _col_cm(widths.get(col, _COL_WIDTH))
+            col += 1
+    return cols[:_CHART_COLS], cols[_CHART_COLS] + 1, offsets[_CHART_COLS - 1] + _CHART_W
+
+
+# ----------------------------------------------------------------------------- the sheet
+
+
+def chart_sheet(seg: Segmentation) -> SheetSpec:
+    """The Segment Charts sheet of ``seg``: heatmap, map, sizes, silhouettes, k scan, dendrogram."""
+    spec = SheetSpec(SHEET)
+    widths = {1: _FIRST_COL_WIDTH, **{c: _COL_WIDTH for c in range(2, 40)}}
+    chart_cols, data_col, wide = _grid_columns(widths)
+    spec.column_widths = {c: w for c, w in widths.items() if c < data_col - 1}
+    sheet = _Sheet(spec, data_col, chart_cols=chart_cols, wide_cm=wide)
+
+    used = pd.Index(seg.used_rows)
+    labels = seg.rows.loc[used, "segment"].to_numpy(dtype=np.int64) if len(used) else np.array([])
+    segs = sorted((int(s) for s in np.unique(labels)), key=lambda s: (s == UNASSIGNED, s))
+    names = {s: str(seg.segment_names.get(s, f"Segment {s}")) for s in segs}
+    n = len(labels)
+
+    n_segs = sum(1 for s in segs if s != UNASSIGNED)
+    n_out = int((labels == UNASSIGNED).sum())
+    head = f"Segment charts: {n_segs} segments of {n:,} customers ({seg.method})"
+    if n_out:
+        head += f"; {n_out:,} unassigned"
+    spec.blocks.append(Block(1, 1, [[head]], kind="title", header=False, name="title"))
+    col_name = _column_letter(data_col)
+    spec.blocks.append(Block(2, 1, [[f"Each segment has the same colour in every chart. The charts "
+                                     f"read the tables from column {col_name} on, so they stay live."]],
+                             kind="note", header=False, name="note"))
+    row = _heatmap(seg, spec, segs, names, start=4)
+    sheet.chart_row = row + 1
+    if n == 0:
+        return spec
+    _segment_map(sheet, seg, labels, segs, names)
+    _sizes(sheet, labels, segs, names)
+    _silhouettes(sheet, seg, labels, segs, names)
+    _k_scan(sheet, seg)
+    if seg.method == "hierarchical":
+        _dendrogram(sheet, seg, labels, segs, names)
+    return spec
+
+
+def _heatmap(seg: Segmentation, spec: SheetSpec, segs: list[int], names: dict[int, str],
+             start: int) -> int:
+    """Features down, segments across: long feature names get a wide first column."""
+    z = seg.zscores
+    shown = [s for s in segs if z is not None and s in z.index]
+    if not shown or not len(z.columns):
+        return start
+    spec.blocks.append(Block(start, 1, [["What sets each segment apart: segment average minus "
+                                         "overall average, in standard deviations (red above, "
+                                         "blue below)"]], kind="note", header=False,
+                             name="heatmap caption"))
+    header = ["Feature", *[names[s] for s in shown]]
+    body = [[str(f), *[_num(z.loc[s, f]) for s in shown]] for f in z.columns]
+    block = Block(start + 1, 1, [header, *body], name="chart heatmap", color_scale=True,
+                  number_formats={j: "0.00" for j in range(1, len(shown) + 1)})
+    spec.blocks.append(block)
+    return block.row + block.n_rows + 1
+
+
+def _sizes(sheet: _Sheet, labels: np.ndarray, segs: list[int], names: dict[int, str]) -> None:
+    n = len(labels)
+    counts = [int((labels == s).sum()) for s in segs]
+    rows = [[names[s], c, c / n, f"{names[s]} ({_pct(c / n)})"] for s, c in zip(segs, counts, strict=True)]
+    b = sheet.data("Segment sizes", [["Segment", "Customers", "Share", "Chart label"], *rows],
+                   "chart sizes", {1: "#,##0", 2: "0.0%"})
+    r1, r2 = b.row + 1, b.row + len(rows)
+    sheet.chart(ChartSpec(
+        "bar", f"Segment sizes: customers (share of all {n:,})", (0, 0),
+        [("Customers", (r1, b.col + 3, r2, b.col + 3), (r1, b.col + 1, r2, b.col + 1))],
+        y_title="Customers", colors=[INK], point_colors=[segment_color(s) for s in segs],
+        styles=[SeriesStyle(labels="value", label_position="outEnd")], legend="",
+        gap_width=60, y_format="#,##0", name="sizes",
+    ))
+
+
+def _segment_map(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int],
+                 names: dict[int, str]) -> None:
+    X = np.asarray(seg.X, dtype=float)
+    if X.ndim != 2 or X.shape[0] != len(labels) or X.shape[1] == 0 or len(labels) < 2:
+        return
+    coords, ratio, _ = pca_projection(X)
+    n = len(labels)
+    keep = stratified_sample(labels, MAP_SAMPLE)
+    ids = seg.rows.loc[pd.Index(seg.used_rows), "id"].to_numpy(dtype=object)
+    order = sorted(keep.tolist(), key=lambda i: (segs.index(int(labels[i])), i))
+    rows = [[_plain(ids[i]), names[int(labels[i])], _num(coords[i, 0]), _num(coords[i, 1])]
+            for i in order]
+    pts = sheet.data("Segment map: each customer on the first two principal components",
+                     [["Customer", "Segment", "PC1", "PC2"], *rows], "chart map points",
+                     {2: "0.00", 3: "0.00"})
+    centred = [s for s in segs if s != UNASSIGNED]
+    cen = [[names[s], *[_num(v) for v in coords[labels == s].mean(axis=0)]] for s in centred]
+    cb = sheet.data("Segment centres on the map", [["Segment", "PC1", "PC2"], *cen],
+                    "chart map centres", {1: "0.00", 2: "0.00"})
+
+    series, colors, styles = [], [], []
+    plotted = [labels[i] for i in order]
+    size = 5 if len(order) <= 1_000 else 3
+    r = pts.row + 1
+    for s in segs:
+        m = sum(1 for v in plotted if v == s)
+        if m == 0:
+            continue
+        series.append((names[s], (r, pts.col + 2, r + m - 1, pts.col + 2),
+                       (r, pts.col + 3, r + m - 1, pts.col + 3)))
+        colors.append(segment_color(s))
+        styles.append(SeriesStyle(marker=segment_marker(s), marker_size=size))
+        r += m
+    sides = label_sides(np.array([[r[1], r[2]] for r in cen], dtype=float),
+                        [names[s] for s in centred], coords[keep])
+    for j, s in enumerate(centred):
+        cr = cb.row + 1 + j
+        series.append((names[s], (cr, cb.col + 1, cr, cb.col + 1), (cr, cb.col + 2, cr, cb.col + 2)))
+        colors.append(CENTRE_COLOR)  # black stands out on any segment's cloud; the label names it
+        styles.append(SeriesStyle(marker="diamond", marker_size=12, outline="FFFFFF", labels="name",
+                                  label_position=sides[j], label_fill="FFFFFF", legend=False))
+    title = "Segment map: each dot a customer, similar customers close together; ◆ segment centres"
+    if len(order) < n:
+        title += f" (random sample of {len(order):,} of {n:,})"
+    sheet.chart(ChartSpec(
+        "scatter", title, (0, 0), series, colors=colors, styles=styles,
+        x_title=f"PC1 ({ratio[0]:.0%} of variance)", y_title=f"PC2 ({ratio[1]:.0%} of variance)",
+        x_format="0.0", y_format="0.0", legend="r", name="map",
+    ), span=2, height_cm=_MAP_H)
+
+
+def label_sides(centres: np.ndarray, texts: list[str], points: np.ndarray,
+                plot_cm: tuple[float, float] = (26.0, 9.5)) -> list[str]:
+    """A side ("r", "l", "t", "b") for each centre's label so that labels do not overlap.
+
+    Greedy: each label takes the first side, in the order r, t, l, b, with the least overlap
+    with the labels and centre markers placed so far (in cm on a plot of ``plot_cm``).
+    """
+    if not len(centres):
+        return []
+    every = np.vstack([points, centres]) if len(points) else centres
+    lo, span = every.min(axis=0), np.ptp(every, axis=0)
+    span[span == 0] = 1.0
+    xy = (centres - lo) / span * np.array(plot_cm)
+    gap, h = 0.35, 0.45
+    taken = [(x - 0.25, y - 0.25, x + 0.25, y + 0.25) for x, y in xy]  # the markers
+    sides = []
+    for (x, y), text in zip(xy, texts, strict=True):
+        w = 0.19 * len(text) + 0.2
+        boxes = {
+            "r": (x + gap, y - h / 2, x + gap + w, y + h / 2),
+            "t": (x - w / 2, y + gap, x + w / 2, y + gap + h),
+            "l": (x - gap - w, y - h / 2, x - gap, y + h / 2),
+            "b": (x - w / 2, y - gap - h, x + w / 2, y - gap),
+        }
+
+        def cost(box: tuple[float, float, float, float]) -> float:
+            clash = sum(_overlap(box, t) for t in taken)
+            outside = max(0.0, box[2] - plot_cm[0]) + max(0.0, -box[0])
+            return clash + outside
+
+        side = min(boxes, key=lambda k: (round(cost(boxes[k]), 6), "rtlb".index(k)))
+        taken.append(boxes[side])
+        sides.append(side)
+    return sides
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    return w * h if w > 0 and h > 0 else 0.0
+
+
+def _silhouettes(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int],
+                 names: dict[int, str]) -> None:
+    sil = seg.rows.loc[pd.Index(seg.used_rows), "silhouette"].to_numpy(dtype=float)
+    ok = np.flatnonzero(np.isfinite(sil))
+    if len(ok) == 0:
+        return
+    keep = ok[stratified_sample(labels[ok], SILHOUETTE_SAMPLE)]
+    avg = float(np.mean(sil[ok]))
+    shown = [s for s in segs if (labels[keep] == s).any()]
+    head = ["#", "Segment", "Silhouette", *[names[s] for s in shown], "Average"]
+    rows = []
+    for j, s in enumerate(shown):
+        members = keep[labels[keep] == s]
+        for v in sorted(sil[members].tolist(), reverse=True):
+            cells: list[Any] = [None] * len(shown)
+            cells[j] = v
+            rows.append([len(rows) + 1, names[s], v, *cells, avg])
+    fmt = {c: "0.000" for c in range(2, len(head))}
+    b = sheet.data("Silhouette of each customer, sorted within its segment", [head, *rows],
+                   "chart silhouettes", fmt)
+    r1, r2 = b.row + 1, b.row + len(rows)
+    series = [(names[s], None, (r1, b.col + 3 + j, r2, b.col + 3 + j)) for j, s in enumerate(shown)]
+    series.append((f"Average {avg:.2f}", None, (r1, b.col + len(head) - 1, r2, b.col + len(head) - 1)))
+    styles = [SeriesStyle() for _ in shown]
+    styles.append(SeriesStyle(as_line=True, dash="dash", line_width_pt=1.5))
+    n_neg = int((sil[ok] < 0).sum())
+    neg = f"{n_neg:,} below 0 (closer to another segment)" if n_neg else "none below 0"
+    title = f"Silhouette per customer: average {avg:.2f}; {neg}"
+    if len(keep) < len(ok):
+        title += f" (sample of {len(keep):,} of {len(ok):,})"
+    sheet.chart(ChartSpec(
+        "bar", title, (0, 0), series, colors=[*[segment_color(s) for s in shown], INK],
+        styles=styles, y_title="Silhouette (-1 to 1)", x_title="",
+        x_labels=False, gap_width=0, overlap=100, legend="b", name="silhouette", y_format="0.0",
+        y_max=1.0, y_min=min(0.0, math.floor(float(np.min(sil[keep])) * 5) / 5),  # ticks at 0.2s
+    ))
+
+
+def _k_scan(sheet: _Sheet, seg: Segmentation) -> None:
+    scan = seg.k_scan
+    if scan is None or not len(scan):
+        return
+    cols = {str(c).lower(): c for c in scan.columns}
+    k_col = cols.get("k")
+    sil_col = next((cols[c] for c in cols if "silhouette" in c), None)
+    wss_col = next((cols[c] for c in cols if "inertia" in c or "within" in c or c == "wss"), None)
+    chosen_col = cols.get("chosen")
+    if k_col is None:
+        return
+    ks = scan[k_col].astype(int).tolist()
+    metrics = [(c, t) for c, t in ((sil_col, "Silhouette"), (wss_col, "Inertia (within SS)"))
+               if c is not None and pd.to_numeric(scan[c], errors="coerce").notna().any()]
+    if not metrics:
+        return
+    rows = [[k, *[_num(v) for v in scan.loc[i, [c for c, _ in metrics]]]]
+            for k, i in zip(ks, scan.index, strict=True)]
+    b = sheet.data("k scan: quality of each number of segments",
+                   [["k", *[t for _, t in metrics]], *rows], "chart k scan",
+                   {j + 1: "0.000" if t == "Silhouette" else "#,##0.0" for j, (_, t) in enumerate(metrics)})
+    chosen_k = seg.k
+    if chosen_col is not None and scan[chosen_col].astype(bool).any():
+        chosen_k = int(scan.loc[scan[chosen_col].astype(bool), k_col].iloc[0])
+    if chosen_k not in ks:
+        chosen_k = None
+    if chosen_k is not None:
+        i = ks.index(chosen_k)
+        cb = sheet.data("Chosen k", [["k", *[t for _, t in metrics]], rows[i]], "chart chosen k",
+                        {j + 1: "0.000" for j in range(len(metrics))})
+    r1, r2 = b.row + 1, b.row + len(rows)
+    for j, (_, t) in enumerate(metrics):
+        series = [(t, (r1, b.col, r2, b.col), (r1, b.col + 1 + j, r2, b.col + 1 + j))]
+        styles = [SeriesStyle(marker="circle", marker_size=6, line=True, line_width_pt=2)]
+        if chosen_k is not None:
+            cr = cb.row + 1
+            series.append((f"chosen k = {chosen_k}", (cr, cb.col, cr, cb.col),
+                           (cr, cb.col + 1 + j, cr, cb.col + 1 + j)))
+            styles.append(SeriesStyle(marker="diamond", marker_size=12, outline="000000",
+                                      labels="name", label_fill="FFFFFF",
+                                      label_position=_label_side(rows, i, 1 + j)))
+        better = "higher is better" if t == "Silhouette" else "lower is better; look for the elbow"
+        sheet.chart(ChartSpec(
+            "scatter", f"k scan: {t.split(' (')[0].lower()} by k ({better})", (0, 0), series,
+            colors=[INK, "000000"][: len(series)], styles=styles,
+            x_title="k (number of segments)", y_title=t, x_min=min(ks), x_max=max(ks),
+            x_major_unit=1, legend="", name=f"k scan {t.split(' (')[0].lower()}",
+            y_format="0.00" if t == "Silhouette" else "#,##0",
+        ))
+
+
+def dendrogram_lines(X: np.ndarray, labels: np.ndarray, k: int, method: str = "ward",
+                     leaves: int = DENDROGRAM_LEAVES) -> tuple[dict[int | None, list], float]:
+    """Line segments of a truncated dendrogram, grouped by the segment each link lies in.
+
+    Returns ({segment or None (above the cut): [(xs, ys) polylines]}, cut height).
+    A link below the cut into k groups takes the colour of its members' most common segment.
+    """
+    from scipy.cluster.hierarchy import dendrogram, linkage
+
+    X = np.asarray(X, dtype=float)
+    labels = np.asarray(labels)
+    n = len(X)
+    Z = linkage(X, method=method, metric="euclidean")
+    segs = sorted(np.unique(labels).tolist())
+    counts = np.zeros((2 * n - 1, len(segs)))
+    counts[np.arange(n), np.searchsorted(segs, labels)] = 1
+    for i, (a, b) in enumerate(Z[:, :2].astype(int)):
+        counts[n + i] = counts[a] + counts[b]
+    k = max(1, min(k, n))
+    below_cut = n - k  # merges with index < n - k happen inside one of the k groups
+
+    def group(link: int) -> str:
+        i = link - n
+        return "above" if i >= below_cut else str(segs[int(np.argmax(counts[link]))])
+
+    p = max(leaves, k + 1)
+    d = dendrogram(Z, truncate_mode="lastp", p=min(p, n), no_plot=True, link_color_func=group)
+    out: dict[int | None, list] = {}
+    for xs, ys, g in zip(d["icoord"], d["dcoord"], d["color_list"], strict=True):
+        out.setdefault(None if g == "above" else int(g), []).append((list(xs), list(ys)))
+    heights = Z[:, 2]
+    lo = heights[below_cut - 1] if below_cut >= 1 else 0.0
+    hi = heights[below_cut] if below_cut < len(heights) else lo
+    return out, float((lo + hi) / 2)
+
+
+def _dendrogram(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int],
+                names: dict[int, str]) -> None:
+    X = np.asarray(seg.X, dtype=float)
+    if X.ndim != 2 or X.shape[0] != len(labels) or len(labels) < 3 or X.shape[1] == 0:
+        return
+    keep = stratified_sample(labels, DENDROGRAM_SAMPLE)
+    method = getattr(seg.options, "linkage", "ward") or "ward"
+    groups, cut = dendrogram_lines(X[keep], labels[keep], seg.k, method)
+    order = [s for s in segs if s in groups] + ([None] if None in groups else [])
+    rows: list[list[Any]] = []
+    spans = []
+    for g in order:
+        start = len(rows)
+        for xs, ys in groups[g]:
+            if len(rows) > start:
+                rows.append(["", None, None])
+            rows.extend([names[g] if g is not None else "Above the cut", _num(x), _num(y)]
+                        for x, y in zip(xs, ys, strict=True))
+        spans.append((g, start, len(rows) - 1))
+    x_max = max(x for g in groups.values() for xs, _ in g for x in xs) + 5
+    rows.append(["", None, None])
+    cut_at = len(rows)
+    rows.extend([[f"Cut into {seg.k} segments", 0.0, _num(cut)],
+                 [f"Cut into {seg.k} segments", x_max, _num(cut)]])
+    b = sheet.data(f"Dendrogram ({method} linkage): line segments", [["Line", "x", "Height"], *rows],
+                   "chart dendrogram", {1: "0.0", 2: "0.000"})
+    base = b.row + 1
+    series, colors, styles = [], [], []
+    for g, a, z in spans:
+        title = names[g] if g is not None else "Above the cut"
+        series.append((title, (base + a, b.col + 1, base + z, b.col + 1),
+                       (base + a, b.col + 2, base + z, b.col + 2)))
+        colors.append(segment_color(g) if g is not None else ABOVE_CUT_COLOR)
+        styles.append(SeriesStyle(marker="none", line=True, line_width_pt=1.5))
+    series.append((f"Cut into {seg.k} segments", (base + cut_at, b.col + 1, base + cut_at + 1, b.col + 1),
+                   (base + cut_at, b.col + 2, base + cut_at + 1, b.col + 2)))
+    colors.append(CENTRE_COLOR)
+    styles.append(SeriesStyle(marker="none", line=True, dash="dash", line_width_pt=1.25))
+    title = f"Dendrogram: how customers merge into segments ({method} linkage, last merges)"
+    if len(keep) < len(labels):
+        title += f"; sample of {len(keep):,} of {len(labels):,}"
+    sheet.chart(ChartSpec(
+        "scatter", title, (0, 0), series, colors=colors, styles=styles,
+        x_title="", y_title="Merge distance", x_labels=False,
+        x_min=0, x_max=x_max, y_min=0, legend="b", name="dendrogram", y_format="0.0",
+    ))
+
+
+def _label_side(rows: list[list[Any]], i: int, col: int) -> str:
+    """Put a point's label on the side away from the curve: inside at the ends, above a peak,
+    below a dip."""
+    if i == 0:
+        return "r"
+    if i == len(rows) - 1:
+        return "l"
+    here = rows[i][col]
+    near = [rows[j][col] for j in (i - 1, i + 1) if 0 <= j < len(rows) and rows[j][col] is not None]
+    if here is None or not near:
+        return "t"
+    return "t" if here >= sum(near) / len(near) else "b"
+
+
+def _pct(share: float) -> str:
+    """24%, 3.5%, 0.2%: small segments keep a digit so they do not read as 0%."""
+    return f"{share:.0%}" if share >= 0.095 or share == 0 else f"{share:.1%}"
+
+
+def _num(v: Any) -> float | None:
+    """A finite float for a cell, or None (blank) for missing values."""
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _plain(v: Any) -> Any:
+    """Excel-safe id value: plain int/float/str."""
+    if v is None or v is pd.NA:
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        return _num(v)
+    if isinstance(v, (int, str)):
+        return v
+    return str(v)
+
+
+def _column_letter(col: int) -> str:
+    out = ""
+    while col:
+        col, r = divmod(col - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def print_area(spec: SheetSpec) -> str:
+    """The cells covering the sheet's charts and heatmap, e.g. "A1:P75" (not the data tables).
+
+    For a print area, and for rendering the charts to one page.
+    """
+    last_row = max([c.anchor[0] + math.ceil(c.height_cm / _ROW_CM) + 1 for c in spec.charts]
+                   + [b.row + b.n_rows - 1 for b in spec.blocks if b.col == 1], default=1)
+    cols, _, _ = _grid_columns(spec.column_widths)
+    last_col, left = cols[-1], 0.0
+    while left < _CHART_W:
+        left += _col_cm(spec.column_widths.get(last_col, _COL_WIDTH))
+        last_col += 1
+    return f"A1:{_column_letter(last_col)}{last_row}"

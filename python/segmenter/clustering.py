@@ -1,0 +1,683 @@
+"""The "cluster" step: turn the cleaned, scaled matrix X into numbered segments.
+
+Three methods (k-means, hierarchical, DBSCAN), one result type (:class:`Fit`).
+
+Rules every method follows, and why:
+
+* **Same sheet, same segments.** Rows are fitted in a canonical order that
+  depends only on their values (:func:`quality.canonical_order`) and every
+  random choice uses ``options.random_state``, so re-running, or shuffling the
+  sheet's rows, gives the same segments. Segments are numbered by size (largest
+  = 1), ties broken by the centre's coordinates, never by a random start.
+* **Bounded cost.** Choosing k needs a silhouette per k, which is O(n^2). The
+  k scan therefore runs on a fixed-seed sample of at most SCAN_SAMPLE rows (all
+  rows when there are fewer); k-means is then fitted once on all rows, started
+  from the sample's centres. Hierarchical clustering is exact up to
+  HIER_EXACT_MAX rows and runs on MICRO_CLUSTERS k-means micro-clusters above
+  that; DBSCAN runs on at most DBSCAN_SAMPLE rows and the other rows join the
+  segment of their nearest core customer. Nothing uses O(n^2) memory.
+* **Unassigned is a segment of its own.** DBSCAN noise gets label 0 and is
+  never dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import fastcluster
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+from scipy.spatial.distance import cdist, pdist
+from sklearn.cluster import KMeans
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
+from sklearn.neighbors import NearestNeighbors
+from threadpoolctl import threadpool_limits
+
+from .errors import SegmenterError
+from .options import Options
+from .quality import (
+    canonical_order,
+    cluster_distance_sums,
+    n_distinct_sorted,
+    silhouette_from_sums,
+)
+
+MIN_ROWS = 3
+SCAN_SAMPLE = 5_000  # the k scan (k-means fits + silhouettes) runs on at most this many rows
+SIL_TOLERANCE = 0.01  # a smaller k within this of the best silhouette is preferred
+HIER_EXACT_MAX = 20_000  # ward/single: exact tree (fastcluster, O(n*p) memory) up to here
+HIER_EXACT_MAX_MATRIX = 12_000  # average/complete need the n^2/2 distance matrix (576 MB here)
+MICRO_CLUSTERS = 2_000  # above the exact limit: tree over this many k-means micro-clusters
+MICRO_SAMPLE = 20_000  # rows the micro-clusters are fitted on (then every row is assigned)
+MICRO_MAX_ITER = 20  # micro-clusters only need to be compact, not converged
+DBSCAN_SAMPLE = 5_000  # DBSCAN proper runs on at most this many rows
+
+
+@dataclass
+class Fit:
+    """A segmentation: labels 1..k (0 = Unassigned), centres, and how k was chosen."""
+
+    labels: np.ndarray
+    centers: np.ndarray
+    k: int
+    method: str
+    k_scan: pd.DataFrame | None
+    k_rule: str
+    k_reason: str
+    details: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    core_points: np.ndarray | None = None  # DBSCAN: core customers (for assign)
+    core_labels: np.ndarray | None = None  # DBSCAN: their segment numbers
+
+
+@dataclass
+class _Raw:
+    """A method's answer on canonically ordered rows, before numbering."""
+
+    codes: np.ndarray  # 0..c-1, -1 = noise
+    centers: np.ndarray | None  # k-means centres (per code); None = mean of members
+    k_scan: pd.DataFrame | None = None
+    k_rule: str = ""
+    k_reason: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    cores: np.ndarray | None = None
+    core_codes: np.ndarray | None = None
+
+
+# ---------------------------------------------------------------- entry points
+
+
+def fit_segments(X: np.ndarray, options: Options) -> Fit:
+    """Cluster the rows of X (finite, scaled) with ``options.method``."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] == 0:
+        raise SegmenterError("no usable columns to segment on; choose at least one numeric column")
+    n = len(X)
+    if n < MIN_ROWS:
+        raise SegmenterError(
+            f"only {n} usable row(s); segmenting needs at least {MIN_ROWS} customers with values "
+            "- add rows or check the Cleaning Log for excluded rows"
+        )
+    if not np.all(np.isfinite(X)):
+        raise SegmenterError("the cleaned data still has blank or infinite values; "
+                             "set missing to median (or another fill) and run again")
+    order = canonical_order(X)
+    Xc = np.ascontiguousarray(X[order])
+    d = n_distinct_sorted(Xc)
+    if d < 2:
+        raise SegmenterError(
+            f"all {n} usable rows have the same values, so there is nothing to segment; "
+            "choose columns that differ between customers"
+        )
+    rng_seed = options.random_state
+    if options.method == "dbscan":
+        raw = _fit_dbscan(Xc, options)
+        if options.k != "auto":
+            raw.warnings.append(f"k={options.k} is ignored: DBSCAN finds the number of segments itself")
+    else:
+        if options.k != "auto":
+            _check_explicit_k(int(options.k), n, d)
+        if options.method == "kmeans":
+            raw = _fit_kmeans(Xc, options, d)
+        else:
+            raw = _fit_hierarchical(Xc, options, d)
+    labels_c, centers = _renumber(Xc, raw.codes, raw.centers)
+    if options.method == "kmeans":
+        labels_c = assign(Xc, centers)  # labels are exactly the nearest-centre rule
+    labels = np.empty(n, dtype=np.int64)
+    labels[order] = labels_c
+    k = len(centers)
+    raw.details.setdefault("random_state", rng_seed)
+    core_labels = None
+    if raw.cores is not None:
+        core_labels = _code_map(raw.codes, labels_c)[raw.core_codes]
+    return Fit(
+        labels=labels,
+        centers=centers,
+        k=k,
+        method=options.method,
+        k_scan=raw.k_scan,
+        k_rule=raw.k_rule,
+        k_reason=raw.k_reason,
+        details=raw.details,
+        warnings=raw.warnings,
+        core_points=raw.cores,
+        core_labels=core_labels,
+    )
+
+
+def assign(X_new: np.ndarray, fit_or_centers: Fit | np.ndarray) -> np.ndarray:
+    """Segment numbers for new rows (same columns and scaling as the fit).
+
+    Nearest centre (ties: lowest segment number); for DBSCAN the segment of the
+    nearest core customer within eps, else 0 (Unassigned).
+    """
+    if isinstance(fit_or_centers, Fit) and fit_or_centers.method == "dbscan":
+        fit = fit_or_centers
+        X_new = np.asarray(X_new, dtype=np.float64).reshape(-1, fit.centers.shape[1])
+        out = np.zeros(len(X_new), dtype=np.int64)
+        if fit.core_points is None or len(fit.core_points) == 0 or len(X_new) == 0:
+            return out
+        dist, idx = _nearest(fit.core_points, X_new)
+        ok = dist <= fit.details["radius"] * (1 + 1e-12)
+        out[ok] = fit.core_labels[idx[ok]]
+        return out
+    centers = fit_or_centers.centers if isinstance(fit_or_centers, Fit) else fit_or_centers
+    centers = np.asarray(centers, dtype=np.float64)
+    X_new = np.asarray(X_new, dtype=np.float64).reshape(-1, centers.shape[1])
+    out = np.empty(len(X_new), dtype=np.int64)
+    for s in range(0, len(X_new), 65536):
+        chunk = X_new[s : s + 65536]
+        d2 = ((chunk[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+        out[s : s + 65536] = d2.argmin(axis=1) + 1
+    return out
+
+
+# ---------------------------------------------------------------- shared pieces
+
+
+def _check_explicit_k(k: int, n: int, d: int) -> None:
+    if k > n - 1:
+        raise SegmenterError(
+            f"k={k} but only {n} usable rows; choose k of at most {n - 1} or leave k as auto"
+        )
+    if k > d:
+        raise SegmenterError(
+            f"k={k} but only {d} distinct customers (the other rows repeat the same values); "
+            f"choose k of at most {d} or leave k as auto"
+        )
+
+
+def _sample_rows(n: int, m: int, seed: int) -> np.ndarray:
+    """Sorted positions of a fixed-seed sample of m of n (canonically ordered) rows."""
+    if m >= n:
+        return np.arange(n)
+    return np.sort(np.random.default_rng(seed).choice(n, size=m, replace=False))
+
+
+def _renumber(
+    Xc: np.ndarray, codes: np.ndarray, centers: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Labels 1..k by size (largest first; ties by centre coordinates), 0 = noise."""
+    present = np.unique(codes[codes >= 0])
+    p = Xc.shape[1]
+    sizes = np.array([np.count_nonzero(codes == c) for c in present], dtype=np.int64)
+    if centers is not None:
+        cents = np.asarray(centers, dtype=np.float64)[present]
+    else:
+        mask = codes >= 0
+        dense = np.searchsorted(present, codes[mask])
+        cents = np.zeros((len(present), p))
+        for j in range(p):
+            cents[:, j] = np.bincount(dense, weights=Xc[mask, j], minlength=len(present))
+        cents /= np.maximum(sizes, 1)[:, None]
+    keys = [cents[:, j] for j in range(p - 1, -1, -1)] + [-sizes]
+    rank = np.lexsort(keys)  # last key (-size) is the primary one
+    new_of = np.zeros(int(codes.max()) + 2 if len(codes) else 1, dtype=np.int64)
+    new_of[present[rank] + 1] = np.arange(1, len(present) + 1)
+    labels = new_of[codes + 1]
+    return labels, np.ascontiguousarray(cents[rank])
+
+
+def _code_map(codes: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Array mapping raw code -> final segment number (noise -> 0)."""
+    mp = np.zeros(int(codes.max()) + 1 if len(codes) else 1, dtype=np.int64)
+    ok = codes >= 0
+    mp[codes[ok]] = labels[ok]
+    return mp
+
+
+def _nearest(points: np.ndarray, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    nn = NearestNeighbors(n_neighbors=1, algorithm="kd_tree").fit(points)
+    dist, idx = nn.kneighbors(queries)
+    return dist[:, 0], idx[:, 0]
+
+
+def _scan_metrics(S: np.ndarray, codes_by_k: dict[int, np.ndarray], n: int) -> pd.DataFrame:
+    """Silhouette, inertia, CH and DB of each labeling of the scan sample S.
+
+    Silhouettes for all k come from one pass over the distance matrix. Inertia
+    is the sample's within-cluster sum of squares scaled by n / len(S), i.e. an
+    estimate for all rows.
+    """
+    m = len(S)
+    ks = sorted(codes_by_k)
+    blocks, offsets, off = [], {}, 0
+    for k in ks:
+        h = np.zeros((m, k))
+        h[np.arange(m), codes_by_k[k]] = 1.0
+        blocks.append(h)
+        offsets[k] = off
+        off += k
+    sums = cluster_distance_sums(S, np.hstack(blocks))
+    rows = []
+    for k in ks:
+        c = codes_by_k[k]
+        present = np.unique(c)
+        sil = ch = db = float("nan")
+        if 2 <= len(present) < m:
+            dense = np.searchsorted(present, c)
+            s = sums[:, offsets[k] + present]
+            sil = float(silhouette_from_sums(s, dense).mean())
+            ch = float(calinski_harabasz_score(S, dense))
+            db = float(davies_bouldin_score(S, dense))
+        cent = np.zeros((k, S.shape[1]))
+        cnt = np.bincount(c, minlength=k)
+        for j in range(S.shape[1]):
+            cent[:, j] = np.bincount(c, weights=S[:, j], minlength=k)
+        cent /= np.maximum(cnt, 1)[:, None]
+        inertia = float(((S - cent[c]) ** 2).sum()) * n / m
+        rows.append((k, sil, inertia, ch, db))
+    df = pd.DataFrame(rows, columns=["k", "silhouette", "inertia", "calinski_harabasz", "davies_bouldin"])
+    df["chosen"] = False
+    return df
+
+
+def k_rule_text(k_lo: int, k_hi: int) -> str:
+    return (
+        f"k is the number of segments (from {k_lo} to {k_hi}) with the highest average silhouette; "
+        f"if a smaller k comes within {SIL_TOLERANCE} of that best silhouette, the smallest such k "
+        "is chosen, because fewer segments are easier to act on."
+    )
+
+
+def _choose_k(scan: pd.DataFrame) -> tuple[int, str, list[str]]:
+    """Apply the k rule to a scan table; return k, the reason and warnings."""
+    ks = scan["k"].to_numpy()
+    sils = scan["silhouette"].to_numpy(dtype=float)
+    if not np.any(np.isfinite(sils)):
+        k = int(ks[0])
+        return k, f"k={k}: no k had a measurable silhouette, so the smallest k was used", [
+            "silhouette could not be measured for any k; the smallest k was used"
+        ]
+    s = np.where(np.isfinite(sils), sils, -np.inf)
+    best = int(np.argmax(s))
+    chosen = int(np.flatnonzero(s >= s[best] - SIL_TOLERANCE)[0])
+    k = int(ks[chosen])
+    if chosen == best:
+        others = [(s[i], int(ks[i])) for i in range(len(ks)) if i != best and np.isfinite(s[i])]
+        if others:
+            s2, k2 = max(others, key=lambda t: (t[0], -t[1]))
+            reason = f"k={k}: highest silhouette {s[best]:.3f} (next best k={k2}: {s2:.3f})"
+        else:
+            reason = f"k={k}: the only k tried, silhouette {s[best]:.3f}"
+    else:
+        reason = (
+            f"k={k}: silhouette {s[chosen]:.3f} is within {SIL_TOLERANCE} of the highest "
+            f"(k={int(ks[best])}: {s[best]:.3f}), and fewer segments are simpler"
+        )
+    return k, reason, []
+
+
+def _scan_range(options: Options, n: int, d: int, d_sample: int) -> tuple[list[int], list[str]]:
+    hi = min(options.k_max, n - 1, d, d_sample)
+    warnings = []
+    if hi < options.k_max:
+        why = f"only {n} usable rows" if n - 1 == hi else f"only {min(d, d_sample)} distinct customers"
+        warnings.append(f"k_max={options.k_max} lowered to {hi}: {why}")
+    lo = min(options.k_min, hi)
+    if lo < options.k_min:
+        warnings.append(f"k_min={options.k_min} lowered to {lo}: not enough distinct customers")
+    return list(range(max(lo, 2), max(hi, 2) + 1)), warnings
+
+
+def _sample_note(m: int, n: int, seed: int) -> str:
+    if m >= n:
+        return f"k scan on all {n:,} rows"
+    return f"k scan (k-means fits and silhouette) on a fixed-seed sample of {m:,} of {n:,} rows, seed {seed}"
+
+
+# ---------------------------------------------------------------- k-means
+
+
+def _kmeans(k: int, n_init: int, seed: int, init: Any = "k-means++") -> KMeans:
+    return KMeans(n_clusters=k, init=init, n_init=n_init, random_state=seed)
+
+
+def _fit_kmeans(Xc: np.ndarray, options: Options, d: int) -> _Raw:
+    n = len(Xc)
+    seed = options.random_state
+    idx = _sample_rows(n, SCAN_SAMPLE, seed)
+    S = Xc[idx]
+    sampled = len(S) < n
+    details: dict[str, Any] = {
+        "n_init": options.n_init,
+        "init": "k-means++",
+        "strategy": (
+            f"k-means++ with {options.n_init} starts (seed {seed})"
+            + (
+                f" on a fixed-seed sample of {len(S):,} rows, then one k-means run on all "
+                f"{n:,} rows started from the sample's centres"
+                if sampled
+                else ""
+            )
+        ),
+    }
+    if options.k == "auto":
+        ks, warnings = _scan_range(options, n, d, n_distinct_sorted(S) if sampled else d)
+        with threadpool_limits(1):  # small fits: threads cost more than they save
+            models = {k: _kmeans(k, options.n_init, seed).fit(S) for k in ks}
+        scan = _scan_metrics(S, {k: m.labels_ for k, m in models.items()}, n)
+        k, reason, w2 = _choose_k(scan)
+        scan["chosen"] = scan["k"] == k
+        details["k_scan"] = _sample_note(len(S), n, seed)
+        rule = k_rule_text(ks[0], ks[-1])
+        start = models[k]
+    else:
+        k = int(options.k)
+        scan, warnings, w2 = None, [], []
+        rule = f"k was set in the options (k={k})."
+        reason = f"k={k} was set in the options"
+        if sampled and n_distinct_sorted(S) < k:
+            S, sampled = Xc, False  # the sample is too repetitive: fit on all rows
+        with threadpool_limits(1 if len(S) <= SCAN_SAMPLE else None):
+            start = _kmeans(k, options.n_init, seed).fit(S)
+    if sampled:
+        final = _kmeans(k, 1, seed, init=start.cluster_centers_).fit(Xc)
+    else:
+        final = start
+    details["iterations"] = int(final.n_iter_)
+    return _Raw(
+        codes=final.labels_.astype(np.int64),
+        centers=final.cluster_centers_,
+        k_scan=scan,
+        k_rule=rule,
+        k_reason=reason,
+        details=details,
+        warnings=warnings + w2,
+    )
+
+
+# ---------------------------------------------------------------- hierarchical
+
+
+def _cut(Z: np.ndarray, n: int, k: int) -> np.ndarray:
+    """Leaf codes 0..k-1 of a linkage matrix cut into exactly k clusters.
+
+    Applies the first n-k merges (as scikit-learn's AgglomerativeClustering does),
+    then finds every leaf's root by pointer jumping.
+    """
+    m = n - k
+    parent = np.arange(2 * n - 1)
+    new = n + np.arange(m)
+    parent[Z[:m, 0].astype(np.int64)] = new
+    parent[Z[:m, 1].astype(np.int64)] = new
+    while True:
+        nxt = parent[parent]
+        if np.array_equal(nxt, parent):
+            break
+        parent = nxt
+    _, codes = np.unique(parent[:n], return_inverse=True)
+    return codes.astype(np.int64)
+
+
+def weighted_linkage(C: np.ndarray, w: np.ndarray, method: str) -> np.ndarray:
+    """Agglomerative tree of points C where point i stands for w[i] identical rows.
+
+    Nearest-neighbour-chain algorithm with Lance-Williams updates that start
+    from the weights, so ward on micro-cluster centres equals ward on the data
+    with every row moved to its micro-centre (and average linkage weights
+    clusters by size). Returns a scipy-style linkage matrix. O(m^2) memory in
+    the number of points m (a few thousand here), never in the number of rows.
+    """
+    m = len(C)
+    w = np.asarray(w, dtype=np.float64)
+    sq = cdist(C, C, "sqeuclidean")
+    if method == "ward":
+        D = 2.0 * np.outer(w, w) / (w[:, None] + w[None, :]) * sq  # squared ward distance
+    else:
+        D = np.sqrt(sq)
+    np.fill_diagonal(D, np.inf)
+    size = w.copy()
+    slot_h = np.zeros(m)
+    merges: list[tuple[int, int, float]] = []
+    active = np.ones(m, dtype=bool)
+    chain: list[int] = []
+    while len(merges) < m - 1:
+        if not chain:
+            chain.append(int(np.flatnonzero(active)[0]))
+        a = chain[-1]
+        row = D[a]
+        b = int(np.argmin(row))
+        if len(chain) >= 2 and row[chain[-2]] <= row[b]:
+            b = chain[-2]
+        if len(chain) < 2 or b != chain[-2]:
+            chain.append(b)
+            continue
+        chain.pop()
+        chain.pop()
+        h = D[a, b]
+        na, nb = size[a], size[b]
+        if method == "ward":
+            new = ((na + size) * D[a] + (nb + size) * D[b] - size * h) / (na + nb + size)
+        elif method == "average":
+            new = (na * D[a] + nb * D[b]) / (na + nb)
+        elif method == "complete":
+            new = np.maximum(D[a], D[b])
+        else:
+            new = np.minimum(D[a], D[b])
+        lo, hi = min(a, b), max(a, b)
+        height = np.sqrt(h) if method == "ward" else h
+        height = max(height, slot_h[a], slot_h[b])  # keep heights monotone under rounding
+        merges.append((lo, hi, height))
+        active[hi] = False
+        size[lo] = na + nb
+        slot_h[lo] = height
+        new[~active] = np.inf
+        new[lo] = np.inf
+        D[lo] = new
+        D[:, lo] = new
+        D[hi] = np.inf
+        D[:, hi] = np.inf
+    # sort by height (stable, so dependent merges keep their order) and relabel like scipy
+    merges.sort(key=lambda t: t[2])
+    node = np.arange(m)
+    size_n = list(w)
+    Z = np.zeros((m - 1, 4))
+    for i, (a, b, h) in enumerate(merges):
+        x, y = sorted((int(node[a]), int(node[b])))
+        s = size_n[x] + size_n[y]
+        Z[i] = (x, y, h, s)
+        size_n.append(s)
+        node[a] = m + i
+        node[b] = m + i
+    return Z
+
+
+def _fit_hierarchical(Xc: np.ndarray, options: Options, d: int) -> _Raw:
+    n, _ = Xc.shape
+    seed = options.random_state
+    link = options.linkage
+    limit = HIER_EXACT_MAX if link in ("ward", "single") else HIER_EXACT_MAX_MATRIX
+    details: dict[str, Any] = {"linkage": link}
+    warnings: list[str] = []
+    if n <= limit:
+        if link in ("ward", "single"):
+            Z = fastcluster.linkage_vector(Xc, method=link)
+        else:
+            Z = fastcluster.linkage(pdist(Xc), method=link, preserve_input=False)
+        leaf_of_row = np.arange(n)
+        n_leaves = n
+        details["strategy"] = f"exact {link} linkage on all {n:,} rows"
+    else:
+        leaf_of_row, C, w = _micro_clusters(Xc, seed)
+        Z = weighted_linkage(C, w, link)
+        n_leaves = len(C)
+        details["strategy"] = (
+            f"{link} linkage on {n_leaves:,} k-means micro-clusters (fitted on a fixed-seed "
+            f"sample of {min(n, MICRO_SAMPLE):,} rows, seed {seed}; every row joins its nearest "
+            "micro-cluster and inherits its segment; micro-clusters are weighted by their size)"
+        )
+        details["micro_clusters"] = n_leaves
+        warnings.append(
+            f"{n:,} rows is above the exact hierarchical limit of {limit:,}; "
+            f"the tree was built on {n_leaves:,} micro-clusters"
+        )
+
+    def codes_for(k: int) -> np.ndarray:
+        return _cut(Z, n_leaves, k)[leaf_of_row]
+
+    idx = _sample_rows(n, SCAN_SAMPLE, seed)
+    if options.k == "auto":
+        d_leaves = min(d, n_leaves)
+        ks, w1 = _scan_range(options, n, d_leaves, d_leaves)
+        warnings += w1
+        codes = {k: codes_for(k) for k in ks}
+        scan = _scan_metrics(Xc[idx], {k: c[idx] for k, c in codes.items()}, n)
+        k, reason, w2 = _choose_k(scan)
+        scan["chosen"] = scan["k"] == k
+        warnings += w2
+        details["k_scan"] = _sample_note(len(idx), n, seed).replace(
+            "k-means fits and silhouette", "silhouette"
+        )
+        rule = k_rule_text(ks[0], ks[-1])
+        final = codes[k]
+    else:
+        k = int(options.k)
+        if k > n_leaves:
+            raise SegmenterError(
+                f"k={k} is more than the {n_leaves} micro-clusters hierarchical clustering uses "
+                f"on this many rows; choose k of at most {n_leaves} or leave k as auto"
+            )
+        scan, rule, reason = None, f"k was set in the options (k={k}).", f"k={k} was set in the options"
+        final = codes_for(k)
+    return _Raw(codes=final, centers=None, k_scan=scan, k_rule=rule, k_reason=reason,
+                details=details, warnings=warnings)
+
+
+def _micro_clusters(Xc: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Micro-cluster of every row, micro-centres (member means) and sizes."""
+    n, p = Xc.shape
+    S = Xc[_sample_rows(n, MICRO_SAMPLE, seed)]
+    c = min(MICRO_CLUSTERS, n_distinct_sorted(S))
+    km = KMeans(n_clusters=c, init="random", n_init=1, max_iter=MICRO_MAX_ITER, random_state=seed)
+    km.fit(S)
+    micro = km.predict(Xc)
+    used, micro = np.unique(micro, return_inverse=True)
+    w = np.bincount(micro).astype(np.float64)
+    C = np.zeros((len(used), p))
+    for j in range(p):
+        C[:, j] = np.bincount(micro, weights=Xc[:, j])
+    C /= w[:, None]
+    return micro.astype(np.int64), C, w
+
+
+# ---------------------------------------------------------------- DBSCAN
+
+
+def knee_index(values_sorted: np.ndarray) -> int:
+    """Knee of an increasing curve: the point farthest below the chord (kneedle).
+
+    Both axes are scaled to [0, 1]; the knee maximises x - y.
+    """
+    v = np.asarray(values_sorted, dtype=np.float64)
+    if len(v) < 3 or v[-1] <= v[0]:
+        return len(v) - 1
+    x = np.linspace(0.0, 1.0, len(v))
+    y = (v - v[0]) / (v[-1] - v[0])
+    return int(np.argmax(x - y))
+
+
+def _fit_dbscan(Xc: np.ndarray, options: Options) -> _Raw:
+    n, p = Xc.shape
+    seed = options.random_state
+    warnings: list[str] = []
+    ms = options.min_samples or max(5, 2 * p)
+    idx = _sample_rows(n, DBSCAN_SAMPLE, seed)
+    S = Xc[idx]
+    m = len(S)
+    ms_eff = min(ms, m)
+    if ms_eff < ms:
+        warnings.append(f"min_samples={ms} lowered to {ms_eff}: only {m} rows")
+    # distance to the ms-th nearest row, self included (the DBSCAN core test)
+    nn = NearestNeighbors(n_neighbors=ms_eff, algorithm="brute").fit(S)
+    kd = nn.kneighbors(S, return_distance=True)[0][:, -1]
+    scale = (n / m) ** (1.0 / p)  # same density threshold on a sample of m of n rows
+    if options.eps is None:
+        srt = np.sort(kd)
+        eps = float(srt[knee_index(srt)])
+        if eps <= 0.0:
+            pos = srt[srt > 0]
+            eps = float(pos[0]) if len(pos) else 0.0
+            warnings.append("many customers share identical values; eps was raised to the "
+                            "smallest non-zero neighbour distance")
+        eps_rule = (f"knee of the sorted distances to each row's {ms_eff}-th nearest neighbour "
+                    "(point farthest below the chord)")
+    else:
+        eps = float(options.eps * (scale if m < n else 1.0))
+        eps_rule = "set in the options" + (
+            f" (scaled by (n/sample)^(1/p) = {scale:.3f} for the sample)" if m < n else ""
+        )
+    core = kd <= eps
+    radius = eps
+    cores = S[core]
+    U = np.unique(cores, axis=0) if len(cores) else cores  # duplicates add nothing to links
+    comp = _components_within(U, eps)
+    codes = np.full(n, -1, dtype=np.int64)
+    if len(U):
+        dist, near = _nearest(U, Xc)
+        ok = dist <= radius * (1 + 1e-12)
+        codes[ok] = comp[near[ok]]
+    n_clusters = int(len(np.unique(codes[codes >= 0])))
+    noise = int(np.count_nonzero(codes < 0))
+    if n_clusters == 0:
+        warnings.append("DBSCAN found no dense group: every row is Unassigned; "
+                        "try a larger eps or a smaller min_samples")
+    elif n_clusters == 1:
+        warnings.append("DBSCAN found a single dense group; try a smaller eps for more segments, "
+                        "or use k-means")
+    details = {
+        "eps": radius,
+        "radius": radius,
+        "eps_rule": eps_rule,
+        "min_samples": ms_eff,
+        "min_samples_rule": "set in the options" if options.min_samples else
+        f"max(5, 2 x number of columns) = {ms}",
+        "core_points": int(core.sum()),
+        "unassigned_rows": noise,
+        "strategy": (
+            f"DBSCAN on all {n:,} rows" if m >= n else
+            f"DBSCAN on a fixed-seed sample of {m:,} of {n:,} rows (seed {seed}); every other row "
+            "joins the segment of its nearest core customer within eps, or is Unassigned"
+        ),
+    }
+    share = noise / n
+    reason = (f"DBSCAN found {n_clusters} dense group(s) with eps={radius:.3g} and "
+              f"min_samples={ms_eff}; {noise:,} rows ({share:.1%}) are Unassigned")
+    rule = ("DBSCAN finds the number of segments itself: customers with at least min_samples "
+            "others within distance eps are core customers, core customers within eps of each "
+            "other form one segment, and customers near no core customer are Unassigned.")
+    return _Raw(codes=codes, centers=None, k_rule=rule, k_reason=reason, details=details,
+                warnings=warnings, cores=U, core_codes=comp)
+
+
+def _components_within(U: np.ndarray, eps: float) -> np.ndarray:
+    """Connected components of points linked when their distance is at most eps.
+
+    Processed in row chunks; each chunk's links are reduced to links between the
+    current components at once, so memory stays bounded by one chunk's links.
+    """
+    u = len(U)
+    comp = np.arange(u)
+    if u == 0:
+        return comp
+    nn = NearestNeighbors(radius=eps, algorithm="brute").fit(U)
+    for s in range(0, u, 1024):
+        nb = nn.radius_neighbors(U[s : s + 1024], return_distance=False)
+        lens = np.fromiter((len(x) for x in nb), dtype=np.int64, count=len(nb))
+        if not lens.sum():
+            continue
+        a = comp[np.repeat(np.arange(s, s + len(nb)), lens)]
+        b = comp[np.concatenate(nb)]
+        keep = a != b
+        if not np.any(keep):
+            continue
+        g = coo_matrix((np.ones(int(keep.sum())), (a[keep], b[keep])), shape=(u, u))
+        _, lab = connected_components(g, directed=False)
+        comp = lab[comp]
+    _, comp = np.unique(comp, return_inverse=True)
+    return comp.astype(np.int64)

@@ -1,0 +1,415 @@
+"""Apply a :class:`~segmenter.blocks.Layout` to a live workbook through xlwings.
+
+Thin on purpose: per block ONE values write (chunked by xlwings only when a
+block exceeds :data:`CELLS_PER_WRITE`) and a fixed handful of format calls, so
+the number of calls into Excel does not grow with the rows.
+
+Ownership: every sheet this module creates is marked with a workbook-level
+defined name ``_segmenter_sheet_<n>`` referring to its A1. Re-runs and
+:func:`clear_results` touch only sheets so marked; an owner's own sheet called
+"Segments" survives and ours becomes "Segments (2)".
+
+Transaction: new sheets are built under temporary names first. Only when all
+of them are complete are the previous result sheets deleted and the new ones
+renamed; if any write fails, the sheets of this run are deleted again, so the
+workbook holds either the old result or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .blocks import Block, Layout, SheetSpec, is_formula_like, unique_sheet_name
+
+CELLS_PER_WRITE = 100_000
+"""Cells per values write; larger blocks use xlwings' ``chunksize`` (rows per chunk)."""
+
+MARKER_PREFIX = "_segmenter_sheet_"
+LABELS_MARKER = "_segmenter_labels"
+TEMP_PREFIX = "Segmenter tmp "
+HEADER_FILL = "#DCE6F1"
+NOTE_COLOR = "#555555"
+SCALE_COLORS = ("#5A8AC6", "#FCFCFF", "#F8696B")  # low, middle, high (as the file writer)
+POINTS_PER_CHAR = 5.7  # Office.js measures column widths in points, desktop Excel in characters
+MAX_TEXT = 32_767
+
+_CONTROL = re.compile(r"[\000-\010\013\014\016-\037]")
+_NUMBERISH = re.compile(r"^\s*[-+(]?[$€£¥]?\s*[\d.,]+(?:[eE][-+]?\d+)?\s*%?\)?\s*$")
+_DATEISH = re.compile(r"^\s*\d{1,4}\s*[-/.:]\s*\d{1,2}(?:\s*[-/.:]\s*\d{1,4})?(?:[ T].*)?$")
+_REF = re.compile(r"^=(?:'((?:[^']|'')+)'|([^!]+))!")
+
+Progress = Callable[[str], None]
+
+
+# --------------------------------------------------------------------------- values
+
+
+def inert(value: Any) -> Any:
+    """A value Excel stores exactly as given: text never becomes a formula, number or date.
+
+    Excel parses text written through ``Range.Value`` (and Office.js ``values``)
+    as if typed: "=HYPERLINK(..)" becomes a formula, "00123" a number, "1/2" a
+    date. A leading apostrophe (Excel's quote prefix, not part of the value)
+    keeps such text as the same characters.
+    """
+    if not isinstance(value, str):
+        return value
+    text = _CONTROL.sub("", value)
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - 1] + "…"
+    if needs_quote_prefix(text):
+        return "'" + text
+    return text
+
+
+def needs_quote_prefix(text: str) -> bool:
+    """True for text that Excel would not keep as the same text if written as a value."""
+    if not text:
+        return False
+    if is_formula_like(text) or text[0] == "'":
+        return True
+    if text.strip().upper() in ("TRUE", "FALSE") or text.startswith("#"):
+        return True
+    return bool(_NUMBERISH.match(text) and any(c.isdigit() for c in text)) or bool(
+        _DATEISH.match(text)
+    )
+
+
+def inert_grid(values: list[list[Any]]) -> list[list[Any]]:
+    """Rectangular copy of ``values`` with every text made inert."""
+    width = max((len(r) for r in values), default=0)
+    return [[inert(v) for v in r] + [None] * (width - len(r)) for r in values]
+
+
+def rows_per_chunk(n_rows: int, n_cols: int, budget: int = CELLS_PER_WRITE) -> int | None:
+    """xlwings ``chunksize`` for a block: None (one write) unless it exceeds the budget."""
+    if n_rows * n_cols <= budget:
+        return None
+    return max(1, budget // max(1, n_cols))
+
+
+# --------------------------------------------------------------------------- ownership
+
+
+@dataclass
+class Owned:
+    """Segmenter's marks in a workbook: sheet name -> marker names, plus stale markers."""
+
+    sheets: dict[str, list[str]]
+    stale: list[str]
+    numbers: set[int]
+
+
+def _sheet_of(refers_to: str | None) -> str | None:
+    m = _REF.match(refers_to or "")
+    if not m:
+        return None
+    return m.group(1).replace("''", "'") if m.group(1) is not None else m.group(2)
+
+
+def owned_sheets(book: Any) -> Owned:
+    """Which sheets Segmenter created, read from the workbook-level marker names."""
+    names = {s.name.casefold(): s.name for s in book.sheets}
+    sheets: dict[str, list[str]] = {}
+    stale: list[str] = []
+    numbers: set[int] = set()
+    for nm in book.names:
+        try:
+            full = nm.name
+        except Exception:  # noqa: BLE001 - a broken name is simply not ours
+            continue
+        if "!" in full or not full.startswith(MARKER_PREFIX):
+            continue
+        suffix = full[len(MARKER_PREFIX) :]
+        if suffix.isdigit():
+            numbers.add(int(suffix))
+        try:
+            target = _sheet_of(nm.refers_to)
+        except Exception:  # noqa: BLE001
+            target = None
+        real = names.get(target.casefold()) if target else None
+        if real is None:
+            stale.append(full)
+        else:
+            sheets.setdefault(real, []).append(full)
+    return Owned(sheets, stale, numbers)
+
+
+def quote_sheet(name: str) -> str:
+    return "'" + name.replace("'", "''") + "'"
+
+
+# --------------------------------------------------------------------------- app state
+
+
+def is_remote(book: Any) -> bool:
+    try:
+        return book.app.engine.name == "remote"
+    except Exception:  # noqa: BLE001
+        return False
+
+
+class ExcelState:
+    """Screen updating off and a status-bar message while we work; restored on exit.
+
+    Engines without a setting (Office.js has no status bar) are skipped quietly:
+    these are conveniences, never a reason to fail a run.
+    """
+
+    def __init__(self, book: Any) -> None:
+        self.app = book.app
+        self._screen: Any = _MISSING
+        self._status: Any = _MISSING
+
+    def __enter__(self) -> ExcelState:
+        try:
+            self._screen = self.app.screen_updating
+        except Exception:  # noqa: BLE001
+            self._screen = True  # cannot read it (remote): restore to on
+        try:
+            self.app.screen_updating = False
+        except Exception:  # noqa: BLE001
+            self._screen = _MISSING
+        try:
+            self._status = self.app.status_bar
+        except Exception:  # noqa: BLE001
+            self._status = _MISSING
+        return self
+
+    def status(self, text: str) -> None:
+        if self._status is _MISSING:
+            return
+        try:
+            self.app.status_bar = f"Segmenter: {text}"
+        except Exception:  # noqa: BLE001
+            self._status = _MISSING
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._status is not _MISSING:
+            try:
+                self.app.status_bar = self._status if self._status else False
+            except Exception:  # noqa: BLE001
+                pass
+        if self._screen is not _MISSING:
+            try:
+                self.app.screen_updating = bool(self._screen)
+            except Exception:  # noqa: BLE001
+                pass
+
+
+_MISSING = object()
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@dataclass
+class WriteResult:
+    """What a run put into the workbook (final sheet names, in layout order)."""
+
+    sheets: list[str]
+    replaced: list[str]
+
+
+def write_layout(
+    book: Any,
+    layout: Layout,
+    progress: Progress | None = None,
+    before_commit: Callable[[], None] | None = None,
+    undo: Callable[[], None] | None = None,
+) -> WriteResult:
+    """Add the layout's sheets to ``book``, replacing only Segmenter's previous result.
+
+    Everything must already be computed: this only writes. ``before_commit``
+    runs once the new sheets are complete (e.g. the labels next to the data);
+    on any failure ``undo`` runs, the sheets created by this call are deleted
+    again and the error is re-raised.
+    """
+    say = progress or (lambda _text: None)
+    owned = owned_sheets(book)
+    existing = [s.name for s in book.sheets]
+    keep = [n for n in existing if n not in owned.sheets]
+    finals: list[str] = []
+    for spec in layout.sheets:
+        finals.append(unique_sheet_name(spec.name[:31], keep + finals))
+    taken = existing + finals
+    temps = [unique_sheet_name(f"{TEMP_PREFIX}{i + 1}", taken) for i in range(len(finals))]
+    first_number = max(owned.numbers, default=0) + 1
+
+    created: list[tuple[Any, str]] = []  # (sheet, marker name)
+    try:
+        for i, spec in enumerate(layout.sheets):
+            say(f"writing {finals[i]} ({i + 1} of {len(finals)})")
+            sheet = book.sheets.add(name=temps[i], after=book.sheets[len(book.sheets) - 1])
+            marker = f"{MARKER_PREFIX}{first_number + i}"
+            book.names.add(marker, f"={quote_sheet(temps[i])}!$A$1")
+            created.append((sheet, marker))
+            write_sheet(sheet, spec, remote=is_remote(book))
+        if before_commit is not None:
+            before_commit()
+        say("replacing the previous result")
+        replaced = sorted(owned.sheets)
+        _delete_names(book, [m for ms in owned.sheets.values() for m in ms] + owned.stale)
+        _delete_sheets(book, replaced)
+        for (sheet, _marker), final in zip(created, finals, strict=True):
+            sheet.name = final
+        for (sheet, _), spec in zip(created, layout.sheets, strict=True):
+            if not spec.hidden:
+                sheet.activate()
+                break
+    except BaseException:
+        if undo is not None:
+            try:
+                undo()
+            except Exception:  # noqa: BLE001 - keep the original error
+                pass
+        _rollback(book, created)
+        raise
+    return WriteResult(finals, replaced)
+
+
+def _rollback(book: Any, created: list[tuple[Any, str]]) -> None:
+    """Delete what this run created; never let a cleanup error hide the original one."""
+    for sheet, marker in reversed(created):
+        try:
+            _delete_names(book, [marker])
+        except Exception:  # noqa: BLE001
+            pass
+        try:
+            _delete_sheet_quietly(book, sheet)
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _delete_names(book: Any, names: Iterable[str]) -> None:
+    for n in names:
+        if n in book.names:
+            book.names[n].delete()
+
+
+def _delete_sheets(book: Any, names: Iterable[str]) -> None:
+    for n in names:
+        _delete_sheet_quietly(book, book.sheets[n])
+
+
+def _delete_sheet_quietly(book: Any, sheet: Any) -> None:
+    """Delete a sheet without Excel's "are you sure" dialog (desktop asks, Office.js does not)."""
+    app = book.app
+    try:
+        before = app.display_alerts
+        app.display_alerts = False
+    except Exception:  # noqa: BLE001
+        before = _MISSING
+    try:
+        try:
+            hidden = not sheet.visible
+        except Exception:  # noqa: BLE001 - an engine that cannot tell: assume visible
+            hidden = False
+        if hidden:
+            sheet.visible = True  # Excel refuses to delete some hidden sheets
+        sheet.delete()
+    finally:
+        if before is not _MISSING:
+            app.display_alerts = before
+
+
+def write_sheet(sheet: Any, spec: SheetSpec, remote: bool = False) -> None:
+    """Values and formats of one result sheet: a fixed number of calls per block."""
+    for block in spec.blocks:
+        write_block(sheet, block)
+    for (first, last), width in _width_runs(spec.column_widths):
+        w = width * POINTS_PER_CHAR if remote else width
+        sheet.range((1, first), (1, last)).column_width = w
+    if spec.freeze:
+        freeze(sheet, *spec.freeze)
+    if spec.hidden:
+        sheet.visible = False
+
+
+def _width_runs(widths: dict[int, float]) -> list[tuple[tuple[int, int], float]]:
+    """Neighbouring columns of equal width as one (first, last) run: fewer calls."""
+    runs: list[tuple[tuple[int, int], float]] = []
+    for col in sorted(widths):
+        w = float(widths[col])
+        if runs and runs[-1][0][1] == col - 1 and runs[-1][1] == w:
+            runs[-1] = ((runs[-1][0][0], col), w)
+        else:
+            runs.append(((col, col), w))
+    return runs
+
+
+def write_block(sheet: Any, block: Block) -> None:
+    """ONE values write (chunked only beyond CELLS_PER_WRITE cells) plus its formats."""
+    values = inert_grid(block.values)
+    if not values or not values[0]:
+        return
+    n_rows, n_cols = len(values), len(values[0])
+    r0, c0 = block.row, block.col
+    chunk = rows_per_chunk(n_rows, n_cols)
+    sheet.range((r0, c0)).options(chunksize=chunk).value = values
+    if block.kind == "title":
+        cell = sheet.range((r0, c0))
+        cell.font.bold = True
+        cell.font.size = 14
+        return
+    if block.kind == "note":
+        cell = sheet.range((r0, c0))
+        cell.font.italic = True
+        cell.font.color = NOTE_COLOR
+        return
+    body = 1 if block.header else 0
+    if block.header:
+        head = sheet.range((r0, c0), (r0, c0 + n_cols - 1))
+        head.font.bold = True
+        head.color = HEADER_FILL
+    if n_rows <= body:
+        return
+    first, last = r0 + body, r0 + n_rows - 1
+    if block.kind == "keyvalue":
+        sheet.range((first, c0), (last, c0)).font.bold = True
+    for j in sorted(block.number_formats):
+        if 0 <= j < n_cols:
+            sheet.range((first, c0 + j), (last, c0 + j)).number_format = block.number_formats[j]
+    if block.color_scale and n_cols > 1:
+        sheet.range((first, c0 + 1), (last, c0 + n_cols - 1)).conditional_formats.add_color_scale(
+            list(SCALE_COLORS)
+        )
+
+
+def freeze(sheet: Any, row: int, col: int) -> None:
+    """Freeze panes so (row, col) is the first scrolling cell; cosmetic, so never fatal."""
+    from xlwings.utils import col_name
+
+    address = f"{col_name(col)}{row}"
+    try:
+        sheet.freeze_panes.freeze_at(address)
+        return
+    except (AttributeError, NotImplementedError):
+        pass
+    try:  # desktop Excel on Windows: freeze through the window of the activated sheet
+        sheet.activate()
+        window = sheet.book.app.api.ActiveWindow
+        window.FreezePanes = False
+        window.SplitColumn = col - 1
+        window.SplitRow = row - 1
+        window.FreezePanes = True
+    except Exception:  # noqa: BLE001
+        pass
+
+
+# --------------------------------------------------------------------------- clearing
+
+
+def clear_results(book: Any) -> list[str]:
+    """Delete Segmenter's own result sheets (and its marker names); nothing else."""
+    owned = owned_sheets(book)
+    names = sorted(owned.sheets)
+    if names and len(names) >= len(book.sheets):
+        # Excel needs one sheet left: keep an empty one rather than fail.
+        book.sheets.add(name=unique_sheet_name("Sheet1", [s.name for s in book.sheets]))
+    _delete_names(book, [m for ms in owned.sheets.values() for m in ms] + owned.stale)
+    _delete_sheets(book, names)
+    return names

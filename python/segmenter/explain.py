@@ -1,0 +1,401 @@
+"""Explanations an owner can check: what sets a segment apart, why a customer is in it.
+
+* :func:`segment_differences` - per segment, the 2-3 features with the largest |z|
+  in words with the numbers from the profile ("spends 3.2× the average (5,400 vs
+  1,700); last order 12 days ago (average 140)"). Supersedes
+  :func:`segmenter.profiles.describe_difference` (role-aware wording, both languages).
+* :func:`customer_reasons` - per customer, the features that pull them towards their
+  own segment's centre rather than the next-nearest one: feature j pulls by
+  ``(x_j - c_other_j)² - (x_j - c_own_j)²`` in the scaled space the segments were
+  built in; the (up to) two largest positive pulls are shown with the customer's
+  value and the segment average in the owner's units.
+* :func:`decision_rules` - an optional shallow scikit-learn decision tree on the
+  owner's own columns that mimics the segments, with the share of customers whose
+  segment it reproduces, and an honest note when that share is low.
+* :func:`explain_segmentation` ties names, actions, explanations and small-data
+  warnings together for one :class:`~segmenter.result.Segmentation`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .actions import Action, recommend_all
+from .i18n import resolve_language, t
+from .naming import Roles, SegmentName, detect_roles, name_segments
+from .profiles import MIN_DISTINCTIVE_Z, TOP_DISTINCTIVE
+from .result import UNASSIGNED
+
+SMALL_DATA = 30
+"""Below this many customers, segments are flagged as fragile."""
+TINY_SEGMENT = 2
+"""Segments of at most this many customers are flagged."""
+RULES_MIN_CUSTOMERS = 20
+RULES_HONEST_SHARE = 0.7
+"""Below this share of customers reproduced, the rules are called a rough guide."""
+RULES_MAX_DEPTH = 3
+WHY_TOP = 2
+
+
+def fmt(x: float) -> str:
+    """A number as an owner reads it: thousands separators, few decimals."""
+    if x is None or not math.isfinite(float(x)):
+        return "n/a"
+    x = float(x)
+    ax = abs(x)
+    if ax >= 1000:
+        return f"{x:,.0f}"
+    if ax >= 100:
+        return f"{x:.0f}"
+    if ax >= 1:
+        return f"{x:.1f}"
+    return f"{x:.2f}"
+
+
+def fmt_days(x: float) -> str:
+    """Days as a whole number ("12", "1,240")."""
+    return f"{float(x):,.0f}" if x is not None and math.isfinite(float(x)) else "n/a"
+
+
+# ----------------------------------------------------------------------------- per segment
+
+
+def difference_phrase(feature: str, seg_mean: float, all_mean: float, unit: str, roles: Roles,
+                      language: str = "en") -> str:
+    """One phrase comparing a segment mean with the overall mean, numbers included."""
+    v, a = fmt(seg_mean), fmt(all_mean)
+    role = roles.role_of(feature)
+    if role == "recency" or unit.startswith("days before"):
+        v, a = fmt_days(seg_mean), fmt_days(all_mean)
+    if role == "recency":
+        return t("apart.recency", language, value=v, average=a)
+    if unit.startswith("days before"):
+        return t("apart.days", language, feature=feature, value=v, average=a)
+    if unit == "yes/no":
+        return t("apart.yesno", language, feature=feature, value=f"{seg_mean:.0%}",
+                 average=f"{all_mean:.0%}")
+    if all_mean > 0 and seg_mean >= 0:
+        ratio = seg_mean / all_mean
+        if ratio >= 1.5 or ratio <= 0.67:
+            key = {"monetary": "apart.spend_ratio", "frequency": "apart.orders_ratio"}.get(
+                role or "", "apart.ratio")
+            return t(key, language, feature=feature, ratio=f"{ratio:.1f}", value=v, average=a)
+    key = "apart.above" if seg_mean > all_mean else "apart.below"
+    return t(key, language, feature=feature, value=v, average=a)
+
+
+def segment_differences(profiles: Any, units: Mapping[str, str], roles: Roles,
+                        language: str = "en", kinds: Mapping[str, str] | None = None,
+                        top: int = TOP_DISTINCTIVE) -> dict[int, list[str]]:
+    """Per segment, phrases for the ``top`` features with the largest |z| (at least 0.25)."""
+    kinds = kinds or {}
+    z: pd.DataFrame = profiles.zscores
+    means: pd.DataFrame = profiles.means
+    feats = list(z.columns)
+    out: dict[int, list[str]] = {}
+    for s in z.index:
+        s = int(s)
+        if s == UNASSIGNED or not feats:
+            out[s] = []
+            continue
+        zs = z.loc[s]
+        order = sorted(feats, key=lambda c: (-abs(float(zs[c])), feats.index(c)))
+        chosen = [c for c in order if abs(float(zs[c])) >= MIN_DISTINCTIVE_Z][:top]
+        unit = {c: str(units.get(c) or ("yes/no" if kinds.get(c) == "bool" else "")) for c in feats}
+        out[s] = [difference_phrase(c, float(means.loc[s, c]), float(means.loc["All", c]),
+                                    unit[c], roles, language) for c in chosen]
+        if not out[s]:
+            out[s] = [t("apart.none", language)]
+    return out
+
+
+# ----------------------------------------------------------------------------- per customer
+
+
+def segment_centres(X: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
+    """Mean of each segment's rows in the scaled space (k-means centres, for any method)."""
+    labels = np.asarray(labels)
+    return {int(s): X[labels == s].mean(axis=0) for s in np.unique(labels)}
+
+
+def pulls(X: np.ndarray, labels: np.ndarray, centres: Mapping[int, np.ndarray]) -> np.ndarray:
+    """Per row and feature: how much closer the feature puts the row to its own centre
+    than to the nearest other centre (positive = pulls towards its own segment)."""
+    labels = np.asarray(labels)
+    segs = sorted(s for s in centres if s != UNASSIGNED)
+    out = np.zeros_like(X, dtype=np.float64)
+    if len(segs) < 2:
+        return out
+    C = np.vstack([centres[s] for s in segs])
+    d2 = np.column_stack([((X - c) ** 2).sum(axis=1) for c in C])  # n x k, no n x k x p
+    pos = {s: i for i, s in enumerate(segs)}
+    own_i = np.array([pos.get(int(s), -1) for s in labels])
+    ok = own_i >= 0
+    d2m = d2.copy()
+    d2m[np.flatnonzero(ok), own_i[ok]] = np.inf
+    other_i = np.argmin(d2m, axis=1)
+    own = C[np.where(ok, own_i, 0)]
+    other = C[other_i]
+    out = (X - other) ** 2 - (X - own) ** 2
+    out[~ok] = 0.0
+    return out
+
+
+def customer_reasons(
+    X: np.ndarray,
+    labels: np.ndarray,
+    feature_sources: Sequence[str],
+    original: pd.DataFrame,
+    seg_means: pd.DataFrame,
+    language: str = "en",
+    top: int = WHY_TOP,
+    categories: pd.DataFrame | None = None,
+    units: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Per row of ``X``: "Orders 14 (segment average 12.3); Annual spend 5,400 (…)".
+
+    ``feature_sources`` maps each column of ``X`` to the owner's column (one-hot
+    columns share their category column); pulls are summed per owner's column.
+    ``original``/``seg_means`` give the numbers in the owner's units.
+    """
+    labels = np.asarray(labels)
+    P = pulls(X, labels, segment_centres(X, labels))
+    sources = list(dict.fromkeys(feature_sources))
+    S = np.zeros((len(X), len(sources)))
+    for j, src in enumerate(feature_sources):
+        S[:, sources.index(src)] += P[:, j]
+    sep = t("why.sep", language)
+    out: list[str] = []
+    orig = original.reset_index(drop=True)
+    units = units or {}
+    days = {c for c in sources if str(units.get(c, "")).startswith("days before")}
+    for i in range(len(X)):
+        s = int(labels[i])
+        if s == UNASSIGNED:
+            out.append("")
+            continue
+        row = S[i]
+        order = [j for j in np.argsort(-row, kind="stable") if row[j] > 1e-12][:top]
+        if not order:
+            out.append(t("why.none", language) if len(np.unique(labels)) > 1 else "")
+            continue
+        parts = []
+        for j in order:
+            c = sources[j]
+            val = orig.at[i, c] if c in orig.columns else None
+            if c in seg_means.columns:
+                f = fmt_days if c in days else fmt
+                unit = t("unit.days_ago", language) if c in days else ""
+                parts.append(t("why.pull", language, feature=c, value=f(float(val)) + unit,
+                               centre=f(float(seg_means.loc[s, c]))))
+            else:
+                centre = ""
+                if categories is not None and c in categories.columns and s in categories.index:
+                    centre = str(categories.loc[s, c])
+                parts.append(t("why.cat", language, feature=c, value=str(val), centre=centre))
+        out.append(sep.join(parts))
+    return out
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+@dataclass
+class Rule:
+    """One leaf of the tree: the conditions, the segment it predicts, how often it is right."""
+
+    text: str
+    segment: int
+    name: str
+    customers: int
+    correct: float  # share of the leaf's customers who really are in ``segment``
+
+
+@dataclass
+class RuleSet:
+    rules: list[Rule]
+    share: float  # share of all customers whose segment the rules reproduce
+    note: str
+    features: list[str] = field(default_factory=list)
+
+
+def decision_rules(
+    original: pd.DataFrame,
+    labels: np.ndarray,
+    names: Mapping[int, str],
+    units: Mapping[str, str] | None = None,
+    language: str = "en",
+    max_depth: int = RULES_MAX_DEPTH,
+    random_state: int = 0,
+) -> RuleSet:
+    """A shallow decision tree on the owner's numeric columns that mimics the segments."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    units = units or {}
+    labels = np.asarray(labels).astype(int)
+    num = original.select_dtypes(include=["number", "bool"]).astype(float)
+    num = num.loc[:, num.notna().all(axis=0)]
+    n = len(labels)
+    if n < RULES_MIN_CUSTOMERS or num.shape[1] == 0 or len(np.unique(labels)) < 2:
+        return RuleSet([], float("nan"), t("rules.few", language))
+    min_leaf = max(5, int(0.02 * n))
+    tree = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=min_leaf,
+                                  random_state=random_state)
+    Xn = num.to_numpy()
+    tree.fit(Xn, labels)
+    share = float((tree.predict(Xn) == labels).mean())
+    feats = list(num.columns)
+    integer = {j for j, c in enumerate(feats) if np.all(np.mod(num[c].to_numpy(), 1) == 0)}
+    tr = tree.tree_
+    rules: list[Rule] = []
+
+    def walk(node: int, bounds: dict[int, list[float]]) -> None:
+        if tr.children_left[node] == -1:
+            counts = tr.value[node][0]
+            k = int(np.argmax(counts))
+            seg = int(tree.classes_[k])
+            total = int(tr.n_node_samples[node])
+            frac = counts / counts.sum() if counts.sum() else counts
+            rules.append(Rule(_rule_text(bounds, feats, units, language, integer), seg,
+                              names.get(seg, str(seg)), total, float(frac[k])))
+            return
+        f, thr = int(tr.feature[node]), float(tr.threshold[node])
+        lo, hi = bounds.get(f, [-math.inf, math.inf])
+        walk(int(tr.children_left[node]), {**bounds, f: [lo, min(hi, thr)]})
+        walk(int(tr.children_right[node]), {**bounds, f: [max(lo, thr), hi]})
+
+    walk(0, {})
+    rules.sort(key=lambda r: (r.segment, -r.customers, r.text))
+    pct = f"{share:.0%}"
+    note = t("rules.share" if share >= RULES_HONEST_SHARE else "rules.low", language, share=pct)
+    return RuleSet(rules, share, note, feats)
+
+
+def _rule_text(bounds: Mapping[int, list[float]], feats: list[str], units: Mapping[str, str],
+               language: str, integer: set[int] = frozenset()) -> str:
+    """Conditions of one leaf; whole-number columns read "Orders ≥ 10" rather than "> 9.5"."""
+    if not bounds:
+        return t("rule.all", language)
+    parts = []
+    for f in sorted(bounds):
+        lo, hi = bounds[f]
+        name = feats[f]
+        is_days = str(units.get(name, "")).startswith("days before")
+        suffix = t("unit.days_ago", language) if is_days else ""
+        if math.isfinite(lo):
+            if f in integer:
+                parts.append(t("rule.ge", language, feature=name,
+                               value=f"{math.floor(lo) + 1:,}" + suffix))
+            else:
+                parts.append(t("rule.gt", language, feature=name, value=fmt(lo) + suffix))
+        if math.isfinite(hi):
+            v = f"{math.floor(hi):,}" if f in integer else fmt(hi)
+            parts.append(t("rule.le", language, feature=name, value=v + suffix))
+    return t("rule.and", language).join(parts)
+
+
+# ----------------------------------------------------------------------------- small data
+
+
+def small_data_warnings(sizes: Mapping[int, int], names: Mapping[int, str],
+                        language: str = "en") -> list[str]:
+    """Warnings for fewer than ~30 customers and for segments of 1-2 customers."""
+    out = []
+    n = int(sum(sizes.values()))
+    if n < SMALL_DATA:
+        out.append(t("warn.few_customers", language, n=n, limit=SMALL_DATA))
+    for s in sorted(sizes):
+        if s != UNASSIGNED and 0 < sizes[s] <= TINY_SEGMENT:
+            out.append(t("warn.tiny_segment", language, segment=s, name=names.get(s, ""),
+                         n=sizes[s]))
+    return out
+
+
+# ----------------------------------------------------------------------------- the story
+
+
+@dataclass
+class SegmentStory:
+    """Everything the owner reads about the segments of one run."""
+
+    language: str
+    roles: Roles
+    names: dict[int, SegmentName]
+    actions: dict[int, Action]
+    apart: dict[int, list[str]]
+    why: pd.Series  # per sheet row (seg.rows index): "why in this segment", "" when excluded
+    rules: RuleSet | None
+    warnings: list[str]
+
+    @property
+    def name_map(self) -> dict[int, str]:
+        return {s: n.name for s, n in self.names.items()}
+
+
+def explain_segmentation(seg: Any, *, language: str | None = None, rules: bool = True,
+                         fixed_names: Mapping[int, str] | None = None) -> SegmentStory:
+    """Names, actions, explanations and warnings for a finished Segmentation.
+
+    ``fixed_names`` (segment -> name, e.g. carried over from the previous run or
+    typed by the owner) replace the automatic name of those segments.
+    """
+    table = seg.details.get("table")
+    prof = seg.details["profiles"]
+    prep = seg.details.get("prepared")
+    units = dict(getattr(table, "units", {}) or {})
+    kinds = dict(getattr(table, "kinds", {}) or {})
+    lang = resolve_language(language or seg.options.language, list(map(str, seg.source.columns)))
+    roles = detect_roles(list(prof.zscores.columns), units)
+    fixed = {int(s): n for s, n in (fixed_names or {}).items() if str(n).strip()}
+    names = name_segments(prof, roles, lang, reserved=fixed.values())
+    for s, n in fixed.items():
+        if s in names:
+            names[s] = SegmentName(s, n, "owner", "name carried over from the previous run",
+                                   names[s].evidence)
+    name_map = {s: n.name for s, n in names.items()}
+    actions = recommend_all(prof, roles, lang)
+    apart = segment_differences(prof, units, roles, lang, kinds)
+
+    used = seg.used_rows
+    labels = seg.rows.loc[used, "segment"].to_numpy(dtype=int)
+    why = pd.Series("", index=seg.rows.index, dtype=object)
+    if prep is not None and len(used) and seg.X.size:
+        sources = list((seg.model.get("cleaning") or {}).get("feature_sources") or [])
+        if len(sources) != seg.X.shape[1]:  # the model's columns are those of X (assign mode)
+            sources = list(getattr(prep, "feature_sources", seg.feature_names))
+        texts = customer_reasons(seg.X, labels, sources, prep.original.loc[used], prof.means,
+                                 lang, categories=prof.categories, units=units)
+        why.loc[used] = texts
+    ruleset = None
+    if rules and prep is not None and len(used):
+        ruleset = decision_rules(prep.original.loc[used], labels, name_map, units, lang,
+                                 random_state=seg.options.random_state)
+    sizes = {int(s): int(n) for s, n in prof.sizes["size"].items()}
+    warns = small_data_warnings(sizes, name_map, lang)
+    if not roles.behaviour:
+        warns.append(t("warn.no_roles", lang))
+    return SegmentStory(lang, roles, names, actions, apart, why, ruleset, warns)
+
+
+def apply_story(seg: Any, story: SegmentStory) -> None:
+    """Put the story's names, differences and warnings into the Segmentation (in place)."""
+    names = story.name_map
+    seg.segment_names = dict(names)
+    seg.rows["segment_name"] = [names.get(int(s), "") if not pd.isna(s) else ""
+                                for s in seg.rows["segment"]]
+    seg.distinctive = {s: list(v) for s, v in story.apart.items()}
+    seg.model["names"] = {str(s): n for s, n in names.items()}
+    seg.model["language"] = story.language
+    for w in story.warnings:
+        if w not in seg.warnings:
+            seg.warnings.append(w)
+    seg.details["story"] = story
+    tracking = seg.details.get("tracking")
+    if tracking is not None:
+        tracking.refresh(names, story.language)

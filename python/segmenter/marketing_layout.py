@@ -1,0 +1,191 @@
+"""Pure layout of the marketing results: Campaigns, Segment Moves, the hidden model sheet.
+
+Everything here returns :class:`~segmenter.blocks.SheetSpec`/:class:`~segmenter.blocks.Block`
+values; nothing is written. :func:`extend_layout` adds all of it to the layout that
+:func:`segmenter.layout.build_layout` made, so the lead wires one call; the smaller
+functions are there for a layout that wants to place the pieces itself.
+
+It reads ``seg.details["story"]`` (:func:`segmenter.explain.apply_story`) and,
+when the run followed a previous one, ``seg.details["tracking"]``
+(:class:`segmenter.tracking.Tracking`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .blocks import Block, Layout, SheetSpec
+from .i18n import t
+from .model_store import model_sheet
+
+CAMPAIGNS = "Campaigns"
+MOVES = "Segment Moves"
+PROFILES = "Segment Profiles"
+SEGMENTS = "Segments"
+RUN = "Segmenter Run"
+FMT_INT = "#,##0"
+FMT_PCT = "0.0%"
+
+
+def _cell(v: Any) -> Any:
+    from .layout import cell
+
+    return cell(v)
+
+
+def _grid(rows: list[list[Any]]) -> list[list[Any]]:
+    from .layout import grid
+
+    return grid(rows)
+
+
+def _title(text: str, name: str) -> Block:
+    return Block(0, 1, [[text]], kind="title", header=False, name=name)
+
+
+def _stack(sheet: SheetSpec, blocks: list[Block], start: int) -> None:
+    row = start
+    for b in blocks:
+        b.row = row
+        sheet.blocks.append(b)
+        row += b.n_rows + (0 if b.kind == "note" else 1)
+
+
+def next_free_row(sheet: SheetSpec) -> int:
+    """The row after the last block plus one blank row."""
+    return max((b.row + b.n_rows for b in sheet.blocks), default=0) + 1
+
+
+# ----------------------------------------------------------------------------- Campaigns
+
+
+def campaigns_sheet(seg: Any) -> SheetSpec:
+    """Segment, name, size, share, action, example message and the rule behind the action."""
+    story = seg.details["story"]
+    lang = story.language
+    sizes = seg.details["profiles"].sizes
+    header = [t(k, lang) for k in ("col.segment", "col.name", "col.size", "col.share",
+                                   "col.action", "col.message", "col.rule")]
+    rows = []
+    for s in sizes.index:
+        s = int(s)
+        a = story.actions.get(s)
+        rows.append([s, seg.segment_names.get(s, ""), int(sizes.loc[s, "size"]),
+                     float(sizes.loc[s, "share"]), a.action if a else "", a.message if a else "",
+                     a.reason if a else ""])
+    sheet = SheetSpec(CAMPAIGNS, column_widths={1: 10.0, 2: 36.0, 3: 8.0, 4: 8.0, 5: 48.0,
+                                                6: 60.0, 7: 48.0})
+    _stack(sheet, [_title(t("title.campaigns", lang), "title"),
+                   Block(0, 1, _grid([header, *rows]), name="campaigns",
+                         number_formats={2: FMT_INT, 3: FMT_PCT})], 1)
+    return sheet
+
+
+# ----------------------------------------------------------------------------- Segment Profiles
+
+
+def profile_blocks(seg: Any) -> list[Block]:
+    """Blocks for the Segment Profiles sheet: actions and name rules, then the tree rules."""
+    story = seg.details["story"]
+    lang = story.language
+    header = [t(k, lang) for k in ("col.segment", "col.name", "col.action", "col.rule",
+                                   "col.name_rule")]
+    rows = []
+    for s in sorted(story.names):
+        a = story.actions.get(s)
+        rows.append([s, seg.segment_names.get(s, ""), a.action if a else "",
+                     a.reason if a else "", story.names[s].reason])
+    out = [_title(t("title.actions", lang), "actions title"),
+           Block(0, 1, _grid([header, *rows]), name="actions")]
+    rs = story.rules
+    if rs is not None:
+        out.append(_title(t("title.rules", lang), "rules title"))
+        out.append(Block(0, 1, [[rs.note]], kind="note", header=False, name="rules note"))
+        if rs.rules:
+            h = [t(k, lang) for k in ("col.if", "col.then", "col.name", "col.customers",
+                                      "col.correct")]
+            body = [[r.text, r.segment, r.name, r.customers, r.correct] for r in rs.rules]
+            out.append(Block(0, 1, _grid([h, *body]), name="rules",
+                             number_formats={3: FMT_INT, 4: FMT_PCT}))
+    return out
+
+
+def why_column(seg: Any) -> tuple[str, list[str]]:
+    """(header, one text per seg.rows row) for the Segments sheet."""
+    story = seg.details["story"]
+    return t("col.why", story.language), [str(v) for v in story.why.reindex(seg.rows.index)
+                                           .fillna("")]
+
+
+# ----------------------------------------------------------------------------- Segment Moves
+
+
+def moves_sheet(seg: Any) -> SheetSpec:
+    """Matching of segments, the from → to matrix and the customers who moved."""
+    tr = seg.details["tracking"]
+    lang = seg.details["story"].language if "story" in seg.details else "en"
+    sheet = SheetSpec(MOVES, column_widths={1: 28.0, 2: 30.0, 3: 16.0, 4: 30.0, 5: 16.0,
+                                            6: 30.0}, freeze=None)
+    blocks: list[Block] = [_title(t("title.matching", lang), "matching title")]
+    h = [t(k, lang) for k in ("col.segment", "col.name", "col.status", "col.previous",
+                              "col.distance")]
+    body = []
+    for s in sorted(tr.match.previous):
+        prev = tr.match.previous[s]
+        body.append([s, seg.segment_names.get(s, ""), t(f"status.{tr.status.get(s, 'kept')}", lang),
+                     prev if prev is not None else "", tr.match.distance.get(s)])
+    for s in tr.match.gone:
+        body.append(["", "", t("status.gone", lang), s, None])
+    blocks.append(Block(0, 1, _grid([h, *body]), name="matching", number_formats={4: "0.00"}))
+    if len(tr.matrix):
+        blocks.append(_title(t("title.matrix", lang), "matrix title"))
+        m = tr.matrix
+        rows = [["", *map(str, m.columns)], *[[str(i), *map(int, m.loc[i])] for i in m.index]]
+        blocks.append(Block(0, 1, _grid(rows), name="matrix", color_scale=True,
+                            number_formats={j: FMT_INT for j in range(1, len(m.columns) + 1)}))
+        blocks.append(_title(t("title.moves", lang), "moves title"))
+        mv = tr.moves
+        blocks.append(Block(0, 1, _grid([list(map(str, mv.columns)), *mv.values.tolist()]),
+                            name="moves"))
+    for w in tr.warnings:
+        blocks.append(Block(0, 1, [[w]], kind="note", header=False, name="tracking note"))
+    _stack(sheet, blocks, 1)
+    return sheet
+
+
+# ----------------------------------------------------------------------------- all of it
+
+
+def extend_layout(layout: Layout, seg: Any) -> Layout:
+    """Add the marketing pieces to a layout from build_layout (in place; returns it).
+
+    * Segments: a "Why in this segment" column at the right of the segments table.
+    * Segment Profiles: actions with their rules, and the decision-tree rules, below.
+    * Segmenter Run: the small-data and other story warnings.
+    * New sheets: Campaigns, Segment Moves (only after a previous run), the hidden model.
+    """
+    if "story" not in seg.details:
+        return layout
+    story = seg.details["story"]
+    names = layout.names
+    if SEGMENTS in names:
+        block = layout.sheet(SEGMENTS).block("segments")
+        header, texts = why_column(seg)
+        width = block.n_cols
+        block.values[0] = [*block.values[0], header]
+        for i, text in enumerate(texts, start=1):
+            if i < len(block.values):
+                block.values[i] = [*block.values[i], text]
+        layout.sheet(SEGMENTS).column_widths[width + 1] = 50.0
+    if PROFILES in names:
+        sheet = layout.sheet(PROFILES)
+        _stack(sheet, profile_blocks(seg), next_free_row(sheet))
+    if RUN in names and story.warnings:
+        sheet = layout.sheet(RUN)
+        rows = [[t("title.small", story.language)], *[[w] for w in story.warnings]]
+        _stack(sheet, [Block(0, 1, _grid(rows), name="story warnings")], next_free_row(sheet))
+    layout.sheets.append(campaigns_sheet(seg))
+    if seg.details.get("tracking") is not None:
+        layout.sheets.append(moves_sheet(seg))
+    layout.sheets.append(model_sheet(seg.model))
+    return layout

@@ -1,0 +1,170 @@
+"""The fitted model, kept in the owner's workbook as JSON text in a hidden sheet.
+
+Layout of the "Segmenter Model" sheet (column A, one value per row):
+
+    A1  segmenter-model            marker
+    A2  1                          storage format version
+    A3  <n>                        number of text chunks that follow
+    A4  <sha256 of the JSON text>  checksum: a hand-edited model is refused
+    A5… chunk 1 … chunk n          the JSON text, cut into pieces below Excel's cell limit
+
+The JSON is read back with :func:`json.loads` only (never eval or pickle). Chunks
+are cut so none starts with ``= + - @`` or a space, so no writer takes one for a
+formula or trims it. A damaged model, or a model built on other columns than the
+sheet being segmented, raises a one-line :class:`SegmenterError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .blocks import Block, SheetSpec
+from .errors import SegmenterError
+
+SHEET = "Segmenter Model"
+MARKER = "segmenter-model"
+STORE_VERSION = 1
+CHUNK = 16_000
+"""Characters per cell: at most 32,000 UTF-16 units even if every character needs two."""
+_BAD_START = ("=", "+", "-", "@", " ", "\t", "\r", "\n")
+_FIX = f"delete the hidden sheet '{SHEET}' and run Segment again to build a fresh model"
+
+
+def _clean(obj: Any) -> Any:
+    """JSON-safe copy: NaN/inf become null (json would write invalid 'NaN')."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "item") and callable(obj.item):  # numpy scalars
+        return _clean(obj.item())
+    if hasattr(obj, "isoformat"):
+        return obj.isoformat()
+    return obj
+
+
+def dumps(model: Mapping[str, Any]) -> str:
+    """Compact, deterministic JSON text of the model."""
+    return json.dumps(_clean(dict(model)), ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"), allow_nan=False)
+
+
+def chunk_text(text: str, size: int = CHUNK) -> list[str]:
+    """Pieces of at most ``size`` characters, none starting with a formula or space character."""
+    out, i = [], 0
+    while i < len(text):
+        j = min(i + size, len(text))
+        while j < len(text) and j > i + 1 and text[j].startswith(_BAD_START):
+            j -= 1
+        out.append(text[i:j])
+        i = j
+    return out
+
+
+def to_rows(model: Mapping[str, Any]) -> list[list[Any]]:
+    """The column of values of the model sheet (see the module docstring)."""
+    text = dumps(model)
+    chunks = chunk_text(text)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return [[MARKER], [STORE_VERSION], [len(chunks)], [digest], *[[c] for c in chunks]]
+
+
+def model_sheet(model: Mapping[str, Any]) -> SheetSpec:
+    """The hidden sheet holding the model."""
+    block = Block(1, 1, to_rows(model), kind="table", header=False, name="model")
+    return SheetSpec(SHEET, [block], column_widths={1: 12.0}, hidden=True)
+
+
+def _damaged(why: str) -> SegmenterError:
+    return SegmenterError(f"the saved model in sheet '{SHEET}' is damaged ({why}); {_FIX}")
+
+
+def from_rows(values: Sequence[Sequence[Any]]) -> dict[str, Any]:
+    """Parse the model sheet's values back into the model dict, checking everything."""
+    col = [row[0] if row else None for row in values]
+    while col and col[-1] in (None, ""):
+        col.pop()
+    if len(col) < 4 or str(col[0]).strip() != MARKER:
+        raise _damaged("its first cell is not 'segmenter-model'")
+    try:
+        version, n = int(float(col[1])), int(float(col[2]))
+    except (TypeError, ValueError):
+        raise _damaged("the version or chunk count is not a number") from None
+    if version != STORE_VERSION:
+        raise SegmenterError(f"the saved model in sheet '{SHEET}' has storage version {version}, "
+                             f"this Segmenter reads version {STORE_VERSION}; {_FIX}")
+    chunks = col[4:]
+    if n != len(chunks) or any(not isinstance(c, str) for c in chunks):
+        raise _damaged(f"expected {n} text chunks, found {len(chunks)}")
+    text = "".join(chunks)
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != str(col[3]).strip():
+        raise _damaged("its text was changed by hand: the checksum does not match")
+    try:
+        model = json.loads(text)
+    except ValueError as exc:
+        raise _damaged(f"not valid JSON: {exc.msg}") from None
+    validate(model)
+    return model
+
+
+def validate(model: Any) -> None:
+    """The model has the fields tracking needs, with the right types and shapes."""
+    if not isinstance(model, dict) or model.get("format") != "segmenter-model":
+        raise _damaged("it is not a Segmenter model")
+    names = model.get("feature_names")
+    centers = model.get("centers")
+    if not isinstance(names, list) or not all(isinstance(x, str) for x in names) or not names:
+        raise _damaged("feature_names is missing")
+    if not isinstance(centers, list) or not centers:
+        raise _damaged("centers is missing")
+    for c in centers:
+        if not isinstance(c, list) or len(c) != len(names) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in c
+        ):
+            raise _damaged("a centre does not match the features")
+    if not isinstance(model.get("cleaning"), dict) or not isinstance(
+        model["cleaning"].get("columns"), list
+    ):
+        raise _damaged("the cleaning parameters are missing")
+    if not isinstance(model.get("names", {}), dict):
+        raise _damaged("the segment names are not a table")
+    segs = model.get("segments")
+    if segs is not None and (not isinstance(segs, list) or len(segs) != len(centers)):
+        raise _damaged("segment numbers do not match the centres")
+
+
+def model_columns(model: Mapping[str, Any]) -> list[str]:
+    """The owner's columns the model was built on, in order."""
+    return [str(c["name"]) for c in model["cleaning"]["columns"]]
+
+
+def check_compatible(model: Mapping[str, Any], columns: Sequence[str]) -> None:
+    """Raise a clear error when the sheet lacks a column the model was built on."""
+    have = {str(c).strip().casefold() for c in columns}
+    want = model_columns(model)
+    missing = [c for c in want if c.strip().casefold() not in have]
+    if missing:
+        raise SegmenterError(
+            f"the saved segments were built on columns {', '.join(want)}, but this sheet lacks "
+            f"{', '.join(missing)}; use the same column headers, or {_FIX}"
+        )
+
+
+def find_model(sheets: Any) -> dict[str, Any] | None:
+    """The model from a workbook's sheets (objects with .name/.values, or name -> grid)."""
+    for name, values in _iter_sheets(sheets):
+        if str(name).strip().casefold() == SHEET.casefold():
+            return from_rows(values)
+    return None
+
+
+def _iter_sheets(sheets: Any) -> list[tuple[str, Any]]:
+    if isinstance(sheets, Mapping):
+        return list(sheets.items())
+    return [(s.name, s.values) for s in sheets]

@@ -1,0 +1,606 @@
+"""Orders -> customer features: RFM, tenure, category shares and classic RFM scores.
+
+Owners keep an order ledger, not a customer table. This module turns one row per
+order (or order line) into one row per customer, so the clustering engine can run
+on behaviour (recency, frequency, spend) and the owner can compare the clusters
+with the classic RFM segments they may already know.
+
+Rules (each is logged in the Cleaning Log, step ``"orders"``, with the sheet row):
+
+* A row without a customer, without a parseable date or without a parseable amount
+  is excluded.
+* A positive amount is a purchase. A negative amount is a return: it reduces
+  Monetary, but a day with only returns is not an order day and a return is not an
+  order. Returns of customers with no purchase in the data are excluded.
+* A zero amount is not an order (often a placeholder, a cancelled order or a free
+  sample), so it is excluded, unless ``count_zero_amounts=True`` (then it is an
+  order worth 0, which is how ``lifetimes`` counts it).
+* Rows dated after the snapshot date are excluded.
+
+The numbers agree with ``lifetimes.utils.summary_data_from_transaction_data``
+(see tests/test_orders.py): distinct order days = frequency + 1, Recency = T -
+recency, Tenure = T.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import SegmenterError
+from .log import EXCLUDED, CleaningLog
+from .textvalues import (
+    display_text,
+    is_blank,
+    is_error,
+    is_summary_label,
+    normalize_text,
+    parse_date,
+    parse_number,
+    slash_date_parts,
+)
+
+STEP = "orders"
+ID_NAME = "Customer ID"
+MAX_SHARE_CATEGORIES = 12
+
+# Header aliases per role, in order of preference (the first alias found wins).
+ROLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "customer": (
+        "customer id", "customer", "customer no", "customer number", "customer code",
+        "client id", "client", "member id", "member", "buyer", "客户编号", "客户id",
+        "客户号", "客户", "会员编号", "会员id", "会员号", "会员", "顾客编号", "顾客",
+    ),
+    "date": (
+        "order date", "date", "purchase date", "transaction date", "invoice date",
+        "下单日期", "订单日期", "日期", "下单时间", "交易日期", "购买日期",
+    ),
+    "amount": (
+        "amount", "total", "order total", "order value", "revenue", "sales", "net amount",
+        "line total", "spend", "value", "price", "金额", "实付", "实付金额", "销售额",
+        "订单金额", "消费金额", "总额",
+    ),
+    "quantity": ("quantity", "qty", "cds", "units", "数量", "件数"),
+    "category": (
+        "category", "product category", "product", "product type", "类别", "品类",
+        "类目", "商品类别", "商品", "产品",
+    ),
+    "channel": ("channel", "sales channel", "渠道", "销售渠道"),
+    "order_id": (
+        "order id", "order no", "order number", "orderid", "order", "invoice",
+        "invoice no", "invoice number", "订单号", "订单编号", "订单id", "单号",
+    ),
+}
+REQUIRED = ("customer", "date", "amount")
+_HINT = {"customer": "Customer ID", "date": "Order date", "amount": "Amount"}
+_KWARG = {"order_id": "order_id"}
+
+# The classic R x F grid (10 named cells of the common RFM map, plus "Lost" for R=1, F=1).
+_GRID_ROWS = {  # R score -> names for F = 1..5
+    5: ("New customers", "Potential loyalist", "Potential loyalist", "Champions", "Champions"),
+    4: ("Promising", "Potential loyalist", "Potential loyalist", "Loyal customers",
+        "Loyal customers"),
+    3: ("About to sleep", "About to sleep", "Need attention", "Loyal customers",
+        "Loyal customers"),
+    2: ("Hibernating", "Hibernating", "At risk", "At risk", "Cannot lose them"),
+    1: ("Lost", "Hibernating", "At risk", "At risk", "Cannot lose them"),
+}
+RFM_SEGMENTS: dict[tuple[int, int], str] = {
+    (r, f + 1): name for r, names in _GRID_ROWS.items() for f, name in enumerate(names)
+}
+"""(R score, F score) -> segment name; see :func:`rfm_segment`."""
+
+
+@dataclass
+class OrderFeatures:
+    """What :func:`customer_features` returns.
+
+    customers: one row per customer (index ``Customer ID``), see :func:`customer_features`.
+    transactions: the cleaned rows used (sheet row index): Customer ID, Date, Amount,
+        Kind ("purchase"/"return"), Order, and Quantity/Category/Channel when present.
+    daily: one row per customer and day: Customer ID, Date, Amount (net), Orders,
+        Order day (False for a day with only returns).
+    """
+
+    customers: pd.DataFrame
+    log: CleaningLog
+    snapshot_date: dt.date
+    columns: dict[str, str]
+    n_orders_in: int
+    n_orders_used: int
+    warnings: list[str] = field(default_factory=list)
+    transactions: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    daily: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    frequency: str = "days"
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def customer_features(
+    data: Any,
+    *,
+    customer: str | None = None,
+    date: str | None = None,
+    amount: str | None = None,
+    quantity: str | None = None,
+    category: str | None = None,
+    channel: str | None = None,
+    order_id: str | None = None,
+    snapshot_date: Any = None,
+    frequency: str = "days",
+    category_shares: bool = False,
+    count_zero_amounts: bool = False,
+    origin: tuple[int, int] = (1, 1),
+) -> OrderFeatures:
+    """Per-customer Recency, Frequency, Monetary, Tenure and RFM scores from an order ledger.
+
+    ``data`` is a grid (list of rows, header row first, title rows above it allowed) or a
+    DataFrame. Column keyword arguments name the header to use for a role (overriding
+    detection); ``""`` switches an optional role off. ``origin`` is the sheet (row, col)
+    of ``data[0][0]`` so the log can name real sheet rows.
+
+    Output columns of ``customers`` (index = customer id, ints sorted numerically, text
+    sorted naturally so C2 < C10):
+
+    ===================  ===============================================================
+    Recency              days from the last order to the snapshot date
+    Frequency            distinct order days (``frequency="orders"``: number of orders)
+    Monetary             total spend, net of returns
+    Average order value  Monetary / Orders
+    Tenure               days from the first order to the snapshot date
+    First order          date of the first order
+    Last order           date of the last order
+    Orders               number of orders (distinct order ids if there is an order id
+                         column, else purchase rows)
+    Items                net quantity (only with a quantity column)
+    Main channel         channel with the highest purchase amount (only with a channel)
+    Share: <category>    share of the customer's purchase amount (``category_shares``)
+    R, F, M, RFM         quintile scores, see :func:`quintile_scores`, and e.g. "545"
+    RFM segment          name from the R x F grid, see :func:`rfm_segment`
+    ===================  ===============================================================
+
+    The snapshot date defaults to the day after the last date in the data, so the most
+    recent buyers have Recency 1. With an explicit snapshot, orders on that day count
+    (Recency 0) and later rows are excluded, as in lifetimes' ``observation_period_end``.
+    """
+    freq = str(frequency).strip().lower()
+    if freq not in ("days", "orders"):
+        raise SegmenterError(f"frequency={frequency!r} is not valid; use one of: days, orders")
+    snap = None if snapshot_date is None else _as_date("snapshot_date", snapshot_date)
+
+    log = CleaningLog()
+    headers, rows, row_numbers = _table(data, origin, log)
+    overrides = {"customer": customer, "date": date, "amount": amount, "quantity": quantity,
+                 "category": category, "channel": channel, "order_id": order_id}
+    cols = _detect_columns(headers, overrides)
+    warnings: list[str] = []
+
+    tx, n_in, dayfirst_note = _clean_rows(headers, rows, row_numbers, cols, log)
+    if dayfirst_note:
+        warnings.append(dayfirst_note)
+    if tx.empty:
+        raise SegmenterError(
+            "no usable orders: every row lacks a customer, a date or an amount; check the "
+            f"columns {', '.join(repr(cols[r]) for r in REQUIRED)}"
+        )
+
+    if snap is None:
+        snap = (tx["Date"].max() + pd.Timedelta(days=1)).date()
+    else:
+        late = tx["Date"] > pd.Timestamp(snap)
+        if late.all():
+            raise SegmenterError(
+                f"snapshot_date {snap.isoformat()} is before every order (the data runs from "
+                f"{tx['Date'].min().date()} to {tx['Date'].max().date()}); use a later date"
+            )
+        for r in tx.index[late]:
+            log.add(STEP, f"dated after the snapshot date {snap.isoformat()}", column=cols["date"],
+                    row=int(r), old=tx.at[r, "Date"].date(), new=EXCLUDED)
+        if late.any():
+            warnings.append(f"{int(late.sum())} rows dated after the snapshot date "
+                            f"{snap.isoformat()} were left out")
+        tx = tx[~late]
+
+    tx = _classify(tx, count_zero_amounts, cols, log, warnings)
+    customers, daily = _aggregate(tx, snap, freq, cols, category_shares, warnings)
+    tx = tx.drop(columns=["_key"])
+    scores = rfm_table(customers)
+    customers = pd.concat([customers, scores], axis=1)
+    if len(customers) < 5:
+        warnings.append(f"only {len(customers)} customers: RFM quintile scores need at least 5 "
+                        "to mean anything")
+    return OrderFeatures(
+        customers=customers, log=log, snapshot_date=snap, columns=cols, n_orders_in=n_in,
+        n_orders_used=len(tx), warnings=warnings, transactions=tx, daily=daily, frequency=freq,
+    )
+
+
+def to_customer_grid(features: OrderFeatures) -> list[list[Any]]:
+    """Header + one row per customer with the numeric RFM features, for the clustering engine."""
+    names = ["Recency", "Frequency", "Monetary", "Average order value", "Tenure"]
+    c = features.customers
+    out: list[list[Any]] = [[ID_NAME, *names]]
+    for cid, row in zip(c.index, c[names].itertuples(index=False), strict=True):
+        out.append([_py(cid), int(row[0]), int(row[1]), float(row[2]), float(row[3]),
+                    int(row[4])])
+    return out
+
+
+def quintile_scores(values: pd.Series) -> pd.Series:
+    """Scores 1-5, higher value = higher score, five equal groups; ties share a score.
+
+    Tie handling: each customer gets the score of the *first* position of its tie block.
+    With n customers ranked 1..n (``rank(method="min")``, so tied values share their
+    lowest rank p), the score is 1 + the number of the four quintile edges
+    1 + (n-1)*k/5 (k = 1..4) that lie strictly below p. For distinct values that is
+    exactly ``pd.qcut(values.rank(method="first"), 5, labels=[1, 2, 3, 4, 5])``, i.e.
+    five equal groups; with ties, equal values always get equal scores (two customers
+    with one order each never get different F scores), and a big tie block takes the
+    lowest quintile it reaches, so some scores can then be empty. Computed in integers,
+    so no float edge effects.
+    """
+    n = len(values)
+    p = values.rank(method="min").to_numpy()
+    if n == 0:
+        return pd.Series([], index=values.index, dtype="int64")
+    p = p.astype(np.int64)
+    k = np.arange(1, 5, dtype=np.int64)
+    score = 1 + (5 * (p[:, None] - 1) > (n - 1) * k[None, :]).sum(axis=1)
+    return pd.Series(score.astype(np.int64), index=values.index)
+
+
+def rfm_segment(r: int, f: int) -> str:
+    """The classic RFM segment name for an R score and an F score (M does not enter).
+
+    The grid (rows R, columns F) is the widely used R/F map, with the low-low cell
+    split off as "Lost":
+
+    =====  ===============  ==================  ==================  ===============  ================
+    R \\ F  1                2                   3                   4                5
+    =====  ===============  ==================  ==================  ===============  ================
+    5      New customers    Potential loyalist  Potential loyalist  Champions        Champions
+    4      Promising        Potential loyalist  Potential loyalist  Loyal customers  Loyal customers
+    3      About to sleep   About to sleep      Need attention      Loyal customers  Loyal customers
+    2      Hibernating      Hibernating         At risk             At risk          Cannot lose them
+    1      Lost             Hibernating         At risk             At risk          Cannot lose them
+    =====  ===============  ==================  ==================  ===============  ================
+    """
+    return RFM_SEGMENTS[(int(r), int(f))]
+
+
+def rfm_table(customers: pd.DataFrame) -> pd.DataFrame:
+    """R, F, M scores, the RFM code ("545") and the RFM segment for a customers frame."""
+    r = quintile_scores(-customers["Recency"].astype("float64"))
+    f = quintile_scores(customers["Frequency"].astype("float64"))
+    m = quintile_scores(customers["Monetary"].astype("float64"))
+    code = r.astype(str) + f.astype(str) + m.astype(str)
+    seg = [rfm_segment(a, b) for a, b in zip(r, f, strict=True)]
+    return pd.DataFrame({"R": r, "F": f, "M": m, "RFM": code, "RFM segment": seg},
+                        index=customers.index)
+
+
+# ----------------------------------------------------------------------------- table input
+
+
+def _table(data: Any, origin: tuple[int, int], log: CleaningLog,
+           ) -> tuple[list[str], list[list[Any]], list[int]]:
+    """Headers, raw data rows and their sheet row numbers, via the engine's reader.
+
+    The reader finds the header under any title rows and drops blank and 'Total' rows
+    (its row-level log entries are kept); the orders step parses the cells itself.
+    """
+    from .reader import read_grid
+
+    table = read_grid(data, id_column="", origin=origin)
+    for e in table.log:
+        if e.row is not None:
+            log.entries.append(e)
+    frame = table.frame
+    return list(frame.columns), frame.to_numpy(dtype=object).tolist(), [int(r) for r in frame.index]
+
+
+def _key(header: str) -> str:
+    """Header match key: case, width, separators, spaces and a trailing '(unit)' ignored."""
+    s = unicodedata.normalize("NFKC", str(header)).casefold().strip()
+    s = re.sub(r"\s*\([^()]*\)\s*$", "", s)
+    return re.sub(r"[\s_\-./:]+", "", s)
+
+
+def _detect_columns(headers: list[str], overrides: dict[str, str | None]) -> dict[str, str]:
+    """Role -> header; explicit overrides first, then the best alias per role."""
+    cols: dict[str, str] = {}
+    used: set[str] = set()
+    keys = {h: _key(h) for h in headers}
+    for role, name in overrides.items():
+        if name is None or (name == "" and role not in REQUIRED):
+            continue
+        match = [h for h in headers if h == name] or [h for h in headers if keys[h] == _key(name)]
+        if not match:
+            raise SegmenterError(
+                f"{_KWARG.get(role, role)}={name!r} is not a column; available: "
+                f"{', '.join(headers)}"
+            )
+        cols[role] = match[0]
+        used.add(match[0])
+    for role, aliases in ROLE_ALIASES.items():
+        if role in cols or overrides.get(role) == "":
+            continue
+        for alias in aliases:
+            hit = next((h for h in headers if h not in used and keys[h] == _key(alias)), None)
+            if hit is not None:
+                cols[role] = hit
+                used.add(hit)
+                break
+    for role in REQUIRED:
+        if role not in cols:
+            raise SegmenterError(
+                f"no {role} column found among: {', '.join(headers)}; name it "
+                f"'{_HINT[role]}' or pass {role}=..."
+            )
+    return {r: cols[r] for r in ROLE_ALIASES if r in cols}
+
+
+# ----------------------------------------------------------------------------- cleaning
+
+
+def _clean_rows(
+    headers: list[str], rows: list[list[Any]], row_numbers: list[int], cols: dict[str, str],
+    log: CleaningLog,
+) -> tuple[pd.DataFrame, int, str | None]:
+    """Parse customer, date and amount per row; log and drop rows that lack one."""
+    idx = {r: headers.index(h) for r, h in cols.items()}
+    data_rows = [(n, r) for n, r in zip(row_numbers, rows, strict=True)
+                 if not all(is_blank(v) for v in r)]
+    dates, note = _parse_date_column([r[idx["date"]] for _, r in data_rows])
+    records = []
+    for (rown, row), d in zip(data_rows, dates, strict=True):
+        cust, cv = _customer_id(row[idx["customer"]]), row[idx["customer"]]
+        amt, av = _parse_number(row[idx["amount"]]), row[idx["amount"]]
+        problems = []
+        if cust is None:
+            problems.append((cols["customer"], cv, "no customer id" + _err(cv)))
+        if d is None:
+            problems.append((cols["date"], row[idx["date"]],
+                             "no valid date" + _err(row[idx["date"]])))
+        if amt is None:
+            problems.append((cols["amount"], av, "no valid amount" + _err(av)))
+        if is_summary_label(cv) or (problems and d is None and _is_total_row(row)):
+            problems = [(None, None, "a total row, not an order")]
+        if problems:
+            col, old, why = problems[0]
+            log.add(STEP, why, column=col, row=rown, old=old, new=EXCLUDED)
+            continue
+        rec = {"row": rown, "Customer ID": cust, "Date": d, "Amount": amt}
+        if "quantity" in idx:
+            rec["Quantity"] = _parse_number(row[idx["quantity"]])
+        if "category" in idx:
+            rec["Category"] = _text(row[idx["category"]])
+        if "channel" in idx:
+            rec["Channel"] = _text(row[idx["channel"]])
+        if "order_id" in idx:
+            oid = _customer_id(row[idx["order_id"]])
+            rec["Order"] = f"id:{oid}" if oid is not None else f"row:{rown}"
+        else:
+            rec["Order"] = f"row:{rown}"
+        records.append(rec)
+    tx = pd.DataFrame.from_records(records) if records else pd.DataFrame(
+        columns=["row", "Customer ID", "Date", "Amount", "Order"])
+    tx = tx.set_index("row")
+    tx.index.name = "row"
+    tx["Date"] = pd.to_datetime(tx["Date"]) if len(tx) else pd.Series(dtype="datetime64[ns]")
+    tx["Amount"] = tx["Amount"].astype("float64")
+    if len(tx):
+        ids, keys = _normalise_ids(tx["Customer ID"].tolist())
+        tx["Customer ID"] = ids
+        tx["_key"] = keys
+    return tx, len(data_rows), note
+
+
+def _classify(tx: pd.DataFrame, count_zero: bool, cols: dict[str, str], log: CleaningLog,
+              warnings: list[str]) -> pd.DataFrame:
+    """Kind per row: purchase / return; zero amounts and orphan returns are logged and dropped."""
+    all_keys = set(tx["_key"])
+    amt = tx["Amount"]
+    kind = np.where(amt > 0, "purchase", np.where(amt < 0, "return", "zero"))
+    tx = tx.assign(Kind=kind)
+    zero = tx["Kind"] == "zero"
+    if count_zero:
+        tx.loc[zero, "Kind"] = "purchase"
+        for r in tx.index[zero]:
+            log.add(STEP, "zero amount: counted as an order worth 0", column=cols["amount"],
+                    row=int(r), old=0.0, new=0.0)
+    else:
+        for r in tx.index[zero]:
+            log.add(STEP, "zero amount: not counted as an order", column=cols["amount"],
+                    row=int(r), old=0.0, new=EXCLUDED)
+        if zero.any():
+            warnings.append(f"{int(zero.sum())} orders with a zero amount were not counted")
+        tx = tx[~zero]
+    buyers = set(tx.loc[tx["Kind"] == "purchase", "_key"])
+    if not buyers:
+        raise SegmenterError("no purchases: no row has a positive amount; check the "
+                             f"{cols['amount']!r} column")
+    ret = tx["Kind"] == "return"
+    orphan = ret & ~tx["_key"].isin(buyers)
+    for r in tx.index[ret & ~orphan]:
+        log.add(STEP, "return (negative amount): reduces Monetary, not an order",
+                column=cols["amount"], row=int(r), old=float(tx.at[r, "Amount"]),
+                new=float(tx.at[r, "Amount"]))
+    for r in tx.index[orphan]:
+        log.add(STEP, "return by a customer with no purchase in the data", column=cols["amount"],
+                row=int(r), old=float(tx.at[r, "Amount"]), new=EXCLUDED)
+    if ret.any():
+        warnings.append(f"{int(ret.sum())} returns (negative amounts) reduce Monetary but are "
+                        "not orders" + (f"; {int(orphan.sum())} without a purchase were left out"
+                                        if orphan.any() else ""))
+    no_buy = len(set(all_keys) - buyers)
+    if no_buy:
+        warnings.append(f"{no_buy} customers have no purchase with a positive amount (only zero "
+                        "amounts or returns) and are left out")
+    return tx[tx["_key"].isin(buyers)]
+
+
+def _aggregate(tx: pd.DataFrame, snap: dt.date, freq: str, cols: dict[str, str],
+               shares: bool, warnings: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-customer features and per-customer-day totals from the classified rows."""
+    snap_ts = pd.Timestamp(snap)
+    buy = tx[tx["Kind"] == "purchase"]
+    g = buy.groupby("_key", sort=True)
+    first, last = g["Date"].min(), g["Date"].max()
+    days = g["Date"].nunique()
+    orders = g["Order"].nunique()
+    monetary = tx.groupby("_key", sort=True)["Amount"].sum().reindex(first.index)
+    ids = tx.groupby("_key", sort=True)["Customer ID"].first().reindex(first.index)
+    out = pd.DataFrame({
+        "Recency": (snap_ts - last).dt.days.astype("int64"),
+        "Frequency": (days if freq == "days" else orders).astype("int64"),
+        "Monetary": monetary.astype("float64").round(10),  # round(10): no 0.1+0.2 noise
+        "Average order value": (monetary / orders).astype("float64").round(10),
+        "Tenure": (snap_ts - first).dt.days.astype("int64"),
+        "First order": first,
+        "Last order": last,
+        "Orders": orders.astype("int64"),
+    })
+    if "Quantity" in tx:
+        items = tx.groupby("_key")["Quantity"].sum(min_count=1).reindex(out.index).round(10)
+        whole = items.dropna().mod(1).eq(0).all()
+        out["Items"] = items.astype("Int64") if whole else items
+    if "Channel" in tx:
+        by = buy.groupby(["_key", "Channel"], dropna=False)["Amount"].sum().reset_index()
+        by["Channel"] = by["Channel"].fillna("(blank)")
+        by = by.sort_values(["_key", "Amount", "Channel"], ascending=[True, False, True])
+        out["Main channel"] = by.drop_duplicates("_key").set_index("_key")["Channel"]
+    if shares and "Category" in tx:
+        out = out.join(_category_shares(buy, warnings))
+    neg = int((out["Monetary"] < 0).sum())
+    if neg:
+        warnings.append(f"{neg} customers returned more than they bought (negative Monetary)")
+    out.index = pd.Index(ids.tolist(), name=ID_NAME)
+
+    d = tx.assign(_buy=(tx["Kind"] == "purchase"), _ord=tx["Order"].where(tx["Kind"] == "purchase"))
+    dg = d.groupby(["_key", "Date"], sort=True)
+    daily = pd.DataFrame({
+        "Amount": dg["Amount"].sum().round(10),
+        "Orders": dg["_ord"].nunique(),
+        "Order day": dg["_buy"].any(),
+    }).reset_index()
+    daily.insert(0, ID_NAME, daily["_key"].map(dict(zip(first.index, ids, strict=True))))
+    daily = daily.drop(columns="_key")
+    return out, daily
+
+
+def _category_shares(buy: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+    """Share of each customer's purchase amount per category (top categories, rest = Other)."""
+    cat = buy["Category"].fillna("(blank)").astype(str)
+    totals = buy.groupby(cat)["Amount"].sum()
+    order = sorted(totals.index, key=lambda c: (-totals[c], c))
+    if len(order) > MAX_SHARE_CATEGORIES:
+        keep = set(order[: MAX_SHARE_CATEGORIES - 1])
+        warnings.append(f"{len(order)} categories: shares are shown for the "
+                        f"{MAX_SHARE_CATEGORIES - 1} biggest, the rest as 'Other'")
+        cat = cat.where(cat.isin(keep), "Other")
+        order = [c for c in order if c in keep] + ["Other"]
+    t = buy.assign(_cat=cat).pivot_table(index="_key", columns="_cat", values="Amount",
+                                         aggfunc="sum", fill_value=0.0)
+    t = t.reindex(columns=order, fill_value=0.0)
+    t = t.div(t.sum(axis=1), axis=0)
+    t.columns = [f"Share: {c}" for c in t.columns]
+    return t
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def _err(v: Any) -> str:
+    return f" (Excel error {v.strip()})" if is_error(v) else ""
+
+
+def _text(v: Any) -> str | None:
+    return None if is_blank(v) or is_error(v) else display_text(v)
+
+
+def _is_total_row(row: list[Any]) -> bool:
+    return any(is_summary_label(v) for v in row)
+
+
+def _customer_id(v: Any) -> int | str | None:
+    """An id as int (whole numbers) or tidy text; None when blank or an Excel error."""
+    if is_blank(v) or is_error(v) or isinstance(v, (bool, np.bool_)):
+        return None
+    if isinstance(v, (int, np.integer)):
+        return int(v)
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return int(v)
+    return display_text(normalize_text(v) if isinstance(v, str) else v)
+
+
+def _normalise_ids(values: list[int | str]) -> tuple[list[int | str], list[int]]:
+    """Ids and their sort position: all-int ids stay ints and sort numerically; otherwise all
+    become text and sort naturally (C2 before C10), ties broken by the exact text."""
+    if all(isinstance(v, int) for v in values):
+        ids: list[int | str] = list(values)
+        order = sorted(set(values))
+    else:
+        ids = [str(v) for v in values]
+        order = sorted(set(ids), key=_natural_key)
+    pos = {v: i for i, v in enumerate(order)}
+    return ids, [pos[v] for v in ids]
+
+
+def _natural_key(s: str) -> tuple:
+    parts = re.split(r"(\d+)", s.casefold())
+    return (tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in parts if p), s)
+
+
+def _parse_number(v: Any) -> float | None:
+    """An amount: numbers and texts like '¥1,200.50', '$35', '(12.00)'; dates are not amounts."""
+    if isinstance(v, (dt.date, dt.datetime)):
+        return None
+    return parse_number(v)
+
+
+def _parse_date_column(values: list[Any]) -> tuple[list[dt.date | None], str | None]:
+    """Dates for one column; D/M/Y vs M/D/Y is decided once for the whole column."""
+    parts = [p for v in values if (p := slash_date_parts(v)) is not None]
+    dayfirst = any(a > 12 for a, _ in parts) and not any(b > 12 for _, b in parts)
+    note = None
+    if parts and not any(a > 12 or b > 12 for a, b in parts):
+        note = ("dates like 03/04/2025 were read as month/day/year; write them as YYYY-MM-DD "
+                "if they are day/month/year")
+    cache: dict[Any, dt.date | None] = {}
+    out: list[dt.date | None] = []
+    for v in values:
+        try:
+            hit = cache[v]
+        except (KeyError, TypeError):
+            hit = _parse_date(v, dayfirst)
+            try:
+                cache[v] = hit
+            except TypeError:
+                pass
+        out.append(hit)
+    return out, note
+
+
+def _parse_date(v: Any, dayfirst: bool | None = None) -> dt.date | None:
+    """A day (time of day dropped); numbers are never dates, as in textvalues.parse_date."""
+    d = parse_date(v, dayfirst=dayfirst)
+    return None if d is None else d.date()
+
+
+def _as_date(name: str, value: Any) -> dt.date:
+    d = _parse_date(value)
+    if d is None:
+        raise SegmenterError(f"{name}={value!r} is not a date; use YYYY-MM-DD")
+    return d
+
+
+def _py(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v

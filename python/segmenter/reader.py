@@ -1,0 +1,733 @@
+"""Read step: a grid of cell values -> a typed :class:`Table` keyed by sheet row number.
+
+An owner's selection is messy: a title above the header, blank and 'Total' rows,
+numbers typed as text, '#N/A' errors, a million empty rows under a whole-column
+selection. The reader finds the header, trims the emptiness, decides one kind per
+column and parses values, logging every row and column it leaves out, so every
+later step can report problems by the row number the owner sees in Excel.
+
+Speed: a column is parsed once per DISTINCT value (``pd.factorize``) and mapped
+back with numpy; pure-number columns skip even that (``astype(float)``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.api.types import infer_dtype
+
+from . import textvalues as tv
+from .errors import SegmenterError
+from .log import EXCLUDED, CleaningLog
+
+KINDS = ("id", "number", "date", "bool", "category", "text", "empty")
+FEATURE_KINDS = ("number", "date", "bool", "category")
+NUMERIC_KINDS = ("number", "date", "bool")
+
+KIND_SHARE = 0.8  # share of a column's values that must parse for number/date/bool
+CATEGORY_MAX_LEVELS = 20
+CATEGORY_MAX_SHARE = 0.5  # distinct values / non-empty values
+HEADER_SCAN_ROWS = 30
+SAMPLE_ROWS = 2000  # rows sampled to rule kinds out before parsing every distinct value
+DISTINCT_EXACT_MAX = 5000  # distinct values compared after whitespace clean-up up to this
+STEP = "read"
+
+_FAST_NUMERIC = ("floating", "integer", "mixed-integer-float", "empty")
+_STRONG_ID = {
+    "idno", "no", "nr", "number", "customerno", "custno", "clientno", "memberno", "accountno",
+    "accountnumber", "customernumber", "clientnumber", "membernumber", "customercode",
+    "clientcode", "membercode", "cardno", "uid", "cid", "编号", "序号", "客户号", "会员号", "卡号",
+    "会员卡号", "客户代码", "客户编码", "会员编码", "顾客号", "账号", "帐号",
+}
+_STRONG_ID_PARTS = ("编号", "客户号", "会员号", "卡号", "客户代码", "客户编码", "会员编码")
+_WEAK_ID = {
+    "customer", "customers", "client", "clients", "member", "members", "account", "email",
+    "emailaddress", "mail", "name", "customername", "clientname", "membername", "fullname",
+    "客户", "会员", "顾客", "用户", "姓名", "名字", "名称", "客户名称", "客户姓名", "会员姓名",
+    "顾客姓名", "用户名", "邮箱", "电子邮件", "账户", "帐户",
+}
+_CUSTOMER_WORDS = ("customer", "cust", "client", "member", "account", "user", "客户", "会员", "顾客")
+_NO_ROWS = "no data rows below the header in the selection; select the header and the customer rows"
+_CODE = re.compile(r"[A-Za-z#]{0,8}[-_/ ]?\d+[A-Za-z0-9\-_/]*")
+
+
+@dataclass
+class Table:
+    """The owner's table after reading: raw cells, typed values and one kind per column."""
+
+    frame: pd.DataFrame  # raw cell values (object), index = sheet row numbers of kept rows
+    values: pd.DataFrame  # typed feature values: float64 (number/date/bool) or str/NaN (category)
+    kinds: dict[str, str]
+    id_column: str | None
+    header_row: int | None
+    first_col: int
+    reference_date: dt.date | None
+    log: CleaningLog
+    n_input_rows: int
+    units: dict[str, str] = field(default_factory=dict)
+    col_numbers: dict[str, int] = field(default_factory=dict)  # column -> sheet column (1-based)
+    dayfirst: dict[str, bool] = field(default_factory=dict)  # date column -> dd/mm text
+
+    @property
+    def feature_columns(self) -> list[str]:
+        """Columns usable as features (number/date/bool/category), in sheet order."""
+        return [c for c in self.frame.columns if self.kinds.get(c) in FEATURE_KINDS]
+
+    @property
+    def ids(self) -> pd.Series:
+        """The id of each row (display form), or its sheet row number without an id column."""
+        if self.id_column is None:
+            return pd.Series(self.frame.index, index=self.frame.index, name="Row")
+        col = self.frame[self.id_column]
+        return pd.Series(
+            [_id_value(v) for v in col.to_numpy()], index=self.frame.index,
+            name=self.id_column, dtype=object,
+        )
+
+
+def _id_value(v: Any) -> Any:
+    if tv.is_blank(v):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str):
+        return " ".join(v.split())
+    return v
+
+
+# --------------------------------------------------------------------------- grid handling
+
+
+def _as_grid(data: Any, origin: tuple[int, int]) -> tuple[np.ndarray, list[str] | None, int, int]:
+    """Turn any accepted input into (object array, fixed header or None, top row, left col).
+
+    A fixed header (DataFrame columns) switches header detection off.
+    """
+    row0, col0 = int(origin[0]), int(origin[1])
+    if isinstance(data, pd.DataFrame):
+        header = None
+        if not isinstance(data.columns, pd.RangeIndex):
+            header = [tv.display_text(c) if not tv.is_blank(c) else "" for c in data.columns]
+            row0 += 1
+        return data.to_numpy(dtype=object), header, row0, col0
+    if isinstance(data, np.ndarray):
+        arr = data if data.ndim == 2 else data.reshape(-1, 1)
+        if arr.dtype.kind in "biuf":
+            return arr.astype(object), [""] * arr.shape[1], row0, col0
+        return arr.astype(object), None, row0, col0
+    if data is None or isinstance(data, (str, bytes)):
+        raise SegmenterError("the selection is empty; select the customer table including its header")
+    rows = data if isinstance(data, list) else list(data)
+    end = len(rows)  # a whole-column selection: drop the empty tail before building an array
+    while end:
+        r = rows[end - 1]
+        if isinstance(r, (list, tuple)):
+            if r.count(None) + r.count("") != len(r):
+                break
+        elif not (r is None or (isinstance(r, str) and not r)):
+            break
+        end -= 1
+    rows = rows[:end]
+    if not set(map(type, rows)) <= {list, tuple}:  # a 1-D list: one column
+        rows = [list(r) if isinstance(r, (list, tuple, np.ndarray)) else [r] for r in rows]
+    lens = set(map(len, rows))
+    width = max(lens, default=0)
+    if not rows or width == 0:
+        return np.empty((0, 0), dtype=object), None, row0, col0
+    if len(lens) == 1:
+        arr = np.empty((len(rows), width), dtype=object)
+        arr[:] = rows
+    else:
+        arr = np.full((len(rows), width), None, dtype=object)
+        for i, r in enumerate(rows):
+            arr[i, : len(r)] = r
+    return arr, None, row0, col0
+
+
+def _quick_blank(arr: np.ndarray) -> np.ndarray:
+    return pd.isna(arr) | (arr == "")
+
+
+# --------------------------------------------------------------------------- column analysis
+
+
+class _Col:
+    """Parsed facts about one column, per distinct value, mapped to rows by ``codes``.
+
+    Per-unique arrays carry one extra trailing element for blank cells, so
+    ``arr[codes]`` works with pandas' -1 code for missing values. Parses (number,
+    date, yes/no) are computed on first use: a column of a million customer codes
+    is never run through the date parser.
+    """
+
+    def __init__(self, raw: np.ndarray) -> None:
+        self.n = len(raw)
+        self.codes: np.ndarray | None = None
+        self.fast: np.ndarray | None = None
+        self.uniques: list[Any] = []
+        if infer_dtype(raw, skipna=True) in _FAST_NUMERIC:
+            try:
+                vals = raw.astype(np.float64)
+                vals[~np.isfinite(vals)] = np.nan
+                self.fast = vals
+                return
+            except (TypeError, ValueError):
+                pass
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        self.uniques = list(uniques)
+        k = len(self.uniques)
+        self.codes = np.where(codes < 0, k, codes)  # blank -> sentinel slot k
+        blank, err, summary = [], [], []
+        for u in self.uniques:
+            if isinstance(u, str):
+                t = u.strip()
+                blank.append(not t)
+                err.append(t[:1] == "#" and tv.is_error(t))
+                summary.append(0 < len(t) <= 30 and tv.is_summary_label(t))
+            else:
+                blank.append(tv.is_blank(u))
+                err.append(False)
+                summary.append(False)
+        self.u_blank = np.array(blank + [True], dtype=bool)
+        self.u_err = np.array(err + [False], dtype=bool)
+        self.u_summary = np.array(summary + [False], dtype=bool)
+
+    @cached_property
+    def _num_unit(self) -> tuple[np.ndarray, list[str]]:
+        parsed = [tv.parse_number_unit(u) for u in self.uniques]
+        num = np.array([np.nan if p[0] is None else p[0] for p in parsed] + [np.nan])
+        return num, [p[1] for p in parsed] + [""]
+
+    @property
+    def u_num(self) -> np.ndarray:
+        return self._num_unit[0]
+
+    @property
+    def u_unit(self) -> list[str]:
+        return self._num_unit[1]
+
+    @cached_property
+    def dayfirst(self) -> bool:
+        """dd/mm/yyyy when some first number is > 12 and no second number is."""
+        if self.codes is None:
+            return False
+        parts = [p for p in (tv.slash_date_parts(u) for u in self.uniques) if p]
+        return any(a > 12 for a, _ in parts) and not any(b > 12 for _, b in parts)
+
+    @cached_property
+    def u_date(self) -> list[dt.datetime | None]:
+        return [tv.parse_date(u, dayfirst=self.dayfirst) for u in self.uniques] + [None]
+
+    @cached_property
+    def u_bool(self) -> np.ndarray:  # 1.0 / 0.0 / nan
+        bools = [tv.parse_bool(u) for u in self.uniques]
+        return np.array([np.nan if b is None else float(b) for b in bools] + [np.nan])
+
+    def parsed_ok(self, kind: str, idx: np.ndarray | None = None) -> np.ndarray:
+        """Per unique (or for the uniques ``idx`` only): does it parse as ``kind``?"""
+        if idx is None:
+            if kind == "bool":
+                return ~np.isnan(self.u_bool)
+            if kind == "date":
+                return np.array([d is not None for d in self.u_date])
+            return ~np.isnan(self.u_num)
+        parse = {"bool": tv.parse_bool, "date": tv.parse_date, "number": tv.parse_number}[kind]
+        return np.array([parse(self.uniques[i]) is not None for i in idx], dtype=bool)
+
+    def blank(self) -> np.ndarray:
+        if self.codes is None:
+            return np.isnan(self.fast)
+        return self.u_blank[self.codes]
+
+    def summary(self) -> np.ndarray:
+        if self.codes is None:
+            return np.zeros(self.n, dtype=bool)
+        return self.u_summary[self.codes]
+
+    def numbers(self) -> np.ndarray:
+        return self.fast if self.codes is None else self.u_num[self.codes]
+
+    def counts(self, keep: np.ndarray) -> np.ndarray:
+        """Occurrences of each unique (plus blank) among the kept rows."""
+        return np.bincount(self.codes[keep], minlength=len(self.uniques) + 1)
+
+
+@dataclass
+class _Kind:
+    kind: str
+    n_valid: int = 0
+    distinct: int = 0
+    unique: bool = False
+
+
+def _distinct(k: _Kind, col: _Col, keep: np.ndarray) -> _Kind:
+    """Fill in distinct/unique for a fast numeric column, only when the id search needs it."""
+    if k.distinct < 0:
+        v = col.fast[keep]
+        s = pd.Series(v[~np.isnan(v)])
+        k.distinct, k.unique = int(s.nunique()), bool(s.is_unique)
+    return k
+
+
+def _decide_kind(col: _Col, keep: np.ndarray) -> _Kind:
+    """One kind per column from the kept rows: bool, date, number, category, text or empty.
+
+    With many distinct values a seeded sample of rows first rules kinds out, so only
+    a plausible kind is parsed in full.
+    """
+    if col.codes is None:
+        v = col.fast[keep]
+        valid = v[~np.isnan(v)]
+        if valid.size == 0:
+            return _Kind("empty")
+        return _Kind("number", valid.size, -1, False)  # distinct: see _distinct (costly)
+    cnt = col.counts(keep)
+    valid = ~col.u_blank & ~col.u_err
+    n_valid = int(cnt[valid].sum())
+    if n_valid == 0:
+        return _Kind("empty")
+    present = np.flatnonzero(valid & (cnt > 0))
+    if present.size <= DISTINCT_EXACT_MAX:
+        distinct = len({tv.display_text(col.uniques[i]) for i in present})
+    else:  # whitespace variants hardly matter among this many values
+        distinct = int(present.size)
+    unique = bool(cnt[valid].max() <= 1) and distinct == n_valid
+    info = _Kind("", n_valid, distinct, unique)
+    sample = None
+    if present.size > SAMPLE_ROWS:
+        rows = np.flatnonzero(keep & valid[col.codes])
+        pick = np.random.default_rng(0).choice(rows, SAMPLE_ROWS, replace=False)
+        sample = np.unique(col.codes[pick], return_counts=True)
+    for kind in ("bool", "date", "number"):
+        if sample is not None:
+            idx, c = sample
+            if c[col.parsed_ok(kind, idx)].sum() < 0.6 * SAMPLE_ROWS:
+                continue  # clearly not this kind: skip the full parse
+        if cnt[valid & col.parsed_ok(kind)].sum() >= KIND_SHARE * n_valid:
+            info.kind = kind
+            return info
+    small = info.distinct <= CATEGORY_MAX_LEVELS and info.distinct <= CATEGORY_MAX_SHARE * n_valid
+    info.kind = "category" if small else "text"
+    return info
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _cell_class(v: Any) -> str:
+    """blank / text / error / data, for header detection (a header may say 'No' or 'Y')."""
+    if tv.is_blank(v):
+        return "blank"
+    if tv.is_error(v):
+        return "error"
+    if isinstance(v, str) and tv.parse_number(v) is None and tv.parse_date(v) is None:
+        return "text"
+    return "data"
+
+
+def _find_header(arr: np.ndarray) -> tuple[int | None, int]:
+    """(header row index or None, first data row index) within the trimmed array.
+
+    The header is the first row whose non-empty cells are all text and cover at least
+    half of the columns used by the rows below it (a one-cell title does not); among
+    consecutive header-like rows a later, fuller one wins (merged group headers).
+    Scanning stops at the first row that looks like data (mostly numbers/dates).
+    """
+    n, width = arr.shape
+    head = arr[: HEADER_SCAN_ROWS + 20]
+    classes = [[_cell_class(v) for v in row] for row in head]
+    nonblank = [sum(c != "blank" for c in row) for row in classes]
+
+    def header_like(r: int) -> bool:
+        ne = nonblank[r]
+        if ne == 0 or any(c not in ("text", "blank") for c in classes[r]):
+            return False
+        below = [i for i in range(r + 1, len(classes)) if nonblank[i]][:20]
+        if not below:
+            return False
+        used = sum(any(classes[i][j] != "blank" for i in below) for j in range(width))
+        used = max(used, 1)
+        return ne >= max(math.ceil(used / 2), min(2, used))
+
+    def data_like(r: int) -> bool:
+        ne = nonblank[r]
+        data = sum(c == "data" for c in classes[r])
+        return ne > 0 and data * 2 >= ne and ne >= min(2, width)
+
+    scan = min(n, HEADER_SCAN_ROWS)
+    for r in range(scan):
+        if data_like(r):
+            break
+        if header_like(r):
+            nxt = next((i for i in range(r + 1, len(classes)) if nonblank[i]), None)
+            if (
+                nxt is not None
+                and nxt < scan
+                and header_like(nxt)
+                and nonblank[nxt] > nonblank[r]
+            ):
+                continue  # a sparser group header or note above the real header
+            return r, r + 1
+    start = next((r for r in range(len(classes))
+                  if nonblank[r] >= min(2, width) or "data" in classes[r]), 0)
+    if start >= len(classes):
+        start = 0
+    return None, start
+
+
+def _header_names(cells: Sequence[Any]) -> list[str]:
+    """Header cells -> unique names: blank -> 'Column 3', repeats -> 'Spend (2)'."""
+    raw = [
+        f"Column {j + 1}" if tv.is_blank(v) else " ".join(tv.display_text(v).split())
+        for j, v in enumerate(cells)
+    ]
+    taken = {name.casefold() for name in raw}
+    seen: set[str] = set()
+    out = []
+    for name in raw:
+        key = name.casefold()
+        if key in seen:
+            i = 2
+            while f"{name} ({i})".casefold() in taken:
+                i += 1
+            name = f"{name} ({i})"
+            key = name.casefold()
+            taken.add(key)
+        seen.add(key)
+        out.append(name)
+    return out
+
+
+# --------------------------------------------------------------------------- id column
+
+
+def _norm_name(name: str) -> str:
+    return "".join(ch for ch in tv.normalize_text(name).lower() if ch.isalnum())
+
+
+def _tokens(name: str) -> list[str]:
+    return [t.lower() for t in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", name)]
+
+
+def _id_name_strength(name: str) -> int:
+    """2 = a customer id name, 1 = another id name, 0 = a weak name (e.g. 'Name'), -1 = none."""
+    norm = _norm_name(name)
+    strong = "id" in _tokens(name) or norm in _STRONG_ID or any(p in norm for p in _STRONG_ID_PARTS)
+    if strong:
+        return 2 if any(w in norm for w in _CUSTOMER_WORDS) or norm in ("id", "idno") else 1
+    return -1 if norm not in _WEAK_ID else 0
+
+
+def _find_column(name: str, names: list[str]) -> str | None:
+    key = " ".join(str(name).split()).casefold()
+    return next((c for c in names if c.casefold() == key), None)
+
+
+def _detect_id(names: list[str], info: dict[str, _Kind], cols: dict[str, _Col],
+               keep: np.ndarray) -> str | None:
+    """Pick the id column: by its name first, then by its values (unique codes / 1..n)."""
+    usable = [c for c in names if info[c].kind in ("number", "category", "text")]
+    ranked = []
+    for pos, c in enumerate(usable):
+        strength = _id_name_strength(c)
+        if strength < 0:
+            continue
+        k = _distinct(info[c], cols[c], keep)
+        if strength >= 1 and k.n_valid and k.distinct >= 0.9 * k.n_valid:
+            ranked.append((-strength, pos, c))
+        elif strength == 0 and k.unique and k.n_valid >= 2:
+            ranked.append((0, pos, c))
+    if ranked:
+        return min(ranked)[2]
+    for pos, c in enumerate(names):
+        k = info[c]
+        if k.n_valid < 3:
+            continue
+        if k.kind in ("text", "category") and k.unique and _looks_like_codes(cols[c], keep):
+            return c
+        if k.kind == "number":  # strictly increasing whole numbers (hence unique)
+            v = cols[c].numbers()[keep]
+            v = v[~np.isnan(v)]
+            steps = np.diff(v)
+            if np.all(v == np.round(v)) and np.all(steps > 0) and (
+                np.all(steps == 1) or pos < 2
+            ):
+                return c
+    return None
+
+
+def _looks_like_codes(col: _Col, keep: np.ndarray) -> bool:
+    cnt = col.counts(keep)
+    idx = np.flatnonzero((cnt > 0) & ~col.u_blank & ~col.u_err)
+    texts = [tv.display_text(col.uniques[i]) for i in idx]
+    return bool(texts) and all(
+        isinstance(col.uniques[i], str) and _CODE.fullmatch(t) for i, t in zip(idx, texts, strict=True)
+    )
+
+
+# --------------------------------------------------------------------------- typed values
+
+
+def _typed(col: _Col, kind: str, ref: dt.date | None) -> np.ndarray:
+    if kind == "number":
+        return col.numbers().astype(np.float64, copy=True)
+    if col.codes is None:  # numbers in a date/bool/category column
+        if kind == "bool":  # 1/0 in a yes/no column of new data
+            return np.where(np.isin(col.fast, (0.0, 1.0)), col.fast, np.nan)
+        if kind == "category":
+            out = np.array([tv.display_text(v) for v in col.fast], dtype=object)
+            out[np.isnan(col.fast)] = np.nan
+            return out
+        return np.full(col.n, np.nan)
+    if kind == "bool":
+        return col.u_bool[col.codes]
+    if kind == "date":
+        days = np.array(
+            [np.nan if d is None or ref is None else float((ref - d.date()).days) for d in col.u_date]
+        )
+        return days[col.codes]
+    labels = np.array(
+        [np.nan if b or e else tv.display_text(u)
+         for u, b, e in zip(col.uniques, col.u_blank, col.u_err, strict=False)] + [np.nan],
+        dtype=object,
+    )
+    return labels[col.codes]
+
+
+def parse_column(raw: Sequence[Any] | np.ndarray, kind: str, *, reference_date: dt.date | None = None,
+                 dayfirst: bool | None = None) -> np.ndarray:
+    """Parse raw cells as ``kind`` (for new data in the feature space of an earlier run).
+
+    Returns float64 (number; date as days before ``reference_date``; bool as 1/0) or
+    object str/NaN (category). Unparseable cells become NaN.
+    """
+    col = _Col(np.asarray(raw, dtype=object))
+    if dayfirst is not None:
+        col.dayfirst = dayfirst  # as decided when the segments were built
+    return _typed(col, kind, reference_date)
+
+
+def latest_date(col: _Col, keep: np.ndarray) -> dt.date | None:
+    if col.codes is None:
+        return None
+    cnt = col.counts(keep)
+    dates = [d for d, c in zip(col.u_date, cnt, strict=True) if d is not None and c > 0]
+    return max(dates).date() if dates else None
+
+
+# --------------------------------------------------------------------------- main entry
+
+
+def read_grid(
+    data: Any,
+    *,
+    id_column: str | None = None,
+    columns: Sequence[str] | None = None,
+    reference_date: dt.date | None = None,
+    origin: tuple[int, int] = (1, 1),
+) -> Table:
+    """Read an owner's selection (grid, DataFrame or 2-D array) into a :class:`Table`.
+
+    ``origin`` is the (sheet row, sheet column) of ``data[0][0]``, so rows are
+    reported by their real sheet row numbers. ``id_column=""`` means no id column.
+    """
+    arr, fixed_header, row0, col0 = _as_grid(data, origin)
+    log = CleaningLog()
+    n_titles = 0  # rows above the data in a grid without header
+    if arr.size == 0:
+        if fixed_header and any(fixed_header):
+            raise SegmenterError(_NO_ROWS)
+        raise SegmenterError("the selection is empty; select the customer table including its header")
+    blank = _quick_blank(arr)
+    used_rows = np.flatnonzero(~blank.all(axis=1))
+    used_cols = np.flatnonzero(~blank.all(axis=0))
+    if used_rows.size == 0 and fixed_header is None:
+        raise SegmenterError("the selection is empty; select the customer table including its header")
+
+    if fixed_header is not None:  # DataFrame / numeric array: header given, keep its columns
+        last = int(used_rows[-1]) + 1 if used_rows.size else 0
+        body = arr[:last]
+        names = _header_names(fixed_header)
+        header_row = row0 - 1 if any(fixed_header) else None
+        first_row, first_col = row0, col0
+    else:
+        c_lo, c_hi = int(used_cols[0]), int(used_cols[-1]) + 1
+        r_lo, r_hi = int(used_rows[0]), int(used_rows[-1]) + 1
+        arr = arr[r_lo:r_hi, c_lo:c_hi]
+        first_col = col0 + c_lo
+        h, start = _find_header(arr)
+        if h is None and arr.shape[0] == 1 and all(_cell_class(v) in ("text", "blank") for v in arr[0]):
+            raise SegmenterError(_NO_ROWS)  # only a header was selected
+        if h is None:  # no header: every row counts as input; titles above the data excluded
+            names = [f"Column {j + 1}" for j in range(arr.shape[1])]
+            header_row = None
+            n_titles, start = start, 0
+        else:
+            names = _header_names(arr[h])
+            header_row = row0 + r_lo + h
+            for r in range(h):  # above the header: not data, noted for the owner
+                cells = [tv.display_text(v) for v in arr[r] if not tv.is_blank(v)]
+                if cells:
+                    log.add(STEP, "title or note above the header; not read",
+                            row=row0 + r_lo + r, old=" ".join(cells))
+        body = arr[start:]
+        first_row = row0 + r_lo + start
+    if body.shape[0] == 0:
+        raise SegmenterError(_NO_ROWS)
+
+    cols = {name: _Col(body[:, j]) for j, name in enumerate(names)}
+    blank_cells = np.column_stack([cols[c].blank() for c in names])
+    nonblank_rows = np.flatnonzero(~blank_cells.all(axis=1))
+    if nonblank_rows.size == 0:
+        raise SegmenterError(_NO_ROWS)
+    n_rows = int(nonblank_rows[-1]) + 1  # blank rows at the end are not data
+    sheet_rows = np.arange(first_row, first_row + n_rows)
+    keep = np.zeros(body.shape[0], dtype=bool)
+    keep[:n_rows] = True
+    for r in np.flatnonzero(blank_cells[:n_rows].all(axis=1)):
+        keep[r] = False
+        log.add(STEP, "blank row", row=int(sheet_rows[r]), new=EXCLUDED)
+    for r in range(min(n_titles, n_rows)):
+        if keep[r]:
+            keep[r] = False
+            text = " ".join(tv.display_text(v) for v in body[r] if not tv.is_blank(v))
+            log.add(STEP, "title or note above the data; not read", row=int(sheet_rows[r]),
+                    old=text, new=EXCLUDED)
+    summary_any = np.zeros(body.shape[0], dtype=bool)
+    for c in names:
+        summary_any |= cols[c].summary()
+    for r in np.flatnonzero(summary_any[:n_rows]):
+        first_two = [j for j in range(len(names)) if not blank_cells[r, j]][:2]
+        label = next((body[r, j] for j in first_two if tv.is_summary_label(body[r, j])), None)
+        if label is not None:
+            keep[r] = False
+            text = " ".join(str(label).split())
+            log.add(STEP, f"summary row ({text})", row=int(sheet_rows[r]), old=text, new=EXCLUDED)
+    if not keep.any():
+        raise SegmenterError(_NO_ROWS)
+
+    info = {c: _decide_kind(cols[c], keep) for c in names}
+    kinds = {c: info[c].kind for c in names}
+
+    if id_column is not None and id_column.strip() == "":
+        id_col = None
+    elif id_column is not None:
+        id_col = _find_column(id_column, names)
+        if id_col is None:
+            raise SegmenterError(
+                f"id_column {id_column!r} is not a header in the selection; "
+                f"use one of: {', '.join(names)} (or leave it blank)"
+            )
+    else:
+        id_col = _detect_id(names, info, cols, keep)
+    if id_col is not None:
+        kinds[id_col] = "id"
+
+    selected = list(names)
+    if columns is not None:
+        chosen = []
+        for want in columns:
+            found = _find_column(want, names)
+            if found is None:
+                raise SegmenterError(
+                    f"column {want!r} is not a header in the selection; use any of: {', '.join(names)}"
+                )
+            chosen.append(found)
+        selected = [c for c in names if c in chosen or c == id_col]
+        for c in names:
+            if c not in selected:
+                log.add(STEP, "not in the chosen columns; not used", column=c)
+
+    if id_col is not None:
+        log.add(STEP, "ID column: identifies customers; not used as a feature", column=id_col)
+    for c in selected:
+        if kinds[c] == "text":
+            log.add(STEP, f"free text with {info[c].distinct} distinct values; not used", column=c)
+        elif kinds[c] == "empty":
+            log.add(STEP, "no values; not used", column=c)
+
+    features = [c for c in selected if kinds[c] in FEATURE_KINDS]
+    if not features:
+        others = [c for c in selected if kinds[c] in ("id", "text")]
+        what = f" (only IDs/text: {', '.join(others)})" if others else ""
+        raise SegmenterError(
+            f"no numeric, date or category columns to segment on{what}; "
+            "add measures such as spend or orders"
+        )
+
+    ref = _as_date(reference_date)
+    date_cols = [c for c in features if kinds[c] == "date"]
+    if ref is None and date_cols:
+        latest = [d for d in (latest_date(cols[c], keep) for c in date_cols) if d is not None]
+        ref = max(latest) if latest else None
+
+    index = pd.Index(sheet_rows[keep[:n_rows]], name="row")
+    kept = keep[:n_rows]
+    cells = body[:n_rows] if kept.all() else body[:n_rows][kept]
+    if selected != names:
+        cells = cells[:, [names.index(c) for c in selected]]
+    frame = pd.DataFrame(cells, index=index, columns=pd.Index(selected, dtype=object), dtype=object)
+    values = pd.DataFrame(index=index)
+    units: dict[str, str] = {}
+    for c in features:
+        typed = _typed(cols[c], kinds[c], ref)[:n_rows][kept]
+        values[c] = pd.Series(typed, index=index, dtype=object if kinds[c] == "category" else float)
+        unit = _unit(cols[c], kinds[c], keep, ref)
+        if unit:
+            units[c] = unit
+        if kinds[c] == "date":
+            log.add(STEP, f"dates converted to days before {ref.isoformat()}", column=c)
+    return Table(
+        frame=frame,
+        values=values,
+        kinds={c: kinds[c] for c in selected},
+        id_column=id_col,
+        header_row=header_row,
+        first_col=first_col,
+        reference_date=ref,
+        log=log,
+        n_input_rows=n_rows,
+        units=units,
+        col_numbers={c: first_col + names.index(c) for c in selected},
+        dayfirst={c: cols[c].dayfirst for c in date_cols},
+    )
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    parsed = tv.parse_date(value)
+    if parsed is None:
+        raise SegmenterError(f"reference_date={value!r} is not a date; use YYYY-MM-DD")
+    return parsed.date()
+
+
+def _unit(col: _Col, kind: str, keep: np.ndarray, ref: dt.date | None) -> str:
+    """'days before 2024-06-30' for dates; '%'-typed numbers are 'fraction'; else a currency."""
+    if kind == "date":
+        return f"days before {ref.isoformat()}" if ref else ""
+    if kind != "number" or col.codes is None:
+        return ""
+    cnt = col.counts(keep)
+    by_unit: dict[str, int] = {}
+    for u, c in zip(col.u_unit, cnt, strict=True):
+        if u and c:
+            by_unit[u] = by_unit.get(u, 0) + int(c)
+    if not by_unit:
+        return ""
+    unit, count = max(sorted(by_unit.items()), key=lambda kv: kv[1])
+    if count * 2 < int(cnt[~np.isnan(col.u_num)].sum()):
+        return ""
+    return "fraction" if unit == "%" else unit

@@ -1,0 +1,233 @@
+"""The "Segmenter Settings" sheet: rows of setting / value / help.
+
+Parsing is pure (:func:`parse_settings` takes the grid the sheet holds and
+returns keyword options for :func:`segmenter.options.make_options`) so it can
+be tested without Excel and reused for the ``options`` argument of =SEGMENT.
+Only :func:`read_settings` and :func:`open_settings` talk to xlwings.
+Settings are data: they are parsed, never evaluated.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import SegmenterError
+from .options import METHODS, MISSING, OUTLIERS, SCALING, Options, make_options
+
+SHEET_NAME = "Segmenter Settings"
+LABELS_KEY = "labels_next_to_data"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the settings sheet as created by :func:`open_settings`."""
+
+    label: str
+    key: str
+    default: Any
+    choices: tuple[str, ...]
+    help: str
+
+
+ROWS: tuple[Row, ...] = (
+    Row("Number of segments (k)", "k", "auto", ("auto", *map(str, range(2, 11))),
+        "auto = Segmenter chooses (2 to 10), or a whole number such as 4"),
+    Row("Method", "method", "kmeans", METHODS,
+        "kmeans (fast, round segments), hierarchical (nested), dbscan (finds outliers)"),
+    Row("Scaling", "scaling", "standard", SCALING,
+        "standard puts every column on the same footing; robust resists outliers"),
+    Row("Missing values", "missing", "median", MISSING,
+        "how an empty cell is filled: median, mean, mode, knn (similar customers) or drop the row"),
+    Row("Outliers", "outliers", "clip", OUTLIERS,
+        "clip extreme values to the fence, flag them only, drop the row, or none"),
+    Row("ID column", "id_column", "", (),
+        "header of the customer ID column; blank = detect it, none = no ID column"),
+    Row("Columns to use", "columns", "", (),
+        "headers separated by commas; blank = every usable column"),
+    Row("Labels next to the data", LABELS_KEY, "no", ("yes", "no"),
+        "yes = also write the Segment column right of your data (only into an empty column)"),
+)
+
+_OPTION_KEYS = tuple(f.name for f in dataclasses.fields(Options) if f.name != "extra")
+_ALIASES = {
+    "k": "k", "number of segments": "k", "segments": "k", "clusters": "k",
+    "number of clusters": "k",
+    "missing values": "missing", "missing": "missing",
+    "id column": "id_column", "id": "id_column", "customer id": "id_column",
+    "columns to use": "columns", "columns": "columns", "use columns": "columns",
+    "labels next to the data": LABELS_KEY, "labels next to data": LABELS_KEY,
+    "write labels next to the data": LABELS_KEY,
+}
+_YES = {"yes", "y", "true", "1", "on", "是"}
+_NO = {"no", "n", "false", "0", "off", "", "否"}
+_NO_ID = {"none", "(none)", "no", "no id", "no id column", "-"}
+_DETECT = {"auto", "detect", "(detect)"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Parsed settings: engine options (keyword arguments) plus the bridge-only ones."""
+
+    options: dict[str, Any] = field(default_factory=dict)
+    labels_next_to_data: bool = False
+
+
+def _key(label: Any) -> str | None:
+    """Setting label -> option key, or None when the label is unknown."""
+    text = str(label).strip().lower().rstrip(":").strip()
+    text = re.sub(r"[\s_\-]+", " ", text)
+    if text in _ALIASES:
+        return _ALIASES[text]
+    bare = re.sub(r"\s*\(.*?\)\s*", " ", text).strip()  # "number of segments (k)"
+    if bare in _ALIASES:
+        return _ALIASES[bare]
+    snake = bare.replace(" ", "_")
+    if snake in _OPTION_KEYS or snake == LABELS_KEY:
+        return snake
+    return None
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _yes_no(label: str, v: Any) -> bool:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, (int, float)) and v in (0, 1):
+        return bool(v)
+    text = str(v).strip().lower()
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise SegmenterError(f"{label} = {v!r} is not yes or no; write yes or no")
+
+
+def parse_settings(rows: Any, where: str = SHEET_NAME) -> Settings:
+    """Settings from rows of (setting, value[, help]); validated with make_options.
+
+    Blank rows, a "Setting | Value" header and blank values (= default) are
+    skipped. An unknown setting is an error naming the known ones, so a typo
+    never silently falls back to a default.
+    """
+    options: dict[str, Any] = {}
+    labels = False
+    for row in _rows(rows):
+        if not row or _blank(row[0]):
+            continue
+        label = str(row[0]).strip()
+        value = row[1] if len(row) > 1 else None
+        if label.lower() in ("setting", "settings") and str(value).strip().lower() == "value":
+            continue
+        key = _key(label)
+        if key is None:
+            known = ", ".join(r.label for r in ROWS)
+            raise SegmenterError(f"{where}: unknown setting {label!r}; known settings are: {known}")
+        if key == LABELS_KEY:
+            labels = _yes_no(f"{where}: {label}", value)
+            continue
+        if key == "id_column":
+            if _blank(value) or str(value).strip().lower() in _DETECT:
+                continue
+            text = str(value).strip()
+            options[key] = "" if text.lower() in _NO_ID else text
+            continue
+        if _blank(value):
+            continue
+        options[key] = value.strip() if isinstance(value, str) else value
+    try:
+        make_options(**options)
+    except SegmenterError as exc:
+        raise SegmenterError(f"{where}: {exc}") from None
+    return Settings(options, labels)
+
+
+def _rows(rows: Any) -> list[list[Any]]:
+    if rows is None:
+        return []
+    if not isinstance(rows, (list, tuple)):
+        return [[rows]]
+    if rows and not isinstance(rows[0], (list, tuple)):
+        return [list(rows)]  # a single row read as a flat list
+    return [list(r) for r in rows]
+
+
+def parse_option_text(text: Any, where: str = "options") -> Settings:
+    """The ``options`` argument of =SEGMENT: "scaling=robust; missing=mean" or a 2-column range."""
+    if _blank(text):
+        return Settings()
+    if isinstance(text, (list, tuple)):
+        return parse_settings(text, where)
+    pairs = []
+    for part in re.split(r"[;\n]", str(text)):
+        if not part.strip():
+            continue
+        if "=" not in part and ":" not in part:
+            raise SegmenterError(f"{where}: {part.strip()!r} is not setting=value; write e.g. scaling=robust")
+        k, v = re.split(r"[=:]", part, maxsplit=1)
+        pairs.append([k.strip(), v.strip()])
+    return parse_settings(pairs, where)
+
+
+def default_grid() -> list[list[Any]]:
+    """What :func:`open_settings` writes: header plus one row per setting."""
+    return [["Setting", "Value", "Help"], *[[r.label, r.default or None, r.help] for r in ROWS]]
+
+
+# --------------------------------------------------------------------------- xlwings
+
+
+def find_sheet(book: Any) -> Any | None:
+    for sheet in book.sheets:
+        if sheet.name.strip().casefold() == SHEET_NAME.casefold():
+            return sheet
+    return None
+
+
+def read_settings(book: Any) -> Settings:
+    """Settings from the workbook's settings sheet (one read), or defaults without one."""
+    sheet = find_sheet(book)
+    if sheet is None:
+        return Settings()
+    values = sheet.used_range.options(ndim=2).value
+    return parse_settings(values)
+
+
+def open_settings(book: Any = None) -> None:
+    """Ribbon button: show the settings sheet, creating it with defaults and dropdowns."""
+    from .macros import run_macro
+
+    run_macro(book, _open_settings)
+
+
+def _open_settings(book: Any, state: Any) -> None:
+    sheet = find_sheet(book)
+    if sheet is not None:
+        sheet.activate()
+        return
+    sheet = book.sheets.add(name=SHEET_NAME, after=book.sheets[len(book.sheets) - 1])
+    grid = default_grid()
+    sheet.range((1, 1)).value = grid
+    head = sheet.range((1, 1), (1, 3))
+    head.font.bold = True
+    for i, row in enumerate(ROWS, start=2):
+        if row.choices:
+            try:
+                sheet.range((i, 2)).data_validation.set_list(list(row.choices))
+            except NotImplementedError:
+                break  # a client without data validation: the help column lists the choices
+    widths = {1: 26, 2: 18, 3: 80}
+    remote = _remote(book)
+    for col, w in widths.items():
+        sheet.range((1, col)).column_width = w * 5.7 if remote else w
+    sheet.activate()
+
+
+def _remote(book: Any) -> bool:
+    from .excel_writer import is_remote
+
+    return is_remote(book)

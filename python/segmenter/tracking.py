@@ -1,0 +1,441 @@
+"""Month over month: the same segments, their numbers and names, and who moved.
+
+The previous run left, in the owner's workbook, the hidden "Segmenter Model" sheet
+(:mod:`segmenter.model_store`) and the Segment Profiles sheet whose Name column the
+owner may have edited. A new run can then
+
+* **assign** (:func:`assign`): put the new data into the saved segments: the new
+  rows are cleaned with the saved parameters (:func:`segmenter.cleaning.transform_new`,
+  dates counted from this run's reference date) and each goes to the nearest saved
+  centre (the mean of the segment's customers; DBSCAN's Unassigned has none); or
+* **refit and match** (:func:`refit_and_match`): fit afresh, then match new segments
+  to old ones with the Hungarian method (:func:`scipy.optimize.linear_sum_assignment`)
+  on the distance between centres, both measured in the *previous* model's scaled
+  space. A match is *clear* when the new centre is closer to its old centre than
+  half the distance from that old centre to the nearest other old centre (so it is
+  nearer to it than to any other old centre); with a single old segment, when the
+  distance is below 1 (one standard deviation). Clear matches keep the old number
+  and name (the owner's name if they renamed it); other new segments get new
+  numbers after the old ones and are marked new.
+
+:func:`moves` lists customers (by id) whose segment changed and the from → to
+count matrix. :func:`remember` stores what the next run needs in ``seg.model``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import model_store
+from .errors import SegmenterError
+from .i18n import t
+from .result import UNASSIGNED
+
+CLEAR_MATCH = 0.5
+"""A match is clear below this share of the distance to the nearest other old centre."""
+SINGLE_SEGMENT_MATCH = 1.0
+_SEGMENT_HEADERS = {"segment", "客群", "细分"}
+_NAME_HEADERS = {"name", "名称", "segment name", "客群名称"}
+_PROFILE_SHEETS = ("segment profiles", "客群画像")
+
+
+@dataclass
+class Previous:
+    """What the previous run left in the workbook."""
+
+    model: dict[str, Any]
+    names: dict[int, str]  # final names: the owner's edits win over the saved ones
+    renamed: set[int] = field(default_factory=set)  # segments the owner renamed
+    assignments: pd.Series | None = None  # customer id -> previous segment
+
+
+@dataclass
+class Match:
+    """How this run's segments relate to the previous run's."""
+
+    mapping: dict[int, int]  # this run's fitted segment -> number used in this run
+    previous: dict[int, int | None]  # number used in this run -> previous segment (None = new)
+    distance: dict[int, float]  # number used in this run -> centre distance to its match
+    gone: list[int]  # previous segments with no clear match
+
+
+@dataclass
+class Tracking:
+    """Everything the Segment Moves sheet shows."""
+
+    mode: str  # "assign" | "refit"
+    match: Match
+    names: dict[int, str]  # numbers of this run -> carried-over names (matched segments only)
+    status: dict[int, str]  # number of this run -> "kept" | "renamed" | "new" | "assigned"
+    moves: pd.DataFrame  # customer, previous segment, previous name, new segment, new name
+    matrix: pd.DataFrame  # previous (rows) x new (columns) counts
+    previous_names: dict[int, str]
+    warnings: list[str] = field(default_factory=list)
+    before: pd.Series | None = None  # customer id -> previous segment
+    after: pd.Series | None = None  # customer id -> segment in this run
+    language: str = "en"
+
+    def refresh(self, names: Mapping[int, str], language: str | None = None) -> None:
+        """Rebuild the moves table and matrix with this run's final segment names."""
+        self.language = language or self.language
+        if self.before is not None and self.after is not None:
+            self.moves, self.matrix = moves(self.before, self.after, self.previous_names,
+                                            names, self.language)
+
+
+# ----------------------------------------------------------------------------- reading
+
+
+def owner_names(values: Sequence[Sequence[Any]]) -> dict[int, str]:
+    """Segment -> name from the first "Segment | Name" table of a Segment Profiles sheet."""
+    out: dict[int, str] = {}
+    start = None
+    for i, row in enumerate(values):
+        cells = [str(c).strip().casefold() if c is not None else "" for c in list(row)[:2]]
+        if len(cells) == 2 and cells[0] in _SEGMENT_HEADERS and cells[1] in _NAME_HEADERS:
+            start = i + 1
+            break
+    if start is None:
+        return out
+    for row in values[start:]:
+        row = list(row)
+        if not row or row[0] is None or str(row[0]).strip() == "":
+            break
+        try:
+            s = int(float(row[0]))
+        except (TypeError, ValueError):
+            break  # the "All" row ends the table
+        name = row[1] if len(row) > 1 else None
+        if name is not None and str(name).strip():
+            out[s] = str(name).strip()
+    return out
+
+
+def read_previous(sheets: Any) -> Previous | None:
+    """The previous run from a workbook's sheets (list of InputSheet or name -> grid)."""
+    model = model_store.find_model(sheets)
+    if model is None:
+        return None
+    saved = {int(k): str(v) for k, v in model.get("names", {}).items()}
+    typed: dict[int, str] = {}
+    items = sheets.items() if isinstance(sheets, Mapping) else [(s.name, s.values) for s in sheets]
+    for name, values in items:
+        if str(name).strip().casefold() in _PROFILE_SHEETS:
+            typed = owner_names(values)
+            break
+    names = dict(saved)
+    renamed = set()
+    for s, n in typed.items():
+        if s in names and n != names[s]:
+            renamed.add(s)
+        names[s] = n
+    assignments = None
+    a = model.get("assignments")
+    if isinstance(a, dict) and isinstance(a.get("ids"), list) and isinstance(a.get("segments"), list):
+        if len(a["ids"]) != len(a["segments"]):
+            raise SegmenterError("the saved model in sheet 'Segmenter Model' is damaged (customer "
+                                 "list and segments differ in length); delete that sheet and run "
+                                 "Segment again")
+        assignments = pd.Series([int(s) for s in a["segments"]], index=pd.Index(a["ids"]))
+    return Previous(model, names, renamed, assignments)
+
+
+# ----------------------------------------------------------------------------- matching
+
+
+def match_segments(old: Mapping[int, np.ndarray], new: Mapping[int, np.ndarray]) -> Match:
+    """Hungarian matching of new centres to old ones; unclear matches become new segments."""
+    from scipy.optimize import linear_sum_assignment
+
+    old_ids = sorted(s for s in old if s != UNASSIGNED)
+    new_ids = sorted(s for s in new if s != UNASSIGNED)
+    mapping: dict[int, int] = {UNASSIGNED: UNASSIGNED} if UNASSIGNED in new else {}
+    previous: dict[int, int | None] = {UNASSIGNED: UNASSIGNED} if UNASSIGNED in new else {}
+    distance: dict[int, float] = {}
+    matched_old: set[int] = set()
+    old_c = np.vstack([old[s] for s in old_ids]) if old_ids else None
+    if old_c is not None and new_ids:
+        new_c = np.vstack([new[s] for s in new_ids])
+        D = _dist(new_c, old_c)
+        between = _dist(old_c, old_c)
+        np.fill_diagonal(between, np.inf)
+        sep = between.min(axis=1)
+        rows, cols = linear_sum_assignment(D)
+        for r, c in zip(rows, cols, strict=True):
+            limit = CLEAR_MATCH * sep[c] if len(old_ids) > 1 else SINGLE_SEGMENT_MATCH
+            if D[r, c] < limit:
+                mapping[new_ids[r]] = old_ids[c]
+                previous[old_ids[c]] = old_ids[c]
+                distance[old_ids[c]] = float(D[r, c])
+                matched_old.add(old_ids[c])
+    nxt = max([*old_ids, 0]) + 1
+    for s in new_ids:
+        if s not in mapping:
+            mapping[s] = nxt
+            previous[nxt] = None
+            if old_c is not None:
+                distance[nxt] = float(_dist(new[s][None, :], old_c).min())
+            nxt += 1
+    gone = [s for s in old_ids if s not in matched_old]
+    return Match(mapping, previous, distance, gone)
+
+
+def _dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
+
+
+def old_space(seg: Any, model: Mapping[str, Any]) -> tuple[np.ndarray, pd.Index]:
+    """This run's rows in the previous model's scaled space (dates from this run's date)."""
+    from .cleaning import transform_new
+
+    table = seg.details["table"]
+    model_store.check_compatible(model, list(table.frame.columns))
+    params = dict(model["cleaning"])
+    if table.reference_date is not None:
+        params["reference_date"] = table.reference_date.isoformat()
+    X, rows, _ = transform_new(table, params)
+    return X, rows
+
+
+def _centres(X: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
+    return {int(s): X[labels == s].mean(axis=0) for s in np.unique(labels)}
+
+
+def saved_centres(model: Mapping[str, Any]) -> dict[int, np.ndarray]:
+    """Segment -> centre (previous model's scaled space), from :func:`remember`'s fields."""
+    tr = model.get("tracking") or {}
+    segs = tr.get("segments")
+    cents = tr.get("centres")
+    if not segs or not cents or len(segs) != len(cents):
+        segs = model.get("segments") or list(range(1, len(model["centers"]) + 1))
+        cents = model["centers"]
+    return {int(s): np.asarray(c, dtype=float) for s, c in zip(segs, cents, strict=True)}
+
+
+# ----------------------------------------------------------------------------- the two modes
+
+
+def refit_and_match(seg: Any, previous: Previous, language: str = "en") -> Tracking:
+    """Renumber a fresh Segmentation so matched segments keep the previous numbers (in place)."""
+    X_old, rows = old_space(seg, previous.model)
+    used = seg.used_rows
+    common = used.intersection(rows)
+    labels = seg.rows.loc[common, "segment"].to_numpy(dtype=int)
+    pos = pd.Index(rows).get_indexer(common)
+    new_c = _centres(X_old[pos], labels)
+    match = match_segments(saved_centres(previous.model), new_c)
+    relabel(seg, match.mapping)
+    return _tracking("refit", seg, previous, match, language)
+
+
+def assign(seg: Any, previous: Previous, language: str = "en") -> Tracking:
+    """Put this run's customers into the previous run's segments (in place): nearest centre."""
+    X_old, rows = old_space(seg, previous.model)
+    centres = {s: c for s, c in saved_centres(previous.model).items() if s != UNASSIGNED}
+    segs = sorted(centres)
+    C = np.vstack([centres[s] for s in segs])
+    d2 = np.column_stack([((X_old - c) ** 2).sum(axis=1) for c in C])
+    labels = np.asarray(segs)[np.argmin(d2, axis=1)]
+    lab = pd.Series(labels, index=rows)
+    used = seg.used_rows.intersection(rows)
+    _set_labels(seg, lab.loc[used], X_old[pd.Index(rows).get_indexer(used)], used)
+    # the customers now live in the previous model's space: keep its cleaning for next month
+    seg.model["cleaning"] = previous.model["cleaning"]
+    seg.model["feature_names"] = list(previous.model["feature_names"])
+    seg.feature_names = list(previous.model["feature_names"])
+    match = Match({s: s for s in segs}, {s: s for s in segs}, {s: 0.0 for s in segs}, [])
+    present = set(int(s) for s in lab.loc[used])
+    match.gone = [s for s in segs if s not in present]
+    for s in match.gone:
+        match.previous.pop(s, None)
+    tr = _tracking("assign", seg, previous, match, language)
+    if previous.model.get("method") == "dbscan":
+        tr.warnings.append("DBSCAN segments: new customers go to the nearest segment centre, "
+                           "so none is left Unassigned")
+    return tr
+
+
+def _tracking(mode: str, seg: Any, previous: Previous, match: Match, language: str) -> Tracking:
+    names: dict[int, str] = {}
+    status: dict[int, str] = {}
+    for s, old in match.previous.items():
+        if old is None:
+            status[s] = "new"
+        elif s == UNASSIGNED:
+            status[s] = "kept"
+        else:
+            if old in previous.names:
+                names[s] = previous.names[old]
+            status[s] = "renamed" if old in previous.renamed else (
+                "assigned" if mode == "assign" else "kept")
+    warnings = []
+    if seg.id_column is None:
+        warnings.append("no customer ID column: customers are followed by sheet row number, "
+                        "which is only right if the rows stay in the same order")
+    tr = Tracking(mode, match, names, status, pd.DataFrame(), pd.DataFrame(),
+                  dict(previous.names), warnings, previous.assignments, _current_assignments(seg),
+                  language)
+    tr.refresh(names)
+    return tr
+
+
+# ----------------------------------------------------------------------------- relabelling
+
+
+def relabel(seg: Any, mapping: Mapping[int, int]) -> None:
+    """Renumber the segments of a finished Segmentation (in place) and rebuild what depends."""
+    used = seg.used_rows
+    old = seg.rows.loc[used, "segment"].to_numpy(dtype=int)
+    new = np.array([mapping.get(int(s), int(s)) for s in old], dtype=int)
+    _set_labels(seg, pd.Series(new, index=used), seg.X, used)
+
+
+def _set_labels(seg: Any, labels: pd.Series, X: np.ndarray, used: pd.Index) -> None:
+    """Put new labels in and recompute profiles and quality from them."""
+    from .profiles import build_profiles
+    from .quality import evaluate
+
+    prep = seg.details["prepared"]
+    table = seg.details["table"]
+    lab = labels.reindex(used).to_numpy(dtype=int)
+    segs = sorted(int(s) for s in np.unique(lab) if s != UNASSIGNED)
+    centres = np.vstack([X[lab == s].mean(axis=0) for s in segs]) if segs else np.empty(
+        (0, X.shape[1]))
+    # quality wants labels 1..k with centre row i = segment i+1: evaluate on dense codes
+    dense = {s: i + 1 for i, s in enumerate(segs)}
+    codes = np.array([dense.get(int(s), 0) for s in lab], dtype=np.int64)
+    qual = evaluate(X, codes, centres, seg.options)
+    seg_col = pd.Series(pd.array([pd.NA] * len(seg.rows), dtype="Int64"), index=seg.rows.index)
+    seg_col.loc[used] = lab
+    for r in seg.used_rows.difference(used):
+        seg.rows.at[r, "excluded"] = "could not be placed in the saved segments"
+    seg.rows["segment"] = seg_col
+    seg.used_rows = used
+    seg.X = X
+    prof = build_profiles(prep.original.loc[used], lab, table.kinds, table.units)
+    seg.rows["silhouette"] = np.nan
+    seg.rows.loc[used, "silhouette"] = qual.per_row
+    seg.rows["distance"] = np.nan
+    seg.rows.loc[used, "distance"] = qual.distance
+    seg.k = len(segs)
+    seg.profiles = prof.sizes.join(prof.means.drop(index="All"), how="left")
+    seg.zscores = prof.zscores
+    seg.distinctive = prof.distinctive
+    per = qual.per_segment.copy()
+    per["segment"] = [segs[int(i) - 1] for i in per["segment"]]
+    seg.segment_quality = per
+    cd = qual.between_centre_distances.copy()
+    cd.index = pd.Index(segs, name="segment")
+    cd.columns = segs
+    seg.centre_distances = cd
+    seg.quality.update({
+        "silhouette": qual.silhouette, "silhouette_method": qual.silhouette_method,
+        "within_ss": qual.wss, "between_ss": qual.bss, "total_ss": qual.tss,
+        "davies_bouldin": qual.davies_bouldin, "calinski_harabasz": qual.calinski_harabasz,
+        "mean_distance_to_centre": float(np.mean(qual.distance)) if len(qual.distance)
+        else float("nan"),
+    })
+    all_segs = sorted(int(s) for s in np.unique(lab))
+    seg.segment_names = {s: seg.segment_names.get(s, f"Segment {s}") for s in all_segs}
+    seg.rows["segment_name"] = [seg.segment_names.get(int(s), "") if not pd.isna(s) else ""
+                                for s in seg.rows["segment"]]
+    seg.details["profiles"] = prof
+    seg.details["quality"] = qual
+    seg.model["centers"] = centres.round(12).tolist()
+    seg.model["segments"] = segs  # centre row i belongs to segment segs[i]
+    seg.model["k"] = seg.k
+
+
+# ----------------------------------------------------------------------------- moves
+
+
+def _current_assignments(seg: Any) -> pd.Series:
+    r = seg.rows.loc[seg.rows["segment"].notna()]
+    s = pd.Series(r["segment"].astype(int).to_numpy(), index=pd.Index(r["id"].tolist()))
+    return s[~s.index.duplicated(keep="first")]
+
+
+def _label(s: int, names: Mapping[int, str]) -> str:
+    n = names.get(s, "")
+    return f"{s}: {n}" if n else str(s)
+
+
+def moves(before: pd.Series, after: pd.Series, before_names: Mapping[int, str],
+          after_names: Mapping[int, str], language: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(customers whose segment changed, from → to count matrix incl. new/gone customers).
+
+    ``before``/``after`` map customer id -> segment number. Ids are compared as text
+    so 1001 and "1001" are the same customer.
+    """
+    b = before.copy()
+    b.index = [str(i) for i in b.index]
+    a = after.copy()
+    a.index = [str(i) for i in a.index]
+    b = b[~b.index.duplicated()]
+    a = a[~a.index.duplicated()]
+    both = [i for i in a.index if i in b.index]
+    changed = [i for i in both if int(a[i]) != int(b[i])]
+    after_names = {**before_names, **after_names}
+    mv = pd.DataFrame({
+        t("col.customer", language): [_orig_id(after, i) for i in changed],
+        t("col.previous", language): [int(b[i]) for i in changed],
+        t("col.previous", language) + " " + t("col.name", language).lower():
+            [before_names.get(int(b[i]), "") for i in changed],
+        t("col.new", language): [int(a[i]) for i in changed],
+        t("col.new", language) + " " + t("col.name", language).lower():
+            [after_names.get(int(a[i]), "") for i in changed],
+    })
+    new_row, gone_col = t("row.new_customers", language), t("row.gone_customers", language)
+    b_segs = sorted(set(int(x) for x in b))
+    a_segs = sorted(set(int(x) for x in a))
+    rows = [_label(s, before_names) for s in b_segs] + [new_row]
+    cols = [_label(s, after_names) for s in a_segs] + [gone_col]
+    m = pd.DataFrame(0, index=rows, columns=cols, dtype=int)
+    for i in a.index:
+        r = _label(int(b[i]), before_names) if i in b.index else new_row
+        m.loc[r, _label(int(a[i]), after_names)] += 1
+    for i in b.index:
+        if i not in a.index:
+            m.loc[_label(int(b[i]), before_names), gone_col] += 1
+    return mv, m
+
+
+def _orig_id(after: pd.Series, key: str) -> Any:
+    for i in after.index:
+        if str(i) == key:
+            return i
+    return key
+
+
+# ----------------------------------------------------------------------------- remembering
+
+
+def remember(seg: Any) -> None:
+    """Store in ``seg.model`` what the next run needs: centres per segment, names, customers."""
+    used = seg.used_rows
+    labels = seg.rows.loc[used, "segment"].to_numpy(dtype=int)
+    centres = _centres(seg.X, labels)
+    segs = sorted(centres)
+    seg.model["tracking"] = {
+        "segments": segs,
+        "centres": [np.asarray(centres[s], dtype=float).round(12).tolist() for s in segs],
+    }
+    seg.model["names"] = {str(s): n for s, n in seg.segment_names.items()}
+    cur = _current_assignments(seg)
+    seg.model["assignments"] = {"ids": [_json_id(i) for i in cur.index],
+                                "segments": [int(s) for s in cur]}
+
+
+def _json_id(v: Any) -> Any:
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (int, str)):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return str(v)

@@ -1,0 +1,136 @@
+"""Recommended actions follow the documented rules; explanations carry the profile's numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.tree import DecisionTreeClassifier
+
+from segmenter.actions import ACTION_RULES, action_rule, recommend, recommend_all
+from segmenter.explain import (
+    customer_reasons,
+    decision_rules,
+    pulls,
+    segment_centres,
+    segment_differences,
+    small_data_warnings,
+)
+from segmenter.naming import Roles
+from segmenter.profiles import build_profiles
+
+RFMT = Roles(recency="Recency", frequency="Frequency", monetary="Monetary", tenure="Tenure")
+RFM = Roles(recency="Recency", frequency="Frequency", monetary="Monetary")
+zval = st.floats(-3, 3, allow_nan=False)
+
+
+@pytest.mark.parametrize("z,rule", [
+    ({"Recency": 1.2, "Frequency": 0.2, "Monetary": 1.5, "Tenure": 0.3}, "outreach"),
+    ({"Recency": 1.2, "Frequency": 0.9, "Monetary": 0.1, "Tenure": 0.3}, "outreach"),
+    ({"Recency": 1.2, "Frequency": -0.9, "Monetary": -0.4, "Tenure": 0.3}, "winback"),
+    ({"Recency": -0.4, "Frequency": -0.9, "Monetary": -0.4, "Tenure": -1.3}, "onboarding"),
+    ({"Recency": -1.0, "Frequency": 1.4, "Monetary": 1.5, "Tenure": 0.8}, "loyalty"),
+    ({"Recency": 0.2, "Frequency": -0.9, "Monetary": -0.4, "Tenure": 0.3}, "reminder"),
+    ({"Recency": 0.2, "Frequency": 0.1, "Monetary": 0.4, "Tenure": 0.3}, "newsletter"),
+])
+def test_each_documented_rule(z, rule):
+    got, reason = action_rule(z, RFMT)
+    assert got == rule
+    # the reason quotes the z-scores it rests on, to two decimals
+    quoted = [f for f in z if f"{f} z = {z[f]:+.2f}" in reason]
+    assert quoted, reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(zval, zval, zval)
+def test_rules_without_tenure(r, f, m):
+    rule, _ = action_rule({"Recency": r, "Frequency": f, "Monetary": m}, RFM)
+    assert rule in ACTION_RULES
+    if r > 0.5:
+        assert rule == ("outreach" if (m > 0.5 or f > 0.5) else "winback")
+    elif f < -0.5 and r < -0.5:
+        assert rule == "onboarding"
+    elif f > 0.5:
+        assert rule == "loyalty"
+    elif f < -0.5:
+        assert rule == "reminder"
+    else:
+        assert rule == "newsletter"
+
+
+def test_no_roles_and_tiny_segments_and_chinese():
+    assert action_rule({"Height": 2.0}, Roles())[0] == "review"
+    a = recommend(3, {"Recency": 2.0, "Frequency": 0, "Monetary": 0}, RFM, size=2)
+    assert a.rule == "winback" and "only 2 customers" in a.action
+    zh = recommend(3, {"Recency": 2.0, "Frequency": 0, "Monetary": 0}, RFM, size=50,
+                   language="zh")
+    assert zh.action.startswith("召回优惠") and "{name}" in zh.message
+
+
+def planted(seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    spec = {1: (50, 10, 20, 9000), 2: (80, 60, 6, 1500), 3: (70, 250, 2, 300)}
+    parts, labels = [], []
+    for lab, (n, r, f, m) in spec.items():
+        parts.append(pd.DataFrame({"Recency": rng.normal(r, r * 0.1, n).clip(1),
+                                   "Frequency": rng.normal(f, 1, n).clip(1),
+                                   "Monetary": rng.normal(m, m * 0.1, n)}))
+        labels += [lab] * n
+    return pd.concat(parts, ignore_index=True), np.array(labels)
+
+
+def test_actions_for_real_profiles_and_differences_quote_the_means():
+    df, labels = planted()
+    prof = build_profiles(df, labels, {c: "number" for c in df.columns})
+    acts = recommend_all(prof, RFM)
+    assert acts[1].rule == "loyalty" and acts[3].rule == "winback"
+    apart = segment_differences(prof, {}, RFM)
+    m1 = df.loc[labels == 1, "Monetary"].mean()
+    ratio = m1 / df["Monetary"].mean()
+    assert f"spends {ratio:.1f}× the average ({m1:,.0f} vs {df['Monetary'].mean():,.0f})" in apart[1]
+    r3 = df.loc[labels == 3, "Recency"].mean()
+    assert f"last order {r3:.0f} days ago (average {df['Recency'].mean():.0f})" in apart[3]
+    assert len(apart[1]) <= 3
+
+
+def test_customer_reasons_name_the_features_that_pull():
+    # two segments differ only in x0; x1 is noise, so every reason is about x0
+    rng = np.random.default_rng(1)
+    X = np.column_stack([np.r_[rng.normal(-2, 0.3, 30), rng.normal(2, 0.3, 30)],
+                         rng.normal(0, 0.3, 60)])
+    labels = np.r_[np.ones(30, int), np.full(30, 2)]
+    P = pulls(X, labels, segment_centres(X, labels))
+    # independent check of the definition: sum over features equals the squared-distance gap
+    c = segment_centres(X, labels)
+    gap = ((X - np.where(labels[:, None] == 1, c[2], c[1])) ** 2).sum(1) - (
+        (X - np.where(labels[:, None] == 1, c[1], c[2])) ** 2).sum(1)
+    np.testing.assert_allclose(P.sum(axis=1), gap)
+    orig = pd.DataFrame({"Spend": X[:, 0] * 100 + 500, "Noise": X[:, 1]})
+    means = orig.groupby(labels).mean()
+    why = customer_reasons(X, labels, ["Spend", "Noise"], orig, means, top=1)
+    assert all(w.startswith("Spend ") for w in why)
+    assert f"(segment average {means.loc[2, 'Spend']:.0f})" in why[-1]
+
+
+def test_decision_rules_match_sklearn_and_are_honest():
+    df, labels = planted()
+    names = {1: "A", 2: "B", 3: "C"}
+    rs = decision_rules(df, labels, names)
+    ref = DecisionTreeClassifier(max_depth=3, min_samples_leaf=max(5, int(0.02 * len(df))),
+                                 random_state=0).fit(df.to_numpy(), labels)
+    assert rs.share == pytest.approx((ref.predict(df.to_numpy()) == labels).mean())
+    assert sum(r.customers for r in rs.rules) == len(df)
+    assert rs.share > 0.9 and f"{rs.share:.0%}" in rs.note and "only" not in rs.note
+    # random labels: the rules explain little and say so
+    noise = np.random.default_rng(5).integers(1, 4, len(df))
+    low = decision_rules(df, noise, names)
+    assert low.share < 0.7 and "only" in low.note and "rough guide" in low.note
+
+
+def test_small_data_warnings():
+    w = small_data_warnings({1: 20, 2: 2, 3: 1}, {1: "A", 2: "B", 3: "C"})
+    assert len(w) == 3 and "Only 23 customers" in w[0]
+    assert "Segment 2 (B) has only 2" in w[1] and "Segment 3 (C) has only 1" in w[2]
+    assert small_data_warnings({1: 200, 2: 30}, {}) == []

@@ -1,0 +1,450 @@
+"""The add-in and the demo workbook, checked with readers other than the ones that wrote them.
+
+Nobody can open these files in Excel here, so each check uses an independent
+reader: oletools (olevba/olefile) for the VBA, the zip + XML standard library for
+the package, openpyxl for the cells, and headless LibreOffice as a second Office
+implementation. References are the committed sources, the installed xlwings
+package and the live Python package, never the builder's own tables.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib.util
+import inspect
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+import xlwings
+
+ROOT = Path(__file__).resolve().parents[1]
+VBA_DIR = ROOT / "addin" / "vba"
+XLWINGS_DIR = Path(xlwings.__file__).parent
+COMMITTED = {"xlam": ROOT / "addin" / "segmenter.xlam", "xlsm": ROOT / "segmenter.xlsm"}
+MAIN_CT = {"xlam": "application/vnd.ms-excel.addin.macroEnabled.main+xml",
+           "xlsm": "application/vnd.ms-excel.sheet.macroEnabled.main+xml"}
+RIBBON_TARGETS = {"main", "main_orders", "export_segments", "open_settings", "clear_results",
+                  "about", "self_test"}
+NS_CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+NS_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+NS_UI = "{http://schemas.microsoft.com/office/2006/01/customui}"
+RUNPYTHON = re.compile(r'RunPython\s+"import segmenter; segmenter\.(\w+)\(\)"')
+
+
+def _load_build():
+    """addin/build.py is a script, not a package module: load it by path (once)."""
+    name = "segmenter_addin_build"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "addin" / "build.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> dict[str, Path]:
+    return _load_build().build(tmp_path_factory.mktemp("build_a"))
+
+
+@pytest.fixture(scope="module")
+def vba(built) -> dict[str, dict[str, str]]:
+    """kind -> module name -> source, as olevba extracts it (LF line ends)."""
+    from oletools.olevba import VBA_Parser
+
+    out = {}
+    for kind, path in built.items():
+        parser = VBA_Parser(str(path))
+        try:
+            out[kind] = {Path(vba_name).stem: code.replace("\r\n", "\n")
+                         for _, _, vba_name, code in parser.extract_macros()}
+        finally:
+            parser.close()
+    return out
+
+
+def _lf(text: str) -> str:
+    return text.replace("\r\n", "\n")
+
+
+def _zip(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+# --------------------------------------------------------------------------- reproducible
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    again = _load_build().build(tmp_path)
+    for kind in ("xlam", "xlsm"):
+        assert built[kind].read_bytes() == again[kind].read_bytes(), kind
+
+
+def test_committed_binaries_are_fresh(built):
+    for kind, committed in COMMITTED.items():
+        assert committed.is_file(), f"{committed} is missing; run: python addin/build.py"
+        assert committed.read_bytes() == built[kind].read_bytes(), (
+            f"{committed.name} is stale (sources, xlwings or UDF signatures changed); "
+            "run: python addin/build.py")
+
+
+def test_zip_entries_have_fixed_dates_and_order(built):
+    for path in built.values():
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+        assert {i.date_time for i in infos} == {(2026, 1, 1, 0, 0, 0)}
+        names = [i.filename for i in infos]
+        assert names[:2] == ["[Content_Types].xml", "_rels/.rels"]
+        assert names[2:] == sorted(names[2:])
+
+
+# --------------------------------------------------------------------------- 1. VBA round trip
+
+
+def test_every_module_is_extracted(vba):
+    ours = {"xlam": {"xlwings", "Dictionary", "RibbonSegmenter", "xlwings_udfs", "ThisWorkbook"},
+            "xlsm": {"xlwings", "Dictionary", "SegmenterMacros", "xlwings_udfs", "ThisWorkbook"}}
+    for kind, expected in ours.items():
+        assert expected <= set(vba[kind]), kind
+        assert all(code.strip() for code in vba[kind].values())
+
+
+@pytest.mark.parametrize("kind,module", [("xlam", "RibbonSegmenter"), ("xlsm", "SegmenterMacros")])
+def test_our_modules_match_their_sources_exactly(vba, kind, module):
+    assert vba[kind][module] == _lf((VBA_DIR / f"{module}.bas").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("kind,filename,old", [
+    ("xlam", "xlwings_custom_addin.bas", "myaddin"),
+    ("xlsm", "xlwings.bas", "xlwings"),
+])
+def test_xlwings_module_differs_from_the_package_only_by_project_name(vba, kind, filename, old):
+    package = _lf((XLWINGS_DIR / filename).read_text("utf-8")).splitlines()
+    extracted = vba[kind]["xlwings"].splitlines()
+    changed = [line for line in difflib.unified_diff(package, extracted, lineterm="", n=0)
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changed == [f'-Public Const PROJECT_NAME As String = "{old}"',
+                       '+Public Const PROJECT_NAME As String = "segmenter"']
+
+
+def test_the_addin_uses_the_activeworkbook_variant(vba):
+    """xlwings' custom add-in module works on ActiveWorkbook; the standalone one on ThisWorkbook."""
+    assert "Set wb = ActiveWorkbook" in vba["xlam"]["xlwings"]
+    assert "XLPy.Module(\"xlwings._xlwindows\"), \"BOOK_CALLER\", ActiveWorkbook" in vba["xlam"]["xlwings"]
+    assert "\"BOOK_CALLER\", ThisWorkbook" in vba["xlsm"]["xlwings"]
+
+
+def test_xlwings_version_is_the_pinned_package(vba, built):
+    for kind in ("xlam", "xlsm"):
+        assert f'Public Const XLWINGS_VERSION As String = "{xlwings.__version__}"' in vba[kind]["xlwings"]
+        custom = ET.fromstring(_zip(built[kind])["docProps/custom.xml"])
+        props = {p.get("name"): "".join(p.itertext()) for p in custom}
+        assert props["XlwingsVersion"] == xlwings.__version__
+    pin = [d for d in _pyproject_deps() if d.startswith("xlwings")]
+    assert pin == [f"xlwings=={xlwings.__version__}"]
+
+
+def _pyproject_deps() -> list[str]:
+    import tomllib
+
+    return tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["dependencies"]
+
+
+def test_dictionary_class_is_xlwings_own(vba):
+    """Same code as xlwings/addin/Dictionary.cls; only the header block is Excel's stored form."""
+    def body(text: str) -> list[str]:
+        lines = _lf(text).splitlines()
+        if lines and lines[0].startswith("VERSION "):
+            lines = lines[lines.index("END") + 1:]
+        while lines and lines[0].startswith("Attribute VB_"):
+            lines.pop(0)
+        return lines
+
+    package = body((XLWINGS_DIR / "addin" / "Dictionary.cls").read_text("utf-8"))
+    for kind in ("xlam", "xlsm"):
+        assert body(vba[kind]["Dictionary"]) == package
+
+
+def test_udf_wrappers_match_a_fresh_generation(vba):
+    """Changing a UDF signature without rebuilding fails here."""
+    from segmenter.vba_wrapper import udf_wrapper_vba
+
+    assert vba["xlam"]["xlwings_udfs"] == udf_wrapper_vba("segmenter.xlam")
+    assert vba["xlsm"]["xlwings_udfs"] == udf_wrapper_vba("segmenter.xlsm")
+    assert ", ActiveWorkbook, Application.Caller)" in vba["xlam"]["xlwings_udfs"]
+    assert ", ThisWorkbook, Application.Caller)" in vba["xlsm"]["xlwings_udfs"]
+
+
+def test_udf_wrappers_follow_the_python_signatures(vba):
+    """Independent of xlwings' generator: each wrapper's arguments are the function's."""
+    from segmenter import udfs
+
+    declared = dict(re.findall(r"^Function (\w+)\(([^)]*)\)", vba["xlam"]["xlwings_udfs"], re.M))
+    assert set(declared) == {"SEGMENT", "SEGMENT_CENTROIDS", "SEGMENT_SILHOUETTE", "SEGMENT_K",
+                             "SEGMENT_ASSIGN"}
+    for name, args in declared.items():
+        params = inspect.signature(getattr(udfs, name)).parameters.values()
+        expected = [("Optional " if p.default is not p.empty else "") + p.name for p in params]
+        assert [a.strip() for a in args.split(",")] == expected, name
+
+
+def test_vba_project_is_named_segmenter(built):
+    import olefile
+
+    for path in built.values():
+        ole = olefile.OleFileIO(_zip(path)["xl/vbaProject.bin"])
+        try:
+            project = ole.openstream("PROJECT").read().decode("latin-1")
+        finally:
+            ole.close()
+        assert re.search(r'^Name="segmenter"\r?$', project, re.M)
+
+
+# --------------------------------------------------------------------------- 2. package checks
+
+
+@pytest.mark.parametrize("kind", ["xlam", "xlsm"])
+def test_content_types_and_relationships_are_valid(built, kind):
+    files = _zip(built[kind])
+    for name, data in files.items():
+        if name.endswith((".xml", ".rels", ".vml")):
+            ET.fromstring(data)  # well-formed, namespaces bound
+    types = ET.fromstring(files["[Content_Types].xml"])
+    defaults = {d.get("Extension").lower(): d.get("ContentType") for d in types.iter(f"{NS_CT}Default")}
+    overrides = {o.get("PartName"): o.get("ContentType") for o in types.iter(f"{NS_CT}Override")}
+    for part in overrides:
+        assert part.lstrip("/") in files, f"Override for missing part {part}"
+    for name in files:
+        if name != "[Content_Types].xml":
+            assert f"/{name}" in overrides or name.rsplit(".", 1)[-1].lower() in defaults, name
+    assert overrides["/xl/workbook.xml"] == MAIN_CT[kind]
+    for rels_name, data in files.items():
+        if not rels_name.endswith(".rels"):
+            continue
+        source_dir = posixpath.dirname(posixpath.dirname(rels_name))
+        ids = [r.get("Id") for r in ET.fromstring(data).iter(f"{NS_REL}Relationship")]
+        assert len(ids) == len(set(ids)), rels_name
+        for rel in ET.fromstring(data).iter(f"{NS_REL}Relationship"):
+            if rel.get("TargetMode") == "External":
+                continue
+            target = rel.get("Target")
+            part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(
+                posixpath.join(source_dir, target))
+            assert part in files, f"{rels_name}: {target} -> missing {part}"
+
+
+def test_the_ribbon_part_is_related_and_is_the_source(built):
+    files = _zip(built["xlam"])
+    rels = ET.fromstring(files["_rels/.rels"]).iter(f"{NS_REL}Relationship")
+    ui = [r.get("Target") for r in rels
+          if r.get("Type") == "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility"]
+    assert ui == ["customUI/customUI.xml"]
+    assert files["customUI/customUI.xml"] == (ROOT / "addin" / "customUI.xml").read_bytes()
+    assert "customUI/customUI.xml" not in _zip(built["xlsm"])
+
+
+def _subs(code: str) -> dict[str, str]:
+    """Sub name -> its parameter list, for every Sub in a module."""
+    return {m.group(1).lower(): m.group(2).strip() for m in
+            re.finditer(r"^(?:Public |Private )?Sub (\w+)\(([^)]*)\)", code, re.M | re.I)}
+
+
+def test_every_ribbon_action_is_a_ribbon_callback(vba):
+    ui = ET.fromstring((ROOT / "addin" / "customUI.xml").read_bytes())
+    buttons = list(ui.iter(f"{NS_UI}button"))
+    assert buttons
+    for button in buttons:
+        module, _, proc = button.get("onAction").partition(".")
+        assert button.get("imageMso") and button.get("screentip") and button.get("label")
+        params = _subs(vba["xlam"][module]).get(proc.lower())
+        assert params is not None, f"{module}.{proc} is not a Sub"
+        assert re.fullmatch(r"(ByRef |ByVal )?control As IRibbonControl", params, re.I), params
+    tab = next(ui.iter(f"{NS_UI}tab"))
+    assert tab.get("label") == "Segmenter"
+    segment = [b for b in buttons if b.get("label") == "Segment"]
+    assert len(segment) == 1 and segment[0].get("size") == "large"
+
+
+def test_ribbon_covers_every_macro(vba):
+    assert set(RUNPYTHON.findall(vba["xlam"]["RibbonSegmenter"])) == RIBBON_TARGETS
+    assert set(RUNPYTHON.findall(vba["xlsm"]["SegmenterMacros"])) == RIBBON_TARGETS
+
+
+def _form_buttons(files: dict[str, bytes]) -> list[tuple[str, str, str]]:
+    """(vml part, macro from VML, macro from the worksheet's x14 control) for every button."""
+    out = []
+    ns_x = "{urn:schemas-microsoft-com:office:excel}"
+    sheet_macros = set()
+    for name, data in files.items():
+        if name.startswith("xl/worksheets/sheet"):
+            sheet_macros |= set(re.findall(rb'<controlPr [^>]*macro="([^"]+)"', data))
+    for name, data in files.items():
+        if name.endswith(".vml"):
+            for client in ET.fromstring(data).iter(f"{ns_x}ClientData"):
+                if client.get("ObjectType") == "Button":
+                    macro = client.find(f"{ns_x}FmlaMacro").text
+                    out.append((name, macro, macro if macro.encode() in sheet_macros else None))
+    return out
+
+
+def test_every_form_button_runs_a_parameterless_sub(built, vba):
+    buttons = _form_buttons(_zip(built["xlsm"]))
+    assert len(buttons) >= 1
+    subs = {}
+    for code in vba["xlsm"].values():
+        subs.update(_subs(code))
+    for part, vml_macro, sheet_macro in buttons:
+        assert vml_macro == sheet_macro, part
+        assert vml_macro.startswith("[0]!")
+        assert subs.get(vml_macro[4:].lower()) == "", f"{vml_macro} is not a parameterless Sub"
+
+
+def test_segment_button_sits_on_the_customers_sheet(built):
+    from openpyxl import load_workbook
+
+    files = _zip(built["xlsm"])
+    wb = load_workbook(built["xlsm"], read_only=True)
+    index = wb.sheetnames.index("Customers") + 1
+    sheet = files[f"xl/worksheets/sheet{index}.xml"].decode()
+    rels = files[f"xl/worksheets/_rels/sheet{index}.xml.rels"].decode()
+    vml = re.search(r'Target="\.\./drawings/(vmlDrawing\d+\.vml)"', rels).group(1)
+    assert "[0]!RunSegment<" in files[f"xl/drawings/{vml}"].decode()
+    assert 'name="SegmentButton"' in sheet
+
+
+def test_no_public_name_is_declared_twice(vba):
+    """Two public procedures of one name make Excel call neither (ambiguous name)."""
+    for kind, modules in vba.items():
+        seen: dict[str, str] = {}
+        for module, code in modules.items():
+            for name in re.findall(r"^(?:Public )?(?:Sub|Function) (\w+)\(", code, re.M | re.I):
+                key = name.lower()
+                assert key not in seen or seen[key] == module, f"{kind}: {name} in {seen.get(key)} and {module}"
+                seen[key] = module
+
+
+def test_every_runpython_target_exists_in_the_package(vba):
+    import segmenter
+
+    targets = set()
+    for modules in vba.values():
+        for code in modules.values():
+            targets |= set(RUNPYTHON.findall(code))
+    assert RIBBON_TARGETS <= targets
+    missing = sorted(t for t in targets if not callable(getattr(segmenter, t, None)))
+    assert not missing, "not in the segmenter package yet: " + ", ".join(missing)
+
+
+# --------------------------------------------------------------------------- demo workbook content
+
+
+def test_demo_sheets_hold_the_demo_data(built):
+    from openpyxl import load_workbook
+
+    from segmenter.demo_data import load_demo_customers, load_demo_orders
+    from segmenter.settings import default_grid
+
+    wb = load_workbook(built["xlsm"])
+    assert wb.sheetnames == ["Start here", "Customers", "Orders", "Segmenter Settings"]
+    customers = load_demo_customers()
+    got = [list(r) for r in wb["Customers"].iter_rows(values_only=True)]
+    assert wb["Customers"].dimensions == "A1:H501"
+    assert got[0] == list(customers.columns)
+    expected = [[None if v is None or v != v else v for v in row] for row in customers.itertuples(index=False)]
+    assert got[1:] == expected
+    orders = load_demo_orders()
+    assert wb["Orders"].max_row == len(orders) + 1
+    assert [c.value for c in wb["Orders"][1]] == list(orders.columns)
+    settings = [list(r) for r in wb["Segmenter Settings"].iter_rows(values_only=True)]
+    assert settings == [list(r) for r in default_grid()]
+
+
+def test_live_formulas_are_dynamic_arrays(built):
+    files = _zip(built["xlsm"])
+    assert "xl/metadata.xml" in files
+    sheet = files["xl/worksheets/sheet1.xml"].decode()
+    cells = re.findall(r'<c r="(\w+)" cm="1"[^>]*><f t="array" ref="\1">([^<]+)</f>', sheet)
+    names = {re.match(r"(\w+)\(", formula).group(1) for _, formula in cells}
+    assert {"SEGMENT", "SEGMENT_CENTROIDS", "SEGMENT_SILHOUETTE", "SEGMENT_K"} <= names
+    assert all("Customers!A1:H501" in formula for _, formula in cells)
+
+
+# --------------------------------------------------------------------------- 3. LibreOffice
+
+
+def _uno_python() -> str | None:
+    if shutil.which("soffice") is None or shutil.which("pdftoppm") is None:
+        return None
+    for exe in ("/usr/bin/python3", shutil.which("python3")):
+        if exe and subprocess.run([exe, "-c", "import uno"], capture_output=True).returncode == 0:
+            return exe
+    return None
+
+
+@pytest.fixture(scope="module")
+def libreoffice(built, tmp_path_factory):
+    exe = _uno_python()
+    if exe is None:
+        pytest.skip("LibreOffice (soffice + python3-uno + pdftoppm) is not installed; .ci/run installs it")
+    out = tmp_path_factory.mktemp("lo")
+    proc = subprocess.run([exe, str(ROOT / "addin" / "lo_inspect.py"), str(built["xlsm"]),
+                           str(built["xlam"]), "--render", str(out)],
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_libreoffice_opens_both_files_and_sees_every_module(libreoffice, built, vba):
+    for kind in ("xlsm", "xlam"):
+        seen = libreoffice[str(built[kind])]
+        assert "error" not in seen
+        modules = seen["basic_libraries"].get("segmenter")
+        assert modules, f"{kind}: LibreOffice found no VBA modules (empty project?)"
+        assert set(modules) == set(vba[kind])
+        for name in ("xlwings", "xlwings_udfs", "Dictionary"):
+            assert modules[name] > 1000, f"{kind}: {name} looks empty to LibreOffice"
+    assert libreoffice[str(built["xlam"])]["sheets"] == ["_segmenter.conf"]
+
+
+def test_libreoffice_binds_each_form_button_to_its_macro(libreoffice, built, vba):
+    """LibreOffice resolves Excel's "[0]!Macro" to the module that defines it."""
+    controls = libreoffice[str(built["xlsm"])]["controls"]
+    assert [c["label"] for c in controls["Customers"]] == ["Segment"]
+    subs = set(_subs(vba["xlsm"]["SegmenterMacros"]))
+    for sheet_controls in controls.values():
+        for control in sheet_controls:
+            assert control["type"].endswith("OButtonModel")
+            m = re.match(r"vnd\.sun\.star\.script:segmenter\.SegmenterMacros\.(\w+)\?", control["macro"])
+            assert m and m.group(1).lower() in subs, control
+
+
+def test_libreoffice_renders_the_two_sheets(libreoffice, built):
+    rendered = [Path(p) for p in libreoffice[str(built["xlsm"])]["rendered"]]
+    assert [p.name for p in rendered] == ["start-here.png", "customers.png"]
+    for png in rendered:
+        data = png.read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
+
+
+def test_wrapper_generation_leaves_no_stand_ins_behind():
+    """Off Windows vba_wrapper fakes pywin32 while it runs; nothing may leak into sys.modules."""
+    from segmenter.vba_wrapper import udf_functions, udf_wrapper_vba
+
+    before = {name: sys.modules.get(name) for name in ("pythoncom", "pywintypes", "win32com",
+                                                       "xlwings.udfs", "segmenter.udfs")}
+    funcs_before = (xlwings.func, xlwings.arg, xlwings.ret)
+    text = udf_wrapper_vba("x.xlsm")
+    assert text.startswith('Attribute VB_Name = "xlwings_udfs"\n')
+    assert udf_functions()["SEGMENT"]["category"] == "Segmenter"
+    after = {name: sys.modules.get(name) for name in before}
+    assert after == before
+    assert (xlwings.func, xlwings.arg, xlwings.ret) == funcs_before

@@ -1,0 +1,389 @@
+"""The Segment Charts sheet: chart parts in the written .xlsx, read back from the zip's XML.
+
+References are independent of charts.py: scikit-learn's PCA, scipy's dendrogram, the
+segment counts and silhouettes of the Segmentation, and the cells the chart XML points at
+(read back with openpyxl), so a chart that reads the wrong range fails.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import Counter
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string
+from sklearn.decomposition import PCA
+
+import segmenter
+from segmenter import charts
+from segmenter.blocks import Layout
+from segmenter.file_writer import write_workbook
+from segmenter.layout import build_layout
+
+NS = {
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+}
+OKABE_ITO = {"E69F00", "56B4E9", "009E73", "F0E442", "0072B2", "D55E00", "CC79A7", "000000"}
+
+
+# ----------------------------------------------------------------------------- reading charts back
+
+
+def read_charts(path: Path) -> list[dict]:
+    """Every chart part: title, series (title, refs, colour), axis titles, hidden legend entries."""
+    out = []
+    with zipfile.ZipFile(path) as z:
+        names = sorted((n for n in z.namelist() if re.fullmatch(r"xl/charts/chart\d+\.xml", n)),
+                       key=lambda n: int(re.findall(r"\d+", n)[0]))
+        for n in names:
+            root = ET.fromstring(z.read(n))
+            chart = root.find("c:chart", NS)
+            title = "".join(t.text or "" for t in chart.findall("c:title//a:t", NS))
+            series = []
+            for ser in chart.iter(f"{{{NS['c']}}}ser"):
+                tx = ser.find("c:tx//c:v", NS)
+                refs = {tag: ser.find(f"c:{tag}//c:f", NS) for tag in ("xVal", "yVal", "cat", "val")}
+                fill = ser.find("c:spPr/a:solidFill/a:srgbClr", NS)
+                line = ser.find("c:spPr/a:ln/a:solidFill/a:srgbClr", NS)
+                marker = ser.find("c:marker/c:spPr/a:solidFill/a:srgbClr", NS)
+                colour = next((e.get("val") for e in (marker, fill, line) if e is not None), None)
+                series.append({
+                    "title": tx.text if tx is not None else None,
+                    "refs": {k: v.text for k, v in refs.items() if v is not None},
+                    "colour": colour,
+                    "points": [p.find("c:spPr/a:solidFill/a:srgbClr", NS).get("val")
+                               for p in ser.findall("c:dPt", NS)],
+                    "label_name": ser.find("c:dLbls/c:showSerName", NS) is not None
+                    and ser.find("c:dLbls/c:showSerName", NS).get("val") in ("1", "true"),
+                })
+            axes = ["".join(t.text or "" for t in ax.findall("c:title//a:t", NS))
+                    for ax in chart.find("c:plotArea", NS) if ax.tag.endswith(("valAx", "catAx"))]
+            hidden = [int(e.find("c:idx", NS).get("val"))
+                      for e in chart.findall("c:legend/c:legendEntry", NS)
+                      if e.find("c:delete", NS) is not None]
+            out.append({"part": n, "title": title, "series": series, "axes": axes, "hidden": hidden})
+    return out
+
+
+def cells(wb, ref: str) -> list:
+    """Values of a one-column range like 'Segment Charts'!$Q$5:$Q$9."""
+    sheet, rng = ref.rsplit("!", 1)
+    ws = wb[sheet.strip("'").replace("''", "'")]
+    a, _, b = rng.replace("$", "").partition(":")
+    b = b or a
+    ca, ra = re.fullmatch(r"([A-Z]+)(\d+)", a).groups()
+    cb, rb = re.fullmatch(r"([A-Z]+)(\d+)", b).groups()
+    assert ca == cb, ref
+    col = column_index_from_string(ca)
+    return [ws.cell(row=r, column=col).value for r in range(int(ra), int(rb) + 1)]
+
+
+def by_title(found: list[dict], start: str) -> dict:
+    hits = [c for c in found if c["title"].startswith(start)]
+    assert len(hits) == 1, (start, [c["title"] for c in found])
+    return hits[0]
+
+
+def write(seg, path: Path, full: bool = True) -> Path:
+    sheets = [*build_layout(seg).sheets] if full else []
+    return write_workbook(Layout([*sheets, charts.chart_sheet(seg)]), path)
+
+
+# ----------------------------------------------------------------------------- runs
+
+
+@pytest.fixture(scope="module")
+def demo_kmeans(demo_grid):
+    return segmenter.segment(demo_grid)
+
+
+@pytest.fixture(scope="module")
+def demo_hier(demo_grid):
+    return segmenter.segment(demo_grid, method="hierarchical")
+
+
+@pytest.fixture(scope="module")
+def cdnow_seg(cdnow_path):
+    from segmenter.orders import customer_features, to_customer_grid
+
+    orders = pd.read_csv(cdnow_path)
+    feats = customer_features([list(orders.columns), *orders.to_numpy(dtype=object).tolist()])
+    return segmenter.segment(to_customer_grid(feats))
+
+
+def expected_titles(seg) -> list[str]:
+    starts = ["Segment map", "Segment sizes", "Silhouette per customer"]
+    if seg.k_scan is not None and len(seg.k_scan):
+        starts += ["k scan: silhouette", "k scan: inertia"]
+    if seg.method == "hierarchical":
+        starts.append("Dendrogram")
+    return starts
+
+
+def check_run(seg, path: Path, full: bool = True) -> list[dict]:
+    """Everything the owner sees, checked against the Segmentation it came from."""
+    write(seg, path, full)
+    found = read_charts(path)
+    starts = expected_titles(seg)
+    assert len(found) == len(starts)
+    for s in starts:
+        by_title(found, s)
+    wb = load_workbook(path)
+    assert charts.SHEET in wb.sheetnames
+    used = seg.rows.loc[seg.used_rows]
+    counts = used["segment"].astype(int).value_counts()
+    counts = counts.loc[sorted(counts.index, key=lambda s: (s == 0, s))]  # Unassigned last
+    names = [seg.segment_names[s] for s in counts.index]
+    colour = {seg.segment_names[s]: charts.segment_color(s) for s in counts.index}
+
+    # map: one series per segment (all customers when small), then one labelled centre each
+    m = by_title(found, "Segment map")
+    pts = [s for s in m["series"] if not s["label_name"]]
+    cen = [s for s in m["series"] if s["label_name"]]
+    assert [s["title"] for s in pts] == names
+    assert [s["title"] for s in cen] == [n for n in names if n != "Unassigned"]
+    assert m["hidden"] == list(range(len(pts), len(pts) + len(cen)))
+    if len(used) <= charts.MAP_SAMPLE:
+        assert [len(cells(wb, s["refs"]["yVal"])) for s in pts] == counts.tolist()
+    for s in pts:
+        assert s["colour"] == colour[s["title"]]
+        xs, ys = cells(wb, s["refs"]["xVal"]), cells(wb, s["refs"]["yVal"])
+        assert all(isinstance(v, float) for v in xs + ys)
+    ratio = PCA(n_components=2).fit(seg.X).explained_variance_ratio_
+    assert m["axes"] == [f"PC1 ({ratio[0]:.0%} of variance)", f"PC2 ({ratio[1]:.0%} of variance)"]
+    # a centre sits at the mean of its segment's points on the map (PCA is linear)
+    proj = PCA(n_components=2).fit(seg.X).transform(seg.X)
+    labels = used["segment"].to_numpy(dtype=int)
+    for s in cen:
+        seg_no = next(k for k, v in seg.segment_names.items() if v == s["title"])
+        want = proj[labels == seg_no].mean(axis=0)
+        got = [cells(wb, s["refs"]["xVal"])[0], cells(wb, s["refs"]["yVal"])[0]]
+        # PCA's sign is arbitrary between implementations: compare up to sign per axis
+        np.testing.assert_allclose(np.abs(got), np.abs(want), atol=1e-6)
+
+    # sizes: counts per segment, in order, each bar in its segment's colour
+    sz = by_title(found, "Segment sizes")["series"]
+    assert len(sz) == 1
+    assert cells(wb, sz[0]["refs"]["val"]) == counts.tolist()
+    labels_txt = cells(wb, sz[0]["refs"]["cat"])
+    assert [t.split(" (")[0] for t in labels_txt] == names
+    for t, n in zip(labels_txt, counts, strict=True):
+        share = n / len(used)
+        assert f"({share:.0%})" in t if share >= 0.095 else f"({share:.1%})" in t
+    assert sz[0]["points"] == [colour[n] for n in names]
+
+    # silhouettes: one bar series per segment plus the average line; values are the customers'
+    sil = by_title(found, "Silhouette per customer")
+    series = sil["series"]
+    scored = used["silhouette"].notna()  # DBSCAN noise may have no silhouette
+    assert [s["title"] for s in series[:-1]] == [n for n in names
+                                                 if scored[used["segment_name"] == n].any()]
+    avg = float(used["silhouette"].mean())
+    assert series[-1]["title"] == f"Average {avg:.2f}"
+    assert f"average {avg:.2f}" in sil["title"]
+    for s in series[:-1]:
+        n = s["title"]
+        assert s["colour"] == colour[n]
+        vals = [v for v in cells(wb, s["refs"]["val"]) if v is not None]
+        want = used.loc[used["segment_name"] == n, "silhouette"].dropna()
+        if len(used) <= charts.SILHOUETTE_SAMPLE:
+            np.testing.assert_allclose(vals, sorted(want, reverse=True))
+        assert vals == sorted(vals, reverse=True)
+    n_neg = int((used["silhouette"] < 0).sum())
+    assert (f"{n_neg:,} below 0" if n_neg else "none below 0") in sil["title"]
+
+    # k scan: the scanned k on x, the chosen k as its own labelled point
+    if seg.k_scan is not None and len(seg.k_scan):
+        ks = seg.k_scan["k"].astype(int).tolist()
+        for start, col in (("k scan: silhouette", "silhouette"), ("k scan: inertia", "inertia")):
+            ch = by_title(found, start)
+            line, chosen = ch["series"]
+            assert cells(wb, line["refs"]["xVal"]) == ks
+            np.testing.assert_allclose(cells(wb, line["refs"]["yVal"]), seg.k_scan[col].astype(float))
+            assert chosen["title"] == f"chosen k = {seg.k}" and chosen["label_name"]
+            assert cells(wb, chosen["refs"]["xVal"]) == [seg.k]
+
+    # the same segment has the same colour everywhere, from the Okabe-Ito palette (or grey)
+    for s in [*pts, *series[:-1]]:
+        assert s["colour"] in OKABE_ITO | {charts.UNASSIGNED_COLOR}
+    return found
+
+
+def test_demo_kmeans_charts(demo_kmeans, tmp_path):
+    found = check_run(demo_kmeans, tmp_path / "demo.xlsx")
+    assert len(found) == 5
+
+
+def test_demo_hierarchical_charts_add_a_dendrogram(demo_hier, tmp_path):
+    found = check_run(demo_hier, tmp_path / "hier.xlsx")
+    d = by_title(found, "Dendrogram")
+    titles = [s["title"] for s in d["series"]]
+    assert titles[-1] == f"Cut into {demo_hier.k} segments"
+    assert set(titles[:-1]) <= {*demo_hier.segment_names.values(), "Above the cut"}
+    wb = load_workbook(tmp_path / "hier.xlsx")
+    ys = [v for s in d["series"][:-1] for v in cells(wb, s["refs"]["yVal"]) if v is not None]
+    cut = cells(wb, d["series"][-1]["refs"]["yVal"])
+    assert len(set(cut)) == 1 and 0 < cut[0] < max(ys)
+
+
+def test_cdnow_charts(cdnow_seg, tmp_path):
+    assert len(check_run(cdnow_seg, tmp_path / "cdnow.xlsx", full=False)) == 5
+
+
+def test_cdnow_hierarchical_charts(cdnow_path, tmp_path):
+    from segmenter.orders import customer_features, to_customer_grid
+
+    orders = pd.read_csv(cdnow_path)
+    feats = customer_features([list(orders.columns), *orders.to_numpy(dtype=object).tolist()])
+    seg = segmenter.segment(to_customer_grid(feats), k=4, method="hierarchical")
+    found = check_run(seg, tmp_path / "cdnow-h.xlsx", full=False)
+    assert len(found) == 4  # fixed k: no k scan
+    if len(seg.used_rows) > charts.DENDROGRAM_SAMPLE:
+        assert "sample of 2,000" in by_title(found, "Dendrogram")["title"]
+
+
+def test_fixed_k_has_no_k_scan_chart(demo_grid, tmp_path):
+    seg = segmenter.segment(demo_grid, k=3)
+    assert seg.k_scan is None or not len(seg.k_scan)
+    assert len(check_run(seg, tmp_path / "k3.xlsx")) == 3
+
+
+def test_dbscan_noise_is_grey_and_has_no_centre(demo_grid, tmp_path):
+    seg = segmenter.segment(demo_grid, method="dbscan")
+    found = check_run(seg, tmp_path / "db.xlsx")
+    if 0 in seg.sizes:
+        m = by_title(found, "Segment map")
+        noise = [s for s in m["series"] if s["title"] == "Unassigned"]
+        assert len(noise) == 1 and noise[0]["colour"] == charts.UNASSIGNED_COLOR
+
+
+def test_large_data_plots_a_labelled_sample(tmp_path):
+    rng = np.random.default_rng(5)
+    n = 12_000
+    centres = np.array([[0, 0, 0], [6, 6, 0], [0, 6, 6]])
+    pts = centres[rng.integers(0, 3, n)] + rng.normal(0, 1, (n, 3))
+    grid = [["id", "a", "b", "c"], *[[i, *map(float, p)] for i, p in enumerate(pts)]]
+    seg = segmenter.segment(grid, k=3)
+    spec = charts.chart_sheet(seg)
+    block = spec.block("chart map points")
+    assert block.n_rows - 1 <= charts.MAP_SAMPLE + 3
+    got = Counter(r[1] for r in block.values[1:])
+    for s, size in seg.sizes.items():  # every segment keeps its share of the sample
+        assert got[seg.segment_names[s]] / (block.n_rows - 1) == pytest.approx(size / n, abs=0.01)
+    path = write_workbook(Layout([spec]), tmp_path / "big.xlsx")
+    found = read_charts(path)
+    m = by_title(found, "Segment map")
+    assert f"sample of {block.n_rows - 1:,} of {n:,}" in m["title"]
+    assert "sample of" in by_title(found, "Silhouette per customer")["title"]
+    assert spec.block("chart silhouettes").n_rows - 1 <= charts.SILHOUETTE_SAMPLE + 3
+
+
+def test_chinese_names_reach_the_charts(tmp_path):
+    rng = np.random.default_rng(0)
+    grid = [["客户编号", "年龄", "收入"]]
+    for i in range(80):
+        g = i % 2
+        grid.append([f"K{i:03d}", 25 + 20 * g + rng.normal(0, 2), 5000 + 9000 * g + rng.normal(0, 300)])
+    seg = segmenter.segment(grid, k=2)
+    seg.segment_names = {1: "高价值客户", 2: "新客户"}
+    path = write(seg, tmp_path / "zh.xlsx", full=False)
+    m = by_title(read_charts(path), "Segment map")
+    assert [s["title"] for s in m["series"]] == ["高价值客户", "新客户", "高价值客户", "新客户"]
+    heat = charts.chart_sheet(seg).block("chart heatmap")
+    assert heat.values[0] == ["Feature", "高价值客户", "新客户"] and heat.color_scale
+    assert {r[0] for r in heat.values[1:]} == {"年龄", "收入"}
+
+
+def test_same_run_same_chart_parts(demo_kmeans, tmp_path):
+    parts = []
+    for name in ("a.xlsx", "b.xlsx"):
+        with zipfile.ZipFile(write(demo_kmeans, tmp_path / name, full=False)) as z:
+            # docProps/core.xml carries openpyxl's save time: not ours to compare here
+            parts.append({n: z.read(n) for n in z.namelist() if n != "docProps/core.xml"})
+    assert parts[0] == parts[1]
+    assert any(n.startswith("xl/charts/") for n in parts[0])
+
+
+def test_charts_do_not_overlap_each_other_or_the_tables(demo_hier):
+    spec = charts.chart_sheet(demo_hier)
+    boxes = []
+    for c in spec.charts:
+        r0, c0 = c.anchor
+        rows = c.height_cm / (15 / 72 * 2.54)
+        left = sum(charts._col_cm(spec.column_widths.get(j, 8.43)) for j in range(1, c0))
+        boxes.append((r0, r0 + rows, left, left + c.width_cm))
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2], (a, b)
+    data_left = min(b.col for b in spec.blocks if b.name.startswith("chart ") and b.col > 1)
+    right = sum(charts._col_cm(spec.column_widths.get(j, 8.43)) for j in range(1, data_left))
+    assert max(b[3] for b in boxes) < right
+    heat = spec.block("chart heatmap")
+    assert min(b[0] for b in boxes) > heat.row + heat.n_rows - 1
+
+
+# ----------------------------------------------------------------------------- pure pieces
+
+
+def test_palette_is_okabe_ito_and_unassigned_grey():
+    cols = [charts.segment_color(s) for s in range(1, 8)]
+    assert len(set(cols)) == 7 and set(cols) <= OKABE_ITO
+    assert charts.segment_color(0) == charts.UNASSIGNED_COLOR
+    # once colours repeat, the marker shape changes
+    assert charts.segment_color(8) == charts.segment_color(1)
+    assert charts.segment_marker(8) != charts.segment_marker(1)
+
+
+def test_pca_projection_matches_an_eigendecomposition():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 4)) @ rng.normal(size=(4, 4))
+    coords, ratio, _ = charts.pca_projection(X)
+    Xc = X - X.mean(axis=0)
+    vals, vecs = np.linalg.eigh(np.cov(Xc, rowvar=False))
+    order = np.argsort(vals)[::-1]
+    np.testing.assert_allclose(ratio, vals[order[:2]] / vals.sum(), rtol=1e-9)
+    ref = Xc @ vecs[:, order[:2]]
+    np.testing.assert_allclose(np.abs(coords), np.abs(ref), atol=1e-9)
+
+
+def test_pca_projection_of_one_feature_has_a_flat_second_axis():
+    coords, ratio, _ = charts.pca_projection(np.arange(10.0).reshape(-1, 1))
+    assert coords.shape == (10, 2) and (coords[:, 1] == 0).all()
+    assert ratio.tolist() == [1.0, 0.0]
+
+
+def test_stratified_sample_keeps_every_segment_and_is_fixed():
+    labels = np.array([1] * 9_000 + [2] * 990 + [3] * 10)
+    a = charts.stratified_sample(labels, 1_000)
+    assert (a == charts.stratified_sample(labels, 1_000)).all()
+    assert len(a) <= 1_020 and (np.diff(a) > 0).all()
+    got = Counter(labels[a].tolist())
+    assert got[3] == 10 and got[1] == pytest.approx(900, abs=2) and got[2] == pytest.approx(99, abs=2)
+    assert len(charts.stratified_sample(labels[:50], 1_000)) == 50
+
+
+def test_dendrogram_lines_follow_scipy():
+    from scipy.cluster.hierarchy import dendrogram, fcluster, linkage
+
+    rng = np.random.default_rng(2)
+    X = np.vstack([rng.normal(c, 0.3, size=(40, 2)) for c in ((0, 0), (5, 0), (0, 5))])
+    Z = linkage(X, "ward")
+    labels = fcluster(Z, 3, "maxclust")
+    groups, cut = charts.dendrogram_lines(X, labels, 3, "ward", leaves=12)
+    ref = dendrogram(Z, truncate_mode="lastp", p=12, no_plot=True)
+    got = sorted((tuple(x), tuple(y)) for g in groups.values() for x, y in g)
+    assert got == sorted(zip(map(tuple, ref["icoord"]), map(tuple, ref["dcoord"]), strict=True))
+    heights = np.sort(Z[:, 2])
+    assert heights[-3] < cut < heights[-2]  # between the 3rd-last and 2nd-last merge
+    assert len(groups[None]) == 2  # the two merges above the cut join the three segments
+    for g, lines in groups.items():  # every link below the cut lies under it
+        if g is not None:
+            assert max(max(y) for _, y in lines) < cut
+    assert set(groups) == {None, 1, 2, 3}
