@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TUTORIAL_K = range(2, 11)
 ENGINE_STAGES = (
     "read_grid", "prepare", "fit_segments", "evaluate", "build_profiles",
-    "_rows_frame", "_data_summary", "_run_info",
+    "_rows_frame", "_data_summary", "_run_info", "_tell_story",
 )
 
 # --------------------------------------------------------------------------- memory
@@ -115,6 +115,12 @@ class StageTimer:
         return out
 
 
+def cpu_s() -> float:
+    """CPU seconds of this process, all threads (user + system)."""
+    t = os.times()
+    return t.user + t.system
+
+
 def median(xs: list[float]) -> float:
     return float(statistics.median(xs)) if xs else float("nan")
 
@@ -175,6 +181,7 @@ def engine_case(spec: dict) -> dict:
     exact_peak = reset_peak()
     rss_before = rss_mb()
     times: list[float] = []
+    cpus: list[float] = []
     stages: list[dict[str, float]] = []
     seg = None
     with StageTimer(engine) as timer:
@@ -182,9 +189,10 @@ def engine_case(spec: dict) -> dict:
             if seg is not None:
                 seg = None
                 gc.collect()
-            t = time.perf_counter()
+            t, c = time.perf_counter(), cpu_s()
             seg = segmenter.segment(data, k="auto", method=method, **options)
             times.append(time.perf_counter() - t)
+            cpus.append(cpu_s() - c)
             stages.append(timer.take())
             if i == 0 and spec.get("stop_after_first_s") and times[0] > spec["stop_after_first_s"]:
                 break  # a very slow case: one run is enough to report it
@@ -193,7 +201,8 @@ def engine_case(spec: dict) -> dict:
     mid = sorted(range(len(times)), key=times.__getitem__)[len(times) // 2]
     out: dict[str, Any] = {
         "kind": "engine", "method": method, "n": n, "input": spec.get("input", "frame"),
-        "options": options, "times": times, "median_s": median(times), "stages": stages[mid],
+        "options": options, "times": times, "median_s": median(times), "cpu_s": cpus[mid],
+        "stages": stages[mid],
         "gen_s": gen_s, "rss_before_mb": rss_before, "peak_rss_mb": peak,
         "peak_is_vmhwm": exact_peak, "k": int(seg.k), "k_rule": seg.k_rule,
         "k_reason": seg.k_reason, "n_used": int(len(seg.used_rows)),
@@ -267,12 +276,14 @@ def tutorial_case(spec: dict) -> dict:
     X, _ = make_data(n, seed=spec.get("seed", 0))
     tutorial_pipeline(make_data(300, seed=99)[0])  # imports
     reset_peak()
-    times = []
+    times, cpus = [], []
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu_s()
         k, sil = tutorial_pipeline(X)
         times.append(time.perf_counter() - t)
-    return {"kind": "tutorial", "n": n, "times": times, "median_s": median(times), "k": k,
+        cpus.append(cpu_s() - c)
+    return {"kind": "tutorial", "n": n, "times": times, "median_s": median(times),
+            "cpu_s": median(cpus), "k": k,
             "silhouette": round(sil[k], 6), "silhouettes": {str(j): round(s, 6) for j, s in sil.items()},
             "peak_rss_mb": peak_mb()}
 

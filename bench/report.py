@@ -107,10 +107,11 @@ def progress_line(r: dict) -> str:
         sil = r.get("silhouette")
         ref = r.get("exact_silhouette", r.get("check_silhouette"))
         return (f"  engine    {r['method']:12} {_rows(r['n']):>10} {r['input']:5} "
-                f"{_secs(r['median_s']):>9}  peak {r['peak_rss_mb']:7.0f} MB  k={r['k']:<2} "
+                f"{_secs(r['median_s']):>9}  cpu {_secs(r.get('cpu_s')):>8}  peak {r['peak_rss_mb']:7.0f} MB  k={r['k']:<2} "
                 f"sil={_f(sil)} ({r['silhouette_method']}) ref={_f(ref)}  ARI={_f(r.get('ari_vs_planted'))}")
     if kind == "tutorial":
-        return f"  tutorial  {'':12} {_rows(r['n']):>10}       {_secs(r['median_s']):>9}  k={r['k']} sil={_f(r['silhouette'])}"
+        return (f"  tutorial  {'':12} {_rows(r['n']):>10}       {_secs(r['median_s']):>9}  "
+                f"cpu {_secs(r.get('cpu_s'))}  k={r['k']} sil={_f(r['silhouette'])}")
     if kind == "udf":
         return (f"  udf       10k x 6: cold {_secs(r.get('cold_median_s'))}, hit {r.get('hit_median_ms', 0):.2f} ms, "
                 f"fits for 3 functions: {r.get('three_functions_cache_misses')}")
@@ -313,12 +314,12 @@ def _eps(r: dict) -> str:
     return ", ".join(f"{k}={d[k]}" for k in keys) or "eps not reported"
 
 
-def cases_to_profile(targets: list[dict], results: list[dict]) -> list[dict]:
+def cases_to_profile(targets: list[dict], results: list[dict], max_rows: int) -> list[dict]:
     """The engine cases behind missed time targets: profile each once."""
     out = []
     for t in targets:
         case = t.get("case")
-        if t["status"] == "NOT met" and case and case not in out:
+        if t["status"] == "NOT met" and case and case not in out and case["n"] <= max_rows:
             out.append(case)
     return out
 
@@ -339,7 +340,8 @@ def markdown(meta: dict, machine: dict, results: list[dict], targets: list[dict]
     add("# Segmenter benchmark results\n")
     add(f"Written by `{meta['command']}` on {meta['finished']} in {meta['total_s'] / 60:.1f} min "
         f"({'quick' if meta['quick'] else 'full'} run). Numbers are from this one run; times are "
-        "medians of the repeats. Each case ran in a fresh Python process.\n")
+        "medians of the repeats; `cpu` is the CPU time of all threads of that run. Each case ran in "
+        "a fresh Python process.\n")
     add("## Machine\n")
     v = machine["versions"]
     blas = "; ".join(f"{b.get('internal_api')} {b.get('version')} ({b.get('prefix')}, "
@@ -360,6 +362,13 @@ def markdown(meta: dict, machine: dict, results: list[dict], targets: list[dict]
         f"segments of shares {', '.join(f'{w:.0%}' for w in WEIGHTS)} and different spreads, plus "
         f"{NOISE:.0%} uniform noise rows (the right k is 5). Passed as a DataFrame (`frame`) or as "
         "the list-of-lists grid xlwings hands over (`grid`, header row first).\n")
+    loads = [r.get("load_before", 0.0) for r in results]
+    if loads and max(loads) > 1.0:
+        add(f"**The machine was not idle during this run** (1-minute load average up to "
+            f"{max(loads):.1f} on {machine['logical_cores']} cores before a case). Multi-threaded "
+            "k-means (the tutorial pipeline runs with 2 OpenMP threads) slows down far more than its "
+            "share when another process holds a core, which flatters the ratio; the `cpu` columns "
+            "(CPU seconds of all threads) are less sensitive to that than wall time.\n")
     add("## Targets\n")
     add("| target | status | measured |\n|---|---|---|")
     for t in targets:
@@ -392,19 +401,22 @@ def _tutorial_table(L: list[str], results: list[dict]) -> None:
              "StandardScaler-ed data, then the full `silhouette_score`; pick the argmax. "
              "Segmenter: `segmenter.segment(df, k=\"auto\")` (reading, cleaning, profiles included). "
              "\"exact\" is scikit-learn's `silhouette_score` of Segmenter's own labels on its own matrix.\n")
-    L.append("| rows | tutorial | tutorial k | Segmenter | Segmenter k | ratio | same k | Segmenter silhouette (how) | exact | within 0.01 |")
-    L.append("|---:|---:|---:|---:|---:|---:|:-:|---|---:|:-:|")
+    L.append("| rows | tutorial (cpu) | tutorial k | Segmenter (cpu) | Segmenter k | ratio | same k | Segmenter silhouette (how) | exact | within 0.01 | load before |")
+    L.append("|---:|---:|---:|---:|---:|---:|:-:|---|---:|:-:|---|")
     for n in ns:
         c = compare_tutorial(results, n)
         tut = _find(results, "tutorial", n=n)
         if c is None:
             err = (tut or {}).get("error") or "Segmenter case missing or failed"
-            L.append(f"| {_rows(n)} | {err} | | | | | | | | |")
+            L.append(f"| {_rows(n)} | {err} | | | | | | | | | |")
             continue
-        L.append(f"| {_rows(n)} | {_secs(c['tutorial_s'])} | {c['tutorial_k']} | {_secs(c['segmenter_s'])} | "
+        seg = _find(results, "engine", method="kmeans", n=n, input="frame") or {}
+        L.append(f"| {_rows(n)} | {_secs(c['tutorial_s'])} ({_secs(tut.get('cpu_s'))}) | {c['tutorial_k']} | "
+                 f"{_secs(c['segmenter_s'])} ({_secs(seg.get('cpu_s'))}) | "
                  f"{c['segmenter_k']} | {c['ratio']:.0f}x | {'yes' if c['same_k'] else 'NO'} | "
                  f"{_f(c['segmenter_silhouette'])} ({c['silhouette_method']}) | {_f(c['exact_silhouette'])} | "
-                 f"{'yes' if c['within'] else 'NO'} |")
+                 f"{'yes' if c['within'] else 'NO'} | {_f(tut.get('load_before'), 1)} / "
+                 f"{_f(seg.get('load_before'), 1)} |")
     L.append("")
 
 
@@ -419,12 +431,12 @@ def _engine_table(L: list[str], results: list[dict]) -> None:
              "scikit-learn's exact `silhouette_score` of the engine's labels where affordable (marked "
              "exact), otherwise the mean over an independent random sample of 20,000 rows +- its "
              "standard error (marked sample). ARI compares with the planted segments (noise rows left out).\n")
-    L.append("| method | rows | input | time | runs | peak RSS | k | silhouette (how) | reference silhouette | ARI vs planted | fit details |")
-    L.append("|---|---:|---|---:|---:|---:|---:|---|---|---:|---|")
+    L.append("| method | rows | input | time | cpu | runs | peak RSS | k | silhouette (how) | reference silhouette | ARI vs planted | fit details |")
+    L.append("|---|---:|---|---:|---:|---:|---:|---:|---|---|---:|---|")
     order = {"kmeans": 0, "hierarchical": 1, "dbscan": 2}
     for r in sorted(eng, key=lambda r: (order.get(r["method"], 9), r["n"], r["input"])):
         if r.get("error"):
-            L.append(f"| {r['method']} | {_rows(r['n'])} | {r.get('input')} | FAILED: {r['error']} | | "
+            L.append(f"| {r['method']} | {_rows(r['n'])} | {r.get('input')} | FAILED: {r['error']} | | | "
                      f"{r.get('watched_peak_mb', 0):.0f} MB (watched) | | | | | |")
             continue
         if "exact_silhouette" in r:
@@ -435,7 +447,7 @@ def _engine_table(L: list[str], results: list[dict]) -> None:
             ref = "-"
         details = _short_details(r.get("fit_details") or {})
         L.append(f"| {r['method']} | {_rows(r['n'])} | {r['input']} | {_secs(r['median_s'])} | "
-                 f"{len(r['times'])} | {r['peak_rss_mb']:.0f} MB | {r['k']} | {_f(r.get('silhouette'))} "
+                 f"{_secs(r.get('cpu_s'))} | {len(r['times'])} | {r['peak_rss_mb']:.0f} MB | {r['k']} | {_f(r.get('silhouette'))} "
                  f"({r.get('silhouette_method')}) | {ref} | {_f(r.get('ari_vs_planted'))} | {details} |")
     L.append("")
 

@@ -48,6 +48,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         "this many rows (default 10000)")
     p.add_argument("--skip", type=_names, default=(),
                    help="comma list of parts to skip: engine,tutorial,udf,coldstart,writes,profile")
+    p.add_argument("--profile-max-rows", type=int, default=100_000,
+                   help="profile missed-target cases up to this many rows (default 100000; the "
+                        "step timings cover larger cases)")
     p.add_argument("--timeout", type=float, default=900, help="seconds per case before it is stopped")
     p.add_argument("--mem-limit-gb", type=float, default=16, help="stop a case whose RSS passes this")
     p.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="Markdown report")
@@ -192,13 +195,14 @@ def main(argv: list[str] | None = None) -> int:
     results: list[dict] = []
     t_start = time.perf_counter()
     for case in cases:
+        load = os.getloadavg()[0]
         res = run_case(case, args.timeout, args.mem_limit_gb)
-        res["load_before"] = os.getloadavg()[0]
+        res["load_before"] = load
         results.append(res)
         print(report.progress_line(res), flush=True)
     targets = report.evaluate_targets(results)
     if "profile" not in args.skip and not args.quick:
-        for spec in report.cases_to_profile(targets, results):
+        for spec in report.cases_to_profile(targets, results, args.profile_max_rows):
             res = run_case({**spec, "kind": "profile"}, args.timeout, args.mem_limit_gb)
             results.append(res)
             print(report.progress_line(res), flush=True)

@@ -195,16 +195,22 @@ def result_book_payload(base: dict, book: Any) -> dict:
     """The payload a client would send after applying ``book``'s recorded actions.
 
     Only what re-run tests need: the added/deleted/renamed sheets (with the values
-    of their first write at A1 region) and the defined names. Not a general
-    Excel emulator.
+    written into the sheets this run added, as Excel would show them: a leading
+    apostrophe is Excel's text marker, not part of the value) and the defined
+    names. Not a general Excel emulator.
     """
     data = copy.deepcopy(base)
     sheets = data["sheets"]
     names = data["names"]
+    added: list[int] = []
     for a in actions(book):
+        if a.func == "setValues" and a.sheet is not None and id(sheets[a.sheet]) in added:
+            _put_values(sheets[a.sheet], a)
+            continue
         if a.func == "addSheet":
             pos, nm = a.args
-            sheets.insert(pos, sheet(nm, [["x"]]))
+            sheets.insert(pos, sheet(nm, [[None]]))
+            added.append(id(sheets[pos]))
             for n in names:
                 if n["sheet_index"] is not None and n["sheet_index"] >= pos:
                     n["sheet_index"] += 1
@@ -225,6 +231,21 @@ def result_book_payload(base: dict, book: Any) -> dict:
         elif a.func == "nameDelete":
             names[:] = [n for n in names if n["name"] != a.args[2]]
     return data
+
+
+def _put_values(target: dict, a: Action) -> None:
+    grid = target["values"]
+    r0, c0 = a.row - 1, a.col - 1
+    rows = a.values if a.values and isinstance(a.values[0], list) else [a.values]
+    need_rows = r0 + len(rows)
+    need_cols = max(len(grid[0]) if grid else 0, c0 + max((len(r) for r in rows), default=0))
+    while len(grid) < need_rows:
+        grid.append([None] * need_cols)
+    for r in grid:
+        r.extend([None] * (need_cols - len(r)))
+    for i, row in enumerate(rows):
+        for j, v in enumerate(row):
+            grid[r0 + i][c0 + j] = v[1:] if isinstance(v, str) and v.startswith("'") else v
 
 
 def ensure_remote_engine(monkeypatch: Any) -> None:

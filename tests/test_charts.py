@@ -85,6 +85,40 @@ def cells(wb, ref: str) -> list:
     return [ws.cell(row=r, column=col).value for r in range(int(ra), int(rb) + 1)]
 
 
+def points(wb, series: dict) -> list[tuple]:
+    """(x, y) of a scatter series' non-blank y cells: a series reads a whole column of a wide
+    table, where blank cells belong to other series and are not drawn."""
+    xs, ys = cells(wb, series["refs"]["xVal"]), cells(wb, series["refs"]["yVal"])
+    assert len(xs) == len(ys)
+    return [(x, y) for x, y in zip(xs, ys, strict=True) if y is not None]
+
+
+def ref_box(ref: str) -> tuple[int, int, int, int]:
+    """'Segment Charts'!$Q$5:$Q$9 -> (5, 17, 9, 17)."""
+    a, _, b = ref.rsplit("!", 1)[1].replace("$", "").partition(":")
+    (ca, ra), (cb, rb) = (re.fullmatch(r"([A-Z]+)(\d+)", x).groups() for x in (a, b or a))
+    return int(ra), column_index_from_string(ca), int(rb), column_index_from_string(cb)
+
+
+def check_sources(wb, seg, found: list[dict]) -> None:
+    """Each ChartSpec's one source rectangle (what live Excel charts) is what the file's chart
+    reads: header cells = the series titles in the chart XML, first column = every series' x
+    values or categories, then one column per series in order."""
+    ws = wb[charts.SHEET]
+    spec = charts.chart_sheet(seg)
+    assert len(spec.charts) == len(found)
+    for c in spec.charts:
+        got = by_title(found, c.title)
+        r1, c1, r2, c2 = c.source
+        assert [ws.cell(r1, j).value for j in range(c1 + 1, c2 + 1)] == [
+            s["title"] for s in got["series"]]
+        for j, s in enumerate(got["series"]):
+            refs = s["refs"]
+            assert ref_box(refs.get("yVal") or refs["val"]) == (r1 + 1, c1 + 1 + j, r2, c1 + 1 + j)
+            assert ref_box(refs.get("xVal") or refs["cat"]) == (r1 + 1, c1, r2, c1)
+        assert c.x_box == (r1 + 1, c1, r2, c1) and c.values_box == (r1, c1 + 1, r2, c2)
+
+
 def by_title(found: list[dict], start: str) -> dict:
     hits = [c for c in found if c["title"].startswith(start)]
     assert len(hits) == 1, (start, [c["title"] for c in found])
@@ -92,8 +126,10 @@ def by_title(found: list[dict], start: str) -> dict:
 
 
 def write(seg, path: Path, full: bool = True) -> Path:
-    sheets = [*build_layout(seg).sheets] if full else []
-    return write_workbook(Layout([*sheets, charts.chart_sheet(seg)]), path)
+    """All result sheets (build_layout includes the chart sheet), or the chart sheet alone."""
+    layout = build_layout(seg) if full else Layout([charts.chart_sheet(seg)])
+    assert [s.name for s in layout.sheets].count(charts.SHEET) == 1
+    return write_workbook(layout, path)
 
 
 # ----------------------------------------------------------------------------- runs
@@ -119,7 +155,9 @@ def cdnow_seg(cdnow_path):
 
 
 def expected_titles(seg) -> list[str]:
-    starts = ["Segment map", "Segment sizes", "Silhouette per customer"]
+    starts = ["Segment map", "Segment sizes"]
+    if seg.rows.loc[seg.used_rows, "silhouette"].notna().any():
+        starts.append("Silhouette per customer")
     if seg.k_scan is not None and len(seg.k_scan):
         starts += ["k scan: silhouette", "k scan: inertia"]
     if seg.method == "hierarchical":
@@ -137,34 +175,36 @@ def check_run(seg, path: Path, full: bool = True) -> list[dict]:
         by_title(found, s)
     wb = load_workbook(path)
     assert charts.SHEET in wb.sheetnames
+    check_sources(wb, seg, found)
     used = seg.rows.loc[seg.used_rows]
     counts = used["segment"].astype(int).value_counts()
     counts = counts.loc[sorted(counts.index, key=lambda s: (s == 0, s))]  # Unassigned last
-    names = [seg.segment_names[s] for s in counts.index]
-    colour = {seg.segment_names[s]: charts.segment_color(s) for s in counts.index}
+    full = {s: charts.full_label(s, seg.segment_names[s]) for s in counts.index}
+    short = {s: charts.short_label(s, seg.segment_names[s]) for s in counts.index}
+    names = list(full.values())
+    colour = {t: charts.segment_color(s) for d in (full, short) for s, t in d.items()}
 
     # map: one series per segment (all customers when small), then one labelled centre each
     m = by_title(found, "Segment map")
     pts = [s for s in m["series"] if not s["label_name"]]
     cen = [s for s in m["series"] if s["label_name"]]
     assert [s["title"] for s in pts] == names
-    assert [s["title"] for s in cen] == [n for n in names if n != "Unassigned"]
+    assert [s["title"] for s in cen] == [short[s] for s in counts.index if s != 0]
     assert m["hidden"] == list(range(len(pts), len(pts) + len(cen)))
     if len(used) <= charts.MAP_SAMPLE:
-        assert [len(cells(wb, s["refs"]["yVal"])) for s in pts] == counts.tolist()
+        assert [len(points(wb, s)) for s in pts] == counts.tolist()
     for s in pts:
         assert s["colour"] == colour[s["title"]]
-        xs, ys = cells(wb, s["refs"]["xVal"]), cells(wb, s["refs"]["yVal"])
-        assert all(isinstance(v, float) for v in xs + ys)
+        assert all(isinstance(v, float) for xy in points(wb, s) for v in xy)
     ratio = PCA(n_components=2).fit(seg.X).explained_variance_ratio_
     assert m["axes"] == [f"PC1 ({ratio[0]:.0%} of variance)", f"PC2 ({ratio[1]:.0%} of variance)"]
     # a centre sits at the mean of its segment's points on the map (PCA is linear)
     proj = PCA(n_components=2).fit(seg.X).transform(seg.X)
     labels = used["segment"].to_numpy(dtype=int)
     for s in cen:
-        seg_no = next(k for k, v in seg.segment_names.items() if v == s["title"])
+        seg_no = next(k for k, v in short.items() if v == s["title"])
         want = proj[labels == seg_no].mean(axis=0)
-        got = [cells(wb, s["refs"]["xVal"])[0], cells(wb, s["refs"]["yVal"])[0]]
+        (got,) = points(wb, s)
         # PCA's sign is arbitrary between implementations: compare up to sign per axis
         np.testing.assert_allclose(np.abs(got), np.abs(want), atol=1e-6)
 
@@ -173,31 +213,35 @@ def check_run(seg, path: Path, full: bool = True) -> list[dict]:
     assert len(sz) == 1
     assert cells(wb, sz[0]["refs"]["val"]) == counts.tolist()
     labels_txt = cells(wb, sz[0]["refs"]["cat"])
-    assert [t.split(" (")[0] for t in labels_txt] == names
+    assert [t.rsplit(" (", 1)[0] for t in labels_txt] == list(short.values())
     for t, n in zip(labels_txt, counts, strict=True):
         share = n / len(used)
         assert f"({share:.0%})" in t if share >= 0.095 else f"({share:.1%})" in t
     assert sz[0]["points"] == [colour[n] for n in names]
+    key = charts.chart_sheet(seg).block("chart sizes")  # the key: full names beside the counts
+    assert [r[:2] for r in key.values[1:]] == [[full[s], int(counts[s])] for s in counts.index]
 
     # silhouettes: one bar series per segment plus the average line; values are the customers'
-    sil = by_title(found, "Silhouette per customer")
-    series = sil["series"]
-    scored = used["silhouette"].notna()  # DBSCAN noise may have no silhouette
-    assert [s["title"] for s in series[:-1]] == [n for n in names
-                                                 if scored[used["segment_name"] == n].any()]
-    avg = float(used["silhouette"].mean())
-    assert series[-1]["title"] == f"Average {avg:.2f}"
-    assert f"average {avg:.2f}" in sil["title"]
-    for s in series[:-1]:
-        n = s["title"]
-        assert s["colour"] == colour[n]
-        vals = [v for v in cells(wb, s["refs"]["val"]) if v is not None]
-        want = used.loc[used["segment_name"] == n, "silhouette"].dropna()
-        if len(used) <= charts.SILHOUETTE_SAMPLE:
-            np.testing.assert_allclose(vals, sorted(want, reverse=True))
-        assert vals == sorted(vals, reverse=True)
-    n_neg = int((used["silhouette"] < 0).sum())
-    assert (f"{n_neg:,} below 0" if n_neg else "none below 0") in sil["title"]
+    # (a run where no customer has a silhouette, e.g. DBSCAN with one cluster, has no such chart)
+    if used["silhouette"].notna().any():
+        sil = by_title(found, "Silhouette per customer")
+        series = sil["series"]
+        scored = used["silhouette"].notna()  # DBSCAN noise may have no silhouette
+        assert [s["title"] for s in series[:-1]] == [short[s] for s in counts.index
+                                                     if scored[used["segment"] == s].any()]
+        avg = float(used["silhouette"].mean())
+        assert series[-1]["title"] == f"Average {avg:.2f}"
+        assert f"average {avg:.2f}" in sil["title"]
+        for s in series[:-1]:
+            assert s["colour"] == colour[s["title"]]
+            seg_no = next(k for k, v in short.items() if v == s["title"])
+            vals = [v for v in cells(wb, s["refs"]["val"]) if v is not None]
+            want = used.loc[used["segment"] == seg_no, "silhouette"].dropna()
+            if len(used) <= charts.SILHOUETTE_SAMPLE:
+                np.testing.assert_allclose(vals, sorted(want, reverse=True))
+            assert vals == sorted(vals, reverse=True)
+        n_neg = int((used["silhouette"] < 0).sum())
+        assert (f"{n_neg:,} below 0" if n_neg else "none below 0") in sil["title"]
 
     # k scan: the scanned k on x, the chosen k as its own labelled point
     if seg.k_scan is not None and len(seg.k_scan):
@@ -208,10 +252,10 @@ def check_run(seg, path: Path, full: bool = True) -> list[dict]:
             assert cells(wb, line["refs"]["xVal"]) == ks
             np.testing.assert_allclose(cells(wb, line["refs"]["yVal"]), seg.k_scan[col].astype(float))
             assert chosen["title"] == f"chosen k = {seg.k}" and chosen["label_name"]
-            assert cells(wb, chosen["refs"]["xVal"]) == [seg.k]
+            assert [x for x, _ in points(wb, chosen)] == [seg.k]
 
     # the same segment has the same colour everywhere, from the Okabe-Ito palette (or grey)
-    for s in [*pts, *series[:-1]]:
+    for s in [*pts, *(series[:-1] if "Silhouette per customer" in starts else [])]:
         assert s["colour"] in OKABE_ITO | {charts.UNASSIGNED_COLOR}
     return found
 
@@ -226,10 +270,11 @@ def test_demo_hierarchical_charts_add_a_dendrogram(demo_hier, tmp_path):
     d = by_title(found, "Dendrogram")
     titles = [s["title"] for s in d["series"]]
     assert titles[-1] == f"Cut into {demo_hier.k} segments"
-    assert set(titles[:-1]) <= {*demo_hier.segment_names.values(), "Above the cut"}
+    short = {charts.short_label(s, n) for s, n in demo_hier.segment_names.items()}
+    assert set(titles[:-1]) <= {*short, "Above the cut"}
     wb = load_workbook(tmp_path / "hier.xlsx")
-    ys = [v for s in d["series"][:-1] for v in cells(wb, s["refs"]["yVal"]) if v is not None]
-    cut = cells(wb, d["series"][-1]["refs"]["yVal"])
+    ys = [y for s in d["series"][:-1] for _, y in points(wb, s)]
+    cut = [y for _, y in points(wb, d["series"][-1])]
     assert len(set(cut)) == 1 and 0 < cut[0] < max(ys)
 
 
@@ -273,14 +318,16 @@ def test_large_data_plots_a_labelled_sample(tmp_path):
     seg = segmenter.segment(grid, k=3)
     spec = charts.chart_sheet(seg)
     block = spec.block("chart map points")
-    assert block.n_rows - 1 <= charts.MAP_SAMPLE + 3
-    got = Counter(r[1] for r in block.values[1:])
+    customers = [r for r in block.values[1:] if r[0] is not None]  # then one row per centre
+    assert len(customers) == block.n_rows - 1 - 3
+    assert len(customers) <= charts.MAP_SAMPLE + 3
+    got = Counter(r[1] for r in customers)
     for s, size in seg.sizes.items():  # every segment keeps its share of the sample
-        assert got[seg.segment_names[s]] / (block.n_rows - 1) == pytest.approx(size / n, abs=0.01)
+        assert got[charts.full_label(s, seg.segment_names[s])] / len(customers) == pytest.approx(size / n, abs=0.01)
     path = write_workbook(Layout([spec]), tmp_path / "big.xlsx")
     found = read_charts(path)
     m = by_title(found, "Segment map")
-    assert f"sample of {block.n_rows - 1:,} of {n:,}" in m["title"]
+    assert f"sample of {len(customers):,} of {n:,}" in m["title"]
     assert "sample of" in by_title(found, "Silhouette per customer")["title"]
     assert spec.block("chart silhouettes").n_rows - 1 <= charts.SILHOUETTE_SAMPLE + 3
 
@@ -295,9 +342,9 @@ def test_chinese_names_reach_the_charts(tmp_path):
     seg.segment_names = {1: "高价值客户", 2: "新客户"}
     path = write(seg, tmp_path / "zh.xlsx", full=False)
     m = by_title(read_charts(path), "Segment map")
-    assert [s["title"] for s in m["series"]] == ["高价值客户", "新客户", "高价值客户", "新客户"]
+    assert [s["title"] for s in m["series"]] == ["1 高价值客户", "2 新客户", "1 高价值客户", "2 新客户"]
     heat = charts.chart_sheet(seg).block("chart heatmap")
-    assert heat.values[0] == ["Feature", "高价值客户", "新客户"] and heat.color_scale
+    assert heat.values[0] == ["Feature", "1 高价值客户", "2 新客户"] and heat.color_scale
     assert {r[0] for r in heat.values[1:]} == {"年龄", "收入"}
 
 
@@ -336,9 +383,35 @@ def test_palette_is_okabe_ito_and_unassigned_grey():
     cols = [charts.segment_color(s) for s in range(1, 8)]
     assert len(set(cols)) == 7 and set(cols) <= OKABE_ITO
     assert charts.segment_color(0) == charts.UNASSIGNED_COLOR
+    assert len({charts.segment_color(s) for s in range(1, 17)}) == 16  # then Paul Tol's muted
     # once colours repeat, the marker shape changes
-    assert charts.segment_color(8) == charts.segment_color(1)
-    assert charts.segment_marker(8) != charts.segment_marker(1)
+    assert charts.segment_color(17) == charts.segment_color(1)
+    assert charts.segment_marker(17) != charts.segment_marker(1)
+
+
+@pytest.mark.parametrize("segment, name, full, short", [
+    (2, "Dormant: no order in 200+ days", "2 Dormant: no order in 200+ days", "2 Dormant"),
+    (1, "High value at risk: frequent, no order in 90+ days",
+     "1 High value at risk: frequent, no order in 90+ days", "1 High value at risk"),
+    (3, "Segment 3", "Segment 3", "Segment 3"),
+    (13, "Segment 3", "13 Segment 3", "13 Segment 3"),
+    (0, "Unassigned", "Unassigned", "Unassigned"),
+    (4, "High Income, older, more orders than most", "4 High Income, older, more orders than most",
+     "4 High Income, older…"),
+    (5, "高价值客户：最近购买", "5 高价值客户：最近购买", "5 高价值客户"),
+    (6, "非常非常非常非常非常非常长的名字", "6 非常非常非常非常非常非常长的名字", "6 非常非常非常非常非…"),
+])
+def test_labels_keep_the_number_and_the_head_of_the_name(segment, name, full, short):
+    assert charts.full_label(segment, name) == full
+    assert charts.short_label(segment, name) == short
+
+
+def test_centre_labels_go_where_they_do_not_collide():
+    centres = np.array([[0.0, 0.0], [0.05, 0.0], [10.0, 10.0]])
+    cloud = np.array([[-10.0, -10.0], [10.0, 10.0]])
+    sides = charts.label_sides(centres, ["1 Loyal", "2 Loyal", "3 New"], cloud)
+    assert sides[0] != sides[1]  # two centres side by side: labels on different sides
+    assert sides[2] in ("r", "l")  # alone at the right edge: inside the plot, not beyond it
 
 
 def test_pca_projection_matches_an_eigendecomposition():

@@ -286,7 +286,7 @@ def test_scaling_matches_sklearn(how, scaler):
     np.testing.assert_allclose(p.X, expected, rtol=1e-9, atol=1e-12)
 
 
-def test_category_one_hot_weighting_matches_one_numeric_column():
+def test_category_one_hot_weighting_keeps_levels_half_a_deviation_apart():
     rng = np.random.default_rng(5)
     cities = ["Beijing", "Shanghai", "Shenzhen", "Chengdu"]
     g = [["ID", "Age", "Income", "City"]]
@@ -297,20 +297,25 @@ def test_category_one_hot_weighting_matches_one_numeric_column():
     p = prepare(t, _opts(log_transform="none", outliers="none"))
     city = [i for i, s in enumerate(p.feature_sources) if s == "City"]
     assert [p.feature_names[i] for i in city] == [f"City={c}" for c in cities]  # most frequent first
-    total = np.var(p.X[:, city], axis=0).sum()
     numeric = np.var(_col(p, "Age"))
     assert numeric == pytest.approx(1.0)
-    assert total == pytest.approx(numeric)
-    # each row has exactly one non-zero one-hot entry, all with the same weight
     block = p.X[:, city]
+    # each row has exactly one non-zero one-hot entry, all with the same weight
     assert ((block != 0).sum(axis=1) == 1).all()
     assert len(np.unique(block[block != 0])) == 1
+    # two customers in different cities are 0.5 numeric standard deviations apart
+    a, b = block[np.argmax(block[:, 0])], block[np.argmax(block[:, 1])]
+    assert np.linalg.norm(a - b) == pytest.approx(0.5 * np.sqrt(numeric))
+    # so the category carries less variance than any single numeric column
+    assert np.var(block, axis=0).sum() < 0.2 * numeric
 
     mm = prepare(t, _opts(log_transform="none", outliers="none", scaling="minmax"))
     city_mm = [i for i, s in enumerate(mm.feature_sources) if s == "City"]
     num_mm = [i for i, s in enumerate(mm.feature_sources) if s != "City"]
     target = np.var(mm.X[:, num_mm], axis=0).mean()
-    assert np.var(mm.X[:, city_mm], axis=0).sum() == pytest.approx(target)
+    blk = mm.X[:, city_mm]
+    a, b = blk[np.argmax(blk[:, 0])], blk[np.argmax(blk[:, 1])]
+    assert np.linalg.norm(a - b) == pytest.approx(0.5 * np.sqrt(target))
 
 
 def test_dates_and_bools_are_features():

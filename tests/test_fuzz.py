@@ -75,8 +75,9 @@ def check(grid: list[list], **kw) -> None:
     for r in rows.index[~used]:
         assert int(r) in excluded_logged, f"row {r} excluded without a log entry"
     for key, value in seg.quality.items():
-        if isinstance(value, float):
-            assert math.isfinite(value) or math.isnan(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            # only a single segment leaves the between-segment measures undefined, and says so
+            assert math.isnan(value) and seg.k < 2 and seg.warnings, key
     assert np.isfinite(seg.X).all()
     header_row = seg.run.get("header_row") or 0
     last = max([i for i, r in enumerate(grid, start=1) if any(v not in (None, "") for v in r)], default=0)
@@ -107,3 +108,46 @@ def test_any_grid_any_method(grid, method, k):
 @given(grids(), st.sampled_from(["kmeans", "hierarchical", "dbscan"]))
 def test_any_grid_slow(grid, method):
     check(grid, method=method)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(grid=grids())
+def test_any_grid_through_the_cli_exits_0_or_2_with_one_line(grid, tmp_path_factory):
+    import csv
+    import io
+    import sys
+
+    from segmenter.cli import main
+
+    folder = tmp_path_factory.mktemp("cli")
+    src = folder / "in.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([["" if v is None else v for v in r] for r in grid if len(r) < 100])
+    before = src.read_bytes()
+    err = io.StringIO()
+    old, sys.stderr = sys.stderr, err
+    try:
+        code = main(["segment", str(src), "--output", str(folder / "out.xlsx")])
+    finally:
+        sys.stderr = old
+    assert src.read_bytes() == before
+    text = err.getvalue()
+    assert "Traceback" not in text
+    if code == 0:
+        assert (folder / "out.xlsx").exists()
+    else:
+        assert code == 2, text
+        assert len(text.strip().splitlines()) == 1 and text.startswith("error: ")
+        assert not (folder / "out.xlsx").exists()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(grids())
+def test_any_grid_through_the_udfs_gives_values_or_one_error_line(grid):
+    from segmenter import udfs
+
+    for out in (udfs.SEGMENT(grid), udfs.SEGMENT_CENTROIDS(grid), udfs.SEGMENT_SILHOUETTE(grid)):
+        if isinstance(out, str):
+            assert out.startswith("#SEGMENTER: ") and "\n" not in out
+        else:
+            assert isinstance(out, (list, float, int))

@@ -2,7 +2,8 @@
 
 Flow: reader -> cleaning -> clustering -> quality -> profiles (the engine,
 pure) -> layout (pure) -> file_writer (openpyxl) / excel_writer (xlwings).
-Heavy imports stay lazy so the ribbon button starts fast.
+The ribbon buttons (``segmenter.main()`` ...) and ``segment``/``segment_orders``
+are resolved lazily, so ``import segmenter`` stays cheap for RunPython.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from .result import Segmentation
 
-__all__ = ["SegmenterError", "segment", "__version__"]
+_BUTTONS = ("main", "main_orders", "export_segments", "open_settings", "clear_results", "about",
+            "self_test")
+__all__ = ["SegmenterError", "segment", "segment_orders", "__version__", *_BUTTONS]
 
 
 def segment(data: Any, k: int | str = "auto", method: str = "kmeans", **options: Any) -> Segmentation:
@@ -24,3 +27,19 @@ def segment(data: Any, k: int | str = "auto", method: str = "kmeans", **options:
     from .engine import segment as _segment
 
     return _segment(data, k=k, method=method, **options)
+
+
+def segment_orders(data: Any, k: int | str = "auto", method: str = "kmeans", **options: Any) -> Segmentation:
+    """Segment customers from an order ledger; see :func:`segmenter.engine.segment_orders`."""
+    from .engine import segment_orders as _segment_orders
+
+    return _segment_orders(data, k=k, method=method, **options)
+
+
+def __getattr__(name: str) -> Any:
+    """The ribbon buttons live in :mod:`segmenter.macros`, imported on first use."""
+    if name in _BUTTONS:
+        from . import macros
+
+        return getattr(macros, name)
+    raise AttributeError(f"module 'segmenter' has no attribute {name!r}")

@@ -57,14 +57,23 @@ class SeriesStyle:
     as_line: bool = False  # in a bar chart: draw this series as a line over the bars
 
 
+Box = tuple[int, int, int, int]
+"""A range as (first_row, first_col, last_row, last_col), 1-based sheet coordinates."""
+
+
 @dataclass
 class ChartSpec:
     """A native chart built from ranges of blocks on the same sheet.
 
-    ``series`` are (title, x_block_ref, y_block_ref) where a ref is
-    (first_row, first_col, last_row, last_col), 1-based sheet coordinates.
-    Scatter series may contain blank cells: they are drawn as gaps, which is how
-    one series draws many separate line segments (e.g. a dendrogram).
+    ``series`` are (title, x_block_ref, y_block_ref) where a ref is a :data:`Box`.
+    Series may contain blank cells: they are drawn as gaps, which is how one
+    series draws many separate line segments (e.g. a dendrogram), or only the
+    rows of its own segment out of a shared column of x values.
+
+    ``source`` is the same data as ONE "wide" rectangle, because that is all
+    Excel's object model (and so xlwings) can chart: row 1 the series names,
+    column 1 the x values (scatter) or categories (bar, line), then one column
+    per series in the order of ``series``. :func:`wide_series` makes the two agree.
     Every field after ``name`` is optional styling; the defaults are a plain chart.
     """
 
@@ -92,10 +101,40 @@ class ChartSpec:
     overlap: int | None = None  # bar: -100..100; 100 stacks series' bars on one slot
     legend: str = "r"  # "r", "b", "t", "l", or "" for no legend
     title_size: float = 0.0  # title font size in points; 0 = the application's default
+    source: Box | None = None  # the wide rectangle, header row and x column included
 
     def style(self, i: int) -> SeriesStyle:
         """The style of series ``i`` (the default style when none is given)."""
         return self.styles[i] if i < len(self.styles) else SeriesStyle()
+
+    @property
+    def x_box(self) -> Box:
+        """The x values / categories of ``source``, without the header cell."""
+        r1, c1, r2, _ = self._source()
+        return (r1 + 1, c1, r2, c1)
+
+    @property
+    def values_box(self) -> Box:
+        """The series columns of ``source`` with their header row (the names)."""
+        r1, c1, r2, c2 = self._source()
+        return (r1, c1 + 1, r2, c2)
+
+    def _source(self) -> Box:
+        if self.source is None:
+            raise ValueError(f"chart {self.name or self.title!r} has no source rectangle")
+        return self.source
+
+
+def wide_series(titles: list[str], source: Box) -> list[tuple[str, Box, Box]]:
+    """The ``series`` of a wide ``source``: one per column right of the x column.
+
+    Every series reads the whole column (blank cells are gaps) and shares the x column.
+    """
+    r1, c1, r2, c2 = source
+    if len(titles) != c2 - c1:
+        raise ValueError(f"{len(titles)} series titles for {c2 - c1} value columns")
+    x = (r1 + 1, c1, r2, c1)
+    return [(t, x, (r1 + 1, c1 + 1 + j, r2, c1 + 1 + j)) for j, t in enumerate(titles)]
 
 
 @dataclass

@@ -12,13 +12,15 @@ safe; "Unassigned" in grey).
 from __future__ import annotations
 
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .blocks import Block, ChartSpec, SeriesStyle, SheetSpec
+from .blocks import Block, Box, ChartSpec, SeriesStyle, SheetSpec, wide_series
 from .result import UNASSIGNED, Segmentation
 
 SHEET = "Segment Charts"
@@ -30,14 +32,15 @@ EXTRA_PALETTE = ("332288", "882255", "117733", "999933", "AA4499", "44AA99", "DD
 COLORS = PALETTE + EXTRA_PALETTE
 MARKERS = ("circle", "square", "triangle", "diamond")
 UNASSIGNED_COLOR = "999999"
-CENTRE_COLOR = "000000"
-INK = "333333"
-ABOVE_CUT_COLOR = "777777"  # lines that are not a segment (k scan, averages, cut line)
+CENTRE_COLOR = "000000"  # centre markers and the dendrogram's cut line
+INK = "333333"  # lines that are not a segment: k scan, average silhouette
+ABOVE_CUT_COLOR = "777777"  # dendrogram links above the cut (they join segments)
 MAP_SAMPLE = 5_000
 SILHOUETTE_SAMPLE = 2_000
 DENDROGRAM_SAMPLE = 2_000
 DENDROGRAM_LEAVES = 30
 SEED = 0
+SHORT_LABEL = 18
 
 # sheet geometry: the chart area's columns and the default row height, in cm
 _FIRST_COL_WIDTH = 26.0  # characters; the heatmap's feature names
@@ -117,6 +120,8 @@ class _Sheet:
     data_next: int = 0
     chart_cols: list[int] = field(default_factory=list)
     wide_cm: float = 2 * _CHART_W + _GAP_CM  # width of a chart spanning the whole grid row
+    full: dict[int, str] = field(default_factory=dict)  # segment -> legend text
+    short: dict[int, str] = field(default_factory=dict)  # segment -> label on crowded charts
     _slot: int = 0  # next free column slot in the current grid row
     _row_rows: int = 0  # sheet rows taken by the tallest chart of the current grid row
 
@@ -132,6 +137,19 @@ class _Sheet:
         for j in range(block.n_cols):
             self.spec.column_widths.setdefault(col + j, 12.0)
         return block
+
+    def wide(self, title: str, values: list[list[Any]], name: str,
+             formats: dict[int, str] | None = None, lead: int = 0,
+             ) -> tuple[Block, Box, list[tuple[str, Box, Box]]]:
+        """A chart's data table whose columns from ``lead`` on are its one source rectangle.
+
+        ``values[0][lead + 1:]`` are the series names; column ``lead`` holds the x values or
+        categories. Columns left of ``lead`` are there for the reader only.
+        """
+        block = self.data(title, values, name, formats)
+        source = (block.row, block.col + lead, block.row + block.n_rows - 1,
+                  block.col + block.n_cols - 1)
+        return block, source, wide_series([str(t) for t in values[0][lead + 1:]], source)
 
     def chart(self, chart: ChartSpec, span: int = 1, height_cm: float = _CHART_H) -> ChartSpec:
         """Place ``chart`` in the next grid cell; ``span`` 2 takes a whole grid row."""
@@ -174,19 +192,52 @@ def _grid_columns(widths: dict[int, float]) -> tuple[list[int], int, float]:
 # ----------------------------------------------------------------------------- the sheet
 
 
+def full_label(segment: int, name: str) -> str:
+    """Legend text: the segment number then its name ("2 Dormant: no order in 200+ days")."""
+    if segment == UNASSIGNED or re.search(rf"(?<!\d){segment}(?!\d)", name):
+        return name
+    return f"{segment} {name}"
+
+
+def short_label(segment: int, name: str, limit: int = SHORT_LABEL) -> str:
+    """Label on a crowded chart: number and the name's head ("2 Dormant"), at most ~limit chars."""
+    head = re.split(r"[:：]", name, maxsplit=1)[0].strip() or name
+    if _width(head) > limit:
+        cut, used = "", 0
+        for ch in head:
+            used += _width(ch)
+            if used > limit:
+                break
+            cut += ch
+        if " " in cut and head[len(cut)] not in " ,，;；":  # cut inside a word: drop the word
+            cut = cut.rsplit(" ", 1)[0]
+        head = cut.rstrip(" ,，;；") + "…"
+    return full_label(segment, head)
+
+
+def _width(text: str) -> int:
+    """Display width in Latin characters: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def chart_sheet(seg: Segmentation) -> SheetSpec:
     """The Segment Charts sheet of ``seg``: heatmap, map, sizes, silhouettes, k scan, dendrogram."""
-    spec = SheetSpec(SHEET)
-    widths = {1: _FIRST_COL_WIDTH, **{c: _COL_WIDTH for c in range(2, 40)}}
-    chart_cols, data_col, wide = _grid_columns(widths)
-    spec.column_widths = {c: w for c, w in widths.items() if c < data_col - 1}
-    sheet = _Sheet(spec, data_col, chart_cols=chart_cols, wide_cm=wide)
-
     used = pd.Index(seg.used_rows)
     labels = seg.rows.loc[used, "segment"].to_numpy(dtype=np.int64) if len(used) else np.array([])
     segs = sorted((int(s) for s in np.unique(labels)), key=lambda s: (s == UNASSIGNED, s))
-    names = {s: str(seg.segment_names.get(s, f"Segment {s}")) for s in segs}
+    raw = {s: str(seg.segment_names.get(s, f"Segment {s}")) for s in segs}
+    full = {s: full_label(s, raw[s]) for s in segs}
+    short = {s: short_label(s, raw[s]) for s in segs}
     n = len(labels)
+
+    spec = SheetSpec(SHEET)
+    first = min(60.0, max(_FIRST_COL_WIDTH, *[_width(t) + 2.0 for t in full.values()]))
+    seg_col = min(24.0, max(_COL_WIDTH, *[_width(t) + 2.0 for t in short.values()]))
+    widths = {1: first, **{c: (seg_col if c <= 1 + len(segs) else _COL_WIDTH) for c in range(2, 60)}}
+    chart_cols, data_col, wide = _grid_columns(widths)
+    data_col = max(data_col, len(segs) + 3)  # right of a wide heatmap too
+    spec.column_widths = {c: w for c, w in widths.items() if c < data_col - 1}
+    sheet = _Sheet(spec, data_col, chart_cols=chart_cols, wide_cm=wide, full=full, short=short)
 
     n_segs = sum(1 for s in segs if s != UNASSIGNED)
     n_out = int((labels == UNASSIGNED).sum())
@@ -196,22 +247,23 @@ def chart_sheet(seg: Segmentation) -> SheetSpec:
     spec.blocks.append(Block(1, 1, [[head]], kind="title", header=False, name="title"))
     col_name = _column_letter(data_col)
     spec.blocks.append(Block(2, 1, [[f"Each segment has the same colour in every chart. The charts "
-                                     f"read the tables from column {col_name} on, so they stay live."]],
-                             kind="note", header=False, name="note"))
-    row = _heatmap(seg, spec, segs, names, start=4)
-    sheet.chart_row = row + 1
+                                     f"read the tables here and from column {col_name} on, so they "
+                                     "stay live."]], kind="note", header=False, name="note"))
     if n == 0:
         return spec
-    _segment_map(sheet, seg, labels, segs, names)
-    _sizes(sheet, labels, segs, names)
-    _silhouettes(sheet, seg, labels, segs, names)
+    row = _heatmap(seg, spec, segs, short, start=4)
+    sizes = _size_table(spec, labels, segs, full, short, start=row)
+    sheet.chart_row = sizes.row + sizes.n_rows + 1
+    _segment_map(sheet, seg, labels, segs)
+    _sizes_chart(sheet, sizes, segs, n)
+    _silhouettes(sheet, seg, labels, segs)
     _k_scan(sheet, seg)
     if seg.method == "hierarchical":
-        _dendrogram(sheet, seg, labels, segs, names)
+        _dendrogram(sheet, seg, labels, segs)
     return spec
 
 
-def _heatmap(seg: Segmentation, spec: SheetSpec, segs: list[int], names: dict[int, str],
+def _heatmap(seg: Segmentation, spec: SheetSpec, segs: list[int], short: dict[int, str],
              start: int) -> int:
     """Features down, segments across: long feature names get a wide first column."""
     z = seg.zscores
@@ -222,7 +274,7 @@ def _heatmap(seg: Segmentation, spec: SheetSpec, segs: list[int], names: dict[in
                                          "overall average, in standard deviations (red above, "
                                          "blue below)"]], kind="note", header=False,
                              name="heatmap caption"))
-    header = ["Feature", *[names[s] for s in shown]]
+    header = ["Feature", *[short[s] for s in shown]]
     body = [[str(f), *[_num(z.loc[s, f]) for s in shown]] for f in z.columns]
     block = Block(start + 1, 1, [header, *body], name="chart heatmap", color_scale=True,
                   number_formats={j: "0.00" for j in range(1, len(shown) + 1)})
@@ -230,24 +282,35 @@ def _heatmap(seg: Segmentation, spec: SheetSpec, segs: list[int], names: dict[in
     return block.row + block.n_rows + 1
 
 
-def _sizes(sheet: _Sheet, labels: np.ndarray, segs: list[int], names: dict[int, str]) -> None:
+def _size_table(spec: SheetSpec, labels: np.ndarray, segs: list[int], full: dict[int, str],
+                short: dict[int, str], start: int) -> Block:
+    """The key to every chart: full names, sizes, shares (and the sizes chart's labels)."""
     n = len(labels)
     counts = [int((labels == s).sum()) for s in segs]
-    rows = [[names[s], c, c / n, f"{names[s]} ({_pct(c / n)})"] for s, c in zip(segs, counts, strict=True)]
-    b = sheet.data("Segment sizes", [["Segment", "Customers", "Share", "Chart label"], *rows],
-                   "chart sizes", {1: "#,##0", 2: "0.0%"})
-    r1, r2 = b.row + 1, b.row + len(rows)
+    rows = [[full[s], c, c / n, f"{short[s]} ({_pct(c / n)})"]
+            for s, c in zip(segs, counts, strict=True)]
+    block = Block(start, 1, [["Segment", "Customers", "Share", "Chart label"], *rows],
+                  name="chart sizes", number_formats={1: "#,##0", 2: "0.0%"})
+    spec.blocks.append(block)
+    return block
+
+
+def _sizes_chart(sheet: _Sheet, key: Block, segs: list[int], n: int) -> None:
+    """Bars labelled "2 Dormant (24%)"; the chart reads its own copy of the key's columns
+    so that labels and counts are one rectangle."""
+    rows = [[r[3], r[1]] for r in key.values[1:]]
+    _, source, series = sheet.wide("Segment sizes", [["Segment", "Customers"], *rows],
+                                   "chart sizes data", {1: "#,##0"})
     sheet.chart(ChartSpec(
-        "bar", f"Segment sizes: customers (share of all {n:,})", (0, 0),
-        [("Customers", (r1, b.col + 3, r2, b.col + 3), (r1, b.col + 1, r2, b.col + 1))],
+        "bar", f"Segment sizes: customers (share of all {n:,})", (0, 0), series, source=source,
         y_title="Customers", colors=[INK], point_colors=[segment_color(s) for s in segs],
         styles=[SeriesStyle(labels="value", label_position="outEnd")], legend="",
         gap_width=60, y_format="#,##0", name="sizes",
     ))
 
 
-def _segment_map(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int],
-                 names: dict[int, str]) -> None:
+def _segment_map(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int]) -> None:
+    full, short = sheet.full, sheet.short
     X = np.asarray(seg.X, dtype=float)
     if X.ndim != 2 or X.shape[0] != len(labels) or X.shape[1] == 0 or len(labels) < 2:
         return
@@ -256,34 +319,31 @@ def _segment_map(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: lis
     keep = stratified_sample(labels, MAP_SAMPLE)
     ids = seg.rows.loc[pd.Index(seg.used_rows), "id"].to_numpy(dtype=object)
     order = sorted(keep.tolist(), key=lambda i: (segs.index(int(labels[i])), i))
-    rows = [[_plain(ids[i]), names[int(labels[i])], _num(coords[i, 0]), _num(coords[i, 1])]
-            for i in order]
-    pts = sheet.data("Segment map: each customer on the first two principal components",
-                     [["Customer", "Segment", "PC1", "PC2"], *rows], "chart map points",
-                     {2: "0.00", 3: "0.00"})
+    shown = [s for s in segs if (labels[keep] == s).any()]
     centred = [s for s in segs if s != UNASSIGNED]
-    cen = [[names[s], *[_num(v) for v in coords[labels == s].mean(axis=0)]] for s in centred]
-    cb = sheet.data("Segment centres on the map", [["Segment", "PC1", "PC2"], *cen],
-                    "chart map centres", {1: "0.00", 2: "0.00"})
-
-    series, colors, styles = [], [], []
-    plotted = [labels[i] for i in order]
-    size = 5 if len(order) <= 1_000 else 3
-    r = pts.row + 1
-    for s in segs:
-        m = sum(1 for v in plotted if v == s)
-        if m == 0:
-            continue
-        series.append((names[s], (r, pts.col + 2, r + m - 1, pts.col + 2),
-                       (r, pts.col + 3, r + m - 1, pts.col + 3)))
-        colors.append(segment_color(s))
-        styles.append(SeriesStyle(marker=segment_marker(s), marker_size=size))
-        r += m
-    sides = label_sides(np.array([[r[1], r[2]] for r in cen], dtype=float),
-                        [names[s] for s in centred], coords[keep])
+    cen = np.array([coords[labels == s].mean(axis=0) for s in centred]).reshape(-1, 2)
+    width = len(shown) + len(centred)
+    # one wide rectangle: x = PC1; a segment's column holds PC2 on its own customers' rows only,
+    # then one row per centre with PC2 in that centre's column (blank cells are not drawn)
+    rows: list[list[Any]] = []
+    for i in order:
+        cells: list[Any] = [None] * width
+        cells[shown.index(int(labels[i]))] = _num(coords[i, 1])
+        rows.append([_plain(ids[i]), full[int(labels[i])], _num(coords[i, 0]), *cells])
     for j, s in enumerate(centred):
-        cr = cb.row + 1 + j
-        series.append((names[s], (cr, cb.col + 1, cr, cb.col + 1), (cr, cb.col + 2, cr, cb.col + 2)))
+        cells = [None] * width
+        cells[len(shown) + j] = _num(cen[j, 1])
+        rows.append([None, f"Centre of {short[s]}", _num(cen[j, 0]), *cells])
+    head = ["Customer", "Segment", "PC1", *[full[s] for s in shown], *[short[s] for s in centred]]
+    _, source, series = sheet.wide(
+        "Segment map: PC1, and PC2 in the column of the customer's segment; then the centres",
+        [head, *rows], "chart map points", {c: "0.00" for c in range(2, len(head))}, lead=2)
+
+    size = 5 if len(order) <= 1_000 else 3
+    colors = [segment_color(s) for s in shown]
+    styles = [SeriesStyle(marker=segment_marker(s), marker_size=size) for s in shown]
+    sides = label_sides(cen, [short[s] for s in centred], coords[keep])
+    for j in range(len(centred)):
         colors.append(CENTRE_COLOR)  # black stands out on any segment's cloud; the label names it
         styles.append(SeriesStyle(marker="diamond", marker_size=12, outline="FFFFFF", labels="name",
                                   label_position=sides[j], label_fill="FFFFFF", legend=False))
@@ -291,7 +351,7 @@ def _segment_map(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: lis
     if len(order) < n:
         title += f" (random sample of {len(order):,} of {n:,})"
     sheet.chart(ChartSpec(
-        "scatter", title, (0, 0), series, colors=colors, styles=styles,
+        "scatter", title, (0, 0), series, colors=colors, styles=styles, source=source,
         x_title=f"PC1 ({ratio[0]:.0%} of variance)", y_title=f"PC2 ({ratio[1]:.0%} of variance)",
         x_format="0.0", y_format="0.0", legend="r", name="map",
     ), span=2, height_cm=_MAP_H)
@@ -324,7 +384,7 @@ def label_sides(centres: np.ndarray, texts: list[str], points: np.ndarray,
 
         def cost(box: tuple[float, float, float, float]) -> float:
             clash = sum(_overlap(box, t) for t in taken)
-            outside = max(0.0, box[2] - plot_cm[0]) + max(0.0, -box[0])
+            outside = (max(0.0, box[2] - plot_cm[0]) + max(0.0, -box[0])) * h
             return clash + outside
 
         side = min(boxes, key=lambda k: (round(cost(boxes[k]), 6), "rtlb".index(k)))
@@ -339,8 +399,8 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _silhouettes(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int],
-                 names: dict[int, str]) -> None:
+def _silhouettes(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int]) -> None:
+    full, short = sheet.full, sheet.short
     sil = seg.rows.loc[pd.Index(seg.used_rows), "silhouette"].to_numpy(dtype=float)
     ok = np.flatnonzero(np.isfinite(sil))
     if len(ok) == 0:
@@ -348,20 +408,18 @@ def _silhouettes(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: lis
     keep = ok[stratified_sample(labels[ok], SILHOUETTE_SAMPLE)]
     avg = float(np.mean(sil[ok]))
     shown = [s for s in segs if (labels[keep] == s).any()]
-    head = ["#", "Segment", "Silhouette", *[names[s] for s in shown], "Average"]
+    # one wide rectangle from "#": a segment's column holds its customers' silhouettes only
+    head = ["Segment", "Silhouette", "#", *[short[s] for s in shown], f"Average {avg:.2f}"]
     rows = []
     for j, s in enumerate(shown):
         members = keep[labels[keep] == s]
         for v in sorted(sil[members].tolist(), reverse=True):
             cells: list[Any] = [None] * len(shown)
             cells[j] = v
-            rows.append([len(rows) + 1, names[s], v, *cells, avg])
-    fmt = {c: "0.000" for c in range(2, len(head))}
-    b = sheet.data("Silhouette of each customer, sorted within its segment", [head, *rows],
-                   "chart silhouettes", fmt)
-    r1, r2 = b.row + 1, b.row + len(rows)
-    series = [(names[s], None, (r1, b.col + 3 + j, r2, b.col + 3 + j)) for j, s in enumerate(shown)]
-    series.append((f"Average {avg:.2f}", None, (r1, b.col + len(head) - 1, r2, b.col + len(head) - 1)))
+            rows.append([full[s], v, len(rows) + 1, *cells, avg])
+    fmt = {c: "0.000" for c in range(3, len(head))} | {1: "0.000"}
+    _, source, series = sheet.wide("Silhouette of each customer, sorted within its segment",
+                                   [head, *rows], "chart silhouettes", fmt, lead=2)
     styles = [SeriesStyle() for _ in shown]
     styles.append(SeriesStyle(as_line=True, dash="dash", line_width_pt=1.5))
     n_neg = int((sil[ok] < 0).sum())
@@ -371,7 +429,7 @@ def _silhouettes(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: lis
         title += f" (sample of {len(keep):,} of {len(ok):,})"
     sheet.chart(ChartSpec(
         "bar", title, (0, 0), series, colors=[*[segment_color(s) for s in shown], INK],
-        styles=styles, y_title="Silhouette (-1 to 1)", x_title="",
+        styles=styles, source=source, y_title="Silhouette (-1 to 1)", x_title="",
         x_labels=False, gap_width=0, overlap=100, legend="b", name="silhouette", y_format="0.0",
         y_max=1.0, y_min=min(0.0, math.floor(float(np.min(sil[keep])) * 5) / 5),  # ticks at 0.2s
     ))
@@ -395,33 +453,30 @@ def _k_scan(sheet: _Sheet, seg: Segmentation) -> None:
         return
     rows = [[k, *[_num(v) for v in scan.loc[i, [c for c, _ in metrics]]]]
             for k, i in zip(ks, scan.index, strict=True)]
-    b = sheet.data("k scan: quality of each number of segments",
-                   [["k", *[t for _, t in metrics]], *rows], "chart k scan",
-                   {j + 1: "0.000" if t == "Silhouette" else "#,##0.0" for j, (_, t) in enumerate(metrics)})
     chosen_k = seg.k
     if chosen_col is not None and scan[chosen_col].astype(bool).any():
         chosen_k = int(scan.loc[scan[chosen_col].astype(bool), k_col].iloc[0])
-    if chosen_k not in ks:
-        chosen_k = None
-    if chosen_k is not None:
-        i = ks.index(chosen_k)
-        cb = sheet.data("Chosen k", [["k", *[t for _, t in metrics]], rows[i]], "chart chosen k",
-                        {j + 1: "0.000" for j in range(len(metrics))})
-    r1, r2 = b.row + 1, b.row + len(rows)
+    at = ks.index(chosen_k) if chosen_k in ks else None
     for j, (_, t) in enumerate(metrics):
-        series = [(t, (r1, b.col, r2, b.col), (r1, b.col + 1 + j, r2, b.col + 1 + j))]
+        # one wide rectangle per chart: k, the metric, and the chosen k's value on its row only
+        head = ["k", t]
+        body = [[r[0], r[1 + j]] for r in rows]
+        if at is not None:
+            head.append(f"chosen k = {chosen_k}")
+            body = [[*r, r[1] if i == at else None] for i, r in enumerate(body)]
+        fmt = "0.000" if t == "Silhouette" else "#,##0.0"
+        _, source, series = sheet.wide(f"k scan: {t.lower()} of each number of segments",
+                                       [head, *body], f"chart k scan {t.split(' (')[0].lower()}",
+                                       {1: fmt, 2: fmt})
         styles = [SeriesStyle(marker="circle", marker_size=6, line=True, line_width_pt=2)]
-        if chosen_k is not None:
-            cr = cb.row + 1
-            series.append((f"chosen k = {chosen_k}", (cr, cb.col, cr, cb.col),
-                           (cr, cb.col + 1 + j, cr, cb.col + 1 + j)))
+        if at is not None:
             styles.append(SeriesStyle(marker="diamond", marker_size=12, outline="000000",
-                                      labels="name", label_fill="FFFFFF",
-                                      label_position=_label_side(rows, i, 1 + j)))
+                                      line=False, labels="name", label_fill="FFFFFF",
+                                      label_position=_label_side(rows, at, 1 + j)))
         better = "higher is better" if t == "Silhouette" else "lower is better; look for the elbow"
         sheet.chart(ChartSpec(
             "scatter", f"k scan: {t.split(' (')[0].lower()} by k ({better})", (0, 0), series,
-            colors=[INK, "000000"][: len(series)], styles=styles,
+            colors=[INK, "000000"][: len(series)], styles=styles, source=source,
             x_title="k (number of segments)", y_title=t, x_min=min(ks), x_max=max(ks),
             x_major_unit=1, legend="", name=f"k scan {t.split(' (')[0].lower()}",
             y_format="0.00" if t == "Silhouette" else "#,##0",
@@ -464,8 +519,8 @@ def dendrogram_lines(X: np.ndarray, labels: np.ndarray, k: int, method: str = "w
     return out, float((lo + hi) / 2)
 
 
-def _dendrogram(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int],
-                names: dict[int, str]) -> None:
+def _dendrogram(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int]) -> None:
+    names = sheet.short
     X = np.asarray(seg.X, dtype=float)
     if X.ndim != 2 or X.shape[0] != len(labels) or len(labels) < 3 or X.shape[1] == 0:
         return
@@ -473,40 +528,36 @@ def _dendrogram(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list
     method = getattr(seg.options, "linkage", "ward") or "ward"
     groups, cut = dendrogram_lines(X[keep], labels[keep], seg.k, method)
     order = [s for s in segs if s in groups] + ([None] if None in groups else [])
-    rows: list[list[Any]] = []
-    spans = []
-    for g in order:
-        start = len(rows)
-        for xs, ys in groups[g]:
-            if len(rows) > start:
-                rows.append(["", None, None])
-            rows.extend([names[g] if g is not None else "Above the cut", _num(x), _num(y)]
-                        for x, y in zip(xs, ys, strict=True))
-        spans.append((g, start, len(rows) - 1))
     x_max = max(x for g in groups.values() for xs, _ in g for x in xs) + 5
-    rows.append(["", None, None])
-    cut_at = len(rows)
-    rows.extend([[f"Cut into {seg.k} segments", 0.0, _num(cut)],
-                 [f"Cut into {seg.k} segments", x_max, _num(cut)]])
-    b = sheet.data(f"Dendrogram ({method} linkage): line segments", [["Line", "x", "Height"], *rows],
-                   "chart dendrogram", {1: "0.0", 2: "0.000"})
-    base = b.row + 1
-    series, colors, styles = [], [], []
-    for g, a, z in spans:
-        title = names[g] if g is not None else "Above the cut"
-        series.append((title, (base + a, b.col + 1, base + z, b.col + 1),
-                       (base + a, b.col + 2, base + z, b.col + 2)))
-        colors.append(segment_color(g) if g is not None else ABOVE_CUT_COLOR)
-        styles.append(SeriesStyle(marker="none", line=True, line_width_pt=1.5))
-    series.append((f"Cut into {seg.k} segments", (base + cut_at, b.col + 1, base + cut_at + 1, b.col + 1),
-                   (base + cut_at, b.col + 2, base + cut_at + 1, b.col + 2)))
+    # one wide rectangle: x, then one column per group (its links' heights on their rows only)
+    # and the cut line; a row blank in every column separates two links of one group
+    width = len(order) + 1
+    rows: list[list[Any]] = []
+    for j, g in enumerate(order):
+        for xs, ys in groups[g]:
+            if rows:
+                rows.append([rows[-1][0], *[None] * width])  # keeps x numeric: Excel needs that
+            for x, y in zip(xs, ys, strict=True):
+                cells: list[Any] = [None] * width
+                cells[j] = _num(y)
+                rows.append([_num(x), *cells])
+    cut_name = f"Cut into {seg.k} segments"
+    rows.append([rows[-1][0], *[None] * width])
+    for x in (0.0, x_max):
+        rows.append([_num(x), *[None] * len(order), _num(cut)])
+    titles = [names[g] if g is not None else "Above the cut" for g in order]
+    _, source, series = sheet.wide(f"Dendrogram ({method} linkage): line segments",
+                                   [["x", *titles, cut_name], *rows], "chart dendrogram",
+                                   {c: "0.000" for c in range(1, width + 1)} | {0: "0.0"})
+    colors = [segment_color(g) if g is not None else ABOVE_CUT_COLOR for g in order]
+    styles = [SeriesStyle(marker="none", line=True, line_width_pt=1.5) for _ in order]
     colors.append(CENTRE_COLOR)
     styles.append(SeriesStyle(marker="none", line=True, dash="dash", line_width_pt=1.25))
     title = f"Dendrogram: how customers merge into segments ({method} linkage, last merges)"
     if len(keep) < len(labels):
         title += f"; sample of {len(keep):,} of {len(labels):,}"
     sheet.chart(ChartSpec(
-        "scatter", title, (0, 0), series, colors=colors, styles=styles,
+        "scatter", title, (0, 0), series, colors=colors, styles=styles, source=source,
         x_title="", y_title="Merge distance", x_labels=False,
         x_min=0, x_max=x_max, y_min=0, legend="b", name="dendrogram", y_format="0.0",
     ))
@@ -573,4 +624,6 @@ def print_area(spec: SheetSpec) -> str:
     while left < _CHART_W:
         left += _col_cm(spec.column_widths.get(last_col, _COL_WIDTH))
         last_col += 1
+    last_col = max([last_col] + [b.col + b.n_cols - 1 for b in spec.blocks
+                                 if b.col == 1 and b.kind == "table"])
     return f"A1:{_column_letter(last_col)}{last_row}"

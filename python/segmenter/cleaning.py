@@ -43,8 +43,8 @@ SKEW_THRESHOLD = 2.0
 KNN_NEIGHBORS = 5
 KNN_FIT_MAX = 20_000
 """KNN imputation learns from at most this many rows (a seeded sample) to stay fast."""
-CATEGORY_WEIGHT_CAP = 3.0
-"""A one-hot weight is at most this times sqrt(target variance) (very rare levels)."""
+CATEGORY_DISTANCE = 0.5
+"""Customers differing only in one category are this many numeric standard deviations apart."""
 SAFE_MAGNITUDE = 1e100
 """Above this, a column is divided by its largest value before fitting a scaler."""
 PARAMS_VERSION = 1
@@ -511,21 +511,20 @@ def fit_scaling(X: np.ndarray, how: str) -> tuple[np.ndarray, np.ndarray]:
 def fit_categories(st: _State, target_var: float) -> dict[str, dict[str, Any]]:
     """Levels (most frequent first) and one weight per categorical column.
 
-    Weight rule: the one-hot columns of a category with level shares p_i have total
-    variance 1 - sum(p_i^2); multiplying them by w = sqrt(T / (1 - sum(p_i^2))) makes the
-    category's total variance T = the mean variance of the scaled numeric columns
-    (1 with standard scaling): a category weighs as much as ONE numeric column, however
-    many levels it has. w is capped at CATEGORY_WEIGHT_CAP * sqrt(T) so a very rare
-    level cannot pull its few customers far away from everyone else.
+    Weight rule: two customers who differ only in a category (say City) are as far
+    apart as two customers whose value of one numeric column differs by
+    CATEGORY_DISTANCE (0.5) of a standard deviation: the one-hot columns are
+    multiplied by w = CATEGORY_DISTANCE * sqrt(T / 2), with T the mean variance of the
+    scaled numeric columns (1 with standard scaling). A category thus shapes the
+    segments without swamping the numbers: one-hot columns make perfectly separated
+    groups, and at the weight of a whole numeric column an unrelated City would split
+    every real segment into one per city (the silhouette rewards exactly that).
     """
     out = {}
+    w = CATEGORY_DISTANCE * math.sqrt(target_var / 2.0)
     for c in st.categorical:
         counts = st.data[c].value_counts()
         levels = sorted(counts.index, key=lambda lv: (-int(counts[lv]), str(lv)))
-        p = counts.to_numpy(dtype=np.float64) / counts.sum()
-        spread = 1.0 - float(np.sum(p**2))
-        w = math.sqrt(target_var / spread) if spread > 0 else 1.0
-        w = min(w, CATEGORY_WEIGHT_CAP * math.sqrt(target_var))
         out[c] = {"levels": [str(lv) for lv in levels], "weight": float(w)}
     return out
 
@@ -608,7 +607,7 @@ def prepare(table: Table, options: Options) -> Prepared:
         st.log.add("scale", f"{options.scaling} scaling of {len(num)} numeric column(s)")
     for c, spec in cats.items():
         st.log.add("categories", f"one-hot with {len(spec['levels'])} levels, weight "
-                   f"{spec['weight']:.3g} so the column counts like one numeric column", column=c)
+                   f"{spec['weight']:.3g} so customers differing only here are 0.5 standard deviations apart", column=c)
 
     pos = dict(zip(num, range(len(num)), strict=True))
     columns = []

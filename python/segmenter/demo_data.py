@@ -22,10 +22,17 @@ CATEGORIES = ["Tea", "Teaware", "Snacks", "Gift sets"]
 
 # kind: (share, age mean, income mean, orders per year, mean order value, days since last order)
 _KINDS = {
-    "champion": (0.15, 41, 260_000, 22, 520, 8),
+    "champion": (0.15, 41, 220_000, 16, 400, 8),
     "loyal": (0.30, 38, 150_000, 9, 260, 30),
-    "new": (0.25, 27, 90_000, 2, 180, 20),
-    "dormant": (0.30, 52, 120_000, 3, 210, 240),
+    "new": (0.25, 26, 80_000, 2, 150, 15),
+    "dormant": (0.30, 55, 120_000, 3, 210, 240),
+}
+# where each kind of customer mostly buys (Online, Store, WeChat)
+_CHANNEL_MIX = {
+    "champion": (0.6, 0.3, 0.1),
+    "loyal": (0.5, 0.3, 0.2),
+    "new": (0.15, 0.05, 0.8),
+    "dormant": (0.2, 0.7, 0.1),
 }
 
 
@@ -41,7 +48,7 @@ def _orders(rng: np.random.Generator, n_customers: int) -> tuple[pd.DataFrame, l
         first_day = last_day + int(rng.integers(0, span + 1))
         days = np.sort(rng.integers(last_day, first_day + 1, size=n))
         days[0] = last_day
-        channel = CHANNELS[int(rng.integers(0, 3))]
+        channel = CHANNELS[int(rng.choice(3, p=_CHANNEL_MIX[kind]))]
         for d in days:
             amount = round(float(rng.lognormal(np.log(value), 0.35)), 2)
             rows.append(
@@ -66,7 +73,7 @@ def make_demo(seed: int = 7, n_customers: int = 500) -> tuple[pd.DataFrame, pd.D
     orders, kinds = _orders(rng, n_customers)
     by = orders.groupby("Customer ID")
     ids = [f"C{i + 1:04d}" for i in range(n_customers)]
-    age = [int(np.clip(rng.normal(_KINDS[k][1], 6), 18, 80)) for k in kinds]
+    age = [int(np.clip(rng.normal(_KINDS[k][1], 5), 18, 80)) for k in kinds]
     income = [round(float(rng.normal(_KINDS[k][2], _KINDS[k][2] * 0.18)), -2) for k in kinds]
     cust = pd.DataFrame(
         {

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .errors import SegmenterError
 from .cleaning import prepare
 from .clustering import fit_segments
+from .errors import SegmenterError
 from .options import Options, make_options
 from .profiles import build_profiles
 from .quality import evaluate

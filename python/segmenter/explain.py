@@ -241,6 +241,8 @@ def decision_rules(
     labels = np.asarray(labels).astype(int)
     num = original.select_dtypes(include=["number", "bool"]).astype(float)
     num = num.loc[:, num.notna().all(axis=0)]
+    # the tree works in float32: columns with values beyond its range cannot be split on
+    num = num.loc[:, (num.abs() < 1e37).all(axis=0)]
     n = len(labels)
     if n < RULES_MIN_CUSTOMERS or num.shape[1] == 0 or len(np.unique(labels)) < 2:
         return RuleSet([], float("nan"), t("rules.few", language))

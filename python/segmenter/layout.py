@@ -98,12 +98,14 @@ class _Stack:
 
 def build_layout(seg: Segmentation) -> Layout:
     """All result sheets of one run, in the order they are added to the workbook."""
+    from .charts import chart_sheet
     from .marketing_layout import extend_layout
 
     core = Layout(
         [
             _segments_sheet(seg),
             _profiles_sheet(seg),
+            chart_sheet(seg),
             _quality_sheet(seg),
             _summary_sheet(seg),
             _log_sheet(seg),

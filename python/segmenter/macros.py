@@ -374,22 +374,50 @@ def main(book: Any = None) -> RunOutcome | None:
     return run_macro(book, _main)
 
 
-def _main(book: Any, state: Any) -> RunOutcome:
+def main_orders(book: Any = None) -> RunOutcome | None:
+    """The Segment orders (RFM) button: the selection is an order ledger, one row per order."""
+    return run_macro(book, lambda b, state: _main(b, state, orders=True))
+
+
+def previous_run(book: Any) -> Any:
+    """Last run's model and the owner's segment names, read from this workbook (or None)."""
+    from .model_store import SHEET
+    from .tracking import read_previous
+
+    wanted = {SHEET.casefold(), "segment profiles"}
+    sheets = {
+        sh.name: sh.used_range.options(ndim=2).value
+        for sh in book.sheets
+        if sh.name.strip().casefold() in wanted
+    }
+    return read_previous(sheets) if sheets else None
+
+
+def _compute(book: Any, state: Any, orders: bool, labels: bool = False) -> tuple[Any, Any, Any, Any]:
+    """Settings, selection, ONE read and the engine: everything before any write."""
     from .settings import read_settings
 
     state.status("reading the selection")
     settings = read_settings(book)
     src = _without_old_labels(book, resolve_selection(book))
-    values, labels_target = read_data(book, src, settings.labels_next_to_data)
+    values, labels_target = read_data(book, src, labels and settings.labels_next_to_data)
 
     state.status(f"segmenting {src.n_rows - 1:,} rows")
-    from .engine import segment
-    from .layout import build_layout
+    from .engine import segment, segment_orders
 
     opts = dict(settings.options)
     k = opts.pop("k", "auto")
     method = opts.pop("method", "kmeans")
-    seg = segment(values, k=k, method=method, origin=(src.row, src.col), source_name=src.name, **opts)
+    run = segment_orders if orders else segment
+    seg = run(values, k=k, method=method, origin=(src.row, src.col), source_name=src.name,
+              previous=previous_run(book), **opts)
+    return settings, src, labels_target, seg
+
+
+def _main(book: Any, state: Any, orders: bool = False) -> RunOutcome:
+    from .layout import build_layout
+
+    _settings, src, labels_target, seg = _compute(book, state, orders, labels=not orders)
     layout = build_layout(seg)
     column = None
     if labels_target is not None:
@@ -429,6 +457,65 @@ def open_settings(book: Any = None) -> None:
     _open(book)
 
 
+def export_segments(book: Any = None) -> list[str] | None:
+    """The Export lists button: one mailing-list CSV per segment, in a folder beside the workbook."""
+
+    def work(b: Any, state: Any) -> list[str]:
+        from pathlib import Path
+
+        from .exports import export_segments as _export
+
+        _settings, _src, _labels, seg = _compute(b, state, orders=False)
+        full = Path(str(b.fullname))
+        base = full.parent if full.parent != Path(".") and full.parent.exists() else Path.home()
+        folder = base / f"{full.stem or 'Segmenter'}-segments"
+        state.status("writing the CSV files")
+        paths = _export(seg, folder)
+        alert(b, f"Wrote {len(paths)} CSV files (UTF-8, one per segment) to {folder}", mode="info")
+        return [str(p) for p in paths]
+
+    return run_macro(book, work)
+
+
+def self_test_report() -> tuple[bool, str]:
+    """Run the whole pipeline on the bundled demo data in memory; writes nothing anywhere."""
+    import math
+
+    from .demo_data import load_demo_customers
+    from .engine import segment
+    from .layout import build_layout
+
+    df = load_demo_customers()
+    grid = [list(df.columns), *df.to_numpy(dtype=object).tolist()]
+    seg = segment(grid)
+    layout = build_layout(seg)
+    checks = {
+        "every row labelled or explained": bool(
+            (seg.rows["segment"].notna() | (seg.rows["excluded"] != "")).all()
+        ),
+        "at least two segments": seg.k >= 2,
+        "silhouette is a number": math.isfinite(seg.silhouette),
+        "result sheets laid out": {"Segments", "Segment Profiles", "Cleaning Log"} <= set(layout.names),
+    }
+    ok = all(checks.values())
+    lines = [f"Self-test {'PASSED' if ok else 'FAILED'}: {len(seg.rows)} demo customers, "
+             f"{seg.k} segments, silhouette {seg.silhouette:.3f}"]
+    lines += [f"{'ok ' if v else 'FAIL'} {k}" for k, v in checks.items()]
+    lines.append(about_text())
+    return ok, "\n".join(lines)
+
+
+def self_test(book: Any = None) -> bool | None:
+    """The Self-test button: the pipeline on the demo data inside this Excel; pass or fail."""
+
+    def work(b: Any, _state: Any) -> bool:
+        ok, text = self_test_report()
+        alert(b, text, mode="info" if ok else "critical")
+        return ok
+
+    return run_macro(book, work)
+
+
 def about_text(addin_xlwings: str | None = None) -> str:
     """Versions and the setup check shown by the About button."""
     import xlwings
@@ -440,6 +527,8 @@ def about_text(addin_xlwings: str | None = None) -> str:
         f"Python {sys.version.split()[0]}: {sys.executable}",
         f"xlwings (Python package) {xlwings.__version__}",
     ]
+    if not addin_xlwings:
+        addin_xlwings = _installed_addin_xlwings()
     if addin_xlwings:
         same = str(addin_xlwings).strip() == xlwings.__version__
         verdict = "match" if same else (
@@ -450,6 +539,19 @@ def about_text(addin_xlwings: str | None = None) -> str:
     else:
         lines.append("xlwings (add-in): not reported")
     return "\n".join(lines)
+
+
+def _installed_addin_xlwings() -> str | None:
+    """The xlwings version stamped into the installed segmenter.xlam, if one is installed."""
+    try:
+        from .addin_install import addin_versions, places
+
+        where = places()
+        if where is None or not where.addin.exists():
+            return None
+        return addin_versions(where.addin).get("XlwingsVersion")
+    except Exception:  # noqa: BLE001 - About must always answer
+        return None
 
 
 def about(addin_xlwings: str | None = None, book: Any = None) -> None:

@@ -34,9 +34,9 @@ def _customers(seed: int = 11) -> list[dict]:
             out.append(
                 {
                     "group": g,
-                    "spend": round(float(rng.normal(spend, spend * 0.08)), 2),
-                    "orders": int(max(1, rng.normal(orders, orders * 0.1))),
-                    "last": REF - dt.timedelta(days=int(max(1, rng.normal(days, days * 0.1)))),
+                    "spend": round(float(rng.normal(spend, spend * 0.2)), 2),
+                    "orders": int(max(1, rng.normal(orders, orders * 0.2))),
+                    "last": REF - dt.timedelta(days=int(max(1, rng.normal(days, days * 0.2)))),
                     "city": ["Shanghai", "Beijing", "Shenzhen"][int(rng.integers(0, 3))],
                 }
             )
@@ -102,7 +102,8 @@ def build() -> dict[str, dict]:
     ws.append([*HEADER, "Discount"])
     for i, c in enumerate(custs):
         spend = f"¥{c['spend']:,.2f}" if i % 2 else f"$ {c['spend']:,.0f}"
-        ws.append([c["id"], spend, str(c["orders"]), _row(c)[3], c["city"], f"{(i % 4) * 5}%"])
+        discount = {"big": 15, "mid": 5, "lapsed": 0}[c["group"]] + (i % 2) * 2.5
+        ws.append([c["id"], spend, str(c["orders"]), _row(c)[3], c["city"], f"{discount:g}%"])
     save(wb, "currency_percent_text", ok)
 
     wb, ws = _sheet()
@@ -133,9 +134,12 @@ def build() -> dict[str, dict]:
     save(wb, "entry_error", {**ok, "clipped_row": 7, "clipped_column": "Annual spend"})
 
     wb, ws = _sheet()
-    ws.append([*HEADER, "Spend per order"])
+    ws.append(HEADER)
     for i, c in enumerate(custs):
-        ws.append([*_row(c), "#DIV/0!" if i % 9 == 0 else round(c["spend"] / c["orders"], 2)])
+        r = _row(c)
+        if i % 15 == 0:
+            r[1] = "#DIV/0!"  # a formula that divided by an empty cell
+        ws.append(r)
     save(wb, "div0_errors", ok)
 
     wb, ws = _sheet()
