@@ -645,6 +645,9 @@ def _column_widths(ws) -> dict[int, float]:
 # --------------------------------------------------------------------------- build
 
 
+PACKAGED_XLAM = ROOT / "python" / "segmenter" / "data" / "segmenter.xlam"
+
+
 def _build_one(wb: openpyxl.Workbook, kind: str, target: Path, udf_module: str, **finish) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         sheets_only, with_vba = Path(tmp) / "sheets.xlsm", Path(tmp) / "vba.xlsm"
@@ -672,6 +675,8 @@ def build(out_dir: Path | None = None, udf_module: str = "segmenter.udfs") -> di
                description="Demo customers and orders for Segmenter; works without the add-in.",
                buttons=DEMO_BUTTONS, widths=widths,
                dynamic={"Start here": [ref for ref, _ in LIVE_FORMULAS]})
+    if out_dir is None:  # the wheel carries the add-in for `segmenter addin install`
+        PACKAGED_XLAM.write_bytes(xlam.read_bytes())
     return {"xlam": xlam, "xlsm": xlsm}
 
 

@@ -89,6 +89,11 @@ def test_two_builds_are_byte_identical(built, tmp_path):
         assert built[kind].read_bytes() == again[kind].read_bytes(), kind
 
 
+def test_the_package_carries_the_same_addin():
+    packaged = ROOT / "python" / "segmenter" / "data" / "segmenter.xlam"
+    assert packaged.read_bytes() == COMMITTED["xlam"].read_bytes()
+
+
 def test_committed_binaries_are_fresh(built):
     for kind, committed in COMMITTED.items():
         assert committed.is_file(), f"{committed} is missing; run: python addin/build.py"

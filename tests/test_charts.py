@@ -110,6 +110,7 @@ def check_sources(wb, seg, found: list[dict]) -> None:
     for c in spec.charts:
         got = by_title(found, c.title)
         r1, c1, r2, c2 = c.source
+        assert ws.cell(r1, c1).value is None  # Excel's sign: first row and column are labels
         assert [ws.cell(r1, j).value for j in range(c1 + 1, c2 + 1)] == [
             s["title"] for s in got["series"]]
         for j, s in enumerate(got["series"]):

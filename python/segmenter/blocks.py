@@ -71,9 +71,10 @@ class ChartSpec:
     rows of its own segment out of a shared column of x values.
 
     ``source`` is the same data as ONE "wide" rectangle, because that is all
-    Excel's object model (and so xlwings) can chart: row 1 the series names,
-    column 1 the x values (scatter) or categories (bar, line), then one column
-    per series in the order of ``series``. :func:`wide_series` makes the two agree.
+    Excel's object model (and so xlwings) can chart: row 1 the series names
+    (its first cell blank), column 1 the x values (scatter) or categories (bar,
+    line), then one column per series in the order of ``series``.
+    :func:`wide_series` makes the two agree.
     Every field after ``name`` is optional styling; the defaults are a plain chart.
     """
 

@@ -144,8 +144,10 @@ class _Sheet:
         """A chart's data table whose columns from ``lead`` on are its one source rectangle.
 
         ``values[0][lead + 1:]`` are the series names; column ``lead`` holds the x values or
-        categories. Columns left of ``lead`` are there for the reader only.
+        categories, and its header cell is left blank: Excel's sign that the rectangle's first
+        row and first column are labels. Columns left of ``lead`` are for the reader only.
         """
+        values = [[*values[0][:lead], None, *values[0][lead + 1:]], *values[1:]]
         block = self.data(title, values, name, formats)
         source = (block.row, block.col + lead, block.row + block.n_rows - 1,
                   block.col + block.n_cols - 1)

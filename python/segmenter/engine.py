@@ -52,6 +52,25 @@ def segment(
     """
     if track not in ("refit", "assign"):
         raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
+    try:
+        return _segment(data, k, method, origin, source_name, previous, track, options)
+    except MemoryError:
+        raise SegmenterError(
+            "not enough memory for this selection; select fewer rows or columns, or close "
+            "other programs and try again"
+        ) from None
+
+
+def _segment(
+    data: Any,
+    k: int | str,
+    method: str,
+    origin: tuple[int, int],
+    source_name: str,
+    previous: Any,
+    track: str,
+    options: dict[str, Any],
+) -> Segmentation:
     opts = make_options(k=k, method=method, **options)
     table = read_grid(
         data,

@@ -9,6 +9,11 @@ defined name ``_segmenter_sheet_<n>`` referring to its A1. Re-runs and
 :func:`clear_results` touch only sheets so marked; an owner's own sheet called
 "Segments" survives and ours becomes "Segments (2)".
 
+Charts: each :class:`~segmenter.blocks.ChartSpec` becomes a native Excel chart
+through xlwings' public chart API, drawn from the chart's one source rectangle
+(a fixed number of calls per chart and per series, never per row). What that
+API cannot express is left out; see :data:`NOT_IN_EXCEL`.
+
 Transaction: new sheets are built under temporary names first. Only when all
 of them are complete are the previous result sheets deleted and the new ones
 renamed; if any write fails, the sheets of this run are deleted again, so the
@@ -22,7 +27,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .blocks import Block, Layout, SheetSpec, is_formula_like, unique_sheet_name
+from .blocks import Block, ChartSpec, Layout, SheetSpec, is_formula_like, unique_sheet_name
 
 CELLS_PER_WRITE = 100_000
 """Cells per values write; larger blocks use xlwings' ``chunksize`` (rows per chunk)."""
@@ -35,6 +40,19 @@ NOTE_COLOR = "#555555"
 SCALE_COLORS = ("#5A8AC6", "#FCFCFF", "#F8696B")  # low, middle, high (as the file writer)
 POINTS_PER_CHAR = 5.7  # Office.js measures column widths in points, desktop Excel in characters
 MAX_TEXT = 32_767
+POINTS_PER_CM = 72 / 2.54
+LEGEND_POSITIONS = {"r": "right", "b": "bottom", "t": "top", "l": "left"}
+NOT_IN_EXCEL = (
+    "data labels (the centre names on the segment map, the counts on the sizes bars, the "
+    "'chosen k' label)",
+    "hiding single legend entries (the map's centres appear in its legend)",
+    "a colour per bar of one series (the sizes bars share one colour)",
+    "gap width and overlap of bars (overlapping bars become stacked columns)",
+    "dashes and line widths",
+    "the title's font size and the position of the axis labels",
+)
+"""What a ChartSpec can ask for and xlwings' chart API (0.37) cannot do: live Excel
+charts show the same data and colours, without these touches."""
 
 _CONTROL = re.compile(r"[\000-\010\013\014\016-\037]")
 _NUMBERISH = re.compile(r"^\s*[-+(]?[$€£¥]?\s*[\d.,]+(?:[eE][-+]?\d+)?\s*%?\)?\s*$")
@@ -325,6 +343,9 @@ def write_sheet(sheet: Any, spec: SheetSpec, remote: bool = False) -> None:
         sheet.range((1, first), (1, last)).column_width = w
     if spec.freeze:
         freeze(sheet, *spec.freeze)
+    for i, chart in enumerate(spec.charts):  # after the widths: a chart sits where its cell is
+        if chart.source is not None:  # a chart without one source rectangle is file-only
+            add_chart(sheet, chart, f"Segmenter {chart.name or i + 1}")
     if spec.hidden:
         sheet.visible = False
 
@@ -377,6 +398,141 @@ def write_block(sheet: Any, block: Block) -> None:
         sheet.range((first, c0 + 1), (last, c0 + n_cols - 1)).conditional_formats.add_color_scale(
             list(SCALE_COLORS)
         )
+
+
+# --------------------------------------------------------------------------- charts
+
+
+def chart_type(spec: ChartSpec) -> str:
+    """xlwings' chart type for a ChartSpec (series may still change their own type)."""
+    if spec.kind == "scatter":
+        types = {_series_type(spec, i) for i in range(len(spec.series))}
+        for t in ("xy_scatter_lines", "xy_scatter_lines_no_markers"):
+            if types == {t}:
+                return t
+        return "xy_scatter_lines" if types - {"xy_scatter"} else "xy_scatter"
+    if spec.kind == "bar":
+        # bars that overlap completely look like stacked columns, which Excel can do natively
+        return "column_stacked" if spec.overlap == 100 else "column_clustered"
+    return "line_markers"
+
+
+def _series_type(spec: ChartSpec, i: int) -> str:
+    style = spec.style(i)
+    if spec.kind == "bar":
+        return "line" if style.as_line else chart_type(spec)
+    if spec.kind == "line":
+        return "line_markers" if style.marker != "none" else "line"
+    if not style.line:
+        return "xy_scatter"
+    return "xy_scatter_lines_no_markers" if style.marker == "none" else "xy_scatter_lines"
+
+
+def series_format(spec: ChartSpec, i: int) -> dict[str, Any]:
+    """Keyword arguments of xlwings' ``ChartSeries.set`` for series ``i``: one call per series."""
+    style = spec.style(i)
+    color = "#" + spec.colors[i] if i < len(spec.colors) else None
+    out: dict[str, Any] = {"name": str(spec.series[i][0])}
+    own = _series_type(spec, i)
+    if own != chart_type(spec):
+        out["chart_type"] = own
+    if spec.kind == "bar" and not style.as_line:
+        if color:
+            out["fill_color"] = out["line_color"] = color
+        return out
+    marker = style.marker or ("circle" if spec.kind == "scatter" else "")
+    if style.as_line:
+        marker = "none"
+    if marker:
+        out["marker_style"] = marker
+    if marker and marker != "none":
+        out["marker_size"] = max(2, min(72, style.marker_size or 5))
+        if color:
+            out["marker_background_color"] = color
+            out["marker_foreground_color"] = "#" + style.outline if style.outline else color
+    draws_line = own not in ("xy_scatter",)
+    if color and draws_line:
+        out["line_color"] = color
+    return out
+
+
+def add_chart(sheet: Any, spec: ChartSpec, name: str) -> Any:
+    """One native chart from ``spec.source``, plotted by columns.
+
+    The rectangle's top-left cell is blank: that is how Excel knows the first row holds
+    series names and the first column x values (scatter) or categories, whichever way an
+    engine creates the chart (desktop sets the data before the type, Office.js both at
+    once). The x values are then also assigned explicitly.
+    """
+    r1, c1, r2, c2 = spec.source
+    chart = sheet.charts.add(
+        anchor=sheet.range(spec.anchor), width=spec.width_cm * POINTS_PER_CM,
+        height=spec.height_cm * POINTS_PER_CM, chart_type=chart_type(spec), name=name, style=None,
+        source=sheet.range((r1, c1), (r2, c2)), plot_by="columns",
+    )
+    xr1, xc1, xr2, xc2 = spec.x_box
+    chart.set_x_axis_values(sheet.range((xr1, xc1), (xr2, xc2)))
+    chart.title = spec.title
+    _optional(lambda: _legend(chart, spec))
+    x_axis: dict[str, Any] = {}
+    if spec.x_title:
+        x_axis["title"] = spec.x_title
+    if spec.kind == "scatter":
+        x_axis.update({k: v for k, v in (("minimum_scale", spec.x_min),
+                                          ("maximum_scale", spec.x_max),
+                                          ("major_unit", spec.x_major_unit)) if v is not None})
+    if spec.x_format:
+        x_axis["number_format"] = spec.x_format
+    if not spec.x_labels:
+        x_axis = {"visible": False}
+    y_axis: dict[str, Any] = {k: v for k, v in (("minimum_scale", spec.y_min),
+                                                 ("maximum_scale", spec.y_max)) if v is not None}
+    if spec.y_title:
+        y_axis["title"] = spec.y_title
+    if spec.y_format:
+        y_axis["number_format"] = spec.y_format
+    if x_axis:
+        _optional(lambda: chart.category_axis.set(**x_axis))
+    if y_axis:
+        _optional(lambda: chart.value_axis.set(**y_axis))
+    for i, series in enumerate(chart_series(chart, len(spec.series))):
+        fmt = series_format(spec, i)
+        _optional(lambda s=series, f=fmt: s.set(**f))
+    return chart
+
+
+def _legend(chart: Any, spec: ChartSpec) -> None:
+    if spec.legend in LEGEND_POSITIONS:
+        chart.legend.position = LEGEND_POSITIONS[spec.legend]
+    else:
+        chart.legend.visible = False
+
+
+def chart_series(chart: Any, n: int) -> list[Any]:
+    """The first ``n`` series of a chart just made from a rectangle of ``n`` series columns.
+
+    Desktop Excel counts them itself. xlwings' remote engine (Office.js clients) cannot
+    read the count synchronously, so the known count is given to its collection, as
+    xlwings' own ``Chart.get_series`` does once it has read it.
+    """
+    try:
+        coll = chart.series
+        return [coll[i] for i in range(min(n, len(coll)))]
+    except NotImplementedError:
+        pass
+    try:
+        impl = chart.series.impl
+        return list(type(chart.series)(impl=type(impl)(impl.parent, count=n)))
+    except Exception:  # noqa: BLE001 - no series handles: the chart keeps Excel's own colours
+        return []
+
+
+def _optional(call: Callable[[], Any]) -> None:
+    """Formatting an engine does not implement is skipped: the chart still shows its data."""
+    try:
+        call()
+    except NotImplementedError:
+        pass
 
 
 def freeze(sheet: Any, row: int, col: int) -> None:

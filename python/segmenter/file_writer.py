@@ -86,6 +86,11 @@ def apply_sheet(ws: Any, spec: SheetSpec) -> None:
         ws.column_dimensions[get_column_letter(col)].width = width
     if spec.freeze:
         ws.freeze_panes = ws.cell(row=spec.freeze[0], column=spec.freeze[1])
+    # printed (or rendered to PDF) one page wide, landscape, as many pages tall as needed
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
     for chart in spec.charts:
         add_chart(ws, chart)
     if spec.hidden:

@@ -114,7 +114,50 @@ def build_layout(seg: Segmentation) -> Layout:
     )
     if "orders" in seg.details:
         core.sheets.insert(1, _rfm_sheet(seg))
-    return extend_layout(core, seg)
+    layout = extend_layout(core, seg)
+    for sheet in layout.sheets:
+        if not sheet.charts:
+            autosize(sheet)
+    return layout
+
+
+MIN_WIDTH, MAX_WIDTH, OVERFLOW_WIDTH, SIZE_SAMPLE = 8.0, 40.0, 16.0, 2_000
+
+
+def text_width(value: Any) -> float:
+    """Rough Excel column width a value needs (wide CJK characters count double)."""
+    if value is None:
+        return 0.0
+    if isinstance(value, bool):
+        return 6.0
+    if isinstance(value, (int, float)):
+        return len(f"{value:,.2f}") + 1.0
+    if isinstance(value, dt.datetime):
+        return 11.0
+    text = str(value)
+    return float(sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)) + 1.0
+
+
+def autosize(sheet: SheetSpec) -> None:
+    """Column widths from the values.
+
+    Titles and notes run on into empty cells, and so does text in a block's last
+    column, so those count little; other long text is capped at MAX_WIDTH.
+    """
+    widths: dict[int, float] = {}
+    for block in sheet.blocks:
+        if block.kind in ("title", "note"):
+            continue
+        last = block.n_cols - 1
+        for row in block.values[:SIZE_SAMPLE]:
+            for j, v in enumerate(row):
+                col = block.col + j
+                w = text_width(v)
+                if j == last and isinstance(v, str):
+                    w = min(w, OVERFLOW_WIDTH)
+                widths[col] = max(widths.get(col, 0.0), w)
+    for col, w in widths.items():
+        sheet.column_widths[col] = min(max(w, MIN_WIDTH), MAX_WIDTH)
 
 
 def _segments_sheet(seg: Segmentation) -> SheetSpec:

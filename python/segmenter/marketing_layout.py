@@ -102,11 +102,12 @@ def profile_blocks(seg: Any) -> list[Block]:
         out.append(_title(t("title.rules", lang), "rules title"))
         out.append(Block(0, 1, [[rs.note]], kind="note", header=False, name="rules note"))
         if rs.rules:
-            h = [t(k, lang) for k in ("col.if", "col.then", "col.name", "col.customers",
-                                      "col.correct")]
-            body = [[r.text, r.segment, r.name, r.customers, r.correct] for r in rs.rules]
+            # the long rule text goes last, where it can run on into the empty cells
+            h = [t(k, lang) for k in ("col.then", "col.name", "col.customers", "col.correct",
+                                      "col.if")]
+            body = [[r.segment, r.name, r.customers, r.correct, r.text] for r in rs.rules]
             out.append(Block(0, 1, _grid([h, *body]), name="rules",
-                             number_formats={3: FMT_INT, 4: FMT_PCT}))
+                             number_formats={2: FMT_INT, 3: FMT_PCT}))
     return out
 
 
