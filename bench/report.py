@@ -67,7 +67,7 @@ def machine_info() -> dict[str, Any]:
         "versions": {p: _version(p) for p in ("numpy", "pandas", "scikit-learn", "scipy", "xlwings",
                                               "threadpoolctl", "segmenter")},
         "blas": blas,
-        "thread_env": env or {"(none set)": ""},
+        "thread_env": env,
         "git": _git(),
         "load_before": list(os.getloadavg()),
     }
@@ -354,7 +354,8 @@ def markdown(meta: dict, machine: dict, results: list[dict], targets: list[dict]
     add(f"| Python | {machine['python']} |")
     add("| Packages | " + ", ".join(f"{p} {x}" for p, x in v.items()) + " |")
     add(f"| BLAS / OpenMP (threadpoolctl) | {blas} |")
-    add("| Thread env | " + ", ".join(f"{k}={x}" for k, x in machine["thread_env"].items()) + " |")
+    add("| Thread env | " + (", ".join(f"{k}={x}" for k, x in machine["thread_env"].items())
+                             or "none of OPENBLAS_*, OMP_*, MKL_* set") + " |")
     add(f"| Code | git {machine['git']} |")
     add(f"| Load average | before {_load(machine['load_before'])}, after {_load(machine.get('load_after'))} |")
     add("")

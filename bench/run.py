@@ -55,6 +55,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--mem-limit-gb", type=float, default=16, help="stop a case whose RSS passes this")
     p.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="Markdown report")
     p.add_argument("--json", type=Path, default=HERE / "results.json", help="raw results")
+    p.add_argument("--report-only", action="store_true",
+                   help="re-write --out from the numbers in --json (e.g. after editing NOTES.md); runs nothing")
     p.add_argument("--worker", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     quick = args.quick
@@ -187,6 +189,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     import report
 
+    if args.report_only:
+        saved = json.loads(args.json.read_text(encoding="utf-8"))
+        args.out.write_text(report.markdown(saved["meta"], saved["machine"], saved["results"],
+                                            saved["targets"]), encoding="utf-8")
+        print(f"re-wrote {args.out} from {args.json}")
+        return 0
     machine = report.machine_info()
     cases = plan(args)
     print(f"Segmenter benchmark: {len(cases)} cases, each in a fresh process "

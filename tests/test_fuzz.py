@@ -76,8 +76,10 @@ def check(grid: list[list], **kw) -> None:
         assert int(r) in excluded_logged, f"row {r} excluded without a log entry"
     for key, value in seg.quality.items():
         if isinstance(value, float) and not math.isfinite(value):
-            # only a single segment leaves the between-segment measures undefined, and says so
-            assert math.isnan(value) and seg.k < 2 and seg.warnings, key
+            # fewer than two non-empty segments leave the between-segment measures
+            # undefined: blank (NaN), never infinite, and a warning says why
+            assert math.isnan(value), key
+            assert any("segment" in w for w in seg.warnings), key
     assert np.isfinite(seg.X).all()
     header_row = seg.run.get("header_row") or 0
     last = max([i for i, r in enumerate(grid, start=1) if any(v not in (None, "") for v in r)], default=0)

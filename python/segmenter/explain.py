@@ -147,6 +147,31 @@ def pulls(X: np.ndarray, labels: np.ndarray, centres: Mapping[int, np.ndarray]) 
     return out
 
 
+def fmt_array(values: np.ndarray, days: bool = False) -> np.ndarray:
+    """:func:`fmt` (or :func:`fmt_days`) for a whole column at once, as an object array."""
+    x = np.asarray(values, dtype=np.float64)
+    out = np.full(len(x), "n/a", dtype=object)
+    finite = np.isfinite(x)
+    ax = np.abs(np.where(finite, x, 0.0))
+    bands = [(finite, "{:,.0f}")] if days else [
+        (finite & (ax >= 1000), "{:,.0f}"),
+        (finite & (ax >= 100) & (ax < 1000), "{:.0f}"),
+        (finite & (ax >= 1) & (ax < 100), "{:.1f}"),
+        (finite & (ax < 1), "{:.2f}"),
+    ]
+    for mask, pattern in bands:
+        idx = np.flatnonzero(mask)
+        out[idx] = [pattern.format(v) for v in x[idx].tolist()]
+    return out
+
+
+def _template(key: str, language: str, feature: str, centre: str) -> tuple[str, str]:
+    """The phrase around its value: ("Orders ", " (segment average 12.3)")."""
+    mark = "\x00"
+    before, _, after = t(key, language, feature=feature, value=mark, centre=centre).partition(mark)
+    return before, after
+
+
 def customer_reasons(
     X: np.ndarray,
     labels: np.ndarray,
@@ -161,46 +186,62 @@ def customer_reasons(
     """Per row of ``X``: "Orders 14 (segment average 12.3); Annual spend 5,400 (…)".
 
     ``feature_sources`` maps each column of ``X`` to the owner's column (one-hot
-    columns share their category column); pulls are summed per owner's column.
-    ``original``/``seg_means`` give the numbers in the owner's units.
+    columns share their category column); pulls are summed per owner's column and
+    the ``top`` strongest positive pulls are named. ``original``/``seg_means`` give
+    the numbers in the owner's units. Built column by column (not row by row) so a
+    full sheet of customers takes seconds.
     """
-    labels = np.asarray(labels)
+    labels = np.asarray(labels).astype(int)
+    n = len(X)
     P = pulls(X, labels, segment_centres(X, labels))
     sources = list(dict.fromkeys(feature_sources))
-    S = np.zeros((len(X), len(sources)))
+    S = np.zeros((n, len(sources)))
     for j, src in enumerate(feature_sources):
         S[:, sources.index(src)] += P[:, j]
-    sep = t("why.sep", language)
-    out: list[str] = []
-    orig = original.reset_index(drop=True)
     units = units or {}
     days = {c for c in sources if str(units.get(c, "")).startswith("days before")}
-    for i in range(len(X)):
-        s = int(labels[i])
-        if s == UNASSIGNED:
-            out.append("")
+
+    ranked = np.where(S > 1e-12, S, -np.inf)
+    order = np.argsort(-ranked, axis=1, kind="stable")[:, :top]
+    valid = np.take_along_axis(ranked, order, axis=1) > -np.inf
+    parts = np.full(order.shape, "", dtype=object)
+    segs = np.unique(labels)
+    for j, c in enumerate(sources):
+        hit = (order == j) & valid
+        rows = np.flatnonzero(hit.any(axis=1))
+        if rows.size == 0:
             continue
-        row = S[i]
-        order = [j for j in np.argsort(-row, kind="stable") if row[j] > 1e-12][:top]
-        if not order:
-            out.append(t("why.none", language) if len(np.unique(labels)) > 1 else "")
-            continue
-        parts = []
-        for j in order:
-            c = sources[j]
-            val = orig.at[i, c] if c in orig.columns else None
-            if c in seg_means.columns:
-                f = fmt_days if c in days else fmt
-                unit = t("unit.days_ago", language) if c in days else ""
-                parts.append(t("why.pull", language, feature=c, value=f(float(val)) + unit,
-                               centre=f(float(seg_means.loc[s, c]))))
-            else:
+        labs = labels[rows]
+        if c in seg_means.columns:
+            f = fmt_days if c in days else fmt
+            unit = t("unit.days_ago", language) if c in days else ""
+            values = fmt_array(pd.to_numeric(original[c], errors="coerce").to_numpy()[rows],
+                               days=c in days) + unit
+            frames = {int(s): _template("why.pull", language, c, f(float(seg_means.loc[s, c])))
+                      for s in segs if s in seg_means.index}
+        else:
+            values = original[c].astype(str).to_numpy()[rows].astype(object)
+            frames = {}
+            for s in segs:
                 centre = ""
                 if categories is not None and c in categories.columns and s in categories.index:
                     centre = str(categories.loc[s, c])
-                parts.append(t("why.cat", language, feature=c, value=str(val), centre=centre))
-        out.append(sep.join(parts))
-    return out
+                frames[int(s)] = _template("why.cat", language, c, centre)
+        before = np.array([frames.get(int(s), ("", ""))[0] for s in labs], dtype=object)
+        after = np.array([frames.get(int(s), ("", ""))[1] for s in labs], dtype=object)
+        phrases = before + values + after
+        for r in range(order.shape[1]):
+            m = hit[rows, r]
+            parts[rows[m], r] = phrases[m]
+    sep = t("why.sep", language)
+    out = parts[:, 0].copy() if top else np.full(n, "", dtype=object)
+    for r in range(1, order.shape[1]):
+        more = parts[:, r] != ""
+        out[more] = out[more] + sep + parts[more, r]
+    none = t("why.none", language) if len(segs) > 1 else ""
+    out[~valid[:, 0]] = none
+    out[labels == UNASSIGNED] = ""
+    return out.tolist()
 
 
 # ----------------------------------------------------------------------------- rules
