@@ -134,3 +134,22 @@ def test_small_data_warnings():
     assert len(w) == 3 and "Only 23 customers" in w[0]
     assert "Segment 2 (B) has only 2" in w[1] and "Segment 3 (C) has only 1" in w[2]
     assert small_data_warnings({1: 200, 2: 30}, {}) == []
+
+
+def test_decision_rules_on_a_sample_count_on_all_customers():
+    """Above fit_max the tree sees a fixed-seed sample; customers and shares are over all rows."""
+    df, labels = planted()
+    names = {1: "A", 2: "B", 3: "C"}
+    m = len(df) // 3
+    rs = decision_rules(df, labels, names, fit_max=m)
+    assert rs.fitted_on == m and f"sample of {m:,} of {len(df):,}" in rs.note
+    assert sum(r.customers for r in rs.rules) == len(df)
+    assert rs.share > 0.9
+    hits = sum(r.customers * r.correct for r in rs.rules)
+    assert hits / len(df) == pytest.approx(rs.share)
+    # a shuffled sheet: the same sample of customers, the same rules
+    perm = np.random.default_rng(1).permutation(len(df))
+    again = decision_rules(df.iloc[perm].reset_index(drop=True), labels[perm], names, fit_max=m)
+    assert [(r.text, r.customers) for r in again.rules] == [(r.text, r.customers) for r in rs.rules]
+    full = decision_rules(df, labels, names)
+    assert full.fitted_on == len(df) and "sample" not in full.note

@@ -16,6 +16,7 @@ from sklearn.metrics import (
 from segmenter.options import make_options
 from segmenter.quality import (
     canonical_order,
+    ch_db_scores,
     cluster_distance_sums,
     evaluate,
     n_distinct_sorted,
@@ -57,6 +58,25 @@ def test_cluster_distance_sums_equals_brute_force():
     X = rng.normal(size=(700, 5))  # several tiles, last one partial
     H = np.hstack([np.eye(3)[rng.integers(0, 3, 700)], np.eye(5)[rng.integers(0, 5, 700)]])
     np.testing.assert_allclose(cluster_distance_sums(X, H), cdist(X, X) @ H, rtol=1e-10, atol=1e-8)
+
+
+@pytest.mark.parametrize("case", ["blobs", "two_points_each", "zero_spread", "same_centres"])
+def test_ch_db_scores_equal_scikit_learn(case):
+    """The k scan and evaluate use ch_db_scores instead of scikit-learn's (slower) functions."""
+    rng = np.random.default_rng(3)
+    if case == "blobs":
+        X, lab = _blobs(n=900, centers=5, seed=2)
+        codes = lab - 1
+    elif case == "two_points_each":
+        X, codes = rng.normal(size=(6, 3)), np.array([0, 0, 1, 1, 2, 2])
+    elif case == "zero_spread":  # every cluster is one repeated point: DB 0, CH 1 by convention
+        X, codes = np.repeat(rng.normal(size=(3, 2)), 4, axis=0), np.repeat(np.arange(3), 4)
+    else:  # two clusters with the same centre: DB 0 by convention
+        X = np.array([[1.0, 0], [-1, 0], [0, 1], [0, -1]])
+        codes = np.array([0, 0, 1, 1])
+    ch, db = ch_db_scores(X, codes)
+    assert ch == pytest.approx(calinski_harabasz_score(X, codes), rel=1e-9)
+    assert db == pytest.approx(davies_bouldin_score(X, codes), rel=1e-9, abs=1e-12)
 
 
 def test_db_ch_and_sums_of_squares():

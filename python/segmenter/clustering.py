@@ -22,6 +22,7 @@ Rules every method follows, and why:
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,17 +33,18 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import cdist, pdist
 from sklearn.cluster import KMeans
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from sklearn.neighbors import NearestNeighbors
-from threadpoolctl import threadpool_limits
 
 from .errors import SegmenterError
 from .options import Options
 from .quality import (
     canonical_order,
+    ch_db_scores,
     cluster_distance_sums,
+    _workers,
     n_distinct_sorted,
     silhouette_from_sums,
+    threadpool_limits,
 )
 
 MIN_ROWS = 3
@@ -263,8 +265,7 @@ def _scan_metrics(S: np.ndarray, codes_by_k: dict[int, np.ndarray], n: int) -> p
             dense = np.searchsorted(present, c)
             s = sums[:, offsets[k] + present]
             sil = float(silhouette_from_sums(s, dense).mean())
-            ch = float(calinski_harabasz_score(S, dense))
-            db = float(davies_bouldin_score(S, dense))
+            ch, db = ch_db_scores(S, dense)
         cent = np.zeros((k, S.shape[1]))
         cnt = np.bincount(c, minlength=k)
         for j in range(S.shape[1]):
@@ -359,8 +360,12 @@ def _fit_kmeans(Xc: np.ndarray, options: Options, d: int) -> _Raw:
     }
     if options.k == "auto":
         ks, warnings = _scan_range(options, n, d, n_distinct_sorted(S) if sampled else d)
-        with threadpool_limits(1):  # small fits: threads cost more than they save
-            models = {k: _kmeans(k, options.n_init, seed).fit(S) for k in ks}
+        # small fits: one thread each (threads inside a fit cost more than they save),
+        # several k at once (each fit is seeded, so the models do not depend on the order)
+        with threadpool_limits(1), ThreadPoolExecutor(_workers()) as ex:
+            big_first = ks[::-1]
+            fitted = ex.map(lambda kk: _kmeans(kk, options.n_init, seed).fit(S), big_first)
+            models = dict(sorted(zip(big_first, fitted, strict=True)))
         scan = _scan_metrics(S, {k: m.labels_ for k, m in models.items()}, n)
         k, reason, w2 = _choose_k(scan)
         scan["chosen"] = scan["k"] == k

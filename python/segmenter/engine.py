@@ -39,6 +39,7 @@ def segment(
     source_name: str = "",
     previous: Any = None,
     track: str = "refit",
+    story: bool = True,
     **options: Any,
 ) -> Segmentation:
     """Segment customers in ``data``; see the README for every option.
@@ -49,11 +50,18 @@ def segment(
     (a :class:`segmenter.tracking.Previous` read from last month's workbook) keeps
     segment numbers and names: ``track="refit"`` fits again and matches segments,
     ``track="assign"`` puts the new rows into the saved segments.
+
+    ``story=False`` skips the story step (names, per-customer reasons, rules,
+    tracking): segments keep the plain names "Segment 1", "Segment 2", ... and
+    everything else (labels, centres, profiles, quality, k scan) is the same.
+    The worksheet functions use it; it cannot be combined with ``previous``.
     """
     if track not in ("refit", "assign"):
         raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
+    if not story and previous is not None:
+        raise SegmenterError("story=False cannot keep a previous run's segments; leave story on")
     try:
-        return _segment(data, k, method, origin, source_name, previous, track, options)
+        return _segment(data, k, method, origin, source_name, previous, track, options, story)
     except MemoryError:
         raise SegmenterError(
             "not enough memory for this selection; select fewer rows or columns, or close "
@@ -70,6 +78,7 @@ def _segment(
     previous: Any,
     track: str,
     options: dict[str, Any],
+    story: bool = True,
 ) -> Segmentation:
     opts = make_options(k=k, method=method, **options)
     table = read_grid(
@@ -144,6 +153,8 @@ def _segment(
         warnings=warnings,
         details={"profiles": prof, "table": table, "fit": fit, "quality": qual, "prepared": prep},
     )
+    if not story:
+        return seg
     return _tell_story(seg, previous, track)
 
 

@@ -40,6 +40,7 @@ RULES_MIN_CUSTOMERS = 20
 RULES_HONEST_SHARE = 0.7
 """Below this share of customers reproduced, the rules are called a rough guide."""
 RULES_MAX_DEPTH = 3
+RULES_FIT_MAX = 20_000  # above this many customers the tree is fitted on a fixed-seed sample
 WHY_TOP = 2
 
 
@@ -264,6 +265,7 @@ class RuleSet:
     share: float  # share of all customers whose segment the rules reproduce
     note: str
     features: list[str] = field(default_factory=list)
+    fitted_on: int = 0  # customers the tree was fitted on (fewer than all: a fixed-seed sample)
 
 
 def decision_rules(
@@ -274,9 +276,19 @@ def decision_rules(
     language: str = "en",
     max_depth: int = RULES_MAX_DEPTH,
     random_state: int = 0,
+    fit_max: int = RULES_FIT_MAX,
 ) -> RuleSet:
-    """A shallow decision tree on the owner's numeric columns that mimics the segments."""
+    """A shallow decision tree on the owner's numeric columns that mimics the segments.
+
+    Up to ``fit_max`` customers the tree is fitted on all of them. Above that it
+    is fitted on a fixed-seed sample of ``fit_max`` customers (drawn in the
+    canonical order of their values, so a re-sorted sheet gives the same rules);
+    each rule's customers and hit rate and the overall share are then counted on
+    all customers, and the note says so.
+    """
     from sklearn.tree import DecisionTreeClassifier
+
+    from .quality import canonical_order
 
     units = units or {}
     labels = np.asarray(labels).astype(int)
@@ -287,12 +299,24 @@ def decision_rules(
     n = len(labels)
     if n < RULES_MIN_CUSTOMERS or num.shape[1] == 0 or len(np.unique(labels)) < 2:
         return RuleSet([], float("nan"), t("rules.few", language))
-    min_leaf = max(5, int(0.02 * n))
+    Xn = num.to_numpy()
+    sampled = n > fit_max
+    fit_rows = slice(None)
+    if sampled:
+        order = canonical_order(Xn)
+        pick = np.random.default_rng(random_state).choice(n, size=fit_max, replace=False)
+        fit_rows = order[np.sort(pick)]
+    n_fit = fit_max if sampled else n
+    min_leaf = max(5, int(0.02 * n_fit))
     tree = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=min_leaf,
                                   random_state=random_state)
-    Xn = num.to_numpy()
-    tree.fit(Xn, labels)
-    share = float((tree.predict(Xn) == labels).mean())
+    tree.fit(Xn[fit_rows], labels[fit_rows])
+    predicted = tree.predict(Xn)
+    share = float((predicted == labels).mean())
+    if sampled:  # each leaf's customers and hit rate, counted on all customers
+        leaf = tree.apply(Xn)
+        leaf_n = np.bincount(leaf, minlength=tree.tree_.node_count)
+        leaf_hit = np.bincount(leaf, weights=(predicted == labels), minlength=tree.tree_.node_count)
     feats = list(num.columns)
     integer = {j for j, c in enumerate(feats) if np.all(np.mod(num[c].to_numpy(), 1) == 0)}
     tr = tree.tree_
@@ -303,10 +327,15 @@ def decision_rules(
             counts = tr.value[node][0]
             k = int(np.argmax(counts))
             seg = int(tree.classes_[k])
-            total = int(tr.n_node_samples[node])
-            frac = counts / counts.sum() if counts.sum() else counts
+            if sampled:
+                total = int(leaf_n[node])
+                correct = float(leaf_hit[node] / total) if total else float("nan")
+            else:
+                total = int(tr.n_node_samples[node])
+                frac = counts / counts.sum() if counts.sum() else counts
+                correct = float(frac[k])
             rules.append(Rule(_rule_text(bounds, feats, units, language, integer), seg,
-                              names.get(seg, str(seg)), total, float(frac[k])))
+                              names.get(seg, str(seg)), total, correct))
             return
         f, thr = int(tr.feature[node]), float(tr.threshold[node])
         lo, hi = bounds.get(f, [-math.inf, math.inf])
@@ -317,7 +346,9 @@ def decision_rules(
     rules.sort(key=lambda r: (r.segment, -r.customers, r.text))
     pct = f"{share:.0%}"
     note = t("rules.share" if share >= RULES_HONEST_SHARE else "rules.low", language, share=pct)
-    return RuleSet(rules, share, note, feats)
+    if sampled:
+        note += " " + t("rules.sample", language, m=f"{fit_max:,}", n=f"{n:,}", seed=random_state)
+    return RuleSet(rules, share, note, feats, fitted_on=n_fit)
 
 
 def _rule_text(bounds: Mapping[int, list[float]], feats: list[str], units: Mapping[str, str],

@@ -168,6 +168,8 @@ STRINGS: dict[str, dict[str, str]] = {
                      "segments depend on several features at once, so read the rules as a "
                      "rough guide only.",
         "rules.few": "Too few customers for rules that mean anything.",
+        "rules.sample": "The rules were found on a fixed-seed sample of {m} of {n} customers "
+                        "(seed {seed}); the shares are counted on all customers.",
         # reasons (the rule behind a name or an action, with the numbers)
         "reason.z": "{feature} z = {z}",
         "reason.none": "no feature is more than {threshold} standard deviations from the average",
@@ -291,6 +293,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "rules.low": "这些规则只对 {share} 的客户给出正确的客群：客群由多个特征共同决定，"
                      "规则仅供粗略参考。",
         "rules.few": "客户太少，规则没有意义。",
+        "rules.sample": "规则是在固定种子（{seed}）抽取的 {m} 位客户（共 {n} 位）上得出的；"
+                        "正确率按全部客户计算。",
         "reason.z": "{feature} z = {z}",
         "reason.none": "没有任何特征偏离平均超过 {threshold} 个标准差",
         "warn.few_customers": "只有 {n} 位客户：少于约 {limit} 位客户时客群不稳定，仅供初步参考",

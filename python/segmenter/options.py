@@ -46,7 +46,7 @@ class Options:
     reference_date: dt.date | None = None
     random_state: int = 0
     n_init: int = 4
-    silhouette_exact_max: int = 20_000  # exact silhouette up to this many rows
+    silhouette_exact_max: int = 10_000  # exact silhouette up to this many rows (sample above)
     silhouette_sample_size: int = 10_000
     language: str = "auto"
     extra: dict[str, Any] = field(default_factory=dict, compare=False)

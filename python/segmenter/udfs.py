@@ -96,7 +96,9 @@ def fit(data: Any, **kwargs: Any) -> tuple[Any, tuple]:
         rest = dict(kwargs)
         k = rest.pop("k", "auto")
         method = rest.pop("method", "kmeans")
-        return segment(grid, k=k, method=method, **rest)
+        # the worksheet functions need labels, centres, profiles, silhouettes and the
+        # k scan, not names, per-customer reasons or rules: skip the story step
+        return segment(grid, k=k, method=method, story=False, **rest)
 
     cells = len(grid) * len(grid[0])  # the grid is rectangular as Excel passes it
     return FITS.get_or_compute(key, compute, weight=cells), key
@@ -243,6 +245,11 @@ def SEGMENT_SILHOUETTE(data, k=None, method=None, per_row=False):
     try:
         seg, key = fit(data, **_option_kwargs(k, method))
         if not per_row or _blank(per_row):
+            if not math.isfinite(seg.silhouette):
+                raise SegmenterError(
+                    f"no silhouette: {seg.k} segment(s) found and it needs at least 2; "
+                    "add more customers or measures, or set k"
+                )
             return _cell(seg.silhouette)
         n = len(_grid(data))
         return _cached(key, "SEGMENT_SILHOUETTE", lambda: _column(
