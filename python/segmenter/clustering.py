@@ -38,10 +38,10 @@ from sklearn.neighbors import NearestNeighbors
 from .errors import SegmenterError
 from .options import Options
 from .quality import (
+    _workers,
     canonical_order,
     ch_db_scores,
     cluster_distance_sums,
-    _workers,
     n_distinct_sorted,
     silhouette_from_sums,
     threadpool_limits,

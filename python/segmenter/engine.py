@@ -134,7 +134,7 @@ def _segment(
         segment_names=names,
         profiles=prof.sizes.join(prof.means.drop(index="All"), how="left"),
         zscores=prof.zscores,
-        distinctive=prof.distinctive,
+        distinctive={},  # written by the story step (explain.apply_story)
         quality=quality,
         segment_quality=qual.per_segment,
         centre_distances=qual.between_centre_distances,

@@ -2,8 +2,7 @@
 
 * :func:`segment_differences` - per segment, the 2-3 features with the largest |z|
   in words with the numbers from the profile ("spends 3.2× the average (5,400 vs
-  1,700); last order 12 days ago (average 140)"). Supersedes
-  :func:`segmenter.profiles.describe_difference` (role-aware wording, both languages).
+  1,700); last order 12 days ago (average 140)"), role-aware, in both languages.
 * :func:`customer_reasons` - per customer, the features that pull them towards their
   own segment's centre rather than the next-nearest one: feature j pulls by
   ``(x_j - c_other_j)² - (x_j - c_own_j)²`` in the scaled space the segments were

@@ -300,9 +300,15 @@ def _save_atomically(wb: Any, target: Path) -> None:
 
 
 def _normalise_zip(path: Path) -> None:
-    """Fixed entry times so the same result gives the same bytes."""
+    """Fixed entry times and save time so the same result gives the same bytes."""
     with zipfile.ZipFile(path) as zin:
         items = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
+    stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    items = [
+        (name, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
+                      rb"\g<1>" + stamp + rb"\g<2>", data) if name == "docProps/core.xml" else data)
+        for name, data in items
+    ]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in items:
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME.timetuple()[:6])

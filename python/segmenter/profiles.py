@@ -12,50 +12,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .result import UNASSIGNED
-
 TOP_DISTINCTIVE = 3
 MIN_DISTINCTIVE_Z = 0.25
 
 
 @dataclass
 class Profiles:
-    """Per-segment sizes, means, medians, z-scores, category mix and distinctive features."""
+    """Per-segment sizes, means, medians, z-scores and category mix.
+
+    The words on what sets each segment apart are written from these numbers by
+    :mod:`segmenter.explain`.
+    """
 
     sizes: pd.DataFrame  # index segment: size, share
     means: pd.DataFrame  # segment x numeric feature; plus an "All" row
     medians: pd.DataFrame  # segment x numeric feature; plus an "All" row
     zscores: pd.DataFrame  # segment x numeric feature
     categories: pd.DataFrame  # segment x category column: "Shanghai (34%)"
-    distinctive: dict[int, list[str]]
-    distinctive_features: dict[int, list[tuple[str, float]]]  # segment -> [(feature, z)]
-
-
-def _fmt(x: float) -> str:
-    if not np.isfinite(x):
-        return "n/a"
-    ax = abs(x)
-    if ax >= 1000:
-        return f"{x:,.0f}"
-    if ax >= 100:
-        return f"{x:.0f}"
-    if ax >= 1:
-        return f"{x:.1f}"
-    return f"{x:.2f}"
-
-
-def describe_difference(feature: str, seg_mean: float, all_mean: float, unit: str = "") -> str:
-    """One phrase that compares a segment's mean with the overall mean, numbers included."""
-    if unit.startswith("days before"):
-        return f"{feature}: {_fmt(seg_mean)} days ago (average {_fmt(all_mean)})"
-    if unit == "yes/no":
-        return f"{feature}: {seg_mean:.0%} yes (average {all_mean:.0%})"
-    if all_mean > 0 and seg_mean >= 0:
-        ratio = seg_mean / all_mean
-        if ratio >= 1.5 or ratio <= 0.67:
-            return f"{feature} {ratio:.1f}× the average ({_fmt(seg_mean)} vs {_fmt(all_mean)})"
-    word = "above" if seg_mean > all_mean else "below"
-    return f"{feature} {word} average ({_fmt(seg_mean)} vs {_fmt(all_mean)})"
 
 
 def build_profiles(
@@ -65,7 +38,6 @@ def build_profiles(
     units: dict[str, str] | None = None,
 ) -> Profiles:
     """Profile each segment from the used rows' original-unit values and their labels."""
-    units = units or {}
     labels = np.asarray(labels)
     segs = sorted(int(s) for s in np.unique(labels))
     num_cols = [c for c in original.columns if kinds.get(c) in ("number", "date", "bool")]
@@ -102,24 +74,4 @@ def build_profiles(
         cat_rows[s] = row
     categories = pd.DataFrame.from_dict(cat_rows, orient="index", columns=cat_cols)
 
-    distinctive: dict[int, list[str]] = {}
-    distinctive_features: dict[int, list[tuple[str, float]]] = {}
-    all_means = means.loc["All"]
-    for s in segs:
-        if s == UNASSIGNED or not num_cols:
-            distinctive[s], distinctive_features[s] = [], []
-            continue
-        zs = z.loc[s]
-        order = sorted(num_cols, key=lambda c: (-abs(float(zs[c])), num_cols.index(c)))
-        top = [c for c in order if abs(float(zs[c])) >= MIN_DISTINCTIVE_Z][:TOP_DISTINCTIVE]
-        distinctive_features[s] = [(c, float(zs[c])) for c in top]
-        distinctive[s] = [
-            describe_difference(
-                c,
-                float(means.loc[s, c]),
-                float(all_means[c]),
-                units.get(c) or ("yes/no" if kinds.get(c) == "bool" else ""),
-            )
-            for c in top
-        ]
-    return Profiles(sizes, means, medians, z, categories, distinctive, distinctive_features)
+    return Profiles(sizes, means, medians, z, categories)

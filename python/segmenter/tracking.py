@@ -325,7 +325,6 @@ def _set_labels(seg: Any, labels: pd.Series, X: np.ndarray, used: pd.Index) -> N
     seg.k = len(segs)
     seg.profiles = prof.sizes.join(prof.means.drop(index="All"), how="left")
     seg.zscores = prof.zscores
-    seg.distinctive = prof.distinctive
     per = qual.per_segment.copy()
     per["segment"] = [segs[int(i) - 1] for i in per["segment"]]
     seg.segment_quality = per
