@@ -24,3 +24,21 @@ def cdnow_path() -> Path:
     if not path.exists():
         pytest.skip(f"CDNOW data not found at {path}")
     return path
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """Open remote-engine Books (xlwings' own engine, licence key set for this test only)."""
+    import remote_book as rb
+
+    rb.ensure_remote_engine(monkeypatch)
+    books = []
+
+    def _open(data):
+        b = rb.open_book(data)
+        books.append(b)
+        return b
+
+    yield _open
+    for b in books:
+        rb.close(b)

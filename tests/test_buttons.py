@@ -6,28 +6,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 import remote_book as rb
-
-
-@pytest.fixture(autouse=True)
-def _licence(monkeypatch):
-    rb.ensure_remote_engine(monkeypatch)
-
-
-@pytest.fixture
-def opened():
-    books = []
-
-    def _open(data):
-        b = rb.open_book(data)
-        books.append(b)
-        return b
-
-    yield _open
-    for b in books:
-        rb.close(b)
 
 
 def _orders_sheet() -> list[list]:

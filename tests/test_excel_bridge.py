@@ -27,25 +27,6 @@ from segmenter.excel_writer import (
 NASTY = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "=1+1"]
 
 
-@pytest.fixture(autouse=True)
-def remote_engine(monkeypatch):
-    rb.ensure_remote_engine(monkeypatch)
-
-
-@pytest.fixture
-def opened():
-    books = []
-
-    def _open(data):
-        b = rb.open_book(data)
-        books.append(b)
-        return b
-
-    yield _open
-    for b in books:
-        rb.close(b)
-
-
 def engine_ready() -> bool:
     try:
         import segmenter.engine  # noqa: F401

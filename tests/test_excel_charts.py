@@ -26,25 +26,6 @@ CHART_FUNCS = ("addChart", "setChartXAxisValues", "setChartTitle", "setChartLege
 POINTS_PER_CM = 72 / 2.54  # independent of the writer's constant
 
 
-@pytest.fixture(autouse=True)
-def remote_engine(monkeypatch):
-    rb.ensure_remote_engine(monkeypatch)
-
-
-@pytest.fixture
-def opened():
-    books = []
-
-    def _open(data):
-        b = rb.open_book(data)
-        books.append(b)
-        return b
-
-    yield _open
-    for b in books:
-        rb.close(b)
-
-
 def source_sheet(name: str, rows: list[list]) -> dict:
     s = rb.sheet(name, rows)
     s["charts"] = []  # as a client that reports charts sends it: a chart here would be recorded
