@@ -131,3 +131,20 @@ def test_bad_option_names_the_option(demo_grid):
         segmenter.segment(demo_grid, scaling="zscore")
     with pytest.raises(SegmenterError, match="unknown option 'colour'"):
         segmenter.segment(demo_grid, colour="red")
+
+
+def test_story_off_keeps_the_segmentation(wine):
+    """story=False (the worksheet functions) skips names, reasons and rules, nothing else."""
+    df, _ = wine
+    full = segmenter.segment(df)
+    bare = segmenter.segment(df, story=False)
+    assert bare.k == full.k
+    pd.testing.assert_series_equal(bare.rows["segment"], full.rows["segment"])
+    pd.testing.assert_series_equal(bare.rows["silhouette"], full.rows["silhouette"])
+    pd.testing.assert_frame_equal(bare.profiles, full.profiles)
+    pd.testing.assert_frame_equal(bare.k_scan, full.k_scan)
+    assert bare.quality == full.quality
+    assert bare.segment_names == {s: f"Segment {s}" for s in bare.segment_names}
+    assert "story" not in bare.details and "story" in full.details
+    with pytest.raises(SegmenterError, match="story=False"):
+        segmenter.segment(df, story=False, previous=object())

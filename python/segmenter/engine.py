@@ -189,14 +189,14 @@ def _rows_frame(
     seg = pd.Series(pd.array([pd.NA] * len(idx), dtype="Int64"), index=idx)
     seg.loc[used] = np.asarray(labels, dtype=np.int64)
     out["segment"] = seg
-    out["segment_name"] = [names.get(int(s), "") if s is not pd.NA else "" for s in seg]
+    out["segment_name"] = seg.map(names).astype(object).fillna("")
     sil = pd.Series(np.nan, index=idx)
     sil.loc[used] = silhouette
     dist = pd.Series(np.nan, index=idx)
     dist.loc[used] = distance
     out["silhouette"] = sil
     out["distance"] = dist
-    out["excluded"] = [excluded.get(int(r), "") for r in idx]
+    out["excluded"] = pd.Series(idx, index=idx).map(excluded).astype(object).fillna("")
     return out
 
 

@@ -351,15 +351,13 @@ def write_sheet(sheet: Any, spec: SheetSpec, remote: bool = False) -> None:
 
 
 def _width_runs(widths: dict[int, float]) -> list[tuple[tuple[int, int], float]]:
-    """Neighbouring columns of equal width as one (first, last) run: fewer calls."""
-    runs: list[tuple[tuple[int, int], float]] = []
-    for col in sorted(widths):
-        w = float(widths[col])
-        if runs and runs[-1][0][1] == col - 1 and runs[-1][1] == w:
-            runs[-1] = ((runs[-1][0][0], col), w)
-        else:
-            runs.append(((col, col), w))
-    return runs
+    """One (first, last) run per column.
+
+    Merging neighbours of equal width would save a few calls, but widths follow the
+    values, so the number of calls would then depend on the data; one call per column
+    keeps it a function of the columns alone.
+    """
+    return [((col, col), float(widths[col])) for col in sorted(widths)]
 
 
 def write_block(sheet: Any, block: Block) -> None:

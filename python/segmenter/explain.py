@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,8 +228,9 @@ def customer_reasons(
                 if categories is not None and c in categories.columns and s in categories.index:
                     centre = str(categories.loc[s, c])
                 frames[int(s)] = _template("why.cat", language, c, centre)
-        before = np.array([frames.get(int(s), ("", ""))[0] for s in labs], dtype=object)
-        after = np.array([frames.get(int(s), ("", ""))[1] for s in labs], dtype=object)
+        pos = np.searchsorted(segs, labs)  # labs are all in segs (sorted, unique)
+        before = np.array([frames.get(int(s), ("", ""))[0] for s in segs], dtype=object)[pos]
+        after = np.array([frames.get(int(s), ("", ""))[1] for s in segs], dtype=object)[pos]
         phrases = before + values + after
         for r in range(order.shape[1]):
             m = hit[rows, r]
@@ -438,17 +440,21 @@ def explain_segmentation(seg: Any, *, language: str | None = None, rules: bool =
     used = seg.used_rows
     labels = seg.rows.loc[used, "segment"].to_numpy(dtype=int)
     why = pd.Series("", index=seg.rows.index, dtype=object)
-    if prep is not None and len(used) and seg.X.size:
-        sources = list((seg.model.get("cleaning") or {}).get("feature_sources") or [])
-        if len(sources) != seg.X.shape[1]:  # the model's columns are those of X (assign mode)
-            sources = list(getattr(prep, "feature_sources", seg.feature_names))
-        texts = customer_reasons(seg.X, labels, sources, prep.original.loc[used], prof.means,
-                                 lang, categories=prof.categories, units=units)
-        why.loc[used] = texts
-    ruleset = None
-    if rules and prep is not None and len(used):
-        ruleset = decision_rules(prep.original.loc[used], labels, name_map, units, lang,
-                                 random_state=seg.options.random_state)
+    # the rules tree is fitted in a second thread (scikit-learn's tree builder releases
+    # the GIL) while this one writes the per-customer reasons; both are deterministic
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        tree = None
+        if rules and prep is not None and len(used):
+            tree = pool.submit(decision_rules, prep.original.loc[used], labels, name_map, units,
+                               lang, random_state=seg.options.random_state)
+        if prep is not None and len(used) and seg.X.size:
+            sources = list((seg.model.get("cleaning") or {}).get("feature_sources") or [])
+            if len(sources) != seg.X.shape[1]:  # the model's columns are those of X (assign)
+                sources = list(getattr(prep, "feature_sources", seg.feature_names))
+            texts = customer_reasons(seg.X, labels, sources, prep.original.loc[used],
+                                     prof.means, lang, categories=prof.categories, units=units)
+            why.loc[used] = texts
+        ruleset = tree.result() if tree is not None else None
     sizes = {int(s): int(n) for s, n in prof.sizes["size"].items()}
     warns = small_data_warnings(sizes, name_map, lang)
     if not roles.behaviour:
@@ -460,8 +466,7 @@ def apply_story(seg: Any, story: SegmentStory) -> None:
     """Put the story's names, differences and warnings into the Segmentation (in place)."""
     names = story.name_map
     seg.segment_names = dict(names)
-    seg.rows["segment_name"] = [names.get(int(s), "") if not pd.isna(s) else ""
-                                for s in seg.rows["segment"]]
+    seg.rows["segment_name"] = seg.rows["segment"].map(names).astype(object).fillna("")
     seg.distinctive = {s: list(v) for s, v in story.apart.items()}
     seg.model["names"] = {str(s): n for s, n in names.items()}
     seg.model["language"] = story.language
