@@ -388,3 +388,25 @@ def test_header_units_day_first_dates_and_origin():
     assert f.customers.loc["x", "First order"] == pd.Timestamp("2025-01-13")
     assert f.customers.loc["y", "Last order"] == pd.Timestamp("2025-01-05")
     assert f.log.excluded_rows() == {13: "no valid amount (Excel error #VALUE!)"}
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_cdnow_segment_orders_names_segments_with_actions(cdnow_path, language, tmp_path):
+    """The acceptance run: CDNOW orders -> RFM -> named segments with actions, in both languages."""
+    import openpyxl
+
+    from segmenter.cli import main
+
+    out = tmp_path / f"cdnow-{language}.xlsx"
+    assert main(["segment-orders", str(cdnow_path), "--language", language, "--output", str(out)]) == 0
+    wb = openpyxl.load_workbook(out)
+    assert {"RFM", "Segments", "Segment Profiles", "Campaigns"} <= set(wb.sheetnames)
+    rows = [r for r in wb["Campaigns"].iter_rows(values_only=True) if any(v is not None for v in r)]
+    body = [r for r in rows if isinstance(r[0], int)]
+    assert len(body) >= 2
+    for r in body:
+        name, action = r[1], r[4]
+        assert name and not str(name).startswith("Segment ")
+        assert action
+        if language == "zh":  # Chinese text, not English with Chinese headers
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in str(name) + str(action))
