@@ -16,27 +16,11 @@ from typing import Any
 
 from .blocks import Block, Layout, SheetSpec
 from .i18n import t
+from .layout import FMT_INT, FMT_PCT, PROFILES, RUN, SEGMENTS, grid
 from .model_store import model_sheet
 
 CAMPAIGNS = "Campaigns"
 MOVES = "Segment Moves"
-PROFILES = "Segment Profiles"
-SEGMENTS = "Segments"
-RUN = "Segmenter Run"
-FMT_INT = "#,##0"
-FMT_PCT = "0.0%"
-
-
-def _cell(v: Any) -> Any:
-    from .layout import cell
-
-    return cell(v)
-
-
-def _grid(rows: list[list[Any]]) -> list[list[Any]]:
-    from .layout import grid
-
-    return grid(rows)
 
 
 def _title(text: str, name: str) -> Block:
@@ -76,7 +60,7 @@ def campaigns_sheet(seg: Any) -> SheetSpec:
     sheet = SheetSpec(CAMPAIGNS, column_widths={1: 10.0, 2: 36.0, 3: 8.0, 4: 8.0, 5: 48.0,
                                                 6: 60.0, 7: 48.0})
     _stack(sheet, [_title(t("title.campaigns", lang), "title"),
-                   Block(0, 1, _grid([header, *rows]), name="campaigns",
+                   Block(0, 1, grid([header, *rows]), name="campaigns",
                          number_formats={2: FMT_INT, 3: FMT_PCT})], 1)
     return sheet
 
@@ -96,7 +80,7 @@ def profile_blocks(seg: Any) -> list[Block]:
         rows.append([s, seg.segment_names.get(s, ""), a.action if a else "",
                      a.reason if a else "", story.names[s].reason])
     out = [_title(t("title.actions", lang), "actions title"),
-           Block(0, 1, _grid([header, *rows]), name="actions")]
+           Block(0, 1, grid([header, *rows]), name="actions")]
     rs = story.rules
     if rs is not None:
         out.append(_title(t("title.rules", lang), "rules title"))
@@ -106,7 +90,7 @@ def profile_blocks(seg: Any) -> list[Block]:
             h = [t(k, lang) for k in ("col.then", "col.name", "col.customers", "col.correct",
                                       "col.if")]
             body = [[r.segment, r.name, r.customers, r.correct, r.text] for r in rs.rules]
-            out.append(Block(0, 1, _grid([h, *body]), name="rules",
+            out.append(Block(0, 1, grid([h, *body]), name="rules",
                              number_formats={2: FMT_INT, 3: FMT_PCT}))
     return out
 
@@ -137,16 +121,16 @@ def moves_sheet(seg: Any) -> SheetSpec:
                      prev if prev is not None else "", tr.match.distance.get(s)])
     for s in tr.match.gone:
         body.append(["", "", t("status.gone", lang), s, None])
-    blocks.append(Block(0, 1, _grid([h, *body]), name="matching", number_formats={4: "0.00"}))
+    blocks.append(Block(0, 1, grid([h, *body]), name="matching", number_formats={4: "0.00"}))
     if len(tr.matrix):
         blocks.append(_title(t("title.matrix", lang), "matrix title"))
         m = tr.matrix
         rows = [["", *map(str, m.columns)], *[[str(i), *map(int, m.loc[i])] for i in m.index]]
-        blocks.append(Block(0, 1, _grid(rows), name="matrix", color_scale=True,
+        blocks.append(Block(0, 1, grid(rows), name="matrix", color_scale=True,
                             number_formats={j: FMT_INT for j in range(1, len(m.columns) + 1)}))
         blocks.append(_title(t("title.moves", lang), "moves title"))
         mv = tr.moves
-        blocks.append(Block(0, 1, _grid([list(map(str, mv.columns)), *mv.values.tolist()]),
+        blocks.append(Block(0, 1, grid([list(map(str, mv.columns)), *mv.values.tolist()]),
                             name="moves"))
     for w in tr.warnings:
         blocks.append(Block(0, 1, [[w]], kind="note", header=False, name="tracking note"))
@@ -184,7 +168,7 @@ def extend_layout(layout: Layout, seg: Any) -> Layout:
     if RUN in names and story.warnings:
         sheet = layout.sheet(RUN)
         rows = [[t("title.small", story.language)], *[[w] for w in story.warnings]]
-        _stack(sheet, [Block(0, 1, _grid(rows), name="story warnings")], next_free_row(sheet))
+        _stack(sheet, [Block(0, 1, grid(rows), name="story warnings")], next_free_row(sheet))
     layout.sheets.append(campaigns_sheet(seg))
     if seg.details.get("tracking") is not None:
         layout.sheets.append(moves_sheet(seg))
