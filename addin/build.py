@@ -123,7 +123,7 @@ def crlf(text: str) -> str:
 
 def vba_modules(kind: str, udf_module: str = "segmenter.udfs") -> list[tuple[str, str]]:
     """(module name, source) in the order they are added, for 'xlam' or 'xlsm'."""
-    from segmenter.vba_wrapper import VBA_MODULE_NAME, udf_wrapper_vba
+    from segmenter.vba_wrapper import HELP_MODULE_NAME, VBA_MODULE_NAME, udf_help_vba, udf_wrapper_vba
 
     if kind == "xlam":
         xlw, ours, book = xlwings_module("xlwings_custom_addin.bas"), RIBBON_MODULE, "segmenter.xlam"
@@ -135,6 +135,7 @@ def vba_modules(kind: str, udf_module: str = "segmenter.udfs") -> list[tuple[str
         ("Dictionary", dictionary),
         (ours, our_module(ours)),
         (VBA_MODULE_NAME, udf_wrapper_vba(book, udf_module)),
+        (HELP_MODULE_NAME, udf_help_vba(udf_module)),
     ]
 
 

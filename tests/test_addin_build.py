@@ -116,8 +116,10 @@ def test_zip_entries_have_fixed_dates_and_order(built):
 
 
 def test_every_module_is_extracted(vba):
-    ours = {"xlam": {"xlwings", "Dictionary", "RibbonSegmenter", "xlwings_udfs", "ThisWorkbook"},
-            "xlsm": {"xlwings", "Dictionary", "SegmenterMacros", "xlwings_udfs", "ThisWorkbook"}}
+    ours = {"xlam": {"xlwings", "Dictionary", "RibbonSegmenter", "xlwings_udfs", "segmenter_udf_help",
+                     "ThisWorkbook"},
+            "xlsm": {"xlwings", "Dictionary", "SegmenterMacros", "xlwings_udfs", "segmenter_udf_help",
+                     "ThisWorkbook"}}
     for kind, expected in ours.items():
         assert expected <= set(vba[kind]), kind
         assert all(code.strip() for code in vba[kind].values())
@@ -187,6 +189,25 @@ def test_udf_wrappers_match_a_fresh_generation(vba):
     assert vba["xlsm"]["xlwings_udfs"] == udf_wrapper_vba("segmenter.xlsm")
     assert ", ActiveWorkbook, Application.Caller)" in vba["xlam"]["xlwings_udfs"]
     assert ", ThisWorkbook, Application.Caller)" in vba["xlsm"]["xlwings_udfs"]
+
+
+def test_insert_function_help_matches_the_docstrings(vba):
+    """The MacroOptions module equals a fresh generation, names every UDF, and runs on open."""
+    from segmenter.vba_wrapper import udf_functions, udf_help_vba
+
+    fresh = udf_help_vba()
+    for kind, ours in (("xlam", "RibbonSegmenter"), ("xlsm", "SegmenterMacros")):
+        text = _lf(vba[kind]["segmenter_udf_help"])
+        assert text.rstrip("\n") == fresh.rstrip("\n")
+        assert "RegisterSegmenterFunctions" in re.search(
+            r"Sub Auto_Open\(\)(.*?)End Sub", vba[kind][ours], re.S).group(1)
+    for name, xlfunc in udf_functions().items():
+        line = next(ln for ln in fresh.splitlines() if f"'!{name}\"" in ln)
+        assert 'Category:="Segmenter"' in line
+        doc = " ".join(xlfunc["ret"]["doc"].split())[:40].replace('"', '""')
+        assert doc in line
+        n_args = len([a for a in xlfunc["args"] if not a["vba"]])
+        assert line.count('", "') + 1 == n_args  # one description per argument
 
 
 def test_udf_wrappers_follow_the_python_signatures(vba):

@@ -31,3 +31,8 @@ End Sub
 Public Sub RunSelfTest()
     RunPython "import segmenter; segmenter.self_test()"
 End Sub
+
+Private Sub Auto_Open()
+    ' When the workbook opens: the Insert Function help for =SEGMENT and friends.
+    RegisterSegmenterFunctions
+End Sub
