@@ -123,7 +123,12 @@ def crlf(text: str) -> str:
 
 def vba_modules(kind: str, udf_module: str = "segmenter.udfs") -> list[tuple[str, str]]:
     """(module name, source) in the order they are added, for 'xlam' or 'xlsm'."""
-    from segmenter.vba_wrapper import HELP_MODULE_NAME, VBA_MODULE_NAME, udf_help_vba, udf_wrapper_vba
+    from segmenter.vba_wrapper import (
+        HELP_MODULE_NAME,
+        VBA_MODULE_NAME,
+        udf_help_vba,
+        udf_wrapper_vba,
+    )
 
     if kind == "xlam":
         xlw, ours, book = xlwings_module("xlwings_custom_addin.bas"), RIBBON_MODULE, "segmenter.xlam"
