@@ -149,7 +149,8 @@ def pulls(X: np.ndarray, labels: np.ndarray, centres: Mapping[int, np.ndarray]) 
 
 
 def fmt_array(values: np.ndarray, days: bool = False) -> np.ndarray:
-    """:func:`fmt` (or :func:`fmt_days`) for a whole column at once, as an object array."""
+    """:func:`fmt` (or, for days and other whole numbers, :func:`fmt_days`) for a whole
+    column at once, as an object array."""
     x = np.asarray(values, dtype=np.float64)
     out = np.full(len(x), "n/a", dtype=object)
     finite = np.isfinite(x)
@@ -216,8 +217,10 @@ def customer_reasons(
         if c in seg_means.columns:
             f = fmt_days if c in days else fmt
             unit = t("unit.days_ago", language) if c in days else ""
-            values = fmt_array(pd.to_numeric(original[c], errors="coerce").to_numpy()[rows],
-                               days=c in days) + unit
+            column = pd.to_numeric(original[c], errors="coerce").to_numpy(dtype=np.float64)
+            finite = column[np.isfinite(column)]
+            whole = c in days or bool(len(finite)) and bool(np.all(finite == np.round(finite)))
+            values = fmt_array(column[rows], days=whole) + unit  # ages "27", not "27.0"
             frames = {int(s): _template("why.pull", language, c, f(float(seg_means.loc[s, c])))
                       for s in segs if s in seg_means.index}
         else:
