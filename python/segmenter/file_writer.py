@@ -13,7 +13,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,17 +31,18 @@ def safe_text(value: str) -> str:
     return value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
 
 
-def put(ws: Any, row: int, col: int, value: Any) -> Any:
-    """Write one value; formula-like text stays inert text showing the same characters."""
-    c = ws.cell(row=row, column=col)
-    if isinstance(value, str):
-        value = safe_text(value)
-        c.value = value
-        if is_formula_like(value):
-            c.data_type = "s"
-    else:
-        c.value = value
-    return c
+def _inert(ws: Any, value: Any) -> Any:
+    """A value to append: text cleaned for Excel; formula-like text as a string cell."""
+    if not isinstance(value, str):
+        return value
+    value = safe_text(value)
+    if not is_formula_like(value):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def write_workbook(
@@ -49,27 +50,27 @@ def write_workbook(
     path: str | Path,
     input_sheets: Sequence[Any] = (),
 ) -> Path:
-    """Write ``input_sheets`` (objects with ``name`` and ``values``) then the layout, atomically."""
+    """Write ``input_sheets`` (objects with ``name`` and ``values``) then the layout, atomically.
+
+    The workbook is streamed (openpyxl's write-only mode): rows go to disk as they
+    are made, so a full sheet of customers does not need a cell object per value.
+    """
     from openpyxl import Workbook
 
     target = Path(path)
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     taken: list[str] = []
     for src in input_sheets:
         ws = wb.create_sheet(unique_sheet_name(src.name[:31], taken))
         taken.append(ws.title)
-        for r, row in enumerate(src.values, start=1):
-            for c, v in enumerate(row, start=1):
-                if v is not None:
-                    put(ws, r, c, v)
+        for row in src.values:
+            ws.append([_inert(ws, v) for v in row])
     for spec in layout.sheets:
         name = unique_sheet_name(spec.name, taken)
         taken.append(name)
         apply_sheet(wb.create_sheet(name), spec)
-    first_result = len(input_sheets)
     if layout.sheets:
-        wb.active = first_result
+        wb.active = len(input_sheets)
     wb.properties.creator = "Segmenter"
     wb.properties.created = wb.properties.modified = FIXED_TIME
     _save_atomically(wb, target)
@@ -77,64 +78,110 @@ def write_workbook(
 
 
 def apply_sheet(ws: Any, spec: SheetSpec) -> None:
-    """Values, formats and charts of one result sheet."""
+    """Values, formats and charts of one result sheet, written row by row.
+
+    Works on a write-only (streamed) worksheet and on a new ordinary one alike:
+    sheet-level settings first, then every row once, top to bottom.
+    """
     from openpyxl.utils import get_column_letter
 
-    for block in spec.blocks:
-        apply_block(ws, block)
-    for col, width in spec.column_widths.items():
+    for col, width in sorted(spec.column_widths.items()):
         ws.column_dimensions[get_column_letter(col)].width = width
     if spec.freeze:
-        ws.freeze_panes = ws.cell(row=spec.freeze[0], column=spec.freeze[1])
+        ws.freeze_panes = f"{get_column_letter(spec.freeze[1])}{spec.freeze[0]}"
     # printed (or rendered to PDF) one page wide, landscape, as many pages tall as needed
     ws.page_setup.orientation = "landscape"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    for chart in spec.charts:
-        add_chart(ws, chart)
     if spec.hidden:
         ws.sheet_state = "hidden"
+    for row in _sheet_rows(ws, spec.blocks):
+        ws.append(row)
+    for block in spec.blocks:
+        if block.color_scale and block.n_rows > 1 and block.n_cols > 1:
+            _add_color_scale(ws, block)
+    for chart in spec.charts:
+        add_chart(ws, chart)
 
 
-def apply_block(ws: Any, block: Block) -> None:
-    from openpyxl.styles import Font, PatternFill
+class _Styles:
+    """The few fonts and fills a sheet uses, made once (not once per cell)."""
+
+    def __init__(self) -> None:
+        from openpyxl.styles import Font, PatternFill
+
+        self.title = Font(bold=True, size=14)
+        self.note = Font(italic=True, color="555555")
+        self.bold = Font(bold=True)
+        self.fill = PatternFill("solid", fgColor=HEADER_FILL)
+
+
+def _sheet_rows(ws: Any, blocks: list[Block]) -> Iterator[list[Any]]:
+    """Every row of the sheet from row 1 down: the cells of the blocks that cover it."""
+    styles = _Styles()
+    order = sorted((b for b in blocks if b.n_rows), key=lambda b: (b.row, b.col))
+    last = max((b.row + b.n_rows - 1 for b in order), default=0)
+    active: list[Block] = []
+    k = 0
+    for r in range(1, last + 1):
+        active = [b for b in active if r < b.row + b.n_rows]
+        while k < len(order) and order[k].row <= r:
+            active.append(order[k])
+            k += 1
+        cells: dict[int, Any] = {}
+        for b in active:
+            i = r - b.row
+            for j, v in enumerate(b.values[i]):
+                if v is not None:
+                    cells[b.col + j] = _block_cell(ws, b, i, j, v, styles)
+        row = [None] * max(cells, default=0)
+        for col, value in cells.items():
+            row[col - 1] = value
+        yield row
+
+
+def _block_cell(ws: Any, b: Block, i: int, j: int, v: Any, st: _Styles) -> Any:
+    """The value, or a styled cell where the block asks for a font, fill or number format."""
+    from openpyxl.cell import Cell, WriteOnlyCell
+
+    font = fill = fmt = None
+    header = b.header and i == 0 and b.kind not in ("title", "note")
+    if b.kind == "title":
+        font = st.title
+    elif b.kind == "note":
+        font = st.note
+    elif header:
+        font, fill = st.bold, st.fill
+    elif b.kind == "keyvalue" and j == 0:
+        font = st.bold
+    if not header and isinstance(v, (int, float, dt.datetime)) and not isinstance(v, bool):
+        fmt = b.number_formats.get(j)
+    if font is None and fill is None and fmt is None:
+        return _inert(ws, v)
+    value = _inert(ws, v)
+    cell = value if isinstance(value, Cell) else WriteOnlyCell(ws, value=value)
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if fmt is not None:
+        cell.number_format = fmt
+    return cell
+
+
+def _add_color_scale(ws: Any, block: Block) -> None:
+    from openpyxl.formatting.rule import ColorScaleRule
+    from openpyxl.utils import get_column_letter
 
     r0, c0 = block.row, block.col
-    for i, row in enumerate(block.values):
-        for j, v in enumerate(row):
-            if v is None:
-                continue
-            c = put(ws, r0 + i, c0 + j, v)
-            if i > 0 or not block.header:
-                fmt = block.number_formats.get(j)
-                if fmt and isinstance(v, (int, float, dt.datetime)) and not isinstance(v, bool):
-                    c.number_format = fmt
-    if block.kind == "title":
-        ws.cell(row=r0, column=c0).font = Font(bold=True, size=14)
-    elif block.kind == "note":
-        ws.cell(row=r0, column=c0).font = Font(italic=True, color="555555")
-    elif block.header and block.values:
-        fill = PatternFill("solid", fgColor=HEADER_FILL)
-        for j in range(block.n_cols):
-            c = ws.cell(row=r0, column=c0 + j)
-            c.font = Font(bold=True)
-            c.fill = fill
-    if block.kind == "keyvalue":
-        start = 1 if block.header else 0
-        for i in range(start, block.n_rows):
-            ws.cell(row=r0 + i, column=c0).font = Font(bold=True)
-    if block.color_scale and block.n_rows > 1 and block.n_cols > 1:
-        from openpyxl.formatting.rule import ColorScaleRule
-        from openpyxl.utils import get_column_letter
-
-        first = f"{get_column_letter(c0 + 1)}{r0 + 1}"
-        last = f"{get_column_letter(c0 + block.n_cols - 1)}{r0 + block.n_rows - 1}"
-        rule = ColorScaleRule(
-            start_type="min", start_color="5A8AC6", mid_type="num", mid_value=0,
-            mid_color="FCFCFF", end_type="max", end_color="F8696B",
-        )
-        ws.conditional_formatting.add(f"{first}:{last}", rule)
+    first = f"{get_column_letter(c0 + 1)}{r0 + 1}"
+    last = f"{get_column_letter(c0 + block.n_cols - 1)}{r0 + block.n_rows - 1}"
+    rule = ColorScaleRule(
+        start_type="min", start_color="5A8AC6", mid_type="num", mid_value=0,
+        mid_color="FCFCFF", end_type="max", end_color="F8696B",
+    )
+    ws.conditional_formatting.add(f"{first}:{last}", rule)
 
 
 def add_chart(ws: Any, spec: ChartSpec) -> None:
