@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,6 +109,26 @@ def _empty(ws: Any) -> bool:
     return ws.max_row <= 1 and ws.max_column <= 1 and ws.cell(1, 1).value is None
 
 
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _csv_cell(text: str) -> Any:
+    """A CSV field as Excel would hold it: blank -> None, a plain number -> int/float.
+
+    Only canonical numbers convert ("42", "-3.5", "1e6"); "00123", "1,200" or "¥85" stay
+    text, so ID codes keep their zeros and the reader logs how it parsed the rest.
+    Numbers as numbers also keep a full-sheet CSV small in memory.
+    """
+    if not text or text.isspace():
+        return None
+    if _PLAIN_NUMBER.fullmatch(text):
+        if "." in text or "e" in text or "E" in text:
+            value = float(text)
+            return value if math.isfinite(value) else text
+        return int(text)
+    return text
+
+
 def _read_csv(p: Path, sheet: str | None, cell_range: str | None) -> InputData:
     raw = p.read_bytes()
     if b"\x00" in raw[:4096]:
@@ -123,7 +145,7 @@ def _read_csv(p: Path, sheet: str | None, cell_range: str | None) -> InputData:
         dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    rows: list[list[Any]] = [[(c if c.strip() != "" else None) for c in r] for r in csv.reader(io.StringIO(text), dialect)]
+    rows: list[list[Any]] = [[_csv_cell(c) for c in r] for r in csv.reader(io.StringIO(text), dialect)]
     name = p.stem[:31]
     if sheet is not None and sheet.strip().lower() != name.lower():
         raise SegmenterError(f"a CSV file has one sheet, {name!r}; leave out --sheet")
