@@ -27,16 +27,6 @@ from segmenter.excel_writer import (
 NASTY = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "=1+1"]
 
 
-def engine_ready() -> bool:
-    try:
-        import segmenter.engine  # noqa: F401
-        import segmenter.layout  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_engine = pytest.mark.skipif(not engine_ready(), reason="engine modules not there yet")
 
 
 def customers(n: int, seed: int = 0) -> list[list]:
@@ -374,7 +364,6 @@ def _run(opened, rows, selection="A1", extra_sheets=()):
     return book, main(book)
 
 
-@needs_engine
 def test_segment_button_writes_the_shared_layout_and_never_touches_the_data(opened):
     import segmenter
     from segmenter.excel_writer import inert_grid
@@ -399,7 +388,6 @@ def test_segment_button_writes_the_shared_layout_and_never_touches_the_data(open
     assert "alert" not in funcs(book)
 
 
-@needs_engine
 def test_write_count_is_the_same_for_50_and_500_rows(opened):
     counts = []
     for n in (50, 500):
@@ -409,7 +397,6 @@ def test_write_count_is_the_same_for_50_and_500_rows(opened):
     assert counts[0] == counts[1]
 
 
-@needs_engine
 def test_text_only_selection_gets_the_engine_message(opened):
     rows = [["Name", "City"], *[[f"n{i}", "Shanghai"] for i in range(20)]]
     book, outcome = _run(opened, rows, "A1:B21")
@@ -419,7 +406,6 @@ def test_text_only_selection_gets_the_engine_message(opened):
     assert "addSheet" not in funcs(book)
 
 
-@needs_engine
 def test_labels_next_to_data_write_one_column_right_of_the_data(opened):
     import segmenter
     from segmenter.udfs import segment_column
@@ -453,7 +439,6 @@ def test_rerun_with_labels_leaves_our_old_labels_out_of_the_data_and_may_overwri
     assert rb.actions(book) == []  # reading wrote nothing
 
 
-@needs_engine
 def test_rerunning_the_button_replaces_only_its_own_sheets(opened):
     from segmenter.macros import main
 

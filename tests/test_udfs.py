@@ -13,17 +13,6 @@ from segmenter.fit_cache import FitCache, grid_digest
 from segmenter.settings import parse_option_text, parse_settings
 
 
-def engine_ready() -> bool:
-    try:
-        import segmenter.engine  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-needs_engine = pytest.mark.skipif(not engine_ready(), reason="engine modules not there yet")
-
-
 @pytest.fixture(autouse=True)
 def fresh_caches():
     fit_cache.FITS.clear()
@@ -188,7 +177,6 @@ def test_udf_metadata_for_excel_insert_function():
         assert data["options"].get("ndim") == 2 and data["options"].get("err_to_str") is True
 
 
-@needs_engine
 def test_segment_centroids_and_silhouette_agree_with_segment_and_fit_once():
     import pandas as pd
 
@@ -212,7 +200,6 @@ def test_segment_centroids_and_silhouette_agree_with_segment_and_fit_once():
     assert fit_cache.FITS.misses == 1  # one fit served all three functions
 
 
-@needs_engine
 def test_recalculation_of_10000_by_6_is_served_from_the_cache():
     """The time of a cache hit is measured in bench/ (targets live there, not in tests)."""
     import numpy as np
@@ -231,7 +218,6 @@ def test_recalculation_of_10000_by_6_is_served_from_the_cache():
     assert fit_cache.FITS.hits >= 3
 
 
-@needs_engine
 def test_errors_in_data_are_one_line():
     from segmenter.udfs import SEGMENT
 
@@ -239,7 +225,6 @@ def test_errors_in_data_are_one_line():
     assert isinstance(out, str) and out.startswith("#SEGMENTER: ") and "\n" not in out
 
 
-@needs_engine
 def test_segment_k_marks_the_chosen_k():
     from segmenter.udfs import SEGMENT_K
 
@@ -249,7 +234,6 @@ def test_segment_k_marks_the_chosen_k():
     assert len(marked) == 1
 
 
-@needs_engine
 def test_segment_assign_reproduces_the_labels_of_the_fitted_rows():
     from segmenter.udfs import SEGMENT, SEGMENT_ASSIGN
 
