@@ -265,8 +265,8 @@ def _table_sheet(ws, df, widths: dict[str, float], formats: dict[str, str]) -> N
 
 
 def _settings_sheet(ws) -> None:
-    """The layout segmenter.settings.open_settings creates (its rows, defaults and dropdowns)."""
-    from segmenter.settings import ROWS, default_grid
+    """The layout segmenter.excel.settings.open_settings creates (its rows, defaults and dropdowns)."""
+    from segmenter.excel.settings import ROWS, default_grid
 
     grid = default_grid()
     _header_row(ws, 1, grid[0])

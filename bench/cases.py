@@ -165,7 +165,7 @@ def _jsonable(obj: Any, depth: int = 0) -> Any:
 def engine_case(spec: dict) -> dict:
     """``segmenter.segment`` on ``n`` planted rows: time, peak RSS, k, silhouette and checks."""
     import segmenter
-    from segmenter import engine
+    from segmenter.engine import fit as engine
 
     n, method, repeats = int(spec["n"]), spec["method"], int(spec["repeats"])
     options = dict(spec.get("options") or {})
@@ -314,7 +314,9 @@ def udf_case(spec: dict) -> dict:
     X, _ = make_data(n, seed=spec.get("seed", 0), n_features=features)
     grid = as_grid(X)
     t = time.perf_counter()
-    from segmenter import engine, fit_cache, udfs
+    from segmenter import udfs
+    from segmenter.engine import fit as engine
+    from segmenter.excel import fit_cache
 
     import_s = time.perf_counter() - t
 
@@ -367,8 +369,8 @@ def udf_case(spec: dict) -> dict:
 # --------------------------------------------------------------------------- cold start
 
 BASELINE = ("numpy", "pandas", "sklearn")
-BUTTON = ("segmenter", "segmenter.macros", "segmenter.excel_writer", "segmenter.settings",
-          "segmenter.engine", "segmenter.layout")
+BUTTON = ("segmenter", "segmenter.excel.buttons", "segmenter.excel.writer", "segmenter.excel.settings",
+          "segmenter.engine.fit", "segmenter.layout.core")
 """What ``RunPython "import segmenter; segmenter.main()"`` imports before reading the data:
 the package, ``main``'s module, its ``ExcelState`` (excel_writer), the settings reader; plus
 the engine and layout it imports before segmenting."""
@@ -474,7 +476,7 @@ def writes_case(spec: dict) -> dict:
         from xlwings.pro import _xlremote
 
         xw.engines.add(xw.main.Engine(impl=_xlremote.engine))
-    from segmenter.macros import main
+    from segmenter.excel.buttons import main
 
     out: dict[str, Any] = {"kind": "writes", "sizes": {}}
     for n in spec.get("sizes", [1000, 100_000]):

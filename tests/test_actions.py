@@ -9,8 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.tree import DecisionTreeClassifier
 
-from segmenter.actions import ACTION_RULES, action_rule, recommend, recommend_all
-from segmenter.explain import (
+from segmenter.engine.profiles import build_profiles
+from segmenter.story.actions import ACTION_RULES, action_rule, recommend, recommend_all
+from segmenter.story.explain import (
     customer_reasons,
     decision_rules,
     pulls,
@@ -18,8 +19,7 @@ from segmenter.explain import (
     segment_differences,
     small_data_warnings,
 )
-from segmenter.naming import Roles
-from segmenter.profiles import build_profiles
+from segmenter.story.naming import Roles
 
 RFMT = Roles(recency="Recency", frequency="Frequency", monetary="Monetary", tenure="Tenure")
 RFM = Roles(recency="Recency", frequency="Frequency", monetary="Monetary")

@@ -377,7 +377,7 @@ def test_demo_sheets_hold_the_demo_data(built):
     from openpyxl import load_workbook
 
     from segmenter.demo_data import load_demo_customers, load_demo_orders
-    from segmenter.settings import default_grid
+    from segmenter.excel.settings import default_grid
 
     wb = load_workbook(built["xlsm"])
     assert wb.sheetnames == ["Start here", "Customers", "Orders", "Segmenter Settings"]

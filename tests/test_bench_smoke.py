@@ -140,7 +140,7 @@ def _check_against_tutorial(df: pd.DataFrame, expected_k: int | None = None, **o
 
 def test_sampled_choice_matches_the_tutorial_on_planted_blobs(monkeypatch):
     """k scanned on 500 of 3,000 rows and silhouette on 1,500: the tutorial's k, exact +-0.01."""
-    from segmenter import clustering
+    from segmenter.engine import clustering
 
     monkeypatch.setattr(clustering, "SCAN_SAMPLE", 500)
     _check_against_tutorial(_blobs(3000), expected_k=4, silhouette_exact_max=1000,
@@ -157,7 +157,7 @@ def test_choice_matches_the_tutorial_on_wine():
 
 @pytest.mark.slow
 def test_default_sampled_choice_matches_the_tutorial_on_12k_blobs():
-    from segmenter import clustering
+    from segmenter.engine import clustering
 
     assert len(_blobs(12_000)) > clustering.SCAN_SAMPLE  # the engine's own sampling applies
     _check_against_tutorial(_blobs(12_000), expected_k=4)
@@ -165,7 +165,7 @@ def test_default_sampled_choice_matches_the_tutorial_on_12k_blobs():
 
 @pytest.mark.slow
 def test_default_sampled_choice_matches_the_tutorial_on_a_larger_wine():
-    from segmenter import clustering
+    from segmenter.engine import clustering
 
     df = _wine(40)  # 7,120 rows
     assert len(df) > clustering.SCAN_SAMPLE

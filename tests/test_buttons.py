@@ -21,7 +21,7 @@ def _orders_sheet() -> list[list]:
 
 def test_segment_orders_button_writes_rfm_and_segments_from_the_ledger(opened):
     import segmenter
-    from segmenter.macros import main_orders
+    from segmenter.excel.buttons import main_orders
 
     rows = _orders_sheet()
     address = f"A1:G{len(rows)}"
@@ -41,7 +41,7 @@ def test_segment_orders_button_writes_rfm_and_segments_from_the_ledger(opened):
 def test_export_button_writes_one_csv_per_segment(opened, monkeypatch, tmp_path: Path):
     import segmenter
     from segmenter.demo_data import load_demo_customers
-    from segmenter.macros import export_segments
+    from segmenter.excel.buttons import export_segments
 
     monkeypatch.setenv("HOME", str(tmp_path))  # an unsaved book exports beside the home folder
     df = load_demo_customers()
@@ -64,7 +64,7 @@ def test_export_button_writes_one_csv_per_segment(opened, monkeypatch, tmp_path:
 
 
 def test_self_test_passes_on_the_demo_data(opened):
-    from segmenter.macros import self_test, self_test_report
+    from segmenter.excel.buttons import self_test, self_test_report
 
     ok, text = self_test_report()
     assert ok and text.startswith("Self-test PASSED")

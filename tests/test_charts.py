@@ -21,10 +21,10 @@ from openpyxl.utils import column_index_from_string
 from sklearn.decomposition import PCA
 
 import segmenter
-from segmenter import charts
-from segmenter.blocks import Layout
-from segmenter.file_writer import write_workbook
-from segmenter.layout import build_layout
+from segmenter.io.file_writer import write_workbook
+from segmenter.layout import charts
+from segmenter.layout.blocks import Layout
+from segmenter.layout.core import build_layout
 
 NS = {
     "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
@@ -148,7 +148,7 @@ def demo_hier(demo_grid):
 
 @pytest.fixture(scope="module")
 def cdnow_seg(cdnow_path):
-    from segmenter.orders import customer_features, to_customer_grid
+    from segmenter.engine.orders import customer_features, to_customer_grid
 
     orders = pd.read_csv(cdnow_path)
     feats = customer_features([list(orders.columns), *orders.to_numpy(dtype=object).tolist()])
@@ -284,7 +284,7 @@ def test_cdnow_charts(cdnow_seg, tmp_path):
 
 
 def test_cdnow_hierarchical_charts(cdnow_path, tmp_path):
-    from segmenter.orders import customer_features, to_customer_grid
+    from segmenter.engine.orders import customer_features, to_customer_grid
 
     orders = pd.read_csv(cdnow_path)
     feats = customer_features([list(orders.columns), *orders.to_numpy(dtype=object).tolist()])

@@ -15,11 +15,11 @@ from scipy import stats
 from sklearn.impute import KNNImputer
 from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
 
-from segmenter.cleaning import LOG_CELL_LIMIT, prepare, transform_new
+from segmenter.engine.cleaning import LOG_CELL_LIMIT, prepare, transform_new
+from segmenter.engine.reader import read_grid
 from segmenter.errors import SegmenterError
 from segmenter.log import EXCLUDED
 from segmenter.options import make_options
-from segmenter.reader import read_grid
 
 
 def _opts(**kw):

@@ -13,8 +13,15 @@ from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from segmenter import clustering
-from segmenter.clustering import Fit, _cut, assign, fit_segments, knee_index, weighted_linkage
+from segmenter.engine import clustering
+from segmenter.engine.clustering import (
+    Fit,
+    _cut,
+    assign,
+    fit_segments,
+    knee_index,
+    weighted_linkage,
+)
 from segmenter.errors import SegmenterError
 from segmenter.options import make_options
 

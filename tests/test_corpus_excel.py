@@ -36,7 +36,7 @@ def _client_values(ws) -> list[list]:
 def test_corpus_workbook_through_the_segment_button(name):
     from xlwings.utils import col_name
 
-    import segmenter.macros as macros
+    import segmenter.excel.buttons as macros
 
     ws = openpyxl.load_workbook(CORPUS / f"{name}.xlsx", data_only=True).active
     values = _client_values(ws)

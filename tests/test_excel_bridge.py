@@ -13,8 +13,7 @@ import math
 import pytest
 
 import remote_book as rb
-from segmenter.blocks import Block, Layout, SheetSpec
-from segmenter.excel_writer import (
+from segmenter.excel.writer import (
     CELLS_PER_WRITE,
     HEADER_FILL,
     MARKER_PREFIX,
@@ -23,6 +22,7 @@ from segmenter.excel_writer import (
     owned_sheets,
     write_layout,
 )
+from segmenter.layout.blocks import Block, Layout, SheetSpec
 
 NASTY = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "=1+1"]
 
@@ -208,7 +208,7 @@ def test_clear_results_deletes_only_segmenter_sheets(opened):
     first = opened(data)
     write_layout(first, small_layout())
     book = opened(rb.result_book_payload(data, first))
-    from segmenter.macros import clear_results as clear_button
+    from segmenter.excel.buttons import clear_results as clear_button
 
     assert clear_button(book) == ["Segment Quality", "Segments (2)"]
     tracker = rb.SheetTracker(["Data", "Segments", "Segments (2)", "Segment Quality"])
@@ -221,7 +221,7 @@ def test_clear_results_deletes_only_segmenter_sheets(opened):
 
 
 def test_whole_column_selection_is_trimmed_to_the_used_range(opened):
-    from segmenter.macros import resolve_selection
+    from segmenter.excel.buttons import resolve_selection
 
     rows = customers(30)
     book = opened(rb.payload([rb.sheet("Data", rows)], "A:D"))
@@ -232,7 +232,7 @@ def test_whole_column_selection_is_trimmed_to_the_used_range(opened):
 
 
 def test_single_cell_means_its_current_region(opened):
-    from segmenter.macros import resolve_selection
+    from segmenter.excel.buttons import resolve_selection
 
     grid = [["title", "", "", ""], ["", "", "", ""], *[[""] + r for r in customers(10)]]
     grid += [["", "", "", "", ""], ["", "", "", "", "far away"]]
@@ -243,7 +243,7 @@ def test_single_cell_means_its_current_region(opened):
 
 
 def test_single_cell_in_an_excel_table_means_the_whole_table(opened):
-    from segmenter.macros import resolve_selection
+    from segmenter.excel.buttons import resolve_selection
 
     grid = [*customers(10), ["Total", 1, 2, 3]]
     sheet = rb.sheet("Data", grid, tables=[rb.table("Customers", "A1:D12", show_totals=True)])
@@ -265,7 +265,7 @@ def test_single_cell_in_an_excel_table_means_the_whole_table(opened):
     ],
 )
 def test_bad_selections_show_a_message_and_write_nothing(opened, selection, grid, message):
-    from segmenter.macros import main
+    from segmenter.excel.buttons import main
 
     book = opened(rb.payload([rb.sheet("Data", grid)], selection))
     assert main(book) is None
@@ -280,7 +280,7 @@ def test_bad_selections_show_a_message_and_write_nothing(opened, selection, grid
 
 
 def test_selection_on_a_segmenter_sheet_is_refused(opened):
-    from segmenter.macros import main
+    from segmenter.excel.buttons import main
 
     data = rb.payload([rb.sheet("Data", [["x"], [1]])], "A1:A2")
     first = opened(data)
@@ -296,7 +296,7 @@ def test_selection_on_a_segmenter_sheet_is_refused(opened):
 
 
 def test_bad_setting_is_reported_before_anything_is_written(opened):
-    from segmenter.macros import main
+    from segmenter.excel.buttons import main
 
     settings = rb.sheet("Segmenter Settings", [["Setting", "Value"], ["Method", "kmedoids"]])
     book = opened(rb.payload([rb.sheet("Data", customers(20)), settings], "A1:D21"))
@@ -307,7 +307,7 @@ def test_bad_setting_is_reported_before_anything_is_written(opened):
 
 
 def test_labels_next_to_data_refuses_a_filled_column(opened):
-    from segmenter.macros import main
+    from segmenter.excel.buttons import main
 
     rows = [r + ["note"] for r in customers(20)]
     settings = rb.sheet("Segmenter Settings", [["Labels next to the data", "yes"]])
@@ -322,8 +322,8 @@ def test_labels_next_to_data_refuses_a_filled_column(opened):
 
 
 def test_open_settings_creates_the_sheet_with_dropdowns(opened):
-    from segmenter.macros import open_settings
-    from segmenter.settings import ROWS, default_grid
+    from segmenter.excel.buttons import open_settings
+    from segmenter.excel.settings import ROWS, default_grid
 
     book = opened(rb.payload([rb.sheet("Data", [["x"]])], "A1", client="Office.js"))
     open_settings(book)
@@ -344,7 +344,7 @@ def test_open_settings_creates_the_sheet_with_dropdowns(opened):
 def test_about_reports_versions_and_the_addin_check(opened):
     import xlwings
 
-    from segmenter.macros import about, about_text
+    from segmenter.excel.buttons import about, about_text
 
     assert "match" in about_text(xlwings.__version__).splitlines()[-1]
     assert "MISMATCH" in about_text("0.30.0")
@@ -358,7 +358,7 @@ def test_about_reports_versions_and_the_addin_check(opened):
 
 
 def _run(opened, rows, selection="A1", extra_sheets=()):
-    from segmenter.macros import main
+    from segmenter.excel.buttons import main
 
     book = opened(rb.payload([rb.sheet("Customers", rows), *extra_sheets], selection))
     return book, main(book)
@@ -366,8 +366,8 @@ def _run(opened, rows, selection="A1", extra_sheets=()):
 
 def test_segment_button_writes_the_shared_layout_and_never_touches_the_data(opened):
     import segmenter
-    from segmenter.excel_writer import inert_grid
-    from segmenter.layout import build_layout
+    from segmenter.excel.writer import inert_grid
+    from segmenter.layout.core import build_layout
 
     rows = customers(60)
     book, outcome = _run(opened, rows, "B5")
@@ -426,7 +426,7 @@ def test_labels_next_to_data_write_one_column_right_of_the_data(opened):
 
 
 def test_rerun_with_labels_leaves_our_old_labels_out_of_the_data_and_may_overwrite_them(opened):
-    from segmenter.macros import _without_old_labels, read_data, resolve_selection
+    from segmenter.excel.buttons import _without_old_labels, read_data, resolve_selection
 
     rows = [r + [("Segment" if i == 0 else 1 + i % 3)] for i, r in enumerate(customers(40))]
     marker = rb.name("_segmenter_labels", 0, "E1:E41")
@@ -440,7 +440,7 @@ def test_rerun_with_labels_leaves_our_old_labels_out_of_the_data_and_may_overwri
 
 
 def test_rerunning_the_button_replaces_only_its_own_sheets(opened):
-    from segmenter.macros import main
+    from segmenter.excel.buttons import main
 
     rows = customers(45)
     data = rb.payload([rb.sheet("Customers", rows), rb.sheet("Segments", [["my own notes"]])], "A1:D46")

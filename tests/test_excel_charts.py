@@ -16,9 +16,9 @@ import pytest
 
 import remote_book as rb
 import segmenter
-from segmenter import charts
-from segmenter.blocks import ChartSpec, Layout, SheetSpec
-from segmenter.excel_writer import write_layout
+from segmenter.excel.writer import write_layout
+from segmenter.layout import charts
+from segmenter.layout.blocks import ChartSpec, Layout, SheetSpec
 from test_excel_bridge import customers
 
 CHART_FUNCS = ("addChart", "setChartXAxisValues", "setChartTitle", "setChartLegend",
@@ -42,7 +42,7 @@ def settings(k: int | None = None, method: str | None = None) -> list[dict]:
 
 
 def run_button(opened, rows: list[list], extra: list[dict] = ()):
-    from segmenter.macros import main
+    from segmenter.excel.buttons import main
 
     n = len(rows)
     data = rb.payload([source_sheet("Customers", rows), *extra], f"A1:D{n}")

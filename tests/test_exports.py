@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from segmenter import SegmenterError
-from segmenter.exports import export_segments, find_contact_columns, neutralise
+from segmenter.io.exports import export_segments, find_contact_columns, neutralise
 from segmenter.options import make_options
 
 NASTY = ["=HYPERLINK(\"http://x\",\"click\")", "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3",

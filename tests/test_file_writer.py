@@ -8,9 +8,9 @@ from pathlib import Path
 
 import openpyxl
 
-from segmenter.blocks import Block, Layout, SheetSpec, unique_sheet_name
-from segmenter.file_reader import InputSheet
-from segmenter.file_writer import write_workbook
+from segmenter.io.file_reader import InputSheet
+from segmenter.io.file_writer import write_workbook
+from segmenter.layout.blocks import Block, Layout, SheetSpec, unique_sheet_name
 
 NASTY = ["=HYPERLINK(\"http://x\",\"click\")", "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "=1+1"]
 

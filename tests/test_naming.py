@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segmenter.i18n import STRINGS, detect_language, resolve_language
-from segmenter.naming import (
+from segmenter.engine.profiles import build_profiles
+from segmenter.story.i18n import STRINGS, detect_language, resolve_language
+from segmenter.story.naming import (
     Roles,
     classify,
     detect_roles,
@@ -19,7 +20,6 @@ from segmenter.naming import (
     name_segments,
     round_days,
 )
-from segmenter.profiles import build_profiles
 
 DAYS = "days before 2026-10-31"
 RFM = Roles(recency="Recency", frequency="Frequency", monetary="Monetary")

@@ -17,9 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segmenter.errors import SegmenterError
-from segmenter.log import EXCLUDED
-from segmenter.orders import (
+from segmenter.engine.orders import (
     ID_NAME,
     customer_features,
     quintile_scores,
@@ -27,6 +25,8 @@ from segmenter.orders import (
     rfm_table,
     to_customer_grid,
 )
+from segmenter.errors import SegmenterError
+from segmenter.log import EXCLUDED
 
 END = "1998-06-30"
 

@@ -13,8 +13,7 @@ from sklearn.metrics import (
     silhouette_score,
 )
 
-from segmenter.options import make_options
-from segmenter.quality import (
+from segmenter.engine.quality import (
     canonical_order,
     ch_db_scores,
     cluster_distance_sums,
@@ -22,6 +21,7 @@ from segmenter.quality import (
     n_distinct_sorted,
     silhouette_rows,
 )
+from segmenter.options import make_options
 
 
 def _blobs(n=1500, centers=4, seed=0, std=2.0):

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from segmenter import textvalues as tv
+from segmenter.engine import textvalues as tv
+from segmenter.engine.reader import read_grid
 from segmenter.errors import SegmenterError
 from segmenter.log import EXCLUDED
-from segmenter.reader import read_grid
 
 # --------------------------------------------------------------------------- textvalues
 

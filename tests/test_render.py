@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 
 import segmenter
-from segmenter import charts
-from segmenter.file_writer import apply_sheet
+from segmenter.io.file_writer import apply_sheet
+from segmenter.layout import charts
 
 ROOT = Path(__file__).resolve().parents[1]
 CDNOW = ROOT.parent / "shared" / "data" / "cdnow_orders.csv"
@@ -89,7 +89,7 @@ def colour_pixels(img: np.ndarray, hex_colour: str, tol: int = 40) -> int:
 
 
 def cdnow_grid() -> list[list]:
-    from segmenter.orders import customer_features, to_customer_grid
+    from segmenter.engine.orders import customer_features, to_customer_grid
 
     orders = pd.read_csv(CDNOW)
     return to_customer_grid(customer_features([list(orders.columns),

@@ -12,10 +12,7 @@ import pandas as pd
 import pytest
 
 from segmenter import SegmenterError
-from segmenter.blocks import Layout
-from segmenter.file_reader import read_input
-from segmenter.file_writer import write_workbook
-from segmenter.model_store import (
+from segmenter.engine.model_json import (
     CHUNK,
     SHEET,
     check_compatible,
@@ -26,7 +23,10 @@ from segmenter.model_store import (
     model_sheet,
     to_rows,
 )
-from segmenter.tracking import match_segments, moves, owner_names
+from segmenter.io.file_reader import read_input
+from segmenter.io.file_writer import write_workbook
+from segmenter.layout.blocks import Layout
+from segmenter.story.tracking import match_segments, moves, owner_names
 
 
 def toy_model(n_centres: int = 3, big: bool = False) -> dict:
@@ -60,7 +60,7 @@ def test_model_round_trip_through_a_real_workbook(tmp_path: Path):
     sheet = model_sheet(model)
     assert sheet.hidden and sheet.name == SHEET
     assert len(sheet.blocks[0].values) > 5  # several chunks
-    from segmenter.file_reader import InputSheet
+    from segmenter.io.file_reader import InputSheet
 
     out = write_workbook(Layout([sheet]), tmp_path / "m.xlsx", [InputSheet("Data", [["x"]])])
     wb = openpyxl.load_workbook(out)
@@ -176,10 +176,10 @@ def changed_demo(grid: list[list], ids: list[str]) -> list[list]:
 def run(grid, path: Path, previous_book: Path | None = None, mode: str = "refit"):
     """One month's run as the CLI will do it: previous run read from the output workbook."""
     import segmenter
-    from segmenter import tracking
-    from segmenter.explain import apply_story, explain_segmentation
-    from segmenter.layout import build_layout
-    from segmenter.marketing_layout import extend_layout
+    from segmenter.layout.core import build_layout
+    from segmenter.layout.marketing import extend_layout
+    from segmenter.story import tracking
+    from segmenter.story.explain import apply_story, explain_segmentation
 
     seg = segmenter.segment(grid, k=4)
     fixed = None
@@ -259,7 +259,7 @@ def test_demo_twice_moves_and_names(demo_grid, tmp_path: Path, mode):
 
 def test_previous_model_from_other_columns_is_refused(demo_grid, tmp_path: Path):
     import segmenter
-    from segmenter import tracking
+    from segmenter.story import tracking
 
     first = tmp_path / "first.xlsx"
     run(demo_grid, first)

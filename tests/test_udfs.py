@@ -7,10 +7,10 @@ import time
 
 import pytest
 
-from segmenter import fit_cache
 from segmenter.errors import SegmenterError
-from segmenter.fit_cache import FitCache, grid_digest
-from segmenter.settings import parse_option_text, parse_settings
+from segmenter.excel import fit_cache
+from segmenter.excel.fit_cache import FitCache, grid_digest
+from segmenter.excel.settings import parse_option_text, parse_settings
 
 
 @pytest.fixture(autouse=True)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .errors import SegmenterError
+from segmenter.errors import SegmenterError
 
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from .result import Segmentation
+    from segmenter.result import Segmentation
 
 _BUTTONS = ("main", "main_orders", "export_segments", "open_settings", "clear_results", "about",
             "self_test")
@@ -23,23 +23,23 @@ __all__ = ["SegmenterError", "segment", "segment_orders", "__version__", *_BUTTO
 
 
 def segment(data: Any, k: int | str = "auto", method: str = "kmeans", **options: Any) -> Segmentation:
-    """Segment a grid of cell values or a DataFrame; see :func:`segmenter.engine.segment`."""
-    from .engine import segment as _segment
+    """Segment a grid of cell values or a DataFrame; see :func:`segmenter.engine.fit.segment`."""
+    from segmenter.engine.fit import segment as _segment
 
     return _segment(data, k=k, method=method, **options)
 
 
 def segment_orders(data: Any, k: int | str = "auto", method: str = "kmeans", **options: Any) -> Segmentation:
-    """Segment customers from an order ledger; see :func:`segmenter.engine.segment_orders`."""
-    from .engine import segment_orders as _segment_orders
+    """Segment customers from an order ledger; see :func:`segmenter.engine.fit.segment_orders`."""
+    from segmenter.engine.fit import segment_orders as _segment_orders
 
     return _segment_orders(data, k=k, method=method, **options)
 
 
 def __getattr__(name: str) -> Any:
-    """The ribbon buttons live in :mod:`segmenter.macros`, imported on first use."""
+    """The ribbon buttons live in :mod:`segmenter.excel.buttons`, imported on first use."""
     if name in _BUTTONS:
-        from . import macros
+        from segmenter.excel import buttons as macros
 
         return getattr(macros, name)
     raise AttributeError(f"module 'segmenter' has no attribute {name!r}")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from .errors import SegmenterError
+from segmenter.errors import SegmenterError
 
 
 class _Parser(argparse.ArgumentParser):
@@ -116,7 +116,7 @@ def _main(argv: list[str]) -> int:
         if ns.command == "demo":
             return _demo(ns)
         if ns.command == "addin":
-            from .addin_install import run
+            from segmenter.addin_install import run
 
             return run(ns.action)
         raise SegmenterError(f"unknown command {argv[0]!r}; run 'segmenter --help'")
@@ -144,9 +144,9 @@ def _output_path(input_path: Path, output: str | None) -> Path:
 
 def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
     """Read the input (and last run, if any) and compute the whole result; writes nothing."""
-    from .engine import segment, segment_orders
-    from .file_reader import read_input
-    from .tracking import read_previous
+    from segmenter.engine.fit import segment, segment_orders
+    from segmenter.io.file_reader import read_input
+    from segmenter.story.tracking import read_previous
 
     data = read_input(src, ns.sheet, ns.cell_range)
     prev_sheets = read_input(Path(ns.previous)).sheets if getattr(ns, "previous", None) else data.sheets
@@ -168,8 +168,8 @@ def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
 
 
 def _segment(ns: argparse.Namespace) -> int:
-    from .file_writer import write_workbook
-    from .layout import RESULT_SHEETS, build_layout
+    from segmenter.io.file_writer import write_workbook
+    from segmenter.layout.core import RESULT_SHEETS, build_layout
 
     src = Path(ns.input)
     out = _output_path(src, ns.output)
@@ -181,7 +181,7 @@ def _segment(ns: argparse.Namespace) -> int:
 
 
 def _export(ns: argparse.Namespace) -> int:
-    from .exports import export_segments
+    from segmenter.io.exports import export_segments
 
     src = Path(ns.input)
     if not src.exists():
@@ -197,8 +197,8 @@ def _export(ns: argparse.Namespace) -> int:
 def _demo(ns: argparse.Namespace) -> int:
     import pandas as pd
 
-    from .demo_data import load_demo_customers, load_demo_orders
-    from .file_reader import InputSheet
+    from segmenter.demo_data import load_demo_customers, load_demo_orders
+    from segmenter.io.file_reader import InputSheet
 
     out = Path(ns.output)
     if out.suffix.lower() != ".xlsx":
@@ -210,8 +210,8 @@ def _demo(ns: argparse.Namespace) -> int:
     def sheet(name: str, df: pd.DataFrame) -> InputSheet:
         return InputSheet(name, [list(df.columns), *df.to_numpy(dtype=object).tolist()])
 
-    from .blocks import Layout
-    from .file_writer import write_workbook
+    from segmenter.io.file_writer import write_workbook
+    from segmenter.layout.blocks import Layout
 
     sheets = [sheet("Customers", load_demo_customers()), sheet("Orders", load_demo_orders())]
     write_workbook(Layout([]), demo_input, sheets)

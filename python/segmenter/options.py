@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import SegmenterError
+from segmenter.errors import SegmenterError
 
 METHODS = ("kmeans", "hierarchical", "dbscan")
 LINKAGES = ("ward", "average", "complete", "single")

@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .log import CleaningLog
-from .options import Options
+from segmenter.log import CleaningLog
+from segmenter.options import Options
 
 UNASSIGNED = 0
 """Segment number of DBSCAN noise points, shown to the owner as "Unassigned"."""

@@ -6,7 +6,7 @@ unchanged to the engine's reader (:func:`segmenter.segment`), so a formula and
 the Segment button read a sheet the same way.
 
 All five functions share one fit per (data, options) through
-:mod:`segmenter.fit_cache`; an unchanged formula recalculates from the cache.
+:mod:`segmenter.excel.fit_cache`; an unchanged formula recalculates from the cache.
 Errors come back as one short line, "#SEGMENTER: ...", never a traceback.
 Docstrings and ``doc=`` texts are what Excel's Insert Function dialog shows
 (Excel cuts them at 255 characters).
@@ -20,8 +20,8 @@ from typing import Any
 
 import xlwings as xw
 
-from .errors import SegmenterError
-from .fit_cache import FITS, OUTPUTS, grid_digest
+from segmenter.errors import SegmenterError
+from segmenter.excel.fit_cache import FITS, OUTPUTS, grid_digest
 
 CATEGORY = "Segmenter"
 ERROR_PREFIX = "#SEGMENTER: "
@@ -56,7 +56,7 @@ def _blank(v: Any) -> bool:
 
 def _option_kwargs(k: Any, method: Any, options: Any = None, **extra: Any) -> dict[str, Any]:
     """Keyword options for the engine from the UDF arguments (blank = default)."""
-    from .settings import parse_option_text
+    from segmenter.excel.settings import parse_option_text
 
     kw: dict[str, Any] = {}
     if options is not None and not _blank(options):
@@ -84,14 +84,14 @@ def _options_rows(options: Any) -> Any:
 
 def fit(data: Any, **kwargs: Any) -> tuple[Any, tuple]:
     """The Segmentation for (data, options), from the shared cache; and its cache key."""
-    from .options import make_options
+    from segmenter.options import make_options
 
     grid = _grid(data)
     opts = make_options(**kwargs)  # validated, canonical and hashable
     key = (grid_digest(grid), opts)
 
     def compute() -> Any:
-        from .engine import segment
+        from segmenter.engine.fit import segment
 
         rest = dict(kwargs)
         k = rest.pop("k", "auto")
@@ -290,9 +290,9 @@ def SEGMENT_ASSIGN(new_rows, data, k=None, method=None):
 
 def assign_rows(seg: Any, data: list, new: list) -> list[Any]:
     """Segment per row of ``new`` (aligned; "Segment" on a header row), under ``seg``'s model."""
-    from .cleaning import transform_new
-    from .clustering import assign
-    from .reader import read_grid
+    from segmenter.engine.cleaning import transform_new
+    from segmenter.engine.clustering import assign
+    from segmenter.engine.reader import read_grid
 
     header_row = seg.run.get("header_row")
     header = list(data[header_row - 1]) if header_row else None

@@ -53,8 +53,8 @@ from typing import Any
 
 import pandas as pd
 
-from .i18n import t
-from .result import UNASSIGNED
+from segmenter.result import UNASSIGNED
+from segmenter.story.i18n import t
 
 HIGH = 0.5
 LOW = -0.5
@@ -402,7 +402,7 @@ def name_segments(
     language: str = "en",
     reserved: Iterable[str] = (),
 ) -> dict[int, SegmentName]:
-    """Unique names for every segment of a :class:`~segmenter.profiles.Profiles`."""
+    """Unique names for every segment of a :class:`~segmenter.engine.profiles.Profiles`."""
     z: pd.DataFrame = profiles.zscores
     med: pd.DataFrame = profiles.medians
     out = {}

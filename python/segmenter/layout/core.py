@@ -1,7 +1,7 @@
 """Pure layout: a Segmentation becomes result sheets made of blocks.
 
 Both writers (openpyxl for files, xlwings for live Excel) apply the same
-:class:`~segmenter.blocks.Layout`, so the CLI output and the Excel result are
+:class:`~segmenter.layout.blocks.Layout`, so the CLI output and the Excel result are
 the same sheets. Values are made Excel-safe here (no NaN, no numpy types).
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .blocks import Block, Layout, SheetSpec
-from .result import Segmentation
+from segmenter.layout.blocks import Block, Layout, SheetSpec
+from segmenter.result import Segmentation
 
 SEGMENTS = "Segments"
 PROFILES = "Segment Profiles"
@@ -98,8 +98,8 @@ class _Stack:
 
 def build_layout(seg: Segmentation) -> Layout:
     """All result sheets of one run, in the order they are added to the workbook."""
-    from .charts import chart_sheet
-    from .marketing_layout import extend_layout
+    from segmenter.layout.charts import chart_sheet
+    from segmenter.layout.marketing import extend_layout
 
     core = Layout(
         [

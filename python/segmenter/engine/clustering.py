@@ -35,9 +35,7 @@ from scipy.spatial.distance import cdist, pdist
 from sklearn.cluster import KMeans
 from sklearn.neighbors import NearestNeighbors
 
-from .errors import SegmenterError
-from .options import Options
-from .quality import (
+from segmenter.engine.quality import (
     _workers,
     canonical_order,
     ch_db_scores,
@@ -46,6 +44,8 @@ from .quality import (
     silhouette_from_sums,
     threadpool_limits,
 )
+from segmenter.errors import SegmenterError
+from segmenter.options import Options
 
 MIN_ROWS = 3
 SCAN_SAMPLE = 5_000  # the k scan (k-means fits + silhouettes) runs on at most this many rows

@@ -21,7 +21,7 @@ class Profiles:
     """Per-segment sizes, means, medians, z-scores and category mix.
 
     The words on what sets each segment apart are written from these numbers by
-    :mod:`segmenter.explain`.
+    :mod:`segmenter.story.explain`.
     """
 
     sizes: pd.DataFrame  # index segment: size, share

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
-from . import textvalues as tv
-from .errors import SegmenterError
-from .log import EXCLUDED, CleaningLog
+from segmenter.engine import textvalues as tv
+from segmenter.errors import SegmenterError
+from segmenter.log import EXCLUDED, CleaningLog
 
 KINDS = ("id", "number", "date", "bool", "category", "text", "empty")
 FEATURE_KINDS = ("number", "date", "bool", "category")

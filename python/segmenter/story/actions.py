@@ -1,6 +1,6 @@
 """A recommended marketing action per segment, from documented rules on the profile.
 
-With the role z-scores of :mod:`segmenter.naming` (R recency, F frequency, M
+With the role z-scores of :mod:`segmenter.story.naming` (R recency, F frequency, M
 monetary, T tenure; HIGH = +0.5, LOW = -0.5), the first rule that holds decides:
 
 =================  ==================================================  =======================
@@ -28,9 +28,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .i18n import t
-from .naming import HIGH, LOW, Roles
-from .result import UNASSIGNED
+from segmenter.result import UNASSIGNED
+from segmenter.story.i18n import t
+from segmenter.story.naming import HIGH, LOW, Roles
 
 TINY_SEGMENT = 2
 ACTION_RULES = ("outreach", "winback", "onboarding", "loyalty", "reminder", "newsletter", "review")
@@ -97,7 +97,7 @@ def recommend(segment: int, zrow: Mapping[str, float], roles: Roles, size: int,
 
 
 def recommend_all(profiles: Any, roles: Roles, language: str = "en") -> dict[int, Action]:
-    """Actions for every segment of a :class:`~segmenter.profiles.Profiles`."""
+    """Actions for every segment of a :class:`~segmenter.engine.profiles.Profiles`."""
     z = profiles.zscores
     sizes = profiles.sizes["size"]
     return {int(s): recommend(int(s), z.loc[s].to_dict(), roles, int(sizes.get(s, 0)), language)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import ThreadpoolController
 
-from .options import Options
+from segmenter.options import Options
 
 TILE = 256  # rows per tile of the distance matrix: 256 x 256 doubles stay in L2 cache
 N_PARTS = 4  # fixed number of partial sums, so results do not depend on the CPU count

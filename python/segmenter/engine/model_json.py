@@ -22,8 +22,8 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .blocks import Block, SheetSpec
-from .errors import SegmenterError
+from segmenter.errors import SegmenterError
+from segmenter.layout.blocks import Block, SheetSpec
 
 SHEET = "Segmenter Model"
 MARKER = "segmenter-model"

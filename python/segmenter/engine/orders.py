@@ -33,9 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import SegmenterError
-from .log import EXCLUDED, CleaningLog
-from .textvalues import (
+from segmenter.engine.textvalues import (
     display_text,
     is_blank,
     is_error,
@@ -45,6 +43,8 @@ from .textvalues import (
     parse_number,
     slash_date_parts,
 )
+from segmenter.errors import SegmenterError
+from segmenter.log import EXCLUDED, CleaningLog
 
 STEP = "orders"
 ID_NAME = "Customer ID"
@@ -296,7 +296,7 @@ def _table(data: Any, origin: tuple[int, int], log: CleaningLog,
     The reader finds the header under any title rows and drops blank and 'Total' rows
     (its row-level log entries are kept); the orders step parses the cells itself.
     """
-    from .reader import read_grid
+    from segmenter.engine.reader import read_grid
 
     table = read_grid(data, id_column="", origin=origin)
     for e in table.log:

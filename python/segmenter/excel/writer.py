@@ -1,4 +1,4 @@
-"""Apply a :class:`~segmenter.blocks.Layout` to a live workbook through xlwings.
+"""Apply a :class:`~segmenter.layout.blocks.Layout` to a live workbook through xlwings.
 
 Thin on purpose: per block ONE values write (chunked by xlwings only when a
 block exceeds :data:`CELLS_PER_WRITE`) and a fixed handful of format calls, so
@@ -9,7 +9,7 @@ defined name ``_segmenter_sheet_<n>`` referring to its A1. Re-runs and
 :func:`clear_results` touch only sheets so marked; an owner's own sheet called
 "Segments" survives and ours becomes "Segments (2)".
 
-Charts: each :class:`~segmenter.blocks.ChartSpec` becomes a native Excel chart
+Charts: each :class:`~segmenter.layout.blocks.ChartSpec` becomes a native Excel chart
 through xlwings' public chart API, drawn from the chart's one source rectangle
 (a fixed number of calls per chart and per series, never per row). What that
 API cannot express is left out; see :data:`NOT_IN_EXCEL`.
@@ -27,7 +27,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .blocks import Block, ChartSpec, Layout, SheetSpec, is_formula_like, unique_sheet_name
+from segmenter.layout.blocks import (
+    Block,
+    ChartSpec,
+    Layout,
+    SheetSpec,
+    is_formula_like,
+    unique_sheet_name,
+)
 
 CELLS_PER_WRITE = 100_000
 """Cells per values write; larger blocks use xlwings' ``chunksize`` (rows per chunk)."""

@@ -22,7 +22,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from .errors import SegmenterError
+from segmenter.errors import SegmenterError
 
 T = TypeVar("T")
 

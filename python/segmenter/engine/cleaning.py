@@ -1,4 +1,4 @@
-"""Clean step: a read :class:`~segmenter.reader.Table` -> the numeric matrix to cluster.
+"""Clean step: a read :class:`~segmenter.engine.reader.Table` -> the numeric matrix to cluster.
 
 Small named steps, in the manner of skrub: each changes the data in one way and logs
 every change (step, column, sheet row, old -> new, reason) so the Cleaning Log sheet
@@ -30,11 +30,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import textvalues as tv
-from .errors import SegmenterError
-from .log import EXCLUDED, CleaningLog
-from .options import Options
-from .reader import NUMERIC_KINDS, Table, parse_column
+from segmenter.engine import textvalues as tv
+from segmenter.engine.reader import NUMERIC_KINDS, Table, parse_column
+from segmenter.errors import SegmenterError
+from segmenter.log import EXCLUDED, CleaningLog
+from segmenter.options import Options
 
 LOG_CELL_LIMIT = 1000
 """Cells logged individually per column and step; the rest go into one summary entry."""

@@ -17,7 +17,14 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .blocks import Block, ChartSpec, Layout, SheetSpec, is_formula_like, unique_sheet_name
+from segmenter.layout.blocks import (
+    Block,
+    ChartSpec,
+    Layout,
+    SheetSpec,
+    is_formula_like,
+    unique_sheet_name,
+)
 
 FIXED_TIME = dt.datetime(2020, 1, 1)
 MAX_TEXT = 32_767  # Excel's limit on characters in a cell

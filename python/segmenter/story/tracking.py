@@ -1,11 +1,11 @@
 """Month over month: the same segments, their numbers and names, and who moved.
 
 The previous run left, in the owner's workbook, the hidden "Segmenter Model" sheet
-(:mod:`segmenter.model_store`) and the Segment Profiles sheet whose Name column the
+(:mod:`segmenter.engine.model_json`) and the Segment Profiles sheet whose Name column the
 owner may have edited. A new run can then
 
 * **assign** (:func:`assign`): put the new data into the saved segments: the new
-  rows are cleaned with the saved parameters (:func:`segmenter.cleaning.transform_new`,
+  rows are cleaned with the saved parameters (:func:`segmenter.engine.cleaning.transform_new`,
   dates counted from this run's reference date) and each goes to the nearest saved
   centre (the mean of the segment's customers; DBSCAN's Unassigned has none); or
 * **refit and match** (:func:`refit_and_match`): fit afresh, then match new segments
@@ -31,10 +31,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import model_store
-from .errors import SegmenterError
-from .i18n import t
-from .result import UNASSIGNED
+from segmenter.engine import model_json as model_store
+from segmenter.errors import SegmenterError
+from segmenter.result import UNASSIGNED
+from segmenter.story.i18n import t
 
 CLEAR_MATCH = 0.5
 """A match is clear below this share of the distance to the nearest other old centre."""
@@ -191,7 +191,7 @@ def _dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 def old_space(seg: Any, model: Mapping[str, Any]) -> tuple[np.ndarray, pd.Index]:
     """This run's rows in the previous model's scaled space (dates from this run's date)."""
-    from .cleaning import transform_new
+    from segmenter.engine.cleaning import transform_new
 
     table = seg.details["table"]
     model_store.check_compatible(model, list(table.frame.columns))
@@ -297,8 +297,8 @@ def relabel(seg: Any, mapping: Mapping[int, int]) -> None:
 
 def _set_labels(seg: Any, labels: pd.Series, X: np.ndarray, used: pd.Index) -> None:
     """Put new labels in and recompute profiles and quality from them."""
-    from .profiles import build_profiles
-    from .quality import evaluate
+    from segmenter.engine.profiles import build_profiles
+    from segmenter.engine.quality import evaluate
 
     prep = seg.details["prepared"]
     table = seg.details["table"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import SegmenterError
+from segmenter.errors import SegmenterError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CSV_ENCODINGS = ("utf-8-sig", "gb18030", "cp1252")

@@ -1,23 +1,23 @@
 """Pure layout of the marketing results: Campaigns, Segment Moves, the hidden model sheet.
 
-Everything here returns :class:`~segmenter.blocks.SheetSpec`/:class:`~segmenter.blocks.Block`
+Everything here returns :class:`~segmenter.layout.blocks.SheetSpec`/:class:`~segmenter.layout.blocks.Block`
 values; nothing is written. :func:`extend_layout` adds all of it to the layout that
-:func:`segmenter.layout.build_layout` made, so the lead wires one call; the smaller
+:func:`segmenter.layout.core.build_layout` made, so the lead wires one call; the smaller
 functions are there for a layout that wants to place the pieces itself.
 
-It reads ``seg.details["story"]`` (:func:`segmenter.explain.apply_story`) and,
+It reads ``seg.details["story"]`` (:func:`segmenter.story.explain.apply_story`) and,
 when the run followed a previous one, ``seg.details["tracking"]``
-(:class:`segmenter.tracking.Tracking`).
+(:class:`segmenter.story.tracking.Tracking`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .blocks import Block, Layout, SheetSpec
-from .i18n import t
-from .layout import FMT_INT, FMT_PCT, PROFILES, RUN, SEGMENTS, grid
-from .model_store import model_sheet
+from segmenter.engine.model_json import model_sheet
+from segmenter.layout.blocks import Block, Layout, SheetSpec
+from segmenter.layout.core import FMT_INT, FMT_PCT, PROFILES, RUN, SEGMENTS, grid
+from segmenter.story.i18n import t
 
 CAMPAIGNS = "Campaigns"
 MOVES = "Segment Moves"

@@ -16,15 +16,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .cleaning import prepare
-from .clustering import fit_segments
-from .errors import SegmenterError
-from .options import Options, make_options
-from .profiles import build_profiles
-from .quality import evaluate
-from .reader import Table, read_grid
-from .result import UNASSIGNED, Segmentation
+from segmenter import __version__
+from segmenter.engine.cleaning import prepare
+from segmenter.engine.clustering import fit_segments
+from segmenter.engine.profiles import build_profiles
+from segmenter.engine.quality import evaluate
+from segmenter.engine.reader import Table, read_grid
+from segmenter.errors import SegmenterError
+from segmenter.options import Options, make_options
+from segmenter.result import UNASSIGNED, Segmentation
 
 UNASSIGNED_NAME = "Unassigned"
 CORRELATION_FLAG = 0.9
@@ -47,7 +47,7 @@ def segment(
     ``origin`` is the sheet (row, column) of ``data[0][0]`` so that every log line
     and label can name the real sheet row; ``source_name`` (e.g.
     ``"Customers!A1:H501"``) is recorded in the Segmenter Run sheet. ``previous``
-    (a :class:`segmenter.tracking.Previous` read from last month's workbook) keeps
+    (a :class:`segmenter.story.tracking.Previous` read from last month's workbook) keeps
     segment numbers and names: ``track="refit"`` fits again and matches segments,
     ``track="assign"`` puts the new rows into the saved segments.
 
@@ -160,8 +160,8 @@ def _segment(
 
 def _tell_story(seg: Segmentation, previous: Any, track: str) -> Segmentation:
     """Names, explanations and actions; with a previous run, its numbers and names carry over."""
-    from . import tracking
-    from .explain import apply_story, explain_segmentation
+    from segmenter.story import tracking
+    from segmenter.story.explain import apply_story, explain_segmentation
 
     fixed = None
     if previous is not None:
@@ -321,7 +321,7 @@ def segment_orders(
     table's steps (rows of the Segments sheet). The classic RFM scores and segment
     map ride along (``seg.details["orders"]``) for the RFM sheet.
     """
-    from .orders import ID_NAME, customer_features, to_customer_grid
+    from segmenter.engine.orders import ID_NAME, customer_features, to_customer_grid
 
     roles = {r: options.pop(r) for r in ORDER_ROLES if r in options}
     features = customer_features(

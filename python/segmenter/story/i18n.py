@@ -11,7 +11,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from .errors import SegmenterError
+from segmenter.errors import SegmenterError
 
 LANGUAGES = ("en", "zh")
 

@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .actions import Action, recommend_all
-from .i18n import resolve_language, t
-from .naming import Roles, SegmentName, detect_roles, name_segments
-from .profiles import MIN_DISTINCTIVE_Z, TOP_DISTINCTIVE
-from .result import UNASSIGNED
+from segmenter.engine.profiles import MIN_DISTINCTIVE_Z, TOP_DISTINCTIVE
+from segmenter.result import UNASSIGNED
+from segmenter.story.actions import Action, recommend_all
+from segmenter.story.i18n import resolve_language, t
+from segmenter.story.naming import Roles, SegmentName, detect_roles, name_segments
 
 SMALL_DATA = 30
 """Below this many customers, segments are flagged as fragile."""
@@ -292,7 +292,7 @@ def decision_rules(
     """
     from sklearn.tree import DecisionTreeClassifier
 
-    from .quality import canonical_order
+    from segmenter.engine.quality import canonical_order
 
     units = units or {}
     labels = np.asarray(labels).astype(int)

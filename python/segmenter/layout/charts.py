@@ -1,8 +1,8 @@
 """The "Segment Charts" sheet: pictures an owner can trust and explain the segments with.
 
-Pure like :mod:`segmenter.layout`: a :class:`~segmenter.result.Segmentation`
-becomes a :class:`~segmenter.blocks.SheetSpec` of data blocks plus native
-:class:`~segmenter.blocks.ChartSpec` charts that read those blocks, so both
+Pure like :mod:`segmenter.layout.core`: a :class:`~segmenter.result.Segmentation`
+becomes a :class:`~segmenter.layout.blocks.SheetSpec` of data blocks plus native
+:class:`~segmenter.layout.blocks.ChartSpec` charts that read those blocks, so both
 writers (openpyxl, xlwings) draw the same live charts and a changed cell
 redraws its chart. Charts sit on the left; the tables they read sit to the
 right. Every chart colours a segment the same way (Okabe-Ito, colour-blind
@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .blocks import Block, Box, ChartSpec, SeriesStyle, SheetSpec, wide_series
-from .result import UNASSIGNED, Segmentation
+from segmenter.layout.blocks import Block, Box, ChartSpec, SeriesStyle, SheetSpec, wide_series
+from segmenter.result import UNASSIGNED, Segmentation
 
 SHEET = "Segment Charts"
 PALETTE = ("0072B2", "E69F00", "009E73", "CC79A7", "56B4E9", "D55E00", "F0E442")

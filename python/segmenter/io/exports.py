@@ -20,9 +20,9 @@ from typing import Any
 
 import pandas as pd
 
-from .errors import SegmenterError
-from .i18n import resolve_language, t
-from .naming import matches
+from segmenter.errors import SegmenterError
+from segmenter.story.i18n import resolve_language, t
+from segmenter.story.naming import matches
 
 ENCODING = "utf-8-sig"
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")

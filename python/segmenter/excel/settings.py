@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import SegmenterError
-from .options import METHODS, MISSING, OUTLIERS, SCALING, Options, make_options
+from segmenter.errors import SegmenterError
+from segmenter.options import METHODS, MISSING, OUTLIERS, SCALING, Options, make_options
 
 SHEET_NAME = "Segmenter Settings"
 LABELS_KEY = "labels_next_to_data"
@@ -199,7 +199,7 @@ def read_settings(book: Any) -> Settings:
 
 def open_settings(book: Any = None) -> None:
     """Ribbon button: show the settings sheet, creating it with defaults and dropdowns."""
-    from .macros import run_macro
+    from segmenter.excel.buttons import run_macro
 
     run_macro(book, _open_settings)
 
@@ -228,6 +228,6 @@ def _open_settings(book: Any, state: Any) -> None:
 
 
 def _remote(book: Any) -> bool:
-    from .excel_writer import is_remote
+    from segmenter.excel.writer import is_remote
 
     return is_remote(book)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import SegmenterError
+from segmenter.errors import SegmenterError
 
 TITLE = "Segmenter"
 MAX_ROWS = 1_048_576
@@ -52,7 +52,7 @@ def alert(book: Any, message: str, mode: str = "critical") -> None:
 
 def run_macro(book: Any, work: Callable[[Any, Any], Any]) -> Any:
     """Run one button: Excel state saved/restored, errors shown as one line, never a traceback."""
-    from .excel_writer import ExcelState
+    from segmenter.excel.writer import ExcelState
 
     if book is None:
         book = caller_book()
@@ -109,7 +109,7 @@ class Source:
 
     @property
     def name(self) -> str:
-        from .excel_writer import quote_sheet
+        from segmenter.excel.writer import quote_sheet
 
         sheet = self.sheet.name
         shown = quote_sheet(sheet) if not sheet.replace("_", "").isalnum() else sheet
@@ -133,8 +133,8 @@ def resolve_selection(book: Any) -> Source:
     whole-column selection of 1,048,576 rows becomes the filled rows only). A
     single cell stands for its Excel Table, else its current region.
     """
-    from .excel_writer import owned_sheets
-    from .settings import SHEET_NAME
+    from segmenter.excel.settings import SHEET_NAME
+    from segmenter.excel.writer import owned_sheets
 
     try:
         sel = book.selection
@@ -278,7 +278,7 @@ class LabelsTarget:
 
 def _labels_marker(book: Any, sheet: Any) -> tuple[int, int, int] | None:
     """Rows and column of our previous labels on ``sheet`` (from the defined name), if any."""
-    from .excel_writer import LABELS_MARKER
+    from segmenter.excel.writer import LABELS_MARKER
 
     if LABELS_MARKER not in book.names:
         return None
@@ -328,7 +328,7 @@ def write_labels(book: Any, target: LabelsTarget, column: list[list[Any]]) -> Ca
     """Write the Segment column (one write), mark it, and return how to undo it."""
     from xlwings.utils import col_name
 
-    from .excel_writer import LABELS_MARKER, inert_grid, quote_sheet
+    from segmenter.excel.writer import LABELS_MARKER, inert_grid, quote_sheet
 
     sheet = target.sheet
     if target.previous is not None:
@@ -381,8 +381,8 @@ def main_orders(book: Any = None) -> RunOutcome | None:
 
 def previous_run(book: Any) -> Any:
     """Last run's model and the owner's segment names, read from this workbook (or None)."""
-    from .model_store import SHEET
-    from .tracking import read_previous
+    from segmenter.engine.model_json import SHEET
+    from segmenter.story.tracking import read_previous
 
     wanted = {SHEET.casefold(), "segment profiles"}
     sheets = {
@@ -395,7 +395,7 @@ def previous_run(book: Any) -> Any:
 
 def _compute(book: Any, state: Any, orders: bool, labels: bool = False) -> tuple[Any, Any, Any, Any]:
     """Settings, selection, ONE read and the engine: everything before any write."""
-    from .settings import read_settings
+    from segmenter.excel.settings import read_settings
 
     state.status("reading the selection")
     settings = read_settings(book)
@@ -403,7 +403,7 @@ def _compute(book: Any, state: Any, orders: bool, labels: bool = False) -> tuple
     values, labels_target = read_data(book, src, labels and settings.labels_next_to_data)
 
     state.status(f"segmenting {src.n_rows - 1:,} rows")
-    from .engine import segment, segment_orders
+    from segmenter.engine.fit import segment, segment_orders
 
     opts = dict(settings.options)
     k = opts.pop("k", "auto")
@@ -415,18 +415,18 @@ def _compute(book: Any, state: Any, orders: bool, labels: bool = False) -> tuple
 
 
 def _main(book: Any, state: Any, orders: bool = False) -> RunOutcome:
-    from .layout import build_layout
+    from segmenter.layout.core import build_layout
 
     _settings, src, labels_target, seg = _compute(book, state, orders, labels=not orders)
     layout = build_layout(seg)
     column = None
     if labels_target is not None:
-        from .udfs import segment_column
+        from segmenter.udfs import segment_column
 
         column = [[v] for v in segment_column(seg, src.n_rows, src.row)]
 
     state.status("writing the result sheets")
-    from .excel_writer import write_layout
+    from segmenter.excel.writer import write_layout
 
     undo: list[Callable[[], None]] = []
 
@@ -445,14 +445,14 @@ def _main(book: Any, state: Any, orders: bool = False) -> RunOutcome:
 
 def clear_results(book: Any = None) -> list[str] | None:
     """The Clear button: delete Segmenter's own result sheets, nothing else."""
-    from .excel_writer import clear_results as _clear
+    from segmenter.excel.writer import clear_results as _clear
 
     return run_macro(book, lambda b, _state: _clear(b))
 
 
 def open_settings(book: Any = None) -> None:
     """The Settings button: show (or create) the Segmenter Settings sheet."""
-    from .settings import open_settings as _open
+    from segmenter.excel.settings import open_settings as _open
 
     _open(book)
 
@@ -463,7 +463,7 @@ def export_segments(book: Any = None) -> list[str] | None:
     def work(b: Any, state: Any) -> list[str]:
         from pathlib import Path
 
-        from .exports import export_segments as _export
+        from segmenter.io.exports import export_segments as _export
 
         _settings, _src, _labels, seg = _compute(b, state, orders=False)
         full = Path(str(b.fullname))
@@ -481,9 +481,9 @@ def self_test_report() -> tuple[bool, str]:
     """Run the whole pipeline on the bundled demo data in memory; writes nothing anywhere."""
     import math
 
-    from .demo_data import load_demo_customers
-    from .engine import segment
-    from .layout import build_layout
+    from segmenter.demo_data import load_demo_customers
+    from segmenter.engine.fit import segment
+    from segmenter.layout.core import build_layout
 
     df = load_demo_customers()
     grid = [list(df.columns), *df.to_numpy(dtype=object).tolist()]
@@ -520,7 +520,7 @@ def about_text(addin_xlwings: str | None = None) -> str:
     """Versions and the setup check shown by the About button."""
     import xlwings
 
-    from . import __version__
+    from segmenter import __version__
 
     lines = [
         f"Segmenter {__version__}",
@@ -544,7 +544,7 @@ def about_text(addin_xlwings: str | None = None) -> str:
 def _installed_addin_xlwings() -> str | None:
     """The xlwings version stamped into the installed segmenter.xlam, if one is installed."""
     try:
-        from .addin_install import addin_versions, places
+        from segmenter.addin_install import addin_versions, places
 
         where = places()
         if where is None or not where.addin.exists():

@@ -1,0 +1,1 @@
+"""Files: read an owner's workbook or CSV, write result workbooks and mailing-list CSVs."""

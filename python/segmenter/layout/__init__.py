@@ -1,0 +1,1 @@
+"""Pure layout: a finished result becomes sheet blocks and chart specs that writers apply."""

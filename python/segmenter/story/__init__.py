@@ -1,0 +1,1 @@
+"""Words for the numbers: names, reasons, actions, month-over-month tracking, languages."""
