@@ -77,18 +77,17 @@ def rss_mb() -> float:
 
 
 class StageTimer:
-    """Times the engine's steps by wrapping the names ``engine.segment`` looks up.
+    """Times the engine's steps by wrapping the names ``segmenter.segment`` looks up.
 
-    ``engine.segment`` calls module-level functions (read_grid, prepare, ...);
+    ``fit_table`` and the pipeline call module-level functions (read_grid, prepare, ...);
     wrapping them adds microseconds and tells where the seconds go without a
     profiler's overhead.
     """
 
-    def __init__(self, module: Any, names: tuple[str, ...] = ENGINE_STAGES):
-        self.module = module
-        self.names = [n for n in names if callable(getattr(module, n, None))]
+    def __init__(self, *modules: Any, names: tuple[str, ...] = ENGINE_STAGES):
+        self.targets = [(m, n) for m in modules for n in names if callable(getattr(m, n, None))]
         self.times: dict[str, float] = {}
-        self._orig: dict[str, Callable] = {}
+        self._orig: dict[tuple[Any, str], Callable] = {}
 
     def _wrap(self, name: str, fn: Callable) -> Callable:
         def timed(*args: Any, **kwargs: Any) -> Any:
@@ -101,14 +100,14 @@ class StageTimer:
         return timed
 
     def __enter__(self) -> StageTimer:
-        for n in self.names:
-            self._orig[n] = getattr(self.module, n)
-            setattr(self.module, n, self._wrap(n, self._orig[n]))
+        for m, n in self.targets:
+            self._orig[(m, n)] = getattr(m, n)
+            setattr(m, n, self._wrap(n, self._orig[(m, n)]))
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        for n, fn in self._orig.items():
-            setattr(self.module, n, fn)
+        for (m, n), fn in self._orig.items():
+            setattr(m, n, fn)
 
     def take(self) -> dict[str, float]:
         out, self.times = self.times, {}
@@ -165,6 +164,7 @@ def _jsonable(obj: Any, depth: int = 0) -> Any:
 def engine_case(spec: dict) -> dict:
     """``segmenter.segment`` on ``n`` planted rows: time, peak RSS, k, silhouette and checks."""
     import segmenter
+    from segmenter import pipeline
     from segmenter.engine import fit as engine
 
     n, method, repeats = int(spec["n"]), spec["method"], int(spec["repeats"])
@@ -184,7 +184,7 @@ def engine_case(spec: dict) -> dict:
     cpus: list[float] = []
     stages: list[dict[str, float]] = []
     seg = None
-    with StageTimer(engine) as timer:
+    with StageTimer(engine, pipeline) as timer:
         for i in range(repeats):
             if seg is not None:
                 seg = None
@@ -208,7 +208,7 @@ def engine_case(spec: dict) -> dict:
         "k_reason": seg.k_reason, "n_used": int(len(seg.used_rows)),
         "silhouette": _jsonable(seg.quality.get("silhouette")),
         "silhouette_method": str(seg.quality.get("silhouette_method")),
-        "fit_details": _jsonable(getattr(seg.details.get("fit"), "details", {})),
+        "fit_details": _jsonable(seg.model.get("details", {})),
         "k_scan": _jsonable(seg.k_scan.to_dict("records")) if seg.k_scan is not None else None,
     }
     del data
@@ -314,8 +314,8 @@ def udf_case(spec: dict) -> dict:
     X, _ = make_data(n, seed=spec.get("seed", 0), n_features=features)
     grid = as_grid(X)
     t = time.perf_counter()
+    from segmenter import pipeline as engine
     from segmenter import udfs
-    from segmenter.engine import fit as engine
     from segmenter.excel import fit_cache
 
     import_s = time.perf_counter() - t
@@ -370,7 +370,7 @@ def udf_case(spec: dict) -> dict:
 
 BASELINE = ("numpy", "pandas", "sklearn")
 BUTTON = ("segmenter", "segmenter.excel.buttons", "segmenter.excel.writer", "segmenter.excel.settings",
-          "segmenter.engine.fit", "segmenter.layout.core")
+          "segmenter.pipeline", "segmenter.layout.core")
 """What ``RunPython "import segmenter; segmenter.main()"`` imports before reading the data:
 the package, ``main``'s module, its ``ExcelState`` (excel_writer), the settings reader; plus
 the engine and layout it imports before segmenting."""

@@ -21,6 +21,7 @@ from openpyxl.utils import column_index_from_string
 from sklearn.decomposition import PCA
 
 import segmenter
+from segmenter.engine import chart_inputs
 from segmenter.io.file_writer import write_workbook
 from segmenter.layout import charts
 from segmenter.layout.blocks import Layout
@@ -192,7 +193,7 @@ def check_run(seg, path: Path, full: bool = True) -> list[dict]:
     assert [s["title"] for s in pts] == names
     assert [s["title"] for s in cen] == [short[s] for s in counts.index if s != 0]
     assert m["hidden"] == list(range(len(pts), len(pts) + len(cen)))
-    if len(used) <= charts.MAP_SAMPLE:
+    if len(used) <= chart_inputs.MAP_SAMPLE:
         assert [len(points(wb, s)) for s in pts] == counts.tolist()
     for s in pts:
         assert s["colour"] == colour[s["title"]]
@@ -238,7 +239,7 @@ def check_run(seg, path: Path, full: bool = True) -> list[dict]:
             seg_no = next(k for k, v in short.items() if v == s["title"])
             vals = [v for v in cells(wb, s["refs"]["val"]) if v is not None]
             want = used.loc[used["segment"] == seg_no, "silhouette"].dropna()
-            if len(used) <= charts.SILHOUETTE_SAMPLE:
+            if len(used) <= chart_inputs.SILHOUETTE_SAMPLE:
                 np.testing.assert_allclose(vals, sorted(want, reverse=True))
             assert vals == sorted(vals, reverse=True)
         n_neg = int((used["silhouette"] < 0).sum())
@@ -291,7 +292,7 @@ def test_cdnow_hierarchical_charts(cdnow_path, tmp_path):
     seg = segmenter.segment(to_customer_grid(feats), k=4, method="hierarchical")
     found = check_run(seg, tmp_path / "cdnow-h.xlsx", full=False)
     assert len(found) == 4  # fixed k: no k scan
-    if len(seg.used_rows) > charts.DENDROGRAM_SAMPLE:
+    if len(seg.used_rows) > chart_inputs.DENDROGRAM_SAMPLE:
         assert "sample of 2,000" in by_title(found, "Dendrogram")["title"]
 
 
@@ -321,7 +322,7 @@ def test_large_data_plots_a_labelled_sample(tmp_path):
     block = spec.block("chart map points")
     customers = [r for r in block.values[1:] if r[0] is not None]  # then one row per centre
     assert len(customers) == block.n_rows - 1 - 3
-    assert len(customers) <= charts.MAP_SAMPLE + 3
+    assert len(customers) <= chart_inputs.MAP_SAMPLE + 3
     got = Counter(r[1] for r in customers)
     for s, size in seg.sizes.items():  # every segment keeps its share of the sample
         assert got[charts.full_label(s, seg.segment_names[s])] / len(customers) == pytest.approx(size / n, abs=0.01)
@@ -330,7 +331,7 @@ def test_large_data_plots_a_labelled_sample(tmp_path):
     m = by_title(found, "Segment map")
     assert f"sample of {len(customers):,} of {n:,}" in m["title"]
     assert "sample of" in by_title(found, "Silhouette per customer")["title"]
-    assert spec.block("chart silhouettes").n_rows - 1 <= charts.SILHOUETTE_SAMPLE + 3
+    assert spec.block("chart silhouettes").n_rows - 1 <= chart_inputs.SILHOUETTE_SAMPLE + 3
 
 
 def test_chinese_names_reach_the_charts(tmp_path):
@@ -418,7 +419,7 @@ def test_centre_labels_go_where_they_do_not_collide():
 def test_pca_projection_matches_an_eigendecomposition():
     rng = np.random.default_rng(1)
     X = rng.normal(size=(200, 4)) @ rng.normal(size=(4, 4))
-    coords, ratio, _ = charts.pca_projection(X)
+    coords, ratio, _ = chart_inputs.pca_projection(X)
     Xc = X - X.mean(axis=0)
     vals, vecs = np.linalg.eigh(np.cov(Xc, rowvar=False))
     order = np.argsort(vals)[::-1]
@@ -428,19 +429,19 @@ def test_pca_projection_matches_an_eigendecomposition():
 
 
 def test_pca_projection_of_one_feature_has_a_flat_second_axis():
-    coords, ratio, _ = charts.pca_projection(np.arange(10.0).reshape(-1, 1))
+    coords, ratio, _ = chart_inputs.pca_projection(np.arange(10.0).reshape(-1, 1))
     assert coords.shape == (10, 2) and (coords[:, 1] == 0).all()
     assert ratio.tolist() == [1.0, 0.0]
 
 
 def test_stratified_sample_keeps_every_segment_and_is_fixed():
     labels = np.array([1] * 9_000 + [2] * 990 + [3] * 10)
-    a = charts.stratified_sample(labels, 1_000)
-    assert (a == charts.stratified_sample(labels, 1_000)).all()
+    a = chart_inputs.stratified_sample(labels, 1_000)
+    assert (a == chart_inputs.stratified_sample(labels, 1_000)).all()
     assert len(a) <= 1_020 and (np.diff(a) > 0).all()
     got = Counter(labels[a].tolist())
     assert got[3] == 10 and got[1] == pytest.approx(900, abs=2) and got[2] == pytest.approx(99, abs=2)
-    assert len(charts.stratified_sample(labels[:50], 1_000)) == 50
+    assert len(chart_inputs.stratified_sample(labels[:50], 1_000)) == 50
 
 
 def test_dendrogram_lines_follow_scipy():
@@ -450,7 +451,7 @@ def test_dendrogram_lines_follow_scipy():
     X = np.vstack([rng.normal(c, 0.3, size=(40, 2)) for c in ((0, 0), (5, 0), (0, 5))])
     Z = linkage(X, "ward")
     labels = fcluster(Z, 3, "maxclust")
-    groups, cut = charts.dendrogram_lines(X, labels, 3, "ward", leaves=12)
+    groups, cut = chart_inputs.dendrogram_lines(X, labels, 3, "ward", leaves=12)
     ref = dendrogram(Z, truncate_mode="lastp", p=12, no_plot=True)
     got = sorted((tuple(x), tuple(y)) for g in groups.values() for x, y in g)
     assert got == sorted(zip(map(tuple, ref["icoord"]), map(tuple, ref["dcoord"]), strict=True))

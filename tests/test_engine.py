@@ -80,8 +80,8 @@ def test_every_input_row_is_labelled_or_explained(demo_grid):
 
 def test_profiles_are_in_original_units(demo_grid):
     seg = segmenter.segment(demo_grid, k=4)
-    prof = seg.details["profiles"]
-    prep = seg.details["prepared"]
+    prof = seg.profile_stats
+    prep = seg.prepared
     labels = seg.rows.loc[seg.used_rows, "segment"].to_numpy(dtype=int)
     spend = prep.original["Annual spend"].astype(float).to_numpy()
     for s in np.unique(labels):
@@ -145,6 +145,6 @@ def test_story_off_keeps_the_segmentation(wine):
     pd.testing.assert_frame_equal(bare.k_scan, full.k_scan)
     assert bare.quality == full.quality
     assert bare.segment_names == {s: f"Segment {s}" for s in bare.segment_names}
-    assert "story" not in bare.details and "story" in full.details
+    assert bare.story is None and full.story is not None
     with pytest.raises(SegmenterError, match="story=False"):
         segmenter.segment(df, story=False, previous=object())

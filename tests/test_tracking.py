@@ -20,12 +20,12 @@ from segmenter.engine.model_json import (
     dumps,
     find_model,
     from_rows,
-    model_sheet,
     to_rows,
 )
 from segmenter.io.file_reader import read_input
 from segmenter.io.file_writer import write_workbook
 from segmenter.layout.blocks import Layout
+from segmenter.layout.marketing import model_sheet
 from segmenter.story.tracking import match_segments, moves, owner_names
 
 
@@ -177,27 +177,19 @@ def run(grid, path: Path, previous_book: Path | None = None, mode: str = "refit"
     """One month's run as the CLI will do it: previous run read from the output workbook."""
     import segmenter
     from segmenter.layout.core import build_layout
-    from segmenter.layout.marketing import extend_layout
     from segmenter.story import tracking
-    from segmenter.story.explain import apply_story, explain_segmentation
 
-    seg = segmenter.segment(grid, k=4)
-    fixed = None
+    prev = None
     if previous_book is not None:
         prev = tracking.read_previous(read_input(previous_book).sheets)
-        tr = (tracking.assign if mode == "assign" else tracking.refit_and_match)(seg, prev)
-        seg.details["tracking"] = tr
-        fixed = tr.names
-    apply_story(seg, explain_segmentation(seg, fixed_names=fixed))
-    tracking.remember(seg)
-    layout = extend_layout(build_layout(seg), seg)
-    write_workbook(layout, path)
+    seg = segmenter.segment(grid, k=4, previous=prev, track=mode)
+    write_workbook(build_layout(seg), path)
     return seg
 
 
 def pick_changed(seg, n: int = 20) -> list[str]:
     """n customers from the biggest-spending segment (so the change crosses a segment)."""
-    prof = seg.details["profiles"]
+    prof = seg.profile_stats
     top = int(prof.means.drop(index="All")["Annual spend"].idxmax())
     rows = seg.rows[(seg.rows["segment"] == top)]
     return sorted(str(i) for i in rows["id"])[:n]
@@ -207,7 +199,7 @@ def pick_changed(seg, n: int = 20) -> list[str]:
 def test_demo_twice_moves_and_names(demo_grid, tmp_path: Path, mode):
     first = tmp_path / "first.xlsx"
     seg1 = run(demo_grid, first)
-    story = seg1.details["story"]
+    story = seg1.story
     assert story.names[min(story.names)].name  # names exist and come from rules
     # the owner renames one segment in Segment Profiles
     wb = openpyxl.load_workbook(first)
@@ -222,7 +214,7 @@ def test_demo_twice_moves_and_names(demo_grid, tmp_path: Path, mode):
     grid2 = changed_demo(demo_grid, ids)
     second = tmp_path / "second.xlsx"
     seg2 = run(grid2, second, previous_book=first, mode=mode)
-    tr = seg2.details["tracking"]
+    tr = seg2.tracking
 
     # names carry over, including the owner's
     assert seg2.segment_names[renamed_seg] == "Our regulars (named by me)"

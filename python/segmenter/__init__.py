@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from segmenter.errors import SegmenterError
-
-__version__ = "0.1.0"
+from segmenter.version import __version__
 
 if TYPE_CHECKING:
     from segmenter.result import Segmentation
@@ -23,15 +22,15 @@ __all__ = ["SegmenterError", "segment", "segment_orders", "__version__", *_BUTTO
 
 
 def segment(data: Any, k: int | str = "auto", method: str = "kmeans", **options: Any) -> Segmentation:
-    """Segment a grid of cell values or a DataFrame; see :func:`segmenter.engine.fit.segment`."""
-    from segmenter.engine.fit import segment as _segment
+    """Segment a grid of cell values or a DataFrame; see :func:`segmenter.pipeline.segment`."""
+    from segmenter.pipeline import segment as _segment
 
     return _segment(data, k=k, method=method, **options)
 
 
 def segment_orders(data: Any, k: int | str = "auto", method: str = "kmeans", **options: Any) -> Segmentation:
-    """Segment customers from an order ledger; see :func:`segmenter.engine.fit.segment_orders`."""
-    from segmenter.engine.fit import segment_orders as _segment_orders
+    """Segment customers from an order ledger; see :func:`segmenter.pipeline.segment_orders`."""
+    from segmenter.pipeline import segment_orders as _segment_orders
 
     return _segment_orders(data, k=k, method=method, **options)
 

@@ -57,7 +57,9 @@ def _tracking_args(p: argparse.ArgumentParser) -> None:
 
 
 def _order_args(p: argparse.ArgumentParser) -> None:
-    for role in ("customer", "date", "amount", "quantity", "category", "channel", "order_id"):
+    from segmenter.engine.orders import ORDER_ROLES
+
+    for role in ORDER_ROLES:
         p.add_argument(f"--{role.replace('_', '-')}", dest=role, help=f"header of the {role} column")
     p.add_argument("--snapshot-date", help="date recency is counted to (default: day after the last order)")
     p.add_argument("--frequency", default="days", help="days (distinct order days, default) or orders")
@@ -144,8 +146,9 @@ def _output_path(input_path: Path, output: str | None) -> Path:
 
 def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
     """Read the input (and last run, if any) and compute the whole result; writes nothing."""
-    from segmenter.engine.fit import segment, segment_orders
+    from segmenter.engine.orders import ORDER_ROLES
     from segmenter.io.file_reader import read_input
+    from segmenter.pipeline import segment, segment_orders
     from segmenter.story.tracking import read_previous
 
     data = read_input(src, ns.sheet, ns.cell_range)
@@ -155,8 +158,7 @@ def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
     kw = _collect(ns)
     if orders:
         run = segment_orders
-        kw.update({r: getattr(ns, r) for r in ("customer", "date", "amount", "quantity", "category",
-                                               "channel", "order_id", "snapshot_date")
+        kw.update({r: getattr(ns, r) for r in (*ORDER_ROLES, "snapshot_date")
                    if getattr(ns, r, None) is not None})
         kw["frequency"] = ns.frequency
     else:

@@ -1,70 +1,71 @@
-"""The result object of a run: everything the sheets, charts and bridges need.
+"""What :func:`segmenter.segment` returns: the engine's numbers plus the story's words.
 
 A :class:`Segmentation` is plain data (pandas/numpy), free of Excel. Labels are
 aligned to the input rows by their sheet row numbers; excluded rows keep a
-reason instead of a label, so nothing vanishes silently.
+reason instead of a label, so nothing vanishes silently. It is built in one place,
+:func:`assemble`; month-over-month tracking derives a new engine result
+(:func:`segmenter.engine.fit.with_labels`) before that, never rewrites a finished one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-import pandas as pd
+from segmenter.engine.chart_inputs import ChartInputs
+from segmenter.engine.fit import UNASSIGNED, UNASSIGNED_NAME, Fitted
+from segmenter.engine.orders import OrderFeatures
+from segmenter.story.explain import SegmentStory
+from segmenter.story.tracking import Tracking
 
-from segmenter.log import CleaningLog
-from segmenter.options import Options
-
-UNASSIGNED = 0
-"""Segment number of DBSCAN noise points, shown to the owner as "Unassigned"."""
+__all__ = ["UNASSIGNED", "UNASSIGNED_NAME", "Segmentation", "assemble"]
 
 
 @dataclass
-class Segmentation:
-    """What :func:`segmenter.segment` returns.
+class Segmentation(Fitted):
+    """Every field of :class:`~segmenter.engine.fit.Fitted`, and:
 
-    rows: one row per input data row (sheet order), index = sheet row number, with
-        columns ``id``, ``segment`` (Int64, <NA> when excluded), ``segment_name``,
-        ``silhouette``, ``distance`` and ``excluded`` (reason or "").
+    segment_names: segment -> the name the owner reads ("Unassigned" for DBSCAN noise);
+    distinctive: segment -> short phrases on what sets it apart;
+    story: names with their evidence, actions, per-customer reasons, rules (None when
+        run with ``story=False``, as the worksheet functions do);
+    tracking: the match with last month's segments and who moved (None on a first run);
+    orders: the order ledger's per-customer RFM table (``segment_orders`` only);
+    charts: chart inputs computed from the data (segment map, dendrogram).
     """
 
-    rows: pd.DataFrame
-    source: pd.DataFrame  # the owner's original cells, same index as rows
-    id_column: str | None
-    k: int
-    method: str
-    segment_names: dict[int, str]
-    profiles: pd.DataFrame  # one row per segment: size, share, mean/median per feature (original units)
-    zscores: pd.DataFrame  # segment x feature: (segment mean - overall mean) / overall std
-    distinctive: dict[int, list[str]]  # segment -> short phrases on what sets it apart
-    quality: dict[str, Any]  # overall metrics, names -> values
-    segment_quality: pd.DataFrame  # per segment silhouette, size, mean distance, wss
-    centre_distances: pd.DataFrame
-    k_scan: pd.DataFrame | None
-    k_rule: str
-    k_reason: str
-    summary: pd.DataFrame  # descriptive statistics per feature
-    correlations: pd.DataFrame
-    log: CleaningLog
-    options: Options
-    run: dict[str, Any]  # input sheet/address, rows in/used/excluded, versions, time
-    model: dict[str, Any]  # JSON-serialisable model: cleaning params, centres, names, options
-    X: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
-    feature_names: list[str] = field(default_factory=list)
-    used_rows: pd.Index = field(default_factory=lambda: pd.Index([]))
-    warnings: list[str] = field(default_factory=list)
-    details: dict[str, Any] = field(default_factory=dict)
+    distinctive: dict[int, list[str]] = field(default_factory=dict)
+    story: SegmentStory | None = None
+    tracking: Tracking | None = None
+    orders: OrderFeatures | None = None
+    charts: ChartInputs | None = None
 
-    @property
-    def labels(self) -> pd.Series:
-        """Segment per input row (sheet row index); <NA> for excluded rows."""
-        return self.rows["segment"]
 
-    @property
-    def sizes(self) -> dict[int, int]:
-        return {int(s): int(n) for s, n in self.rows["segment"].value_counts().sort_index().items()}
-
-    @property
-    def silhouette(self) -> float:
-        return float(self.quality["silhouette"])
+def assemble(
+    fitted: Fitted,
+    *,
+    story: SegmentStory | None = None,
+    tracking: Tracking | None = None,
+    orders: OrderFeatures | None = None,
+    charts: ChartInputs | None = None,
+    model: dict[str, Any] | None = None,
+) -> Segmentation:
+    """The one place a Segmentation is built: names and warnings follow the story."""
+    fields = {f.name: getattr(fitted, f.name) for f in dataclasses.fields(Fitted)}
+    if story is not None:
+        names = story.name_map
+        rows = fitted.rows.copy()
+        rows["segment_name"] = rows["segment"].map(names).astype(object).fillna("")
+        warnings = [*fitted.warnings, *(w for w in story.warnings if w not in fitted.warnings)]
+        fields.update(rows=rows, segment_names=dict(names), warnings=warnings)
+    if model is not None:
+        fields["model"] = model
+    return Segmentation(
+        **fields,
+        distinctive={s: list(v) for s, v in story.apart.items()} if story else {},
+        story=story,
+        tracking=tracking,
+        orders=orders,
+        charts=charts,
+    )

@@ -91,7 +91,7 @@ def fit(data: Any, **kwargs: Any) -> tuple[Any, tuple]:
     key = (grid_digest(grid), opts)
 
     def compute() -> Any:
-        from segmenter.engine.fit import segment
+        from segmenter.pipeline import segment
 
         rest = dict(kwargs)
         k = rest.pop("k", "auto")

@@ -1,86 +1,111 @@
-"""The whole pipeline, Excel-free: read -> clean -> cluster -> evaluate -> profile.
+"""The engine in one call: read -> clean -> cluster -> evaluate -> profile.
 
-:func:`segment` takes what Excel or openpyxl hands over (a grid of cell values)
-or a DataFrame and returns a :class:`~segmenter.result.Segmentation`. It computes
-everything and writes nothing, so a bridge can lay it out only once it is
-complete.
+:func:`fit_table` takes what Excel or openpyxl hands over (a grid of cell values)
+or a DataFrame and returns a :class:`Fitted`: numbers only. Words (names, reasons,
+actions) and month-over-month tracking are the story's job
+(:mod:`segmenter.pipeline` runs both and builds the public
+:class:`~segmenter.result.Segmentation`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import platform
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from segmenter import __version__
-from segmenter.engine.cleaning import prepare
+from segmenter.engine.cleaning import Prepared, prepare
 from segmenter.engine.clustering import fit_segments
-from segmenter.engine.profiles import build_profiles
-from segmenter.engine.quality import evaluate
+from segmenter.engine.profiles import Profiles, build_profiles
+from segmenter.engine.quality import Quality, evaluate
 from segmenter.engine.reader import Table, read_grid
-from segmenter.errors import SegmenterError
-from segmenter.options import Options, make_options
-from segmenter.result import UNASSIGNED, Segmentation
+from segmenter.log import CleaningLog
+from segmenter.options import Options
+from segmenter.version import __version__
 
+UNASSIGNED = 0
+"""Segment number of DBSCAN noise points, shown to the owner as "Unassigned"."""
 UNASSIGNED_NAME = "Unassigned"
 CORRELATION_FLAG = 0.9
+"""Feature pairs with |r| above this count one concept twice: flagged in Data Summary."""
 
 
-def segment(
+@dataclass
+class Fitted:
+    """The engine's result: every number of a run, no words beyond plain segment numbers.
+
+    rows: one row per input data row (sheet order), index = sheet row number, with
+        columns ``id``, ``segment`` (Int64, <NA> when excluded), ``segment_name``,
+        ``silhouette``, ``distance`` and ``excluded`` (reason or "").
+    """
+
+    rows: pd.DataFrame
+    source: pd.DataFrame  # the owner's original cells, same index as rows
+    id_column: str | None
+    k: int
+    method: str
+    profiles: pd.DataFrame  # one row per segment: size, share, mean per feature (original units)
+    zscores: pd.DataFrame  # segment x feature: (segment mean - overall mean) / overall std
+    quality: dict[str, Any]  # overall metrics, names -> values
+    segment_quality: pd.DataFrame  # per segment silhouette, size, mean distance, wss
+    centre_distances: pd.DataFrame
+    k_scan: pd.DataFrame | None
+    k_rule: str
+    k_reason: str
+    summary: pd.DataFrame  # descriptive statistics per feature
+    correlations: pd.DataFrame
+    log: CleaningLog
+    options: Options
+    run: dict[str, Any]  # input sheet/address, rows in/used/excluded, versions, time
+    model: dict[str, Any]  # JSON-serialisable model: cleaning params, centres, names, options
+    table: Table = field(repr=False)
+    prepared: Prepared = field(repr=False)
+    profile_stats: Profiles = field(repr=False)
+    X: np.ndarray = field(repr=False, default_factory=lambda: np.empty((0, 0)))
+    feature_names: list[str] = field(default_factory=list)
+    used_rows: pd.Index = field(default_factory=lambda: pd.Index([]))
+    warnings: list[str] = field(default_factory=list)
+    correlation_flags: list[tuple[str, str, float]] = field(default_factory=list)
+    segment_names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def labels(self) -> pd.Series:
+        """Segment per input row (sheet row index); <NA> for excluded rows."""
+        return self.rows["segment"]
+
+    @property
+    def used_labels(self) -> np.ndarray:
+        """Segment of each used row, in the order of ``used_rows`` and of ``X``."""
+        return self.rows.loc[self.used_rows, "segment"].to_numpy(dtype=np.int64)
+
+    @property
+    def sizes(self) -> dict[int, int]:
+        return {int(s): int(n) for s, n in self.rows["segment"].value_counts().sort_index().items()}
+
+    @property
+    def silhouette(self) -> float:
+        return float(self.quality["silhouette"])
+
+
+def plain_names(segments: Sequence[int]) -> dict[int, str]:
+    """"Segment 1", "Segment 2", ... and "Unassigned": the names before the story step."""
+    return {int(s): (UNASSIGNED_NAME if s == UNASSIGNED else f"Segment {s}") for s in segments}
+
+
+def fit_table(
     data: Any,
-    k: int | str = "auto",
-    method: str = "kmeans",
+    opts: Options,
     *,
     origin: tuple[int, int] = (1, 1),
     source_name: str = "",
-    previous: Any = None,
-    track: str = "refit",
-    story: bool = True,
-    **options: Any,
-) -> Segmentation:
-    """Segment customers in ``data``; see the README for every option.
-
-    ``origin`` is the sheet (row, column) of ``data[0][0]`` so that every log line
-    and label can name the real sheet row; ``source_name`` (e.g.
-    ``"Customers!A1:H501"``) is recorded in the Segmenter Run sheet. ``previous``
-    (a :class:`segmenter.story.tracking.Previous` read from last month's workbook) keeps
-    segment numbers and names: ``track="refit"`` fits again and matches segments,
-    ``track="assign"`` puts the new rows into the saved segments.
-
-    ``story=False`` skips the story step (names, per-customer reasons, rules,
-    tracking): segments keep the plain names "Segment 1", "Segment 2", ... and
-    everything else (labels, centres, profiles, quality, k scan) is the same.
-    The worksheet functions use it; it cannot be combined with ``previous``.
-    """
-    if track not in ("refit", "assign"):
-        raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
-    if not story and previous is not None:
-        raise SegmenterError("story=False cannot keep a previous run's segments; leave story on")
-    try:
-        return _segment(data, k, method, origin, source_name, previous, track, options, story)
-    except MemoryError:
-        raise SegmenterError(
-            "not enough memory for this selection; select fewer rows or columns, or close "
-            "other programs and try again"
-        ) from None
-
-
-def _segment(
-    data: Any,
-    k: int | str,
-    method: str,
-    origin: tuple[int, int],
-    source_name: str,
-    previous: Any,
-    track: str,
-    options: dict[str, Any],
-    story: bool = True,
-) -> Segmentation:
-    opts = make_options(k=k, method=method, **options)
+) -> Fitted:
+    """Read, clean, cluster, evaluate and profile: the whole engine in one call."""
     table = read_grid(
         data,
         id_column=opts.id_column,
@@ -91,28 +116,14 @@ def _segment(
     prep = prepare(table, opts)
     fit = fit_segments(prep.X, opts)
     qual = evaluate(prep.X, fit.labels, fit.centers, opts)
-    prof = build_profiles(prep.original, fit.labels, table.kinds, table.units)
+    labelled = _labelled(table, prep, prep.rows, np.asarray(fit.labels), qual, opts)
+    labelled["k"] = int(fit.k)
 
-    segs = sorted(int(s) for s in np.unique(fit.labels))
-    names = {s: (UNASSIGNED_NAME if s == UNASSIGNED else f"Segment {s}") for s in segs}
-
-    rows = _rows_frame(table, prep.rows, fit.labels, qual.per_row, qual.distance, prep.excluded, names)
     summary, correlations = _data_summary(table)
-    warnings = [*getattr(prep, "warnings", []), *fit.warnings, *qual.warnings]
-    flagged = _flag_correlations(correlations)
-    warnings += [f"{a} and {b} are almost the same measure (r = {r:+.2f}); " "they count twice in the distances" for a, b, r in flagged]
-
-    quality = {
-        "silhouette": qual.silhouette,
-        "silhouette_method": qual.silhouette_method,
-        "within_ss": qual.wss,
-        "between_ss": qual.bss,
-        "total_ss": qual.tss,
-        "davies_bouldin": qual.davies_bouldin,
-        "calinski_harabasz": qual.calinski_harabasz,
-        "mean_distance_to_centre": float(np.mean(qual.distance)) if len(qual.distance) else float("nan"),
-    }
-    run = _run_info(table, prep, opts, source_name)
+    flagged = flag_correlations(correlations)
+    warnings = [*prep.warnings, *fit.warnings, *qual.warnings]
+    warnings += [f"{a} and {b} are almost the same measure (r = {r:+.2f}); "
+                 "they count twice in the distances" for a, b, r in flagged]
     model = {
         "format": "segmenter-model",
         "version": 1,
@@ -121,57 +132,103 @@ def _segment(
         "feature_names": list(prep.feature_names),
         "cleaning": prep.params,
         "centers": np.asarray(fit.centers, dtype=float).round(12).tolist(),
-        "names": {str(s): n for s, n in names.items()},
+        "names": {str(s): n for s, n in labelled["segment_names"].items()},
         "options": _jsonable(opts.as_dict()),
         "details": _jsonable(fit.details),
     }
-    seg = Segmentation(
-        rows=rows,
+    return Fitted(
         source=table.frame,
         id_column=table.id_column,
-        k=int(fit.k),
         method=fit.method,
-        segment_names=names,
-        profiles=prof.sizes.join(prof.means.drop(index="All"), how="left"),
-        zscores=prof.zscores,
-        distinctive={},  # written by the story step (explain.apply_story)
-        quality=quality,
-        segment_quality=qual.per_segment,
-        centre_distances=qual.between_centre_distances,
         k_scan=fit.k_scan,
         k_rule=fit.k_rule,
         k_reason=fit.k_reason,
         summary=summary,
         correlations=correlations,
+        correlation_flags=flagged,
         log=prep.log,
         options=opts,
-        run=run,
+        run=_run_info(table, prep, opts, source_name),
         model=model,
+        table=table,
+        prepared=prep,
         X=prep.X,
         feature_names=list(prep.feature_names),
-        used_rows=prep.rows,
         warnings=warnings,
-        details={"profiles": prof, "table": table, "fit": fit, "quality": qual, "prepared": prep},
+        **labelled,
     )
-    if not story:
-        return seg
-    return _tell_story(seg, previous, track)
 
 
-def _tell_story(seg: Segmentation, previous: Any, track: str) -> Segmentation:
-    """Names, explanations and actions; with a previous run, its numbers and names carry over."""
-    from segmenter.story import tracking
-    from segmenter.story.explain import apply_story, explain_segmentation
+def with_labels(fitted: Fitted, labels: pd.Series, X: np.ndarray) -> Fitted:
+    """A new result with other labels (index: the rows placed) in the space of ``X``.
 
-    fixed = None
-    if previous is not None:
-        step = tracking.assign if track == "assign" else tracking.refit_and_match
-        result = step(seg, previous)
-        seg.details["tracking"] = result
-        fixed = result.names
-    apply_story(seg, explain_segmentation(seg, fixed_names=fixed))
-    tracking.remember(seg)
-    return seg
+    Month-over-month tracking renumbers or re-assigns segments; profiles, quality,
+    centres and sizes are recomputed by the same code as the first fit. Rows used
+    before but not placed now are excluded with a reason.
+    """
+    used = pd.Index(labels.index)
+    lab = labels.to_numpy(dtype=np.int64)
+    segs = sorted(int(s) for s in np.unique(lab) if s != UNASSIGNED)
+    centres = np.vstack([X[lab == s].mean(axis=0) for s in segs]) if segs else np.empty(
+        (0, X.shape[1]))
+    # quality wants labels 1..k with centre row i = segment i+1: evaluate on dense codes
+    dense = {s: i + 1 for i, s in enumerate(segs)}
+    codes = np.array([dense.get(int(s), 0) for s in lab], dtype=np.int64)
+    qual = evaluate(X, codes, centres, fitted.options)
+    qual.per_segment["segment"] = [segs[int(i) - 1] for i in qual.per_segment["segment"]]
+    qual.between_centre_distances.index = pd.Index(segs, name="segment")
+    qual.between_centre_distances.columns = segs
+    lost = {int(r): "could not be placed in the saved segments"
+            for r in fitted.used_rows.difference(used)}
+    prep = fitted.prepared
+    labelled = _labelled(fitted.table, prep, used, lab, qual, fitted.options, lost)
+    names = {s: fitted.segment_names.get(s, n) for s, n in labelled["segment_names"].items()}
+    labelled["segment_names"] = names
+    labelled["rows"]["segment_name"] = labelled["rows"]["segment"].map(names).astype(
+        object).fillna("")
+    model = {**fitted.model, "centers": centres.round(12).tolist(), "segments": segs,
+             "k": labelled["k"]}
+    return dataclasses.replace(fitted, X=X, model=model, **labelled)
+
+
+def _labelled(
+    table: Table,
+    prep: Prepared,
+    used: pd.Index,
+    labels: np.ndarray,
+    qual: Quality,
+    opts: Options,
+    lost: dict[int, str] | None = None,
+) -> dict[str, Any]:
+    """Every field of a result that follows from the labels: one builder for fit and relabel."""
+    prof = build_profiles(prep.original.loc[used], labels, table.kinds, table.units)
+    segs = sorted(int(s) for s in np.unique(labels))
+    names = plain_names(segs)
+    excluded = {**prep.excluded, **(lost or {})}
+    rows = _rows_frame(table, used, labels, qual.per_row, qual.distance, excluded, names)
+    quality = {
+        "silhouette": qual.silhouette,
+        "silhouette_method": qual.silhouette_method,
+        "within_ss": qual.wss,
+        "between_ss": qual.bss,
+        "total_ss": qual.tss,
+        "davies_bouldin": qual.davies_bouldin,
+        "calinski_harabasz": qual.calinski_harabasz,
+        "mean_distance_to_centre": float(np.mean(qual.distance)) if len(qual.distance)
+        else float("nan"),
+    }
+    return {
+        "rows": rows,
+        "k": len([s for s in segs if s != UNASSIGNED]),
+        "segment_names": names,
+        "profiles": prof.sizes.join(prof.means.drop(index="All"), how="left"),
+        "zscores": prof.zscores,
+        "quality": quality,
+        "segment_quality": qual.per_segment,
+        "centre_distances": qual.between_centre_distances,
+        "profile_stats": prof,
+        "used_rows": used,
+    }
 
 
 def _rows_frame(
@@ -240,7 +297,8 @@ def _data_summary(table: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
     return summary, corr
 
 
-def _flag_correlations(corr: pd.DataFrame) -> list[tuple[str, str, float]]:
+def flag_correlations(corr: pd.DataFrame) -> list[tuple[str, str, float]]:
+    """Feature pairs whose |r| exceeds :data:`CORRELATION_FLAG`, each pair once."""
     out = []
     cols = list(corr.columns)
     for i, a in enumerate(cols):
@@ -258,7 +316,7 @@ def _version(pkg: str) -> str:
         return "not installed"
 
 
-def _run_info(table: Table, prep: Any, opts: Options, source_name: str) -> dict[str, Any]:
+def _run_info(table: Table, prep: Prepared, opts: Options, source_name: str) -> dict[str, Any]:
     n_in = int(table.n_input_rows)
     used = len(prep.rows)
     return {
@@ -297,49 +355,3 @@ def _jsonable(obj: Any) -> Any:
     return obj
 
 
-ORDER_ROLES = ("customer", "date", "amount", "quantity", "category", "channel", "order_id")
-
-
-def segment_orders(
-    data: Any,
-    k: int | str = "auto",
-    method: str = "kmeans",
-    *,
-    origin: tuple[int, int] = (1, 1),
-    source_name: str = "",
-    previous: Any = None,
-    track: str = "refit",
-    snapshot_date: Any = None,
-    frequency: str = "days",
-    **options: Any,
-) -> Segmentation:
-    """Segment customers from an order ledger: orders -> RFM features -> :func:`segment`.
-
-    Column roles (``customer=``, ``date=``, ``amount=``, ``quantity=``, ``category=``,
-    ``channel=``, ``order_id=``) name headers when detection is not enough. The
-    Cleaning Log starts with the order rows (their sheet rows), then the customer
-    table's steps (rows of the Segments sheet). The classic RFM scores and segment
-    map ride along (``seg.details["orders"]``) for the RFM sheet.
-    """
-    from segmenter.engine.orders import ID_NAME, customer_features, to_customer_grid
-
-    roles = {r: options.pop(r) for r in ORDER_ROLES if r in options}
-    features = customer_features(
-        data, snapshot_date=snapshot_date, frequency=frequency, origin=origin, **roles
-    )
-    grid = to_customer_grid(features)
-    options.setdefault("id_column", ID_NAME)
-    seg = segment(grid, k=k, method=method, source_name=source_name, previous=previous,
-                  track=track, **options)
-    seg.log = type(seg.log)([*features.log.entries, *seg.log.entries])
-    seg.details["orders"] = features
-    seg.warnings = [*features.warnings, *seg.warnings]
-    seg.run = {
-        "input": source_name,
-        "orders_in": features.n_orders_in,
-        "orders_used": features.n_orders_used,
-        "snapshot_date": features.snapshot_date,
-        "order_columns": ", ".join(f"{r}: {c}" for r, c in features.columns.items()),
-        **{k: v for k, v in seg.run.items() if k != "input"},
-    }
-    return seg

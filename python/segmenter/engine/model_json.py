@@ -23,7 +23,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from segmenter.errors import SegmenterError
-from segmenter.layout.blocks import Block, SheetSpec
 
 SHEET = "Segmenter Model"
 MARKER = "segmenter-model"
@@ -73,12 +72,6 @@ def to_rows(model: Mapping[str, Any]) -> list[list[Any]]:
     chunks = chunk_text(text)
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return [[MARKER], [STORE_VERSION], [len(chunks)], [digest], *[[c] for c in chunks]]
-
-
-def model_sheet(model: Mapping[str, Any]) -> SheetSpec:
-    """The hidden sheet holding the model."""
-    block = Block(1, 1, to_rows(model), kind="table", header=False, name="model")
-    return SheetSpec(SHEET, [block], column_widths={1: 12.0}, hidden=True)
 
 
 def _damaged(why: str) -> SegmenterError:

@@ -48,6 +48,8 @@ from segmenter.log import EXCLUDED, CleaningLog
 
 STEP = "orders"
 ID_NAME = "Customer ID"
+ORDER_ROLES = ("customer", "date", "amount", "quantity", "category", "channel", "order_id")
+"""The ledger columns an owner can name (``--customer``, ``customer=`` ...)."""
 MAX_SHARE_CATEGORIES = 12
 
 # Header aliases per role, in order of preference (the first alias found wins).

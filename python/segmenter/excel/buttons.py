@@ -403,7 +403,7 @@ def _compute(book: Any, state: Any, orders: bool, labels: bool = False) -> tuple
     values, labels_target = read_data(book, src, labels and settings.labels_next_to_data)
 
     state.status(f"segmenting {src.n_rows - 1:,} rows")
-    from segmenter.engine.fit import segment, segment_orders
+    from segmenter.pipeline import segment, segment_orders
 
     opts = dict(settings.options)
     k = opts.pop("k", "auto")
@@ -482,8 +482,8 @@ def self_test_report() -> tuple[bool, str]:
     import math
 
     from segmenter.demo_data import load_demo_customers
-    from segmenter.engine.fit import segment
     from segmenter.layout.core import build_layout
+    from segmenter.pipeline import segment
 
     df = load_demo_customers()
     grid = [list(df.columns), *df.to_numpy(dtype=object).tolist()]

@@ -20,8 +20,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.engine.chart_inputs import ChartInputs, Dendrogram
+from segmenter.engine.fit import UNASSIGNED
 from segmenter.layout.blocks import Block, Box, ChartSpec, SeriesStyle, SheetSpec, wide_series
-from segmenter.result import UNASSIGNED, Segmentation
+from segmenter.result import Segmentation
 
 SHEET = "Segment Charts"
 PALETTE = ("0072B2", "E69F00", "009E73", "CC79A7", "56B4E9", "D55E00", "F0E442")
@@ -35,11 +37,6 @@ UNASSIGNED_COLOR = "999999"
 CENTRE_COLOR = "000000"  # centre markers and the dendrogram's cut line
 INK = "333333"  # lines that are not a segment: k scan, average silhouette
 ABOVE_CUT_COLOR = "777777"  # dendrogram links above the cut (they join segments)
-MAP_SAMPLE = 5_000
-SILHOUETTE_SAMPLE = 2_000
-DENDROGRAM_SAMPLE = 2_000
-DENDROGRAM_LEAVES = 30
-SEED = 0
 SHORT_LABEL = 18
 
 # sheet geometry: the chart area's columns and the default row height, in cm
@@ -64,42 +61,6 @@ def segment_marker(segment: int) -> str:
     if segment == UNASSIGNED:
         return "x"
     return MARKERS[((segment - 1) // len(COLORS)) % len(MARKERS)]
-
-
-def pca_projection(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, Any]:
-    """2-D PCA coordinates of ``X``, the explained variance ratio of each axis, and the model.
-
-    With one feature the second axis is all zeros (explained share 0).
-    """
-    from sklearn.decomposition import PCA
-
-    X = np.asarray(X, dtype=float)
-    n_comp = max(1, min(2, X.shape[1], X.shape[0]))
-    pca = PCA(n_components=n_comp, svd_solver="full", random_state=SEED).fit(X)
-    coords = pca.transform(X)
-    ratio = np.asarray(pca.explained_variance_ratio_, dtype=float)
-    if n_comp < 2:
-        coords = np.column_stack([coords, np.zeros(len(coords))])
-        ratio = np.append(ratio, 0.0)
-    return coords, np.nan_to_num(ratio), pca
-
-
-def stratified_sample(labels: np.ndarray, limit: int, seed: int = SEED) -> np.ndarray:
-    """Sorted positions of at most ~``limit`` rows, every segment kept in proportion.
-
-    Small segments keep at least min(size, 20) rows so they stay visible.
-    """
-    labels = np.asarray(labels)
-    n = len(labels)
-    if n <= limit:
-        return np.arange(n)
-    rng = np.random.default_rng(seed)
-    picked = []
-    for s in sorted(np.unique(labels).tolist()):
-        pos = np.flatnonzero(labels == s)
-        take = min(len(pos), max(min(len(pos), 20), int(round(len(pos) * limit / n))))
-        picked.append(rng.choice(pos, size=take, replace=False))
-    return np.sort(np.concatenate(picked))
 
 
 # ----------------------------------------------------------------------------- placement
@@ -256,12 +217,15 @@ def chart_sheet(seg: Segmentation) -> SheetSpec:
     row = _heatmap(seg, spec, segs, short, start=4)
     sizes = _size_table(spec, labels, segs, full, short, start=row)
     sheet.chart_row = sizes.row + sizes.n_rows + 1
-    _segment_map(sheet, seg, labels, segs)
+    inputs = seg.charts
+    if inputs is not None:
+        _segment_map(sheet, seg, inputs, labels, segs)
     _sizes_chart(sheet, sizes, segs, n)
-    _silhouettes(sheet, seg, labels, segs)
+    if inputs is not None:
+        _silhouettes(sheet, seg, inputs, labels, segs)
     _k_scan(sheet, seg)
-    if seg.method == "hierarchical":
-        _dendrogram(sheet, seg, labels, segs)
+    if inputs is not None and inputs.dendrogram is not None:
+        _dendrogram(sheet, seg, inputs.dendrogram, labels, segs)
     return spec
 
 
@@ -311,14 +275,11 @@ def _sizes_chart(sheet: _Sheet, key: Block, segs: list[int], n: int) -> None:
     ))
 
 
-def _segment_map(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int]) -> None:
+def _segment_map(sheet: _Sheet, seg: Segmentation, inputs: ChartInputs, labels: np.ndarray,
+                 segs: list[int]) -> None:
     full, short = sheet.full, sheet.short
-    X = np.asarray(seg.X, dtype=float)
-    if X.ndim != 2 or X.shape[0] != len(labels) or X.shape[1] == 0 or len(labels) < 2:
-        return
-    coords, ratio, _ = pca_projection(X)
+    coords, ratio, keep = inputs.map_coords, inputs.map_variance, inputs.map_sample
     n = len(labels)
-    keep = stratified_sample(labels, MAP_SAMPLE)
     ids = seg.rows.loc[pd.Index(seg.used_rows), "id"].to_numpy(dtype=object)
     order = sorted(keep.tolist(), key=lambda i: (segs.index(int(labels[i])), i))
     shown = [s for s in segs if (labels[keep] == s).any()]
@@ -401,13 +362,14 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
     return w * h if w > 0 and h > 0 else 0.0
 
 
-def _silhouettes(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int]) -> None:
+def _silhouettes(sheet: _Sheet, seg: Segmentation, inputs: ChartInputs, labels: np.ndarray,
+                 segs: list[int]) -> None:
     full, short = sheet.full, sheet.short
     sil = seg.rows.loc[pd.Index(seg.used_rows), "silhouette"].to_numpy(dtype=float)
     ok = np.flatnonzero(np.isfinite(sil))
-    if len(ok) == 0:
+    keep = inputs.silhouette_sample
+    if len(ok) == 0 or len(keep) == 0:
         return
-    keep = ok[stratified_sample(labels[ok], SILHOUETTE_SAMPLE)]
     avg = float(np.mean(sil[ok]))
     shown = [s for s in segs if (labels[keep] == s).any()]
     # one wide rectangle from "#": a segment's column holds its customers' silhouettes only
@@ -485,50 +447,10 @@ def _k_scan(sheet: _Sheet, seg: Segmentation) -> None:
         ))
 
 
-def dendrogram_lines(X: np.ndarray, labels: np.ndarray, k: int, method: str = "ward",
-                     leaves: int = DENDROGRAM_LEAVES) -> tuple[dict[int | None, list], float]:
-    """Line segments of a truncated dendrogram, grouped by the segment each link lies in.
-
-    Returns ({segment or None (above the cut): [(xs, ys) polylines]}, cut height).
-    A link below the cut into k groups takes the colour of its members' most common segment.
-    """
-    from scipy.cluster.hierarchy import dendrogram, linkage
-
-    X = np.asarray(X, dtype=float)
-    labels = np.asarray(labels)
-    n = len(X)
-    Z = linkage(X, method=method, metric="euclidean")
-    segs = sorted(np.unique(labels).tolist())
-    counts = np.zeros((2 * n - 1, len(segs)))
-    counts[np.arange(n), np.searchsorted(segs, labels)] = 1
-    for i, (a, b) in enumerate(Z[:, :2].astype(int)):
-        counts[n + i] = counts[a] + counts[b]
-    k = max(1, min(k, n))
-    below_cut = n - k  # merges with index < n - k happen inside one of the k groups
-
-    def group(link: int) -> str:
-        i = link - n
-        return "above" if i >= below_cut else str(segs[int(np.argmax(counts[link]))])
-
-    p = max(leaves, k + 1)
-    d = dendrogram(Z, truncate_mode="lastp", p=min(p, n), no_plot=True, link_color_func=group)
-    out: dict[int | None, list] = {}
-    for xs, ys, g in zip(d["icoord"], d["dcoord"], d["color_list"], strict=True):
-        out.setdefault(None if g == "above" else int(g), []).append((list(xs), list(ys)))
-    heights = Z[:, 2]
-    lo = heights[below_cut - 1] if below_cut >= 1 else 0.0
-    hi = heights[below_cut] if below_cut < len(heights) else lo
-    return out, float((lo + hi) / 2)
-
-
-def _dendrogram(sheet: _Sheet, seg: Segmentation, labels: np.ndarray, segs: list[int]) -> None:
+def _dendrogram(sheet: _Sheet, seg: Segmentation, dend: Dendrogram, labels: np.ndarray,
+                segs: list[int]) -> None:
     names = sheet.short
-    X = np.asarray(seg.X, dtype=float)
-    if X.ndim != 2 or X.shape[0] != len(labels) or len(labels) < 3 or X.shape[1] == 0:
-        return
-    keep = stratified_sample(labels, DENDROGRAM_SAMPLE)
-    method = getattr(seg.options, "linkage", "ward") or "ward"
-    groups, cut = dendrogram_lines(X[keep], labels[keep], seg.k, method)
+    keep, method, groups, cut = dend.sample, dend.linkage, dend.lines, dend.cut
     order = [s for s in segs if s in groups] + ([None] if None in groups else [])
     x_max = max(x for g in groups.values() for xs, _ in g for x in xs) + 5
     # one wide rectangle: x, then one column per group (its links' heights on their rows only)

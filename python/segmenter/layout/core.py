@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.engine.orders import OrderFeatures
 from segmenter.layout.blocks import Block, Layout, SheetSpec
 from segmenter.result import Segmentation
 
@@ -112,8 +113,8 @@ def build_layout(seg: Segmentation) -> Layout:
             _run_sheet(seg),
         ]
     )
-    if "orders" in seg.details:
-        core.sheets.insert(1, _rfm_sheet(seg))
+    if seg.orders is not None:
+        core.sheets.insert(1, _rfm_sheet(seg, seg.orders))
     layout = extend_layout(core, seg)
     for sheet in layout.sheets:
         if not sheet.charts:
@@ -189,9 +190,8 @@ def _segments_sheet(seg: Segmentation) -> SheetSpec:
 RFM = "RFM"
 
 
-def _rfm_sheet(seg: Segmentation) -> SheetSpec:
+def _rfm_sheet(seg: Segmentation, feats: OrderFeatures) -> SheetSpec:
     """Per customer: recency, frequency, monetary, the classic RFM scores and our segment."""
-    feats = seg.details["orders"]
     cust = feats.customers
     sheet = SheetSpec(RFM, column_widths={1: 22.0})
     st = _Stack(sheet)
@@ -222,7 +222,7 @@ def _rfm_sheet(seg: Segmentation) -> SheetSpec:
 def _profiles_sheet(seg: Segmentation) -> SheetSpec:
     sheet = SheetSpec(PROFILES, column_widths={1: 12.0, 2: 26.0})
     st = _Stack(sheet)
-    prof = seg.details["profiles"]
+    prof = seg.profile_stats
     segs = list(prof.sizes.index)
     features = list(prof.means.columns)
     cats = list(prof.categories.columns)

@@ -2,22 +2,26 @@
 
 Everything here returns :class:`~segmenter.layout.blocks.SheetSpec`/:class:`~segmenter.layout.blocks.Block`
 values; nothing is written. :func:`extend_layout` adds all of it to the layout that
-:func:`segmenter.layout.core.build_layout` made, so the lead wires one call; the smaller
-functions are there for a layout that wants to place the pieces itself.
+:func:`segmenter.layout.core.build_layout` made; the smaller functions are there for a
+layout that wants to place the pieces itself.
 
-It reads ``seg.details["story"]`` (:func:`segmenter.story.explain.apply_story`) and,
-when the run followed a previous one, ``seg.details["tracking"]``
-(:class:`segmenter.story.tracking.Tracking`).
+It reads ``seg.story`` (:class:`segmenter.story.explain.SegmentStory`) and, when the
+run followed a previous one, ``seg.tracking`` (:class:`segmenter.story.tracking.Tracking`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from segmenter.engine.model_json import model_sheet
+from segmenter.engine.model_json import SHEET as MODEL_SHEET
+from segmenter.engine.model_json import to_rows
 from segmenter.layout.blocks import Block, Layout, SheetSpec
 from segmenter.layout.core import FMT_INT, FMT_PCT, PROFILES, RUN, SEGMENTS, grid
+from segmenter.result import Segmentation
+from segmenter.story.explain import SegmentStory
 from segmenter.story.i18n import t
+from segmenter.story.tracking import Tracking
 
 CAMPAIGNS = "Campaigns"
 MOVES = "Segment Moves"
@@ -43,11 +47,10 @@ def next_free_row(sheet: SheetSpec) -> int:
 # ----------------------------------------------------------------------------- Campaigns
 
 
-def campaigns_sheet(seg: Any) -> SheetSpec:
+def campaigns_sheet(seg: Segmentation, story: SegmentStory) -> SheetSpec:
     """Segment, name, size, share, action, example message and the rule behind the action."""
-    story = seg.details["story"]
     lang = story.language
-    sizes = seg.details["profiles"].sizes
+    sizes = seg.profile_stats.sizes
     header = [t(k, lang) for k in ("col.segment", "col.name", "col.size", "col.share",
                                    "col.action", "col.message", "col.rule")]
     rows = []
@@ -68,9 +71,8 @@ def campaigns_sheet(seg: Any) -> SheetSpec:
 # ----------------------------------------------------------------------------- Segment Profiles
 
 
-def profile_blocks(seg: Any) -> list[Block]:
+def profile_blocks(seg: Segmentation, story: SegmentStory) -> list[Block]:
     """Blocks for the Segment Profiles sheet: actions and name rules, then the tree rules."""
-    story = seg.details["story"]
     lang = story.language
     header = [t(k, lang) for k in ("col.segment", "col.name", "col.action", "col.rule",
                                    "col.name_rule")]
@@ -95,9 +97,8 @@ def profile_blocks(seg: Any) -> list[Block]:
     return out
 
 
-def why_column(seg: Any) -> tuple[str, list[str]]:
+def why_column(seg: Segmentation, story: SegmentStory) -> tuple[str, list[str]]:
     """(header, one text per seg.rows row) for the Segments sheet."""
-    story = seg.details["story"]
     return t("col.why", story.language), [str(v) for v in story.why.reindex(seg.rows.index)
                                            .fillna("")]
 
@@ -105,10 +106,9 @@ def why_column(seg: Any) -> tuple[str, list[str]]:
 # ----------------------------------------------------------------------------- Segment Moves
 
 
-def moves_sheet(seg: Any) -> SheetSpec:
+def moves_sheet(seg: Segmentation, tr: Tracking) -> SheetSpec:
     """Matching of segments, the from → to matrix and the customers who moved."""
-    tr = seg.details["tracking"]
-    lang = seg.details["story"].language if "story" in seg.details else "en"
+    lang = tr.language
     sheet = SheetSpec(MOVES, column_widths={1: 28.0, 2: 30.0, 3: 16.0, 4: 30.0, 5: 16.0,
                                             6: 30.0}, freeze=None)
     blocks: list[Block] = [_title(t("title.matching", lang), "matching title")]
@@ -141,7 +141,7 @@ def moves_sheet(seg: Any) -> SheetSpec:
 # ----------------------------------------------------------------------------- all of it
 
 
-def extend_layout(layout: Layout, seg: Any) -> Layout:
+def extend_layout(layout: Layout, seg: Segmentation) -> Layout:
     """Add the marketing pieces to a layout from build_layout (in place; returns it).
 
     * Segments: a "Why in this segment" column at the right of the segments table.
@@ -149,13 +149,13 @@ def extend_layout(layout: Layout, seg: Any) -> Layout:
     * Segmenter Run: the small-data and other story warnings.
     * New sheets: Campaigns, Segment Moves (only after a previous run), the hidden model.
     """
-    if "story" not in seg.details:
+    story = seg.story
+    if story is None:
         return layout
-    story = seg.details["story"]
     names = layout.names
     if SEGMENTS in names:
         block = layout.sheet(SEGMENTS).block("segments")
-        header, texts = why_column(seg)
+        header, texts = why_column(seg, story)
         width = block.n_cols
         block.values[0] = [*block.values[0], header]
         for i, text in enumerate(texts, start=1):
@@ -164,13 +164,19 @@ def extend_layout(layout: Layout, seg: Any) -> Layout:
         layout.sheet(SEGMENTS).column_widths[width + 1] = 50.0
     if PROFILES in names:
         sheet = layout.sheet(PROFILES)
-        _stack(sheet, profile_blocks(seg), next_free_row(sheet))
+        _stack(sheet, profile_blocks(seg, story), next_free_row(sheet))
     if RUN in names and story.warnings:
         sheet = layout.sheet(RUN)
         rows = [[t("title.small", story.language)], *[[w] for w in story.warnings]]
         _stack(sheet, [Block(0, 1, grid(rows), name="story warnings")], next_free_row(sheet))
-    layout.sheets.append(campaigns_sheet(seg))
-    if seg.details.get("tracking") is not None:
-        layout.sheets.append(moves_sheet(seg))
+    layout.sheets.append(campaigns_sheet(seg, story))
+    if seg.tracking is not None:
+        layout.sheets.append(moves_sheet(seg, seg.tracking))
     layout.sheets.append(model_sheet(seg.model))
     return layout
+
+
+def model_sheet(model: Mapping[str, Any]) -> SheetSpec:
+    """The hidden sheet that keeps the model as JSON text for next month's run."""
+    block = Block(1, 1, to_rows(model), kind="table", header=False, name="model")
+    return SheetSpec(MODEL_SHEET, [block], column_widths={1: 12.0}, hidden=True)

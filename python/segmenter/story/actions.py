@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from segmenter.result import UNASSIGNED
+from segmenter.engine.fit import UNASSIGNED
 from segmenter.story.i18n import t
 from segmenter.story.naming import HIGH, LOW, Roles
 

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.engine.fit import UNASSIGNED, Fitted
 from segmenter.engine.profiles import MIN_DISTINCTIVE_Z, TOP_DISTINCTIVE
-from segmenter.result import UNASSIGNED
 from segmenter.story.actions import Action, recommend_all
 from segmenter.story.i18n import resolve_language, t
 from segmenter.story.naming import Roles, SegmentName, detect_roles, name_segments
@@ -416,18 +416,15 @@ class SegmentStory:
         return {s: n.name for s, n in self.names.items()}
 
 
-def explain_segmentation(seg: Any, *, language: str | None = None, rules: bool = True,
+def explain_segmentation(seg: Fitted, *, language: str | None = None, rules: bool = True,
                          fixed_names: Mapping[int, str] | None = None) -> SegmentStory:
     """Names, actions, explanations and warnings for a finished Segmentation.
 
     ``fixed_names`` (segment -> name, e.g. carried over from the previous run or
     typed by the owner) replace the automatic name of those segments.
     """
-    table = seg.details.get("table")
-    prof = seg.details["profiles"]
-    prep = seg.details.get("prepared")
-    units = dict(getattr(table, "units", {}) or {})
-    kinds = dict(getattr(table, "kinds", {}) or {})
+    table, prof, prep = seg.table, seg.profile_stats, seg.prepared
+    units, kinds = dict(table.units), dict(table.kinds)
     lang = resolve_language(language or seg.options.language, list(map(str, seg.source.columns)))
     roles = detect_roles(list(prof.zscores.columns), units)
     fixed = {int(s): n for s, n in (fixed_names or {}).items() if str(n).strip()}
@@ -447,13 +444,13 @@ def explain_segmentation(seg: Any, *, language: str | None = None, rules: bool =
     # the GIL) while this one writes the per-customer reasons; both are deterministic
     with ThreadPoolExecutor(max_workers=1) as pool:
         tree = None
-        if rules and prep is not None and len(used):
+        if rules and len(used):
             tree = pool.submit(decision_rules, prep.original.loc[used], labels, name_map, units,
                                lang, random_state=seg.options.random_state)
-        if prep is not None and len(used) and seg.X.size:
+        if len(used) and seg.X.size:
             sources = list((seg.model.get("cleaning") or {}).get("feature_sources") or [])
             if len(sources) != seg.X.shape[1]:  # the model's columns are those of X (assign)
-                sources = list(getattr(prep, "feature_sources", seg.feature_names))
+                sources = list(prep.feature_sources)
             texts = customer_reasons(seg.X, labels, sources, prep.original.loc[used],
                                      prof.means, lang, categories=prof.categories, units=units)
             why.loc[used] = texts
@@ -463,20 +460,3 @@ def explain_segmentation(seg: Any, *, language: str | None = None, rules: bool =
     if not roles.behaviour:
         warns.append(t("warn.no_roles", lang))
     return SegmentStory(lang, roles, names, actions, apart, why, ruleset, warns)
-
-
-def apply_story(seg: Any, story: SegmentStory) -> None:
-    """Put the story's names, differences and warnings into the Segmentation (in place)."""
-    names = story.name_map
-    seg.segment_names = dict(names)
-    seg.rows["segment_name"] = seg.rows["segment"].map(names).astype(object).fillna("")
-    seg.distinctive = {s: list(v) for s, v in story.apart.items()}
-    seg.model["names"] = {str(s): n for s, n in names.items()}
-    seg.model["language"] = story.language
-    for w in story.warnings:
-        if w not in seg.warnings:
-            seg.warnings.append(w)
-    seg.details["story"] = story
-    tracking = seg.details.get("tracking")
-    if tracking is not None:
-        tracking.refresh(names, story.language)

@@ -53,7 +53,7 @@ from typing import Any
 
 import pandas as pd
 
-from segmenter.result import UNASSIGNED
+from segmenter.engine.fit import UNASSIGNED
 from segmenter.story.i18n import t
 
 HIGH = 0.5

@@ -19,11 +19,12 @@ owner may have edited. A new run can then
   numbers after the old ones and are marked new.
 
 :func:`moves` lists customers (by id) whose segment changed and the from → to
-count matrix. :func:`remember` stores what the next run needs in ``seg.model``.
+count matrix. :func:`remember` returns the model with what the next run needs.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,8 +33,9 @@ import numpy as np
 import pandas as pd
 
 from segmenter.engine import model_json as model_store
+from segmenter.engine.cleaning import transform_new
+from segmenter.engine.fit import UNASSIGNED, Fitted, with_labels
 from segmenter.errors import SegmenterError
-from segmenter.result import UNASSIGNED
 from segmenter.story.i18n import t
 
 CLEAR_MATCH = 0.5
@@ -80,12 +82,13 @@ class Tracking:
     after: pd.Series | None = None  # customer id -> segment in this run
     language: str = "en"
 
-    def refresh(self, names: Mapping[int, str], language: str | None = None) -> None:
-        """Rebuild the moves table and matrix with this run's final segment names."""
-        self.language = language or self.language
-        if self.before is not None and self.after is not None:
-            self.moves, self.matrix = moves(self.before, self.after, self.previous_names,
-                                            names, self.language)
+    def with_names(self, names: Mapping[int, str], language: str | None = None) -> Tracking:
+        """The same tracking with the moves table and matrix in this run's final names."""
+        lang = language or self.language
+        if self.before is None or self.after is None:
+            return dataclasses.replace(self, language=lang)
+        mv, matrix = moves(self.before, self.after, self.previous_names, names, lang)
+        return dataclasses.replace(self, moves=mv, matrix=matrix, language=lang)
 
 
 # ----------------------------------------------------------------------------- reading
@@ -189,11 +192,9 @@ def _dist(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.sqrt(((a[:, None, :] - b[None, :, :]) ** 2).sum(axis=2))
 
 
-def old_space(seg: Any, model: Mapping[str, Any]) -> tuple[np.ndarray, pd.Index]:
+def old_space(seg: Fitted, model: Mapping[str, Any]) -> tuple[np.ndarray, pd.Index]:
     """This run's rows in the previous model's scaled space (dates from this run's date)."""
-    from segmenter.engine.cleaning import transform_new
-
-    table = seg.details["table"]
+    table = seg.table
     model_store.check_compatible(model, list(table.frame.columns))
     params = dict(model["cleaning"])
     if table.reference_date is not None:
@@ -220,21 +221,21 @@ def saved_centres(model: Mapping[str, Any]) -> dict[int, np.ndarray]:
 # ----------------------------------------------------------------------------- the two modes
 
 
-def refit_and_match(seg: Any, previous: Previous, language: str = "en") -> Tracking:
-    """Renumber a fresh Segmentation so matched segments keep the previous numbers (in place)."""
+def refit_and_match(seg: Fitted, previous: Previous,
+                    language: str = "en") -> tuple[Fitted, Tracking]:
+    """A fresh fit renumbered so matched segments keep the previous numbers."""
     X_old, rows = old_space(seg, previous.model)
-    used = seg.used_rows
-    common = used.intersection(rows)
+    common = seg.used_rows.intersection(rows)
     labels = seg.rows.loc[common, "segment"].to_numpy(dtype=int)
     pos = pd.Index(rows).get_indexer(common)
     new_c = _centres(X_old[pos], labels)
     match = match_segments(saved_centres(previous.model), new_c)
-    relabel(seg, match.mapping)
-    return _tracking("refit", seg, previous, match, language)
+    renumbered = relabel(seg, match.mapping)
+    return renumbered, _tracking("refit", renumbered, previous, match, language)
 
 
-def assign(seg: Any, previous: Previous, language: str = "en") -> Tracking:
-    """Put this run's customers into the previous run's segments (in place): nearest centre."""
+def assign(seg: Fitted, previous: Previous, language: str = "en") -> tuple[Fitted, Tracking]:
+    """This run's customers put into the previous run's segments: nearest centre."""
     X_old, rows = old_space(seg, previous.model)
     centres = {s: c for s, c in saved_centres(previous.model).items() if s != UNASSIGNED}
     segs = sorted(centres)
@@ -243,24 +244,24 @@ def assign(seg: Any, previous: Previous, language: str = "en") -> Tracking:
     labels = np.asarray(segs)[np.argmin(d2, axis=1)]
     lab = pd.Series(labels, index=rows)
     used = seg.used_rows.intersection(rows)
-    _set_labels(seg, lab.loc[used], X_old[pd.Index(rows).get_indexer(used)], used)
+    placed = with_labels(seg, lab.loc[used], X_old[pd.Index(rows).get_indexer(used)])
     # the customers now live in the previous model's space: keep its cleaning for next month
-    seg.model["cleaning"] = previous.model["cleaning"]
-    seg.model["feature_names"] = list(previous.model["feature_names"])
-    seg.feature_names = list(previous.model["feature_names"])
-    match = Match({s: s for s in segs}, {s: s for s in segs}, {s: 0.0 for s in segs}, [])
+    features = list(previous.model["feature_names"])
+    placed = dataclasses.replace(
+        placed, feature_names=features,
+        model={**placed.model, "cleaning": previous.model["cleaning"], "feature_names": features})
     present = set(int(s) for s in lab.loc[used])
-    match.gone = [s for s in segs if s not in present]
-    for s in match.gone:
-        match.previous.pop(s, None)
-    tr = _tracking("assign", seg, previous, match, language)
+    gone = [s for s in segs if s not in present]
+    match = Match({s: s for s in segs}, {s: s for s in segs if s not in gone},
+                  {s: 0.0 for s in segs}, gone)
+    tr = _tracking("assign", placed, previous, match, language)
     if previous.model.get("method") == "dbscan":
         tr.warnings.append("DBSCAN segments: new customers go to the nearest segment centre, "
                            "so none is left Unassigned")
-    return tr
+    return placed, tr
 
 
-def _tracking(mode: str, seg: Any, previous: Previous, match: Match, language: str) -> Tracking:
+def _tracking(mode: str, seg: Fitted, previous: Previous, match: Match, language: str) -> Tracking:
     names: dict[int, str] = {}
     status: dict[int, str] = {}
     for s, old in match.previous.items():
@@ -280,80 +281,23 @@ def _tracking(mode: str, seg: Any, previous: Previous, match: Match, language: s
     tr = Tracking(mode, match, names, status, pd.DataFrame(), pd.DataFrame(),
                   dict(previous.names), warnings, previous.assignments, _current_assignments(seg),
                   language)
-    tr.refresh(names)
-    return tr
+    return tr.with_names(names)
 
 
 # ----------------------------------------------------------------------------- relabelling
 
 
-def relabel(seg: Any, mapping: Mapping[int, int]) -> None:
-    """Renumber the segments of a finished Segmentation (in place) and rebuild what depends."""
-    used = seg.used_rows
-    old = seg.rows.loc[used, "segment"].to_numpy(dtype=int)
+def relabel(seg: Fitted, mapping: Mapping[int, int]) -> Fitted:
+    """The same result with its segments renumbered by ``mapping``."""
+    old = seg.used_labels
     new = np.array([mapping.get(int(s), int(s)) for s in old], dtype=int)
-    _set_labels(seg, pd.Series(new, index=used), seg.X, used)
-
-
-def _set_labels(seg: Any, labels: pd.Series, X: np.ndarray, used: pd.Index) -> None:
-    """Put new labels in and recompute profiles and quality from them."""
-    from segmenter.engine.profiles import build_profiles
-    from segmenter.engine.quality import evaluate
-
-    prep = seg.details["prepared"]
-    table = seg.details["table"]
-    lab = labels.reindex(used).to_numpy(dtype=int)
-    segs = sorted(int(s) for s in np.unique(lab) if s != UNASSIGNED)
-    centres = np.vstack([X[lab == s].mean(axis=0) for s in segs]) if segs else np.empty(
-        (0, X.shape[1]))
-    # quality wants labels 1..k with centre row i = segment i+1: evaluate on dense codes
-    dense = {s: i + 1 for i, s in enumerate(segs)}
-    codes = np.array([dense.get(int(s), 0) for s in lab], dtype=np.int64)
-    qual = evaluate(X, codes, centres, seg.options)
-    seg_col = pd.Series(pd.array([pd.NA] * len(seg.rows), dtype="Int64"), index=seg.rows.index)
-    seg_col.loc[used] = lab
-    for r in seg.used_rows.difference(used):
-        seg.rows.at[r, "excluded"] = "could not be placed in the saved segments"
-    seg.rows["segment"] = seg_col
-    seg.used_rows = used
-    seg.X = X
-    prof = build_profiles(prep.original.loc[used], lab, table.kinds, table.units)
-    seg.rows["silhouette"] = np.nan
-    seg.rows.loc[used, "silhouette"] = qual.per_row
-    seg.rows["distance"] = np.nan
-    seg.rows.loc[used, "distance"] = qual.distance
-    seg.k = len(segs)
-    seg.profiles = prof.sizes.join(prof.means.drop(index="All"), how="left")
-    seg.zscores = prof.zscores
-    per = qual.per_segment.copy()
-    per["segment"] = [segs[int(i) - 1] for i in per["segment"]]
-    seg.segment_quality = per
-    cd = qual.between_centre_distances.copy()
-    cd.index = pd.Index(segs, name="segment")
-    cd.columns = segs
-    seg.centre_distances = cd
-    seg.quality.update({
-        "silhouette": qual.silhouette, "silhouette_method": qual.silhouette_method,
-        "within_ss": qual.wss, "between_ss": qual.bss, "total_ss": qual.tss,
-        "davies_bouldin": qual.davies_bouldin, "calinski_harabasz": qual.calinski_harabasz,
-        "mean_distance_to_centre": float(np.mean(qual.distance)) if len(qual.distance)
-        else float("nan"),
-    })
-    all_segs = sorted(int(s) for s in np.unique(lab))
-    seg.segment_names = {s: seg.segment_names.get(s, f"Segment {s}") for s in all_segs}
-    seg.rows["segment_name"] = [seg.segment_names.get(int(s), "") if not pd.isna(s) else ""
-                                for s in seg.rows["segment"]]
-    seg.details["profiles"] = prof
-    seg.details["quality"] = qual
-    seg.model["centers"] = centres.round(12).tolist()
-    seg.model["segments"] = segs  # centre row i belongs to segment segs[i]
-    seg.model["k"] = seg.k
+    return with_labels(seg, pd.Series(new, index=seg.used_rows), seg.X)
 
 
 # ----------------------------------------------------------------------------- moves
 
 
-def _current_assignments(seg: Any) -> pd.Series:
+def _current_assignments(seg: Fitted) -> pd.Series:
     r = seg.rows.loc[seg.rows["segment"].notna()]
     s = pd.Series(r["segment"].astype(int).to_numpy(), index=pd.Index(r["id"].tolist()))
     return s[~s.index.duplicated(keep="first")]
@@ -414,20 +358,21 @@ def _orig_id(after: pd.Series, key: str) -> Any:
 # ----------------------------------------------------------------------------- remembering
 
 
-def remember(seg: Any) -> None:
-    """Store in ``seg.model`` what the next run needs: centres per segment, names, customers."""
-    used = seg.used_rows
-    labels = seg.rows.loc[used, "segment"].to_numpy(dtype=int)
-    centres = _centres(seg.X, labels)
+def remember(seg: Fitted, names: Mapping[int, str]) -> dict[str, Any]:
+    """The model with what the next run needs: centres per segment, names, customers."""
+    centres = _centres(seg.X, seg.used_labels)
     segs = sorted(centres)
-    seg.model["tracking"] = {
-        "segments": segs,
-        "centres": [np.asarray(centres[s], dtype=float).round(12).tolist() for s in segs],
-    }
-    seg.model["names"] = {str(s): n for s, n in seg.segment_names.items()}
     cur = _current_assignments(seg)
-    seg.model["assignments"] = {"ids": [_json_id(i) for i in cur.index],
-                                "segments": [int(s) for s in cur]}
+    return {
+        **seg.model,
+        "tracking": {
+            "segments": segs,
+            "centres": [np.asarray(centres[s], dtype=float).round(12).tolist() for s in segs],
+        },
+        "names": {str(s): n for s, n in names.items()},
+        "assignments": {"ids": [_json_id(i) for i in cur.index],
+                        "segments": [int(s) for s in cur]},
+    }
 
 
 def _json_id(v: Any) -> Any:

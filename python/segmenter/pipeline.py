@@ -1,0 +1,136 @@
+"""The public calls: the engine's numbers, then the story's words, built into one result.
+
+:func:`segment` takes what Excel or openpyxl hands over (a grid of cell values)
+or a DataFrame and returns a :class:`~segmenter.result.Segmentation`. It computes
+everything and writes nothing, so a bridge lays it out only once it is complete.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from segmenter.engine.chart_inputs import chart_inputs
+from segmenter.engine.fit import Fitted, fit_table
+from segmenter.engine.orders import ID_NAME, ORDER_ROLES, customer_features, to_customer_grid
+from segmenter.errors import SegmenterError
+from segmenter.log import CleaningLog
+from segmenter.options import make_options
+from segmenter.result import Segmentation, assemble
+from segmenter.story import tracking
+from segmenter.story.explain import explain_segmentation
+
+TRACK_MODES = ("refit", "assign")
+
+
+def segment(
+    data: Any,
+    k: int | str = "auto",
+    method: str = "kmeans",
+    *,
+    origin: tuple[int, int] = (1, 1),
+    source_name: str = "",
+    previous: tracking.Previous | None = None,
+    track: str = "refit",
+    story: bool = True,
+    **options: Any,
+) -> Segmentation:
+    """Segment customers in ``data``; see the README for every option.
+
+    ``origin`` is the sheet (row, column) of ``data[0][0]`` so that every log line
+    and label can name the real sheet row; ``source_name`` (e.g.
+    ``"Customers!A1:H501"``) is recorded in the Segmenter Run sheet. ``previous``
+    (a :class:`segmenter.story.tracking.Previous` read from last month's workbook) keeps
+    segment numbers and names: ``track="refit"`` fits again and matches segments,
+    ``track="assign"`` puts the new rows into the saved segments.
+
+    ``story=False`` skips the story step (names, per-customer reasons, rules,
+    tracking, chart inputs): segments keep the plain names "Segment 1", "Segment 2",
+    ... and everything else (labels, centres, profiles, quality, k scan) is the same.
+    The worksheet functions use it; it cannot be combined with ``previous``.
+    """
+    if track not in TRACK_MODES:
+        raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
+    if not story and previous is not None:
+        raise SegmenterError("story=False cannot keep a previous run's segments; leave story on")
+    try:
+        opts = make_options(k=k, method=method, **options)
+        fitted = fit_table(data, opts, origin=origin, source_name=source_name)
+        if not story:
+            return assemble(fitted)
+        return _tell_story(fitted, previous, track)
+    except MemoryError:
+        raise SegmenterError(
+            "not enough memory for this selection; select fewer rows or columns, or close "
+            "other programs and try again"
+        ) from None
+
+
+def _tell_story(fitted: Fitted, previous: tracking.Previous | None, track: str,
+                **parts: Any) -> Segmentation:
+    """Names, explanations and actions; with a previous run, its numbers and names carry over."""
+    moved = None
+    fixed = None
+    if previous is not None:
+        step = tracking.assign if track == "assign" else tracking.refit_and_match
+        fitted, moved = step(fitted, previous)
+        fixed = moved.names
+    story = explain_segmentation(fitted, fixed_names=fixed)
+    names = story.name_map
+    if moved is not None:
+        moved = moved.with_names(names, story.language)
+    model = {**tracking.remember(fitted, names), "language": story.language}
+    return assemble(fitted, story=story, tracking=moved, charts=chart_inputs(fitted),
+                    model=model, **parts)
+
+
+def segment_orders(
+    data: Any,
+    k: int | str = "auto",
+    method: str = "kmeans",
+    *,
+    origin: tuple[int, int] = (1, 1),
+    source_name: str = "",
+    previous: tracking.Previous | None = None,
+    track: str = "refit",
+    snapshot_date: Any = None,
+    frequency: str = "days",
+    **options: Any,
+) -> Segmentation:
+    """Segment customers from an order ledger: orders -> RFM features -> segments.
+
+    Column roles (``customer=``, ``date=``, ``amount=``, ``quantity=``, ``category=``,
+    ``channel=``, ``order_id=``) name headers when detection is not enough. The
+    Cleaning Log starts with the order rows (their sheet rows), then the customer
+    table's steps (rows of the Segments sheet). The classic RFM scores and segment
+    map ride along (``seg.orders``) for the RFM sheet.
+    """
+    if track not in TRACK_MODES:
+        raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
+    roles = {r: options.pop(r) for r in ORDER_ROLES if r in options}
+    features = customer_features(
+        data, snapshot_date=snapshot_date, frequency=frequency, origin=origin, **roles
+    )
+    options.setdefault("id_column", ID_NAME)
+    try:
+        opts = make_options(k=k, method=method, **options)
+        fitted = fit_table(to_customer_grid(features), opts, source_name=source_name)
+    except MemoryError:
+        raise SegmenterError(
+            "not enough memory for these orders; select fewer rows, or close other programs "
+            "and try again"
+        ) from None
+    fitted = dataclasses.replace(
+        fitted,
+        log=CleaningLog([*features.log.entries, *fitted.log.entries]),
+        warnings=[*features.warnings, *fitted.warnings],
+        run={
+            "input": source_name,
+            "orders_in": features.n_orders_in,
+            "orders_used": features.n_orders_used,
+            "snapshot_date": features.snapshot_date,
+            "order_columns": ", ".join(f"{r}: {c}" for r, c in features.columns.items()),
+            **{k: v for k, v in fitted.run.items() if k != "input"},
+        },
+    )
+    return _tell_story(fitted, previous, track, orders=features)
