@@ -370,7 +370,7 @@ def udf_case(spec: dict) -> dict:
 
 BASELINE = ("numpy", "pandas", "sklearn")
 BUTTON = ("segmenter", "segmenter.excel.buttons", "segmenter.excel.writer", "segmenter.excel.settings",
-          "segmenter.pipeline", "segmenter.layout.core")
+          "segmenter.pipeline", "segmenter.layout.build")
 """What ``RunPython "import segmenter; segmenter.main()"`` imports before reading the data:
 the package, ``main``'s module, its ``ExcelState`` (excel_writer), the settings reader; plus
 the engine and layout it imports before segmenting."""

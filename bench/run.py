@@ -15,6 +15,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -105,17 +106,7 @@ def plan(args: argparse.Namespace) -> list[dict]:
                       "stop_after_first_s": 60})
 
     if "engine" not in skip:
-        for n in sorted(args.sizes):
-            for m in args.methods:
-                engine(m, n)
-        if "kmeans" in args.methods:
-            for n in args.tutorial_sizes if "tutorial" not in skip else []:
-                engine("kmeans", n)
-            for n in args.grid_sizes:
-                engine("kmeans", n, "grid")
-        if "hierarchical" in args.methods:
-            for n in args.hier_sizes:
-                engine("hierarchical", n)
+        _engine_cases(args, skip, engine)
     if "tutorial" not in skip:
         for n in sorted(args.tutorial_sizes):
             cases.append({"kind": "tutorial", "n": n, "repeats": args.tutorial_repeats})
@@ -128,6 +119,22 @@ def plan(args: argparse.Namespace) -> list[dict]:
         cases.append({"kind": "writes", "sizes": [1000, 10_000] if args.quick else [1000, 100_000]})
     cases.sort(key=_cost)
     return cases
+
+
+def _engine_cases(args: argparse.Namespace, skip: set[str],
+                  engine: Callable[..., None]) -> None:
+    """Every method at every size, plus the tutorial's, the grid-input and hierarchical sizes."""
+    for n in sorted(args.sizes):
+        for m in args.methods:
+            engine(m, n)
+    if "kmeans" in args.methods:
+        for n in args.tutorial_sizes if "tutorial" not in skip else []:
+            engine("kmeans", n)
+        for n in args.grid_sizes:
+            engine("kmeans", n, "grid")
+    if "hierarchical" in args.methods:
+        for n in args.hier_sizes:
+            engine("hierarchical", n)
 
 
 def _cost(case: dict) -> tuple:

@@ -25,7 +25,7 @@ from segmenter.engine import chart_inputs
 from segmenter.io.file_writer import write_workbook
 from segmenter.layout import charts
 from segmenter.layout.blocks import Layout
-from segmenter.layout.core import build_layout
+from segmenter.layout.build import build_layout
 
 NS = {
     "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",

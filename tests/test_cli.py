@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from segmenter.cli import main
-from segmenter.layout.core import SHEET_NAMES
+from segmenter.layout.cells import SHEET_NAMES
 
 
 def sha(path: Path) -> str:

@@ -37,6 +37,7 @@ def test_corpus_workbook_through_the_segment_button(name):
     from xlwings.utils import col_name
 
     import segmenter.excel.buttons as macros
+    from segmenter.excel import runner
 
     ws = openpyxl.load_workbook(CORPUS / f"{name}.xlsx", data_only=True).active
     values = _client_values(ws)
@@ -45,12 +46,12 @@ def test_corpus_workbook_through_the_segment_button(name):
     book = rb.open_book(data)
     try:
         messages: list[str] = []
-        original = macros.alert
-        macros.alert = lambda b, message, mode="critical": messages.append(message)
+        original = runner.alert
+        runner.alert = lambda b, message, mode="critical": messages.append(message)
         try:
             outcome = macros.main(book)
         finally:
-            macros.alert = original
+            runner.alert = original
         tracker = rb.SheetTracker([ws.title])
         for action, target in tracker.apply(book):
             if target is not None:

@@ -99,7 +99,7 @@ def test_chinese_headers_work_end_to_end():
     seg = segmenter.segment(grid, k=2)
     assert seg.id_column == "客户编号"
     assert "收入" in seg.feature_names
-    from segmenter.layout.core import build_layout
+    from segmenter.layout.build import build_layout
 
     layout = build_layout(seg)
     assert layout.sheet("Segments").blocks[0].values[0][:4] == grid[0]

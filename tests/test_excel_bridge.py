@@ -221,7 +221,7 @@ def test_clear_results_deletes_only_segmenter_sheets(opened):
 
 
 def test_whole_column_selection_is_trimmed_to_the_used_range(opened):
-    from segmenter.excel.buttons import resolve_selection
+    from segmenter.excel.selection import resolve_selection
 
     rows = customers(30)
     book = opened(rb.payload([rb.sheet("Data", rows)], "A:D"))
@@ -232,7 +232,7 @@ def test_whole_column_selection_is_trimmed_to_the_used_range(opened):
 
 
 def test_single_cell_means_its_current_region(opened):
-    from segmenter.excel.buttons import resolve_selection
+    from segmenter.excel.selection import resolve_selection
 
     grid = [["title", "", "", ""], ["", "", "", ""], *[[""] + r for r in customers(10)]]
     grid += [["", "", "", "", ""], ["", "", "", "", "far away"]]
@@ -243,7 +243,7 @@ def test_single_cell_means_its_current_region(opened):
 
 
 def test_single_cell_in_an_excel_table_means_the_whole_table(opened):
-    from segmenter.excel.buttons import resolve_selection
+    from segmenter.excel.selection import resolve_selection
 
     grid = [*customers(10), ["Total", 1, 2, 3]]
     sheet = rb.sheet("Data", grid, tables=[rb.table("Customers", "A1:D12", show_totals=True)])
@@ -367,7 +367,7 @@ def _run(opened, rows, selection="A1", extra_sheets=()):
 def test_segment_button_writes_the_shared_layout_and_never_touches_the_data(opened):
     import segmenter
     from segmenter.excel.writer import inert_grid
-    from segmenter.layout.core import build_layout
+    from segmenter.layout.build import build_layout
 
     rows = customers(60)
     book, outcome = _run(opened, rows, "B5")
@@ -408,7 +408,7 @@ def test_text_only_selection_gets_the_engine_message(opened):
 
 def test_labels_next_to_data_write_one_column_right_of_the_data(opened):
     import segmenter
-    from segmenter.udfs import segment_column
+    from segmenter.excel.tables import segment_column
 
     rows = customers(40)
     settings = rb.sheet("Segmenter Settings", [["Labels next to the data", "yes"]])
@@ -426,12 +426,12 @@ def test_labels_next_to_data_write_one_column_right_of_the_data(opened):
 
 
 def test_rerun_with_labels_leaves_our_old_labels_out_of_the_data_and_may_overwrite_them(opened):
-    from segmenter.excel.buttons import _without_old_labels, read_data, resolve_selection
+    from segmenter.excel.selection import read_data, resolve_selection, without_old_labels
 
     rows = [r + [("Segment" if i == 0 else 1 + i % 3)] for i, r in enumerate(customers(40))]
     marker = rb.name("_segmenter_labels", 0, "E1:E41")
     book = opened(rb.payload([rb.sheet("Data", rows)], "B3", names=[marker]))
-    src = _without_old_labels(book, resolve_selection(book))
+    src = without_old_labels(book, resolve_selection(book))
     assert (src.row, src.col, src.last_row, src.last_col) == (1, 1, 41, 4)
     values, target = read_data(book, src, labels=True)
     assert values == [r[:4] for r in rows]

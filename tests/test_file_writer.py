@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -43,11 +43,28 @@ def test_unique_sheet_name_respects_excel_limits():
     assert len(unique_sheet_name(long, [long])) == 31
 
 
-def test_same_layout_same_bytes(tmp_path: Path):
+class _Clock(dt.datetime):
+    """openpyxl's clock, moved on by a day at each call: saves never share a timestamp."""
+
+    calls = 0
+
+    @classmethod
+    def now(cls, tz=None):  # type: ignore[override]
+        cls.calls += 1
+        return dt.datetime(2031, 1, 1, tzinfo=tz) + dt.timedelta(days=cls.calls)
+
+
+def test_same_layout_same_bytes(tmp_path: Path, monkeypatch):
+    import openpyxl.packaging.core
+    import openpyxl.writer.excel
+
+    # openpyxl stamps the save time; the writer must not let it through
+    for module in (openpyxl.writer.excel, openpyxl.packaging.core):
+        monkeypatch.setattr(module.datetime, "datetime", _Clock)
     layout = Layout([SheetSpec("S", [Block(1, 1, [["a", "b"], [1, 2.5]], number_formats={1: "0.00"})])])
     a = write_workbook(layout, tmp_path / "a.xlsx").read_bytes()
-    time.sleep(1.1)  # openpyxl stamps the save time; the writer must not let it through
     b = write_workbook(layout, tmp_path / "b.xlsx").read_bytes()
+    assert _Clock.calls >= 2
     assert a == b
 
 

@@ -176,7 +176,7 @@ def changed_demo(grid: list[list], ids: list[str]) -> list[list]:
 def run(grid, path: Path, previous_book: Path | None = None, mode: str = "refit"):
     """One month's run as the CLI will do it: previous run read from the output workbook."""
     import segmenter
-    from segmenter.layout.core import build_layout
+    from segmenter.layout.build import build_layout
     from segmenter.story import tracking
 
     prev = None

@@ -124,7 +124,7 @@ def addin_versions(path: Path) -> dict[str, str]:
 def _package_versions() -> dict[str, str]:
     import xlwings
 
-    from segmenter import __version__
+    from segmenter.version import __version__
 
     return {"SegmenterVersion": __version__, "XlwingsVersion": xlwings.__version__}
 

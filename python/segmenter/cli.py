@@ -171,7 +171,8 @@ def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
 
 def _segment(ns: argparse.Namespace) -> int:
     from segmenter.io.file_writer import write_workbook
-    from segmenter.layout.core import RESULT_SHEETS, build_layout
+    from segmenter.layout.build import build_layout
+    from segmenter.layout.cells import RESULT_SHEETS
 
     src = Path(ns.input)
     out = _output_path(src, ns.output)

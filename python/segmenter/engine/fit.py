@@ -242,7 +242,7 @@ def _rows_frame(
 ) -> pd.DataFrame:
     idx = table.frame.index
     out = pd.DataFrame(index=idx)
-    out["id"] = table.ids.reindex(idx) if hasattr(table.ids, "reindex") else list(idx)
+    out["id"] = table.ids.reindex(idx)
     seg = pd.Series(pd.array([pd.NA] * len(idx), dtype="Int64"), index=idx)
     seg.loc[used] = np.asarray(labels, dtype=np.int64)
     out["segment"] = seg

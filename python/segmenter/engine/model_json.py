@@ -86,21 +86,22 @@ def from_rows(values: Sequence[Sequence[Any]]) -> dict[str, Any]:
     if len(col) < 4 or str(col[0]).strip() != MARKER:
         raise _damaged("its first cell is not 'segmenter-model'")
     try:
-        version, n = int(float(col[1])), int(float(col[2]))
+        version, n = int(float(str(col[1]))), int(float(str(col[2])))
     except (TypeError, ValueError):
         raise _damaged("the version or chunk count is not a number") from None
     if version != STORE_VERSION:
         raise SegmenterError(f"the saved model in sheet '{SHEET}' has storage version {version}, "
                              f"this Segmenter reads version {STORE_VERSION}; {_FIX}")
     chunks = col[4:]
-    if n != len(chunks) or any(not isinstance(c, str) for c in chunks):
+    texts = [c for c in chunks if isinstance(c, str)]
+    if n != len(chunks) or len(texts) != len(chunks):
         raise _damaged(f"expected {n} text chunks, found {len(chunks)}")
-    text = "".join(chunks)
+    text = "".join(texts)
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != str(col[3]).strip():
         raise _damaged("its text was changed by hand: the checksum does not match")
     try:
         model = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise _damaged(f"not valid JSON: {exc.msg}") from None
     validate(model)
     return model

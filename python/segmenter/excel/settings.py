@@ -199,35 +199,14 @@ def read_settings(book: Any) -> Settings:
 
 def open_settings(book: Any = None) -> None:
     """Ribbon button: show the settings sheet, creating it with defaults and dropdowns."""
-    from segmenter.excel.buttons import run_macro
+    from segmenter.excel.runner import run_macro
 
     run_macro(book, _open_settings)
 
 
 def _open_settings(book: Any, state: Any) -> None:
-    sheet = find_sheet(book)
-    if sheet is not None:
-        sheet.activate()
-        return
-    sheet = book.sheets.add(name=SHEET_NAME, after=book.sheets[len(book.sheets) - 1])
-    grid = default_grid()
-    sheet.range((1, 1)).value = grid
-    head = sheet.range((1, 1), (1, 3))
-    head.font.bold = True
-    for i, row in enumerate(ROWS, start=2):
-        if row.choices:
-            try:
-                sheet.range((i, 2)).data_validation.set_list(list(row.choices))
-            except NotImplementedError:
-                break  # a client without data validation: the help column lists the choices
-    widths = {1: 26, 2: 18, 3: 80}
-    remote = _remote(book)
-    for col, w in widths.items():
-        sheet.range((1, col)).column_width = w * 5.7 if remote else w
-    sheet.activate()
+    from segmenter.excel.writer import show_settings_sheet
 
-
-def _remote(book: Any) -> bool:
-    from segmenter.excel.writer import is_remote
-
-    return is_remote(book)
+    choices = {i: list(row.choices) for i, row in enumerate(ROWS, start=2) if row.choices}
+    show_settings_sheet(book, find_sheet(book), SHEET_NAME, default_grid(), choices,
+                        {1: 26, 2: 18, 3: 80})

@@ -574,3 +574,64 @@ def clear_results(book: Any) -> list[str]:
     _delete_names(book, [m for ms in owned.sheets.values() for m in ms] + owned.stale)
     _delete_sheets(book, names)
     return names
+
+
+@dataclass
+class LabelsTarget:
+    """Where the Segment column goes: the first column right of the data, on its rows."""
+
+    sheet: Any
+    row: int
+    col: int
+    n_rows: int
+    previous: tuple[int, int, int] | None  # (first row, last row, col) of our earlier labels
+
+
+
+def write_labels(book: Any, target: LabelsTarget, column: list[list[Any]]) -> Callable[[], None]:
+    """Write the Segment column (one write), mark it, and return how to undo it."""
+    from xlwings.utils import col_name
+
+    sheet = target.sheet
+    if target.previous is not None:
+        first, last, col = target.previous
+        sheet.range((first, col), (last, col)).clear_contents()
+    rng = sheet.range((target.row, target.col))
+    rng.value = inert_grid(column)
+    header = next((i for i, r in enumerate(column) if r and r[0] == "Segment"), None)
+    if header is not None:
+        sheet.range((target.row + header, target.col)).font.bold = True
+    if LABELS_MARKER in book.names:
+        book.names[LABELS_MARKER].delete()
+    c = col_name(target.col)
+    book.names.add(
+        LABELS_MARKER,
+        f"={quote_sheet(sheet.name)}!${c}${target.row}:${c}${target.row + target.n_rows - 1}",
+    )
+
+    def undo() -> None:
+        sheet.range((target.row, target.col), (target.row + target.n_rows - 1, target.col)).clear_contents()
+        if LABELS_MARKER in book.names:
+            book.names[LABELS_MARKER].delete()
+
+    return undo
+
+
+def show_settings_sheet(book: Any, sheet: Any, name: str, grid: list[list[Any]],
+                        choices: dict[int, list[str]], widths: dict[int, float]) -> None:
+    """Activate the Settings sheet, first creating it with its defaults and dropdowns."""
+    if sheet is not None:
+        sheet.activate()
+        return
+    sheet = book.sheets.add(name=name, after=book.sheets[len(book.sheets) - 1])
+    sheet.range((1, 1)).value = grid
+    sheet.range((1, 1), (1, 3)).font.bold = True
+    for row, values in choices.items():
+        try:
+            sheet.range((row, 2)).data_validation.set_list(values)
+        except NotImplementedError:
+            break  # a client without data validation: the help column lists the choices
+    remote = is_remote(book)
+    for col, w in widths.items():
+        sheet.range((1, col)).column_width = w * 5.7 if remote else w
+    sheet.activate()

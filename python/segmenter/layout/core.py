@@ -8,119 +8,30 @@ the same sheets. Values are made Excel-safe here (no NaN, no numpy types).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from segmenter.engine.orders import OrderFeatures
-from segmenter.layout.blocks import Block, Layout, SheetSpec
-from segmenter.result import Segmentation
-
-SEGMENTS = "Segments"
-PROFILES = "Segment Profiles"
-QUALITY = "Segment Quality"
-SUMMARY = "Data Summary"
-LOG = "Cleaning Log"
-RUN = "Segmenter Run"
-SHEET_NAMES = (SEGMENTS, PROFILES, QUALITY, SUMMARY, LOG, RUN)
-RESULT_SHEETS = frozenset(
-    {*SHEET_NAMES, "RFM", "Segment Charts", "Campaigns", "Segment Moves", "Segmenter Model"}
+from segmenter.layout.blocks import Block, SheetSpec
+from segmenter.layout.cells import (
+    FMT_DATE,
+    FMT_INT,
+    FMT_NUM,
+    FMT_PCT,
+    FMT_SCORE,
+    LOG,
+    LOG_DETAIL_LIMIT,
+    PROFILES,
+    QUALITY,
+    RUN,
+    SEGMENTS,
+    SUMMARY,
+    Stack,
+    frame_block,
+    grid,
 )
-"""Every sheet a run may create: an input that is last month's output is copied without them."""
-
-FMT_INT = "#,##0"
-FMT_NUM = "#,##0.00"
-FMT_PCT = "0.0%"
-FMT_SCORE = "0.000"
-FMT_DATE = "yyyy-mm-dd"
-FMT_DATETIME = "yyyy-mm-dd hh:mm:ss"
-LOG_DETAIL_LIMIT = 100_000  # rows of the change table; the summary above it counts all
-
-
-def cell(value: Any) -> Any:
-    """One value as a writer can put it in a cell: None for missing, plain Python types."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        f = float(value)
-        return f if math.isfinite(f) else None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime().replace(tzinfo=None)
-    if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day)
-    if isinstance(value, str):
-        return value
-    return str(value)
-
-
-def grid(rows: list[list[Any]]) -> list[list[Any]]:
-    """Rectangular grid of Excel-safe values (short rows padded with None)."""
-    width = max((len(r) for r in rows), default=0)
-    return [[cell(v) for v in r] + [None] * (width - len(r)) for r in rows]
-
-
-def frame_block(
-    df: pd.DataFrame, row: int, col: int = 1, *, name: str, index: str | None = None, **kw: Any
-) -> Block:
-    """A header row plus the frame's values (and its index as the first column if named)."""
-    header = ([index] if index is not None else []) + [str(c) for c in df.columns]
-    body = df.reset_index().values.tolist() if index is not None else df.values.tolist()
-    return Block(row, col, grid([header, *body]), name=name, **kw)
-
-
-class _Stack:
-    """Blocks placed top to bottom with one blank row between them."""
-
-    def __init__(self, sheet: SheetSpec, start: int = 1) -> None:
-        self.sheet, self.row = sheet, start
-
-    def add(self, block: Block) -> Block:
-        block.row = self.row
-        self.sheet.blocks.append(block)
-        self.row += block.n_rows + 1
-        return block
-
-    def title(self, text: str, name: str = "") -> Block:
-        return self.add(Block(0, 1, [[text]], kind="title", header=False, name=name or text))
-
-    def note(self, text: str, name: str = "") -> Block:
-        block = self.add(Block(0, 1, [[text]], kind="note", header=False, name=name or text))
-        self.row -= 1  # notes hug the block below
-        return block
-
-
-def build_layout(seg: Segmentation) -> Layout:
-    """All result sheets of one run, in the order they are added to the workbook."""
-    from segmenter.layout.charts import chart_sheet
-    from segmenter.layout.marketing import extend_layout
-
-    core = Layout(
-        [
-            _segments_sheet(seg),
-            _profiles_sheet(seg),
-            chart_sheet(seg),
-            _quality_sheet(seg),
-            _summary_sheet(seg),
-            _log_sheet(seg),
-            _run_sheet(seg),
-        ]
-    )
-    if seg.orders is not None:
-        core.sheets.insert(1, _rfm_sheet(seg, seg.orders))
-    layout = extend_layout(core, seg)
-    for sheet in layout.sheets:
-        if not sheet.charts:
-            autosize(sheet)
-    return layout
-
+from segmenter.result import Segmentation
 
 MIN_WIDTH, MAX_WIDTH, OVERFLOW_WIDTH, SIZE_SAMPLE = 8.0, 40.0, 16.0, 2_000
 
@@ -161,7 +72,7 @@ def autosize(sheet: SheetSpec) -> None:
         sheet.column_widths[col] = min(max(w, MIN_WIDTH), MAX_WIDTH)
 
 
-def _segments_sheet(seg: Segmentation) -> SheetSpec:
+def segments_sheet(seg: Segmentation) -> SheetSpec:
     sheet = SheetSpec(SEGMENTS, freeze=(2, 1))
     src = seg.source
     r = seg.rows
@@ -190,11 +101,11 @@ def _segments_sheet(seg: Segmentation) -> SheetSpec:
 RFM = "RFM"
 
 
-def _rfm_sheet(seg: Segmentation, feats: OrderFeatures) -> SheetSpec:
+def rfm_sheet(seg: Segmentation, feats: OrderFeatures) -> SheetSpec:
     """Per customer: recency, frequency, monetary, the classic RFM scores and our segment."""
     cust = feats.customers
     sheet = SheetSpec(RFM, column_widths={1: 22.0})
-    st = _Stack(sheet)
+    st = Stack(sheet)
     st.title(f"RFM per customer, as of {feats.snapshot_date.isoformat()} "
              f"({feats.n_orders_used:,} of {feats.n_orders_in:,} order rows used)", name="title")
     cols = [c for c in ["Recency", "Frequency", "Monetary", "Average order value", "Tenure",
@@ -219,9 +130,9 @@ def _rfm_sheet(seg: Segmentation, feats: OrderFeatures) -> SheetSpec:
     return sheet
 
 
-def _profiles_sheet(seg: Segmentation) -> SheetSpec:
+def profiles_sheet(seg: Segmentation) -> SheetSpec:
     sheet = SheetSpec(PROFILES, column_widths={1: 12.0, 2: 26.0})
-    st = _Stack(sheet)
+    st = Stack(sheet)
     prof = seg.profile_stats
     segs = list(prof.sizes.index)
     features = list(prof.means.columns)
@@ -260,9 +171,9 @@ def _profiles_sheet(seg: Segmentation) -> SheetSpec:
     return sheet
 
 
-def _quality_sheet(seg: Segmentation) -> SheetSpec:
+def quality_sheet(seg: Segmentation) -> SheetSpec:
     sheet = SheetSpec(QUALITY, column_widths={1: 30.0, 2: 16.0, 3: 16.0, 4: 16.0, 5: 18.0, 6: 16.0})
-    st = _Stack(sheet)
+    st = Stack(sheet)
     q = seg.quality
     st.title(f"Segment quality: {seg.k} segments by {seg.method}", name="title")
     kv = [
@@ -308,9 +219,9 @@ def _quality_sheet(seg: Segmentation) -> SheetSpec:
     return sheet
 
 
-def _summary_sheet(seg: Segmentation) -> SheetSpec:
+def summary_sheet(seg: Segmentation) -> SheetSpec:
     sheet = SheetSpec(SUMMARY, column_widths={1: 24.0, 2: 10.0, 3: 24.0})
-    st = _Stack(sheet)
+    st = Stack(sheet)
     st.title("Data summary: every feature as read (before filling and clipping)", name="title")
     s = seg.summary.copy()
     if len(s):
@@ -336,9 +247,9 @@ def _summary_sheet(seg: Segmentation) -> SheetSpec:
     return sheet
 
 
-def _log_sheet(seg: Segmentation) -> SheetSpec:
+def log_sheet(seg: Segmentation) -> SheetSpec:
     sheet = SheetSpec(LOG, column_widths={1: 18.0, 2: 18.0, 3: 10.0, 4: 18.0, 5: 18.0, 6: 60.0}, freeze=None)
-    st = _Stack(sheet)
+    st = Stack(sheet)
     st.title("Cleaning log: every change Segmenter made to a copy of your data (your sheet is untouched)",
              name="title")
     summary = seg.log.summary()
@@ -353,9 +264,9 @@ def _log_sheet(seg: Segmentation) -> SheetSpec:
     return sheet
 
 
-def _run_sheet(seg: Segmentation) -> SheetSpec:
+def run_sheet(seg: Segmentation) -> SheetSpec:
     sheet = SheetSpec(RUN, column_widths={1: 26.0, 2: 60.0})
-    st = _Stack(sheet)
+    st = Stack(sheet)
     st.title("Segmenter run", name="title")
     run = [["Setting", "Value"], *[[_label(k), _show(v)] for k, v in seg.run.items()]]
     st.add(Block(0, 1, grid(run), kind="keyvalue", name="run", number_formats={}))

@@ -2,7 +2,7 @@
 
 Everything here returns :class:`~segmenter.layout.blocks.SheetSpec`/:class:`~segmenter.layout.blocks.Block`
 values; nothing is written. :func:`extend_layout` adds all of it to the layout that
-:func:`segmenter.layout.core.build_layout` made; the smaller functions are there for a
+:func:`segmenter.layout.build.build_layout` made; the smaller functions are there for a
 layout that wants to place the pieces itself.
 
 It reads ``seg.story`` (:class:`segmenter.story.explain.SegmentStory`) and, when the
@@ -17,7 +17,7 @@ from typing import Any
 from segmenter.engine.model_json import SHEET as MODEL_SHEET
 from segmenter.engine.model_json import to_rows
 from segmenter.layout.blocks import Block, Layout, SheetSpec
-from segmenter.layout.core import FMT_INT, FMT_PCT, PROFILES, RUN, SEGMENTS, grid
+from segmenter.layout.cells import FMT_INT, FMT_PCT, PROFILES, RUN, SEGMENTS, grid
 from segmenter.result import Segmentation
 from segmenter.story.explain import SegmentStory
 from segmenter.story.i18n import t
@@ -125,7 +125,8 @@ def moves_sheet(seg: Segmentation, tr: Tracking) -> SheetSpec:
     if len(tr.matrix):
         blocks.append(_title(t("title.matrix", lang), "matrix title"))
         m = tr.matrix
-        rows = [["", *map(str, m.columns)], *[[str(i), *map(int, m.loc[i])] for i in m.index]]
+        rows: list[list[Any]] = [["", *map(str, m.columns)],
+                                 *[[str(i), *map(int, m.loc[i])] for i in m.index]]
         blocks.append(Block(0, 1, grid(rows), name="matrix", color_scale=True,
                             number_formats={j: FMT_INT for j in range(1, len(m.columns) + 1)}))
         blocks.append(_title(t("title.moves", lang), "moves title"))

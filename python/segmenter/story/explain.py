@@ -272,6 +272,13 @@ class RuleSet:
     fitted_on: int = 0  # customers the tree was fitted on (fewer than all: a fixed-seed sample)
 
 
+def _tree_columns(original: pd.DataFrame) -> pd.DataFrame:
+    """Complete numeric columns the tree can split on (it works in float32: |x| < 1e37)."""
+    num = original.select_dtypes(include=["number", "bool"]).astype(float)
+    num = num.loc[:, num.notna().all(axis=0)]
+    return num.loc[:, (num.abs() < 1e37).all(axis=0)]
+
+
 def decision_rules(
     original: pd.DataFrame,
     labels: np.ndarray,
@@ -296,16 +303,13 @@ def decision_rules(
 
     units = units or {}
     labels = np.asarray(labels).astype(int)
-    num = original.select_dtypes(include=["number", "bool"]).astype(float)
-    num = num.loc[:, num.notna().all(axis=0)]
-    # the tree works in float32: columns with values beyond its range cannot be split on
-    num = num.loc[:, (num.abs() < 1e37).all(axis=0)]
+    num = _tree_columns(original)
     n = len(labels)
     if n < RULES_MIN_CUSTOMERS or num.shape[1] == 0 or len(np.unique(labels)) < 2:
         return RuleSet([], float("nan"), t("rules.few", language))
     Xn = num.to_numpy()
     sampled = n > fit_max
-    fit_rows = slice(None)
+    fit_rows: slice | np.ndarray = slice(None)
     if sampled:
         order = canonical_order(Xn)
         pick = np.random.default_rng(random_state).choice(n, size=fit_max, replace=False)
@@ -356,7 +360,7 @@ def decision_rules(
 
 
 def _rule_text(bounds: Mapping[int, list[float]], feats: list[str], units: Mapping[str, str],
-               language: str, integer: set[int] = frozenset()) -> str:
+               language: str, integer: frozenset[int] | set[int] = frozenset()) -> str:
     """Conditions of one leaf; whole-number columns read "Orders ≥ 10" rather than "> 9.5"."""
     if not bounds:
         return t("rule.all", language)

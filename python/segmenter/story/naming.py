@@ -181,11 +181,11 @@ def detect_roles(features: Sequence[str], units: Mapping[str, str] | None = None
         role = _role_for(str(f), str(units.get(f, "") or ""))
         if role is not None and role not in found:
             found[role] = f
-    for role, f in (overrides or {}).items():
-        if f is None:
+    for role, chosen in (overrides or {}).items():
+        if chosen is None:
             found.pop(role, None)
         else:
-            found[role] = f
+            found[role] = chosen
     return Roles(**found)
 
 
@@ -331,14 +331,15 @@ def name_segment(
 
     reason, ev = _reason(rule, zrow, roles)
     label = t(f"name.{rule}", language)
-    if rule in ("dormant", "at_risk"):
-        days = round_days(float(medians.get(roles.recency, float("nan"))))
+    if rule in ("dormant", "at_risk") and roles.recency is not None:
+        median_days = float(medians.get(roles.recency, float("nan")))
+        days = round_days(median_days)
         quals = _qualifiers(zrow, roles, language, skip=("recency",)) if rule == "at_risk" else []
         quals = [q for q in quals if q in (t("q.frequency.high", language),
                                            t("q.monetary.high", language),
                                            t("q.aov.high", language))]
         quals.append(t("name.no_order", language, days=days))
-        reason += f"; median {roles.recency} = {float(medians.get(roles.recency)):.0f} days"
+        reason += f"; median {roles.recency} = {median_days:.0f} days"
         name = label + sep + join.join(quals)
     elif rule == "new" and roles.tenure is not None:
         days = round(float(medians.get(roles.tenure, float("nan"))))

@@ -1,0 +1,206 @@
+"""What the worksheet functions return, as plain grids: pure, so tests need no Excel.
+
+``=SEGMENT`` and friends (:mod:`segmenter.udfs`) and the Segment button's labels next
+to the owner's data share these builders. :func:`fit` is the one fit all functions
+share through :data:`segmenter.excel.fit_cache.FITS`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from segmenter.errors import SegmenterError
+from segmenter.excel.fit_cache import FITS, grid_digest
+from segmenter.result import Segmentation
+
+
+def as_grid(data: Any) -> list:
+    """The argument as a 2-D list (a single cell or a flat row/column becomes 2-D)."""
+    if data is None:
+        return [[None]]
+    if not isinstance(data, (list, tuple)):
+        return [[data]]
+    if not data:
+        return [[None]]
+    if not isinstance(data[0], (list, tuple)):
+        return [list(data)]
+    return data if isinstance(data, list) else list(data)
+
+
+def is_blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def option_kwargs(k: Any, method: Any, options: Any = None, **extra: Any) -> dict[str, Any]:
+    """Keyword options for the engine from the UDF arguments (blank = default)."""
+    from segmenter.excel.settings import parse_option_text
+
+    kw: dict[str, Any] = {}
+    if options is not None and not is_blank(options):
+        kw.update(parse_option_text(options_rows(options)).options)
+    if not is_blank(k):
+        kw["k"] = k
+    if not is_blank(method):
+        kw["method"] = method
+    kw.update({key: v for key, v in extra.items() if not is_blank(v)})
+    return kw
+
+
+def options_rows(options: Any) -> Any:
+    """The options argument as text or 2-column rows ("k=v" cells are split)."""
+    if not isinstance(options, (list, tuple)):
+        return options
+    rows = as_grid(options)
+    if all(len(r) == 1 for r in rows) or len(rows) == 1 and all(
+        isinstance(v, str) and "=" in v for v in rows[0] if not is_blank(v)
+    ):
+        cells = [v for r in rows for v in r if not is_blank(v)]
+        return "; ".join(str(v) for v in cells)
+    return [list(r[:2]) for r in rows]
+
+
+def fit(data: Any, **kwargs: Any) -> tuple[Segmentation, tuple]:
+    """The Segmentation for (data, options), from the shared cache; and its cache key."""
+    from segmenter.options import make_options
+
+    grid = as_grid(data)
+    opts = make_options(**kwargs)  # validated, canonical and hashable
+    key = (grid_digest(grid), opts)
+
+    def compute() -> Segmentation:
+        from segmenter.pipeline import segment
+
+        rest = dict(kwargs)
+        k = rest.pop("k", "auto")
+        method = rest.pop("method", "kmeans")
+        # the worksheet functions need labels, centres, profiles, silhouettes and the
+        # k scan, not names, per-customer reasons or rules: skip the story step
+        return segment(grid, k=k, method=method, story=False, **rest)
+
+    cells = len(grid) * len(grid[0])  # the grid is rectangular as Excel passes it
+    return FITS.get_or_compute(key, compute, weight=cells), key
+
+
+def cell_value(v: Any) -> Any:
+    """One output value Excel can show: numbers as float/int, missing as ""."""
+    if v is None:
+        return ""
+    try:
+        import pandas as pd
+
+        if v is pd.NA or v is pd.NaT:
+            return ""
+    except ImportError:  # pragma: no cover
+        pass
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()  # numpy scalar
+    if isinstance(v, float) and not math.isfinite(v):
+        return ""
+    return v
+
+
+def row_values(seg: Segmentation, field: str) -> dict[int, Any]:
+    """Sheet row -> value of ``field`` in ``seg.rows`` (excluded rows: "")."""
+    col = seg.rows[field]
+    return {int(r): cell_value(v) for r, v in zip(seg.rows.index, col.tolist(), strict=True)}
+
+
+def aligned_column(seg: Segmentation, n_rows: int, first_row: int, field: str, header: str) -> list[Any]:
+    """One value per grid row: ``header`` on the header row, the field on data rows, "" elsewhere."""
+    values = row_values(seg, field)
+    header_row = seg.run.get("header_row")
+    out = []
+    for i in range(n_rows):
+        r = first_row + i
+        if header_row is not None and r == header_row:
+            out.append(header)
+        else:
+            out.append(values.get(r, ""))
+    return out
+
+
+def segment_column(seg: Segmentation, n_rows: int, first_row: int = 1) -> list[Any]:
+    """The Segment label of each grid row (used by =SEGMENT and the labels next to the data)."""
+    return aligned_column(seg, n_rows, first_row, "segment", "Segment")
+
+
+def centroid_table(seg: Segmentation) -> list[list[Any]]:
+    """Segment, Size and the mean of each feature in the data's own units, with a header."""
+    prof = seg.profiles
+    features = [c for c in prof.columns if c not in ("size", "share")]
+    out: list[list[Any]] = [["Segment", "Size", *map(str, features)]]
+    for s in prof.index:
+        size = prof.at[s, "size"]
+        out.append([cell_value(s), int(size) if size == size else "", *(cell_value(prof.at[s, c]) for c in features)])
+    return out
+
+
+_K_HEADERS = {
+    "k": "k", "silhouette": "Silhouette", "inertia": "Inertia", "wss": "Inertia",
+    "calinski_harabasz": "Calinski-Harabasz", "ch": "Calinski-Harabasz",
+    "davies_bouldin": "Davies-Bouldin", "db": "Davies-Bouldin", "chosen": "Chosen",
+}
+
+
+def k_table(seg: Segmentation) -> list[list[Any]]:
+    """The k scan (k, silhouette, inertia, CH, DB) with the chosen k marked."""
+    ks = seg.k_scan
+    if ks is None or not len(ks):
+        return [["k", "Chosen"], [seg.k, "◀ chosen"]]
+    cols = list(ks.columns)
+    header = [_K_HEADERS.get(str(c).lower(), str(c)) for c in cols]
+    out: list[list[Any]] = [header]
+    for _, row in ks.iterrows():
+        cells = []
+        for c in cols:
+            v = row[c]
+            if str(c).lower() == "chosen":
+                cells.append("◀ chosen" if bool(v) else "")
+            else:
+                cells.append(cell_value(v))
+        out.append(cells)
+    return out
+
+
+def as_column(values: list[Any]) -> list[list[Any]]:
+    return [[v] for v in values]
+
+
+
+
+def assign_rows(seg: Segmentation, data: list, new: list) -> list[Any]:
+    """Segment per row of ``new`` (aligned; "Segment" on a header row), under ``seg``'s model."""
+    from segmenter.engine.cleaning import transform_new
+    from segmenter.engine.clustering import assign
+    from segmenter.engine.reader import read_grid
+
+    header_row = seg.run.get("header_row")
+    header = list(data[header_row - 1]) if header_row else None
+    width = max(len(r) for r in data)
+    if any(len(r) != width for r in new):
+        raise SegmenterError(
+            f"new_rows has {max(len(r) for r in new)} columns but data has {width}; "
+            "give new customers the same columns as data"
+        )
+    has_header = header is not None and same_header(new[0], header)
+    grid = new if has_header or header is None else [header, *new]
+    offset = 0 if has_header or header is None else 1
+    table = read_grid(grid, id_column=seg.id_column or "", origin=(1, 1))
+    X, rows, _log = transform_new(table, seg.model["cleaning"])
+    labels = assign(X, seg.model["centers"])
+    by_row = {int(r): cell_value(v) for r, v in zip(rows, list(labels), strict=True)}
+    out = []
+    for i in range(len(new)):
+        r = i + 1 + offset
+        if has_header and i == 0:
+            out.append("Segment")
+        else:
+            out.append(by_row.get(r, ""))
+    return out
+
+
+def same_header(row: list, header: list) -> bool:
+    a = [str(v).strip().casefold() for v in row if not is_blank(v)]
+    b = [str(v).strip().casefold() for v in header if not is_blank(v)]
+    return bool(a) and a == b

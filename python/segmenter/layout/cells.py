@@ -1,0 +1,93 @@
+"""What every layout module shares: sheet names, number formats, Excel-safe cell values.
+
+Values are made Excel-safe here (no NaN, no numpy types), once for every sheet.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from segmenter.layout.blocks import Block, SheetSpec
+
+SEGMENTS = "Segments"
+PROFILES = "Segment Profiles"
+QUALITY = "Segment Quality"
+SUMMARY = "Data Summary"
+LOG = "Cleaning Log"
+RUN = "Segmenter Run"
+SHEET_NAMES = (SEGMENTS, PROFILES, QUALITY, SUMMARY, LOG, RUN)
+RESULT_SHEETS = frozenset(
+    {*SHEET_NAMES, "RFM", "Segment Charts", "Campaigns", "Segment Moves", "Segmenter Model"}
+)
+"""Every sheet a run may create: an input that is last month's output is copied without them."""
+
+FMT_INT = "#,##0"
+FMT_NUM = "#,##0.00"
+FMT_PCT = "0.0%"
+FMT_SCORE = "0.000"
+FMT_DATE = "yyyy-mm-dd"
+FMT_DATETIME = "yyyy-mm-dd hh:mm:ss"
+LOG_DETAIL_LIMIT = 100_000  # rows of the change table; the summary above it counts all
+
+
+def cell(value: Any) -> Any:
+    """One value as a writer can put it in a cell: None for missing, plain Python types."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        f = float(value)
+        return f if math.isfinite(f) else None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().replace(tzinfo=None)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        return value
+    return str(value)
+
+
+def grid(rows: list[list[Any]]) -> list[list[Any]]:
+    """Rectangular grid of Excel-safe values (short rows padded with None)."""
+    width = max((len(r) for r in rows), default=0)
+    return [[cell(v) for v in r] + [None] * (width - len(r)) for r in rows]
+
+
+def frame_block(
+    df: pd.DataFrame, row: int, col: int = 1, *, name: str, index: str | None = None, **kw: Any
+) -> Block:
+    """A header row plus the frame's values (and its index as the first column if named)."""
+    header = ([index] if index is not None else []) + [str(c) for c in df.columns]
+    body = df.reset_index().values.tolist() if index is not None else df.values.tolist()
+    return Block(row, col, grid([header, *body]), name=name, **kw)
+
+
+class Stack:
+    """Blocks placed top to bottom with one blank row between them."""
+
+    def __init__(self, sheet: SheetSpec, start: int = 1) -> None:
+        self.sheet, self.row = sheet, start
+
+    def add(self, block: Block) -> Block:
+        block.row = self.row
+        self.sheet.blocks.append(block)
+        self.row += block.n_rows + 1
+        return block
+
+    def title(self, text: str, name: str = "") -> Block:
+        return self.add(Block(0, 1, [[text]], kind="title", header=False, name=name or text))
+
+    def note(self, text: str, name: str = "") -> Block:
+        block = self.add(Block(0, 1, [[text]], kind="note", header=False, name=name or text))
+        self.row -= 1  # notes hug the block below
+        return block
