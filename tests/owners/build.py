@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import math
 import random
 import sys
 from dataclasses import dataclass, field
@@ -52,7 +51,7 @@ class Built:
     rows: list[list[Any]]
     truth: dict[str, Any]
     csv: tuple[str, str] | None = None  # (separator, encoding) for CSV files
-    oracle: tuple[list[list[float]], list[str]] | None = None  # clean features, labels
+    oracle: tuple[list[list[Any]], list[str]] | None = None  # clean features, labels
     sheet: str = "Sheet1"
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -308,18 +307,24 @@ def _plan(r: random.Random, sizes: dict[str, int], spec: dict[str, tuple], scale
     return out
 
 
-def _ledger_truth(buyers: list[Buyer], key: str, forbidden: list[str], ghosts: list[Any],
-                  note: str, non_purchase: list[str], max_left_out: int = 0) -> dict[str, Any]:
-    """Truth of a ledger: planted group per customer key (lower-cased, stripped)."""
+def _ledger_truth(buyers: list[Buyer], roles: tuple[str, str, str], forbidden: list[str],
+                  ghosts: list[Any], note: str, non_purchase: list[str], max_left_out: int = 0
+                  ) -> dict[str, Any]:
+    """Truth of a ledger: planted group per customer key (lower-cased, stripped).
+
+    ``roles`` (customer, date, amount headers) let measure.py tell column detection
+    apart from the rest (``--hinted``); the default run must not need them.
+    """
     return {"kind": "ledger", "api": "segment_orders", "expect": "segment",
             "k": len({b.group for b in buyers}), "min_ari": LEDGER_ARI,
-            "max_left_out": max_left_out, "key_column": key,
+            "max_left_out": max_left_out, "key_column": roles[0],
+            "roles": dict(zip(("customer", "date", "amount"), roles, strict=True)),
             "customer_labels": {str(b.key).strip().lower(): b.group for b in buyers},
             "never_bought": [str(g).strip().lower() for g in ghosts],
             "non_purchase_statuses": non_purchase, "forbidden": forbidden, "note": note}
 
 
-def _ledger_oracle(buyers: list[Buyer]) -> tuple[list[list[float]], list[str]]:
+def _ledger_oracle(buyers: list[Buyer]) -> tuple[list[list[Any]], list[str]]:
     feats = [[min(b.days), len(b.days), sum(b.amounts), sum(b.amounts) / len(b.days),
               max(b.days) - min(b.days)] for b in buyers]
     return feats, [b.group for b in buyers]
@@ -371,7 +376,7 @@ def en_ledger_email() -> Built:
                      money, status, r.choice(["Online", "Online", "In store", "Phone"])])
     typo = next(i for i, x in enumerate(rows[1:], 1) if x[5] == "Completed" and x[0].year == 2025)
     rows[typo][0] = rows[typo][0].replace(year=2031)  # impossible: a date five years ahead
-    truth = _ledger_truth(buyers, "Customer Email", ["Customer Email", "Customer Name", "Phone"],
+    truth = _ledger_truth(buyers, ("Customer Email", "Order Date", "Order Total ($)"), ["Customer Email", "Customer Name", "Phone"],
                           [g.key for g in ghosts],
                           "keyed by e-mail (case/space variants), $ text totals, Refunded/"
                           "Cancelled/Pending rows are not purchases, one 2031 date",
@@ -500,7 +505,7 @@ def shopify_orders() -> Built:
     rows: list[list[Any]] = [list(SHOPIFY_HEADER)]
     for lines in reversed(orders):  # Shopify lists the newest order first
         rows += lines
-    truth = _ledger_truth(buyers, "Email", ["Name", "Email", "Billing Name", "Billing Phone",
+    truth = _ledger_truth(buyers, ("Email", "Created at", "Total"), ["Name", "Email", "Billing Name", "Billing Phone",
                                             "Shipping Name", "Shipping Phone", "Phone", "Notes",
                                             "Id", "Billing Zip", "Shipping Zip"],
                           [g.key for g in ghosts],
@@ -596,7 +601,7 @@ def taobao_orders() -> Built:
                for g in ghosts]
     events.sort(key=lambda e: e[0])  # newest first, as the export lists them
     rows: list[list[Any]] = [list(TAOBAO_HEADER)] + [_tb_row(r, ev) for ev in events]
-    truth = _ledger_truth(buyers, "买家会员名",
+    truth = _ledger_truth(buyers, ("买家会员名", "订单创建时间", "买家实际支付金额"),
                           ["订单编号", "买家会员名", "买家支付宝账号", "收货人姓名", "收货地址", "联系电话",
                            "联系手机", "物流单号", "买家留言", "订单备注"],
                           [g.key for g in ghosts],
@@ -657,7 +662,7 @@ def shopware_bestellungen() -> Built:
                      b.info["last"], b.info["mail"], b.info["phone"], *_sw_states(d, status),
                      r.choice(["PayPal", "Rechnung", "Vorkasse", "Kreditkarte", "Lastschrift"]),
                      r.choice(["Standard", "Standard", "Express"]), fake.euro_text(a), "EUR"])
-    truth = _ledger_truth(buyers, "Kundennummer",
+    truth = _ledger_truth(buyers, ("Kundennummer", "Bestelldatum", "Gesamtbetrag (brutto)"),
                           ["Bestellnummer", "Kundennummer", "Vorname", "Nachname", "E-Mail",
                            "Telefon"], [g.key for g in ghosts],
                           "German shop export: ';', decimal commas, dd.mm.yyyy hh:mm; "
@@ -716,11 +721,12 @@ def main(argv: list[str] | None = None) -> int:
     ns = ap.parse_args(argv)
     out = Path(ns.out)
     out.mkdir(parents=True, exist_ok=True)
-    truth = {"reference_date": REF.isoformat(), "files": {}}
+    files: dict[str, Any] = {}
+    truth = {"reference_date": REF.isoformat(), "files": files}
     for make in BUILDERS:
         b = make()
         write(b, out)
-        truth["files"][b.name] = b.truth
+        files[b.name] = b.truth
         if ns.oracle:
             ari = oracle_ari(b)
             print(f"{b.name:28s} rows {len(b.rows):5d}  oracle ARI "
