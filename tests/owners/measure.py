@@ -1,0 +1,162 @@
+"""Score the default run on every owner file against its planted truth (issue 12 baseline).
+
+Run ``python tests/owners/measure.py [--hinted] [file ...]`` (with ``PYTHONPATH=python``): each file goes through
+the public API exactly as the CLI's default run does (``read_input`` then
+``segmenter.segment`` or ``segmenter.segment_orders`` with no options) and a table shows
+expected vs found segments, the adjusted Rand index against the planted groups, refusals,
+the features used and any contact/ID/note column that became a feature.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+TRUTH: dict[str, Any] = json.loads((HERE / "truth.json").read_text(encoding="utf-8"))["files"]
+LEFT_OUT = "-1"
+
+
+@dataclass
+class Outcome:
+    """What the default run did with one file, scored against truth.json."""
+
+    name: str
+    truth: dict[str, Any]
+    found_k: int | None = None
+    ari: float | None = None
+    error: str | None = None
+    features: list[str] = field(default_factory=list)
+    forbidden_used: list[str] = field(default_factory=list)
+    left_out: int = 0
+    never_bought_segmented: int = 0
+
+    @property
+    def refused(self) -> bool:
+        return self.error is not None and not self.error.startswith("crash")
+
+    @property
+    def refused_as_expected(self) -> bool | None:
+        if self.truth["expect"] != "refuse":
+            return None
+        return self.refused and self.truth["error"] in (self.error or "")
+
+    @property
+    def passed(self) -> bool:
+        if self.truth["expect"] == "refuse":
+            return bool(self.refused_as_expected)
+        return (self.ari is not None and self.ari >= self.truth["min_ari"]
+                and self.left_out <= self.truth["max_left_out"] and not self.forbidden_used)
+
+
+def _key(v: Any) -> str:
+    if isinstance(v, float) and math.isfinite(v) and v.is_integer():
+        v = int(v)
+    return str(v).strip().lower()
+
+
+def evaluate(name: str, hinted: bool = False) -> Outcome:
+    """Run the default public API on one corpus file and score it.
+
+    ``hinted`` names a ledger's customer/date/amount columns (diagnostic only: it shows
+    what is left once column detection works; issue 12 asks for the default run).
+    """
+    import segmenter
+    from segmenter.errors import SegmenterError
+    from segmenter.io.file_reader import read_input
+
+    truth = TRUTH[name]
+    out = Outcome(name, truth)
+    run = segmenter.segment_orders if truth["api"] == "segment_orders" else segmenter.segment
+    try:
+        data = read_input(HERE / name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            hints = truth.get("roles", {}) if hinted else {}
+            seg = run(data.grid, origin=data.origin, source_name=name, **hints)
+    except SegmenterError as exc:
+        out.error = str(exc)
+        return out
+    except Exception as exc:  # noqa: BLE001 - a crash is a result to report, not to hide
+        out.error = f"crash: {type(exc).__name__}: {exc}"
+        return out
+    out.found_k, out.features = int(seg.k), list(seg.feature_names)
+    out.forbidden_used = [f for f in out.features for col in truth.get("forbidden", [])
+                          if f == col or f.startswith(f"{col}=")]
+    if truth["expect"] == "refuse":
+        return out
+    if truth["kind"] == "ledger":
+        _score_ledger(out, seg)
+    else:
+        _score_table(out, seg)
+    return out
+
+
+def _score_table(out: Outcome, seg: Any) -> None:
+    import pandas as pd
+    from sklearn.metrics import adjusted_rand_score
+
+    labels = out.truth["labels"]
+    rows = range(out.truth["first_data_row"], out.truth["first_data_row"] + len(labels))
+    got = seg.rows["segment"].reindex(list(rows))
+    found = [LEFT_OUT if pd.isna(v) else str(int(v)) for v in got.tolist()]
+    out.left_out = found.count(LEFT_OUT)
+    out.ari = float(adjusted_rand_score(labels, found))
+
+
+def _score_ledger(out: Outcome, seg: Any) -> None:
+    import pandas as pd
+    from sklearn.metrics import adjusted_rand_score
+
+    segs = {}
+    for cid, s in zip(seg.rows["id"].tolist(), seg.rows["segment"].tolist(), strict=True):
+        if not pd.isna(s):
+            segs[_key(cid)] = str(int(s))
+    truth = out.truth["customer_labels"]
+    found = [segs.get(k, LEFT_OUT) for k in truth]
+    out.left_out = found.count(LEFT_OUT)
+    out.never_bought_segmented = sum(k in segs for k in out.truth.get("never_bought", []))
+    out.ari = float(adjusted_rand_score(list(truth.values()), found))
+
+
+def table(outcomes: list[Outcome]) -> str:
+    head = ("| file | expect k | found k | ARI (min) | left out (max) | refused as expected | "
+            "forbidden features | features used | pass |")
+    lines = [head, "|" + "---|" * 9]
+    for o in outcomes:
+        t = o.truth
+        ari = "-" if o.ari is None else f"{o.ari:.3f}"
+        ari += f" (≥{t['min_ari']})" if "min_ari" in t else ""
+        ref = {None: "-", True: "yes", False: "NO"}[o.refused_as_expected]
+        if o.error and t["expect"] != "refuse":
+            ref = f"unexpected: {o.error[:90]}"
+        elif o.error and not o.refused_as_expected:
+            ref = f"NO: {o.error[:90]}"
+        feats = ", ".join(o.features)
+        feats = feats if len(feats) <= 110 else feats[:107] + "..."
+        left = f" ({t['max_left_out']})" if "max_left_out" in t else ""
+        extra = f", {o.never_bought_segmented} non-buyers segmented" if o.never_bought_segmented else ""
+        lines.append(f"| {o.name} | {t['k']} | {o.found_k if o.found_k is not None else '-'} | "
+                     f"{ari} | {o.left_out}{left}{extra} | {ref} | "
+                     f"{', '.join(o.forbidden_used) or '-'} | {feats or '-'} | "
+                     f"{'PASS' if o.passed else 'fail'} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = argv if argv is not None else sys.argv[1:]
+    hinted = "--hinted" in args
+    names = [a for a in args if a != "--hinted"] or list(TRUTH)
+    outcomes = [evaluate(n, hinted) for n in names]
+    print(table(outcomes))
+    print(f"\n{sum(o.passed for o in outcomes)}/{len(outcomes)} pass the issue-12 thresholds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
