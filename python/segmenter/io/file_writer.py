@@ -240,17 +240,16 @@ def _category_chart(spec: ChartSpec, ref: Callable[[Box], Any]) -> tuple[Any, An
     overlay = None
     for i, (title, xbox, ybox) in enumerate(spec.series):
         s = Series(ref(ybox), title=title)
-        as_line = spec.kind == "bar" and spec.style(i).as_line
-        if as_line:
-            overlay = overlay or LineChart()
+        if spec.kind == "bar" and spec.style(i).as_line:
+            overlay = target = overlay or LineChart()
             _style_series(s, spec, i, marker="none", size=5, line=True)
-            overlay.series.append(s)
         else:
+            target = chart
             _style_series(s, spec, i, marker="none" if spec.kind == "bar" else "",
                           size=5, line=spec.kind == "line", fill=spec.kind == "bar")
-            chart.series.append(s)
+        target.series.append(s)
         if xbox:
-            (overlay if as_line else chart).set_categories(ref(xbox))
+            target.set_categories(ref(xbox))
     if spec.point_colors and chart.series:
         _color_points(chart.series[0], spec.point_colors)
     return chart, overlay
