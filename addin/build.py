@@ -374,12 +374,27 @@ def _points(widths: dict[int, float], col: int) -> float:
     return px * 0.75
 
 
+_CTRL_PROP_XML = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
+    b'<formControlPr xmlns="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" '
+    b'objectType="Button" lockText="1"/>')
+_SHEET_NAMESPACES = {
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
+    "x14": "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+}
+
+
 def button_parts(buttons: list[Button], sheet_xml: str, widths: dict[int, float],
                  drawing_no: int) -> tuple[str, dict[str, bytes], dict[str, str]]:
     """Forms buttons on one sheet, in the parts Excel writes for them.
 
-    Returns the new sheet XML, the new parts (path -> bytes) and the sheet's
-    relationships (rId -> (type, target)) encoded as "type|target".
+    Each button appears three times: a ``control`` in the sheet (with its
+    ctrlProp part), a DrawingML anchor and a legacy VML shape (what older Excel
+    and the macro assignment read). Returns the new sheet XML, the new parts
+    (path -> bytes) and the sheet's relationships (rId -> (type, target))
+    encoded as "type|target".
     """
     rels: dict[str, str] = {"rIdVml": f"{REL_VML}|../drawings/vmlDrawing{drawing_no}.vml",
                             "rIdDrawing": f"{REL_DRAWING}|../drawings/drawing{drawing_no}.xml"}
@@ -390,58 +405,84 @@ def button_parts(buttons: list[Button], sheet_xml: str, widths: dict[int, float]
         prop = f"ctrlProp{drawing_no}_{i + 1}.xml"
         rid = f"rIdCtrl{i + 1}"
         rels[rid] = f"{REL_CTRL}|../ctrlProps/{prop}"
-        parts[f"xl/ctrlProps/{prop}"] = (
-            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
-            b'<formControlPr xmlns="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main" '
-            b'objectType="Button" lockText="1"/>')
-        macro = f"[0]!{b.macro}"
-        frm = (f"<xdr:col>{b.from_col}</xdr:col><xdr:colOff>0</xdr:colOff>"
-               f"<xdr:row>{b.from_row}</xdr:row><xdr:rowOff>0</xdr:rowOff>")
-        to = (f"<xdr:col>{b.to_col}</xdr:col><xdr:colOff>0</xdr:colOff>"
-              f"<xdr:row>{b.to_row}</xdr:row><xdr:rowOff>0</xdr:rowOff>")
-        controls.append(
-            f'<mc:AlternateContent><mc:Choice Requires="x14"><control shapeId="{shape_id}" '
-            f'r:id="{rid}" name="{b.name}"><controlPr defaultSize="0" autoFill="0" '
-            f'autoPict="0" macro="{escape(macro)}"><anchor moveWithCells="1" sizeWithCells="1">'
-            f"<from>{frm}</from><to>{to}</to></anchor></controlPr></control></mc:Choice>"
-            "</mc:AlternateContent>")
-        anchors.append(
-            '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
-            '<mc:Choice xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main" Requires="a14">'
-            f"<xdr:twoCellAnchor><xdr:from>{frm}</xdr:from><xdr:to>{to}</xdr:to>"
-            f'<xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="{shape_id}" name="{b.name}" '
-            'hidden="1"><a:extLst><a:ext uri="{63B3BB69-23CF-44E3-9099-C40C66FF867C}">'
-            f'<a14:compatExt spid="_x0000_s{shape_id}"/></a:ext></a:extLst></xdr:cNvPr><xdr:cNvSpPr/>'
-            '</xdr:nvSpPr><xdr:spPr bwMode="auto"><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/>'
-            '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln w="9525">'
-            "<a:miter lim=\"800000\"/><a:headEnd/><a:tailEnd/></a:ln></xdr:spPr><xdr:txBody>"
-            '<a:bodyPr vertOverflow="clip" wrap="square" lIns="27432" tIns="27432" rIns="27432" '
-            'bIns="27432" anchor="ctr" upright="1"/><a:lstStyle/><a:p><a:pPr algn="ctr" rtl="0">'
-            f'<a:defRPr sz="1000"/></a:pPr><a:r><a:rPr lang="en-US" sz="1100" b="1"/><a:t>{escape(b.text)}'
-            "</a:t></a:r></a:p></xdr:txBody></xdr:sp><xdr:clientData/>"
-            "</xdr:twoCellAnchor></mc:Choice><mc:Fallback/></mc:AlternateContent>")
-        left, right = _points(widths, b.from_col), _points(widths, b.to_col)
-        top, bottom = b.from_row * 15, b.to_row * 15
-        shapes.append(
-            f'<v:shape id="{b.name}" o:spid="_x0000_s{shape_id}" type="#_x0000_t201" '
-            f"style='position:absolute;margin-left:{left:g}pt;margin-top:{top:g}pt;"
-            f"width:{right - left:g}pt;height:{bottom - top:g}pt;z-index:{i + 1};"
-            "mso-wrap-style:tight' o:button=\"t\" fillcolor=\"buttonFace [67]\" strokecolor=\"windowText [64]\" "
-            'o:insetmode="auto"><v:fill color2="buttonFace [67]" o:detectmouseclick="t"/>'
-            '<o:lock v:ext="edit" rotation="t"/><v:textbox style=\'mso-direction-alt:auto\' '
-            "o:singleclick='f'><div style='text-align:center'><font face=\"Calibri\" size=\"220\" "
-            f'color="#000000"><b>{escape(b.text)}</b></font></div></v:textbox>'
-            f'<x:ClientData ObjectType="Button"><x:Anchor>{b.from_col}, 0, {b.from_row}, 0, '
-            f"{b.to_col}, 0, {b.to_row}, 0</x:Anchor>"
-            f"<x:AutoFill>False</x:AutoFill><x:FmlaMacro>{escape(macro)}</x:FmlaMacro>"
-            "<x:TextHAlign>Center</x:TextHAlign><x:TextVAlign>Center</x:TextVAlign>"
-            "</x:ClientData></v:shape>")
-    parts[f"xl/drawings/drawing{drawing_no}.xml"] = (
+        parts[f"xl/ctrlProps/{prop}"] = _CTRL_PROP_XML
+        controls.append(_control_xml(b, shape_id, rid))
+        anchors.append(_anchor_xml(b, shape_id))
+        shapes.append(_vml_shape_xml(b, i, shape_id, widths))
+    parts[f"xl/drawings/drawing{drawing_no}.xml"] = _drawing_xml(anchors)
+    parts[f"xl/drawings/vmlDrawing{drawing_no}.vml"] = _vml_xml(shapes, drawing_no)
+    return _sheet_with_controls(sheet_xml, controls), parts, rels
+
+
+def _cell_anchor(col: int, row: int) -> str:
+    """A DrawingML cell position (``from``/``to`` content) at the cell's top-left corner."""
+    return (f"<xdr:col>{col}</xdr:col><xdr:colOff>0</xdr:colOff>"
+            f"<xdr:row>{row}</xdr:row><xdr:rowOff>0</xdr:rowOff>")
+
+
+def _control_xml(b: Button, shape_id: int, rid: str) -> str:
+    """The button's ``control`` element in the sheet (Excel 2010+ form controls)."""
+    frm, to = _cell_anchor(b.from_col, b.from_row), _cell_anchor(b.to_col, b.to_row)
+    macro = escape(f"[0]!{b.macro}")
+    return (
+        f'<mc:AlternateContent><mc:Choice Requires="x14"><control shapeId="{shape_id}" '
+        f'r:id="{rid}" name="{b.name}"><controlPr defaultSize="0" autoFill="0" '
+        f'autoPict="0" macro="{macro}"><anchor moveWithCells="1" '
+        f'sizeWithCells="1"><from>{frm}</from><to>{to}</to></anchor></controlPr></control>'
+        "</mc:Choice></mc:AlternateContent>")
+
+
+def _anchor_xml(b: Button, shape_id: int) -> str:
+    """The button's hidden DrawingML shape, tied to its VML shape by ``spid``."""
+    frm, to = _cell_anchor(b.from_col, b.from_row), _cell_anchor(b.to_col, b.to_row)
+    return (
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+        '<mc:Choice xmlns:a14="http://schemas.microsoft.com/office/drawing/2010/main" Requires="a14">'
+        f"<xdr:twoCellAnchor><xdr:from>{frm}</xdr:from><xdr:to>{to}</xdr:to>"
+        f'<xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="{shape_id}" name="{b.name}" '
+        'hidden="1"><a:extLst><a:ext uri="{63B3BB69-23CF-44E3-9099-C40C66FF867C}">'
+        f'<a14:compatExt spid="_x0000_s{shape_id}"/></a:ext></a:extLst></xdr:cNvPr><xdr:cNvSpPr/>'
+        '</xdr:nvSpPr><xdr:spPr bwMode="auto"><a:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/>'
+        '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln w="9525">'
+        "<a:miter lim=\"800000\"/><a:headEnd/><a:tailEnd/></a:ln></xdr:spPr><xdr:txBody>"
+        '<a:bodyPr vertOverflow="clip" wrap="square" lIns="27432" tIns="27432" rIns="27432" '
+        'bIns="27432" anchor="ctr" upright="1"/><a:lstStyle/><a:p><a:pPr algn="ctr" rtl="0">'
+        f'<a:defRPr sz="1000"/></a:pPr><a:r><a:rPr lang="en-US" sz="1100" b="1"/><a:t>{escape(b.text)}'
+        "</a:t></a:r></a:p></xdr:txBody></xdr:sp><xdr:clientData/>"
+        "</xdr:twoCellAnchor></mc:Choice><mc:Fallback/></mc:AlternateContent>")
+
+
+def _vml_shape_xml(b: Button, i: int, shape_id: int, widths: dict[int, float]) -> str:
+    """The button as a legacy VML shape: position in points, caption and macro."""
+    left, right = _points(widths, b.from_col), _points(widths, b.to_col)
+    top, bottom = b.from_row * 15, b.to_row * 15
+    macro = escape(f"[0]!{b.macro}")
+    return (
+        f'<v:shape id="{b.name}" o:spid="_x0000_s{shape_id}" type="#_x0000_t201" '
+        f"style='position:absolute;margin-left:{left:g}pt;margin-top:{top:g}pt;"
+        f"width:{right - left:g}pt;height:{bottom - top:g}pt;z-index:{i + 1};"
+        "mso-wrap-style:tight' o:button=\"t\" fillcolor=\"buttonFace [67]\" strokecolor=\"windowText [64]\" "
+        'o:insetmode="auto"><v:fill color2="buttonFace [67]" o:detectmouseclick="t"/>'
+        '<o:lock v:ext="edit" rotation="t"/><v:textbox style=\'mso-direction-alt:auto\' '
+        "o:singleclick='f'><div style='text-align:center'><font face=\"Calibri\" size=\"220\" "
+        f'color="#000000"><b>{escape(b.text)}</b></font></div></v:textbox>'
+        f'<x:ClientData ObjectType="Button"><x:Anchor>{b.from_col}, 0, {b.from_row}, 0, '
+        f"{b.to_col}, 0, {b.to_row}, 0</x:Anchor>"
+        f"<x:AutoFill>False</x:AutoFill><x:FmlaMacro>{macro}</x:FmlaMacro>"
+        "<x:TextHAlign>Center</x:TextHAlign><x:TextVAlign>Center</x:TextVAlign>"
+        "</x:ClientData></v:shape>")
+
+
+def _drawing_xml(anchors: list[str]) -> bytes:
+    return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n'
         '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
         'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
         + "".join(anchors) + "</xdr:wsDr>").encode()
-    parts[f"xl/drawings/vmlDrawing{drawing_no}.vml"] = (
+
+
+def _vml_xml(shapes: list[str], drawing_no: int) -> bytes:
+    return (
         '<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
         'xmlns:x="urn:schemas-microsoft-com:office:excel">\r\n'
         f' <o:shapelayout v:ext="edit">\r\n  <o:idmap v:ext="edit" data="{drawing_no}"/>\r\n'
@@ -450,6 +491,10 @@ def button_parts(buttons: list[Button], sheet_xml: str, widths: dict[int, float]
         '  <v:path shadowok="f" o:extrusionok="f" strokeok="f" fillok="f" o:connecttype="rect"/>\r\n'
         '  <o:lock v:ext="edit" shapetype="t"/>\r\n </v:shapetype>'
         + "".join(shapes) + "</xml>").encode()
+
+
+def _sheet_with_controls(sheet_xml: str, controls: list[str]) -> str:
+    """The sheet XML with its drawing, legacy drawing and controls, where the schema wants them."""
     tail = ('<drawing r:id="rIdDrawing"/><legacyDrawing r:id="rIdVml"/>'
             '<mc:AlternateContent><mc:Choice Requires="x14"><controls>'
             + "".join(controls) + "</controls></mc:Choice></mc:AlternateContent>")
@@ -457,14 +502,7 @@ def button_parts(buttons: list[Button], sheet_xml: str, widths: dict[int, float]
         raise RuntimeError("sheet already has a drawing; merge not implemented")
     at = min(i for i in (sheet_xml.find("<tableParts"), sheet_xml.find("<extLst"),
                          sheet_xml.find("</worksheet>")) if i >= 0)
-    sheet_xml = sheet_xml[:at] + tail + sheet_xml[at:]
-    sheet_xml = _declare(sheet_xml, {
-        "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-        "xdr": "http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing",
-        "x14": "http://schemas.microsoft.com/office/spreadsheetml/2009/9/main",
-        "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-    })
-    return sheet_xml, parts, rels
+    return _declare(sheet_xml[:at] + tail + sheet_xml[at:], _SHEET_NAMESPACES)
 
 
 def _declare(xml: str, prefixes: dict[str, str]) -> str:

@@ -35,6 +35,7 @@ from scipy.spatial.distance import cdist, pdist
 from sklearn.cluster import KMeans
 from sklearn.neighbors import NearestNeighbors
 
+from segmenter.engine.nearest import nearest_centre
 from segmenter.engine.quality import (
     _workers,
     canonical_order,
@@ -171,12 +172,7 @@ def assign(X_new: np.ndarray, fit_or_centers: Fit | np.ndarray) -> np.ndarray:
     centers = fit_or_centers.centers if isinstance(fit_or_centers, Fit) else fit_or_centers
     centers = np.asarray(centers, dtype=np.float64)
     X_new = np.asarray(X_new, dtype=np.float64).reshape(-1, centers.shape[1])
-    out = np.empty(len(X_new), dtype=np.int64)
-    for s in range(0, len(X_new), 65536):
-        chunk = X_new[s : s + 65536]
-        d2 = ((chunk[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
-        out[s : s + 65536] = d2.argmin(axis=1) + 1
-    return out
+    return nearest_centre(X_new, centers)[0] + 1
 
 
 # ---------------------------------------------------------------- shared pieces

@@ -26,13 +26,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from segmenter.engine.dates import AMBIGUOUS_NOTE, as_date, is_ambiguous, is_day_first, slash_parts
+from segmenter.engine.headers import loose_key
 from segmenter.engine.textvalues import (
     display_text,
     is_blank,
@@ -41,8 +42,8 @@ from segmenter.engine.textvalues import (
     normalize_text,
     parse_date,
     parse_number,
-    slash_date_parts,
 )
+from segmenter.engine.values import plain
 from segmenter.errors import SegmenterError
 from segmenter.log import EXCLUDED, CleaningLog
 
@@ -175,40 +176,20 @@ def customer_features(
     freq = str(frequency).strip().lower()
     if freq not in ("days", "orders"):
         raise SegmenterError(f"frequency={frequency!r} is not valid; use one of: days, orders")
-    snap = None if snapshot_date is None else _as_date("snapshot_date", snapshot_date)
+    snap = None if snapshot_date is None else as_date("snapshot_date", snapshot_date)
 
     log = CleaningLog()
     headers, rows, row_numbers = _table(data, origin, log)
     overrides = {"customer": customer, "date": date, "amount": amount, "quantity": quantity,
                  "category": category, "channel": channel, "order_id": order_id}
     cols = _detect_columns(headers, overrides)
-    warnings: list[str] = []
-
     tx, n_in, dayfirst_note = _clean_rows(headers, rows, row_numbers, cols, log)
-    if dayfirst_note:
-        warnings.append(dayfirst_note)
-    if tx.empty:
-        raise SegmenterError(
-            "no usable orders: every row lacks a customer, a date or an amount; check the "
-            f"columns {', '.join(repr(cols[r]) for r in REQUIRED)}"
-        )
+    warnings: list[str] = [dayfirst_note] if dayfirst_note else []
 
     if snap is None:
         snap = (tx["Date"].max() + pd.Timedelta(days=1)).date()
     else:
-        late = tx["Date"] > pd.Timestamp(snap)
-        if late.all():
-            raise SegmenterError(
-                f"snapshot_date {snap.isoformat()} is before every order (the data runs from "
-                f"{tx['Date'].min().date()} to {tx['Date'].max().date()}); use a later date"
-            )
-        for r in tx.index[late]:
-            log.add(STEP, f"dated after the snapshot date {snap.isoformat()}", column=cols["date"],
-                    row=int(r), old=tx.at[r, "Date"].date(), new=EXCLUDED)
-        if late.any():
-            warnings.append(f"{int(late.sum())} rows dated after the snapshot date "
-                            f"{snap.isoformat()} were left out")
-        tx = tx[~late]
+        tx = _drop_after_snapshot(tx, snap, cols, log, warnings)
 
     tx = _classify(tx, count_zero_amounts, cols, log, warnings)
     customers, daily = _aggregate(tx, snap, freq, cols, category_shares, warnings)
@@ -224,13 +205,31 @@ def customer_features(
     )
 
 
+def _drop_after_snapshot(tx: pd.DataFrame, snap: dt.date, cols: dict[str, str], log: CleaningLog,
+                         warnings: list[str]) -> pd.DataFrame:
+    """Rows dated after an explicit snapshot date are left out (and logged)."""
+    late = tx["Date"] > pd.Timestamp(snap)
+    if late.all():
+        raise SegmenterError(
+            f"snapshot_date {snap.isoformat()} is before every order (the data runs from "
+            f"{tx['Date'].min().date()} to {tx['Date'].max().date()}); use a later date"
+        )
+    for r in tx.index[late]:
+        log.add(STEP, f"dated after the snapshot date {snap.isoformat()}", column=cols["date"],
+                row=int(r), old=tx.at[r, "Date"].date(), new=EXCLUDED)
+    if late.any():
+        warnings.append(f"{int(late.sum())} rows dated after the snapshot date "
+                        f"{snap.isoformat()} were left out")
+    return tx[~late]
+
+
 def to_customer_grid(features: OrderFeatures) -> list[list[Any]]:
     """Header + one row per customer with the numeric RFM features, for the clustering engine."""
     names = ["Recency", "Frequency", "Monetary", "Average order value", "Tenure"]
     c = features.customers
     out: list[list[Any]] = [[ID_NAME, *names]]
     for cid, row in zip(c.index, c[names].itertuples(index=False), strict=True):
-        out.append([_py(cid), int(row[0]), int(row[1]), float(row[2]), float(row[3]),
+        out.append([plain(cid), int(row[0]), int(row[1]), float(row[2]), float(row[3]),
                     int(row[4])])
     return out
 
@@ -308,22 +307,15 @@ def _table(data: Any, origin: tuple[int, int], log: CleaningLog,
     return list(frame.columns), frame.to_numpy(dtype=object).tolist(), [int(r) for r in frame.index]
 
 
-def _key(header: str) -> str:
-    """Header match key: case, width, separators, spaces and a trailing '(unit)' ignored."""
-    s = unicodedata.normalize("NFKC", str(header)).casefold().strip()
-    s = re.sub(r"\s*\([^()]*\)\s*$", "", s)
-    return re.sub(r"[\s_\-./:]+", "", s)
-
-
 def _detect_columns(headers: list[str], overrides: dict[str, str | None]) -> dict[str, str]:
     """Role -> header; explicit overrides first, then the best alias per role."""
     cols: dict[str, str] = {}
     used: set[str] = set()
-    keys = {h: _key(h) for h in headers}
+    keys = {h: loose_key(h) for h in headers}
     for role, name in overrides.items():
         if name is None or (name == "" and role not in REQUIRED):
             continue
-        match = [h for h in headers if h == name] or [h for h in headers if keys[h] == _key(name)]
+        match = [h for h in headers if h == name] or [h for h in headers if keys[h] == loose_key(name)]
         if not match:
             raise SegmenterError(
                 f"{_KWARG.get(role, role)}={name!r} is not a column; available: "
@@ -335,7 +327,7 @@ def _detect_columns(headers: list[str], overrides: dict[str, str | None]) -> dic
         if role in cols or overrides.get(role) == "":
             continue
         for alias in aliases:
-            hit = next((h for h in headers if h not in used and keys[h] == _key(alias)), None)
+            hit = next((h for h in headers if h not in used and keys[h] == loose_key(alias)), None)
             if hit is not None:
                 cols[role] = hit
                 used.add(hit)
@@ -363,46 +355,56 @@ def _clean_rows(
     dates, note = _parse_date_column([r[idx["date"]] for _, r in data_rows])
     records = []
     for (rown, row), d in zip(data_rows, dates, strict=True):
-        cust, cv = _customer_id(row[idx["customer"]]), row[idx["customer"]]
-        amt, av = _parse_number(row[idx["amount"]]), row[idx["amount"]]
-        problems = []
-        if cust is None:
-            problems.append((cols["customer"], cv, "no customer id" + _err(cv)))
-        if d is None:
-            problems.append((cols["date"], row[idx["date"]],
-                             "no valid date" + _err(row[idx["date"]])))
-        if amt is None:
-            problems.append((cols["amount"], av, "no valid amount" + _err(av)))
-        if is_summary_label(cv) or (problems and d is None and _is_total_row(row)):
-            problems = [(None, None, "a total row, not an order")]
-        if problems:
-            col, old, why = problems[0]
+        rec = {"row": rown, "Customer ID": _customer_id(row[idx["customer"]]), "Date": d,
+               "Amount": _parse_number(row[idx["amount"]])}
+        problem = _row_problem(rec, row, idx, cols)
+        if problem is not None:
+            col, old, why = problem
             log.add(STEP, why, column=col, row=rown, old=old, new=EXCLUDED)
             continue
-        rec = {"row": rown, "Customer ID": cust, "Date": d, "Amount": amt}
-        if "quantity" in idx:
-            rec["Quantity"] = _parse_number(row[idx["quantity"]])
-        if "category" in idx:
-            rec["Category"] = _text(row[idx["category"]])
-        if "channel" in idx:
-            rec["Channel"] = _text(row[idx["channel"]])
-        if "order_id" in idx:
-            oid = _customer_id(row[idx["order_id"]])
-            rec["Order"] = f"id:{oid}" if oid is not None else f"row:{rown}"
-        else:
-            rec["Order"] = f"row:{rown}"
-        records.append(rec)
-    tx = pd.DataFrame.from_records(records) if records else pd.DataFrame(
-        columns=["row", "Customer ID", "Date", "Amount", "Order"])
-    tx = tx.set_index("row")
+        records.append(_with_optional(rec, row, idx))
+    if not records:
+        raise SegmenterError(
+            "no usable orders: every row lacks a customer, a date or an amount; check the "
+            f"columns {', '.join(repr(cols[r]) for r in REQUIRED)}"
+        )
+    tx = pd.DataFrame.from_records(records).set_index("row")
     tx.index.name = "row"
-    tx["Date"] = pd.to_datetime(tx["Date"]) if len(tx) else pd.Series(dtype="datetime64[ns]")
+    tx["Date"] = pd.to_datetime(tx["Date"])
     tx["Amount"] = tx["Amount"].astype("float64")
-    if len(tx):
-        ids, keys = _normalise_ids(tx["Customer ID"].tolist())
-        tx["Customer ID"] = ids
-        tx["_key"] = keys
+    ids, keys = _normalise_ids(tx["Customer ID"].tolist())
+    tx["Customer ID"] = ids
+    tx["_key"] = keys
     return tx, len(data_rows), note
+
+
+def _row_problem(rec: dict[str, Any], row: list[Any], idx: dict[str, int],
+                 cols: dict[str, str]) -> tuple[str | None, Any, str] | None:
+    """(column, cell, reason) of the first reason a row is not an order, or None."""
+    cv, dv, av = row[idx["customer"]], row[idx["date"]], row[idx["amount"]]
+    problems = []
+    if rec["Customer ID"] is None:
+        problems.append((cols["customer"], cv, "no customer id" + _err(cv)))
+    if rec["Date"] is None:
+        problems.append((cols["date"], dv, "no valid date" + _err(dv)))
+    if rec["Amount"] is None:
+        problems.append((cols["amount"], av, "no valid amount" + _err(av)))
+    if is_summary_label(cv) or (problems and rec["Date"] is None and _is_total_row(row)):
+        return None, None, "a total row, not an order"
+    return problems[0] if problems else None
+
+
+def _with_optional(rec: dict[str, Any], row: list[Any], idx: dict[str, int]) -> dict[str, Any]:
+    """Add quantity, category, channel and the order key (order id, else the sheet row)."""
+    if "quantity" in idx:
+        rec["Quantity"] = _parse_number(row[idx["quantity"]])
+    if "category" in idx:
+        rec["Category"] = _text(row[idx["category"]])
+    if "channel" in idx:
+        rec["Channel"] = _text(row[idx["channel"]])
+    oid = _customer_id(row[idx["order_id"]]) if "order_id" in idx else None
+    rec["Order"] = f"id:{oid}" if oid is not None else f"row:{rec['row']}"
+    return rec
 
 
 def _classify(tx: pd.DataFrame, count_zero: bool, cols: dict[str, str], log: CleaningLog,
@@ -534,11 +536,12 @@ def _is_total_row(row: list[Any]) -> bool:
 
 def _customer_id(v: Any) -> int | str | None:
     """An id as int (whole numbers) or tidy text; None when blank or an Excel error."""
-    if is_blank(v) or is_error(v) or isinstance(v, (bool, np.bool_)):
+    v = plain(v)
+    if is_blank(v) or is_error(v) or isinstance(v, bool):
         return None
-    if isinstance(v, (int, np.integer)):
-        return int(v)
-    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
         return int(v)
     return display_text(normalize_text(v) if isinstance(v, str) else v)
 
@@ -570,12 +573,9 @@ def _parse_number(v: Any) -> float | None:
 
 def _parse_date_column(values: list[Any]) -> tuple[list[dt.date | None], str | None]:
     """Dates for one column; D/M/Y vs M/D/Y is decided once for the whole column."""
-    parts = [p for v in values if (p := slash_date_parts(v)) is not None]
-    dayfirst = any(a > 12 for a, _ in parts) and not any(b > 12 for _, b in parts)
-    note = None
-    if parts and not any(a > 12 or b > 12 for a, b in parts):
-        note = ("dates like 03/04/2025 were read as month/day/year; write them as YYYY-MM-DD "
-                "if they are day/month/year")
+    parts = slash_parts(values)
+    dayfirst = is_day_first(parts)
+    note = AMBIGUOUS_NOTE if is_ambiguous(parts) else None
     cache: dict[Any, dt.date | None] = {}
     out: list[dt.date | None] = []
     for v in values:
@@ -595,14 +595,3 @@ def _parse_date(v: Any, dayfirst: bool | None = None) -> dt.date | None:
     """A day (time of day dropped); numbers are never dates, as in textvalues.parse_date."""
     d = parse_date(v, dayfirst=dayfirst)
     return None if d is None else d.date()
-
-
-def _as_date(name: str, value: Any) -> dt.date:
-    d = _parse_date(value)
-    if d is None:
-        raise SegmenterError(f"{name}={value!r} is not a date; use YYYY-MM-DD")
-    return d
-
-
-def _py(v: Any) -> Any:
-    return v.item() if isinstance(v, np.generic) else v

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import ThreadpoolController
 
+from segmenter.engine.nearest import nearest_centre
 from segmenter.options import Options
 
 TILE = 256  # rows per tile of the distance matrix: 256 x 256 doubles stay in L2 cache
@@ -243,80 +244,126 @@ def evaluate(X: np.ndarray, labels: np.ndarray, centers: np.ndarray, options: Op
     X = np.asarray(X, dtype=np.float64)
     labels = np.asarray(labels).astype(np.int64)
     centers = np.asarray(centers, dtype=np.float64).reshape(-1, X.shape[1])
-    n, k = len(X), len(centers)
+    k = len(centers)
     warnings: list[str] = []
-    seg_ids = np.arange(1, k + 1)
-
-    # distance to own centre; Unassigned rows: to the nearest centre
-    distance = np.full(n, np.nan)
+    distance = _centre_distances(X, labels, centers)
     in_seg = labels > 0
-    if k:
-        distance[in_seg] = np.linalg.norm(X[in_seg] - centers[labels[in_seg] - 1], axis=1)
-        noise = np.flatnonzero(~in_seg)
-        for s in range(0, len(noise), 65536):
-            idx = noise[s : s + 65536]
-            d2 = ((X[idx, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
-            distance[idx] = np.sqrt(d2.min(axis=1))
-
-    Xin = X[in_seg]
     codes = labels[in_seg] - 1
-    n_in = len(Xin)
-    n_noise = n - n_in
     sizes = np.bincount(codes, minlength=k) if k else np.zeros(0, dtype=np.int64)
+    seg_wss, wss, bss, tss = _sums_of_squares(X[in_seg], codes, sizes)
+    sep = _separation(X, labels, sizes, options, warnings)
+    per_segment = _per_segment(labels, sizes, sep.per_row, distance, seg_wss, warnings)
+    diff = centers[:, None, :] - centers[None, :, :]
+    seg_ids = np.arange(1, k + 1)
+    between = pd.DataFrame(
+        np.sqrt((diff**2).sum(axis=2)), index=pd.Index(seg_ids, name="segment"), columns=seg_ids
+    )
+    return Quality(
+        silhouette=sep.silhouette,
+        silhouette_method=sep.method,
+        silhouette_exact=sep.exact,
+        per_row=sep.per_row,
+        per_segment=per_segment,
+        distance=distance,
+        wss=wss,
+        bss=bss,
+        tss=tss,
+        davies_bouldin=sep.davies_bouldin,
+        calinski_harabasz=sep.calinski_harabasz,
+        between_centre_distances=between,
+        warnings=warnings,
+    )
+
+
+def _centre_distances(X: np.ndarray, labels: np.ndarray, centers: np.ndarray) -> np.ndarray:
+    """Distance of each row to its own centre; Unassigned rows: to the nearest centre."""
+    distance = np.full(len(X), np.nan)
+    if not len(centers):
+        return distance
+    in_seg = labels > 0
+    distance[in_seg] = np.linalg.norm(X[in_seg] - centers[labels[in_seg] - 1], axis=1)
+    noise = np.flatnonzero(~in_seg)
+    if noise.size:
+        distance[noise] = np.sqrt(nearest_centre(X[noise], centers)[1])
+    return distance
+
+
+def _sums_of_squares(Xin: np.ndarray, codes: np.ndarray,
+                     sizes: np.ndarray) -> tuple[np.ndarray, float, float, float]:
+    """(wss per segment, wss, bss, tss) around the segment means of the assigned rows."""
+    k = len(sizes)
+    if not len(Xin):
+        return np.zeros(k), 0.0, 0.0, 0.0
+    means = np.zeros((k, Xin.shape[1]))
+    for j in range(Xin.shape[1]):
+        means[:, j] = np.bincount(codes, weights=Xin[:, j], minlength=k)
+    nz = sizes > 0
+    means[nz] /= sizes[nz, None]
+    seg_wss = np.bincount(codes, weights=((Xin - means[codes]) ** 2).sum(axis=1), minlength=k)
+    grand = Xin.mean(axis=0)
+    tss = float(((Xin - grand) ** 2).sum())
+    bss = float((sizes * ((means - grand) ** 2).sum(axis=1)).sum())
+    return seg_wss, float(seg_wss.sum()), bss, tss
+
+
+@dataclass
+class _Separation:
+    """Silhouette (overall and per row), how it was computed, and the DB and CH indices."""
+
+    per_row: np.ndarray
+    silhouette: float = float("nan")
+    method: str = ""
+    exact: bool = False
+    davies_bouldin: float = float("nan")
+    calinski_harabasz: float = float("nan")
+
+
+def _separation(X: np.ndarray, labels: np.ndarray, sizes: np.ndarray, options: Options,
+                warnings: list[str]) -> _Separation:
+    """Silhouette, Davies-Bouldin and Calinski-Harabasz of the assigned rows (NaN below 2 segments)."""
+    in_seg = labels > 0
+    Xin, codes = X[in_seg], labels[in_seg] - 1
+    n_in, n_noise = len(Xin), len(X) - len(Xin)
     k_present = int(np.count_nonzero(sizes))
-
-    # sums of squares around segment means (noise excluded)
-    if n_in:
-        means = np.zeros((k, X.shape[1]))
-        for j in range(X.shape[1]):
-            means[:, j] = np.bincount(codes, weights=Xin[:, j], minlength=k)
-        nz = sizes > 0
-        means[nz] /= sizes[nz, None]
-        seg_wss = np.bincount(codes, weights=((Xin - means[codes]) ** 2).sum(axis=1), minlength=k)
-        grand = Xin.mean(axis=0)
-        tss = float(((Xin - grand) ** 2).sum())
-        wss = float(seg_wss.sum())
-        bss = float((sizes * ((means - grand) ** 2).sum(axis=1)).sum())
-    else:
-        seg_wss = np.zeros(k)
-        tss = wss = bss = 0.0
-
-    # silhouette
-    per_row = np.full(n, np.nan)
-    noise_note = f" ({n_noise:,} Unassigned rows excluded)" if n_noise else ""
-    sil = db = ch = float("nan")
-    exact = False
+    sep = _Separation(per_row=np.full(len(X), np.nan))
     if k_present < 2 or n_in <= k_present:
-        method = "not computed: needs at least 2 segments with more rows than segments"
+        sep.method = "not computed: needs at least 2 segments with more rows than segments"
         warnings.append(
             f"only {k_present} segment(s) with {n_in} assigned rows: silhouette, "
             "Davies-Bouldin and Calinski-Harabasz need at least 2 segments; they are left blank"
         )
+        return sep
+    noise_note = f" ({n_noise:,} Unassigned rows excluded)" if n_noise else ""
+    in_rows = np.flatnonzero(in_seg)
+    # compact codes 0..k_present-1 so empty segments do not count as clusters
+    ccodes = (np.cumsum(sizes > 0) - 1)[codes]
+    if n_in <= options.silhouette_exact_max:
+        s_rows = silhouette_rows(Xin, ccodes)
+        sep.per_row[in_rows] = s_rows
+        sep.silhouette = float(s_rows.mean())
+        sep.exact = True
+        sep.method = f"exact on all {n_in:,} rows{noise_note}"
     else:
-        in_rows = np.flatnonzero(in_seg)
-        # compact codes 0..k_present-1 so empty segments do not count as clusters
-        remap = np.cumsum(sizes > 0) - 1
-        ccodes = remap[codes]
-        if n_in <= options.silhouette_exact_max:
-            s_rows = silhouette_rows(Xin, ccodes)
-            per_row[in_rows] = s_rows
-            sil = float(s_rows.mean())
-            exact = True
-            method = f"exact on all {n_in:,} rows{noise_note}"
-        else:
-            order = canonical_order(Xin)
-            pos, weight = _sample_for_silhouette(
-                order, ccodes, k_present, options.silhouette_sample_size, options.random_state
-            )
-            s_rows = silhouette_rows(Xin[pos], ccodes[pos])
-            per_row[in_rows[pos]] = s_rows
-            sil = float(np.sum(s_rows * weight[ccodes[pos]]) / n_in)
-            method = (
-                f"on a fixed-seed sample of {len(pos):,} of {n_in:,} rows "
-                f"(seed {options.random_state}, every segment represented){noise_note}"
-            )
-        ch, db = ch_db_scores(Xin, ccodes)
+        pos, weight = _sample_for_silhouette(
+            canonical_order(Xin), ccodes, k_present, options.silhouette_sample_size,
+            options.random_state,
+        )
+        s_rows = silhouette_rows(Xin[pos], ccodes[pos])
+        sep.per_row[in_rows[pos]] = s_rows
+        sep.silhouette = float(np.sum(s_rows * weight[ccodes[pos]]) / n_in)
+        sep.method = (
+            f"on a fixed-seed sample of {len(pos):,} of {n_in:,} rows "
+            f"(seed {options.random_state}, every segment represented){noise_note}"
+        )
+    sep.calinski_harabasz, sep.davies_bouldin = ch_db_scores(Xin, ccodes)
+    return sep
 
+
+def _per_segment(labels: np.ndarray, sizes: np.ndarray, per_row: np.ndarray,
+                 distance: np.ndarray, seg_wss: np.ndarray, warnings: list[str]) -> pd.DataFrame:
+    """Size, mean silhouette, mean distance and wss of each segment, with warnings on odd ones."""
+    k = len(sizes)
+    seg_ids = np.arange(1, k + 1)
     with np.errstate(invalid="ignore"):
         seg_sil = [
             float(np.nanmean(per_row[labels == s])) if np.any(np.isfinite(per_row[labels == s]))
@@ -326,15 +373,7 @@ def evaluate(X: np.ndarray, labels: np.ndarray, centers: np.ndarray, options: Op
     mean_dist = [
         float(distance[labels == s].mean()) if sizes[s - 1] else float("nan") for s in seg_ids
     ]
-    per_segment = pd.DataFrame(
-        {
-            "segment": seg_ids,
-            "size": sizes.astype(np.int64),
-            "silhouette": seg_sil,
-            "mean_distance": mean_dist,
-            "wss": seg_wss,
-        }
-    )
+    k_present = int(np.count_nonzero(sizes))
     if k and k_present >= 2 and any(np.isnan(seg_sil[s - 1]) for s in seg_ids if sizes[s - 1]):
         warnings.append("some segments have no silhouette (no rows of theirs were sampled)")
     if np.any(sizes == 1):
@@ -343,23 +382,12 @@ def evaluate(X: np.ndarray, labels: np.ndarray, centers: np.ndarray, options: Op
         )
     if k and np.any(sizes == 0):
         warnings.append(f"{int(np.sum(sizes == 0))} segment(s) have no rows")
-
-    diff = centers[:, None, :] - centers[None, :, :]
-    between = pd.DataFrame(
-        np.sqrt((diff**2).sum(axis=2)), index=pd.Index(seg_ids, name="segment"), columns=seg_ids
-    )
-    return Quality(
-        silhouette=sil,
-        silhouette_method=method,
-        silhouette_exact=exact,
-        per_row=per_row,
-        per_segment=per_segment,
-        distance=distance,
-        wss=wss,
-        bss=bss,
-        tss=tss,
-        davies_bouldin=db,
-        calinski_harabasz=ch,
-        between_centre_distances=between,
-        warnings=warnings,
+    return pd.DataFrame(
+        {
+            "segment": seg_ids,
+            "size": sizes.astype(np.int64),
+            "silhouette": seg_sil,
+            "mean_distance": mean_dist,
+            "wss": seg_wss,
+        }
     )

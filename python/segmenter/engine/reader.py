@@ -25,6 +25,8 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 from segmenter.engine import textvalues as tv
+from segmenter.engine.dates import as_date, is_day_first, slash_parts
+from segmenter.engine.headers import find_header
 from segmenter.errors import SegmenterError
 from segmenter.log import EXCLUDED, CleaningLog
 
@@ -55,6 +57,7 @@ _WEAK_ID = {
     "顾客姓名", "用户名", "邮箱", "电子邮件", "账户", "帐户",
 }
 _CUSTOMER_WORDS = ("customer", "cust", "client", "member", "account", "user", "客户", "会员", "顾客")
+_EMPTY = "the selection is empty; select the customer table including its header"
 _NO_ROWS = "no data rows below the header in the selection; select the header and the customer rows"
 _CODE = re.compile(r"[A-Za-z#]{0,8}[-_/ ]?\d+[A-Za-z0-9\-_/]*")
 
@@ -124,7 +127,7 @@ def _as_grid(data: Any, origin: tuple[int, int]) -> tuple[np.ndarray, list[str] 
             return arr.astype(object), [""] * arr.shape[1], row0, col0
         return arr.astype(object), None, row0, col0
     if data is None or isinstance(data, (str, bytes)):
-        raise SegmenterError("the selection is empty; select the customer table including its header")
+        raise SegmenterError(_EMPTY)
     rows = data if isinstance(data, list) else list(data)
     end = len(rows)  # a whole-column selection: drop the empty tail before building an array
     while end:
@@ -219,8 +222,7 @@ class _Col:
         """dd/mm/yyyy when some first number is > 12 and no second number is."""
         if self.codes is None:
             return False
-        parts = [p for p in (tv.slash_date_parts(u) for u in self.uniques) if p]
-        return any(a > 12 for a, _ in parts) and not any(b > 12 for _, b in parts)
+        return is_day_first(slash_parts(self.uniques))
 
     @cached_property
     def u_date(self) -> list[dt.datetime | None]:
@@ -426,11 +428,6 @@ def _id_name_strength(name: str) -> int:
     return -1 if norm not in _WEAK_ID else 0
 
 
-def _find_column(name: str, names: list[str]) -> str | None:
-    key = " ".join(str(name).split()).casefold()
-    return next((c for c in names if c.casefold() == key), None)
-
-
 def _detect_id(names: list[str], info: dict[str, _Kind], cols: dict[str, _Col],
                keep: np.ndarray) -> str | None:
     """Pick the id column: by its name first, then by its values (unique codes / 1..n)."""
@@ -539,113 +536,182 @@ def read_grid(
     ``origin`` is the (sheet row, sheet column) of ``data[0][0]``, so rows are
     reported by their real sheet row numbers. ``id_column=""`` means no id column.
     """
-    arr, fixed_header, row0, col0 = _as_grid(data, origin)
     log = CleaningLog()
-    n_titles = 0  # rows above the data in a grid without header
+    part = _locate_body(*_as_grid(data, origin), log)
+    names = part.names
+    cols = {name: _Col(part.body[:, j]) for j, name in enumerate(names)}
+    rows = _keep_rows(part, cols, log)
+    info = {c: _decide_kind(cols[c], rows.keep) for c in names}
+    kinds = {c: info[c].kind for c in names}
+    id_col = _choose_id(id_column, names, info, cols, rows.keep)
+    if id_col is not None:
+        kinds[id_col] = "id"
+    selected = _select_columns(columns, names, id_col, log)
+    features = _feature_columns(selected, kinds, info, id_col, log)
+    date_cols = [c for c in features if kinds[c] == "date"]
+    ref = _reference_date(reference_date, date_cols, cols, rows.keep)
+    frame, values, units = _tables(part, rows, cols, selected, features, kinds, ref, log)
+    return Table(
+        frame=frame,
+        values=values,
+        kinds={c: kinds[c] for c in selected},
+        id_column=id_col,
+        header_row=part.header_row,
+        first_col=part.first_col,
+        reference_date=ref,
+        log=log,
+        n_input_rows=rows.n_rows,
+        units=units,
+        col_numbers={c: part.first_col + names.index(c) for c in selected},
+        dayfirst={c: cols[c].dayfirst for c in date_cols},
+    )
+
+
+@dataclass
+class _Body:
+    """The data rows below the header, their column names and where they sit on the sheet."""
+
+    body: np.ndarray
+    names: list[str]
+    header_row: int | None
+    first_row: int
+    first_col: int
+    n_titles: int = 0  # rows above the data in a grid without a header
+
+
+@dataclass
+class _Rows:
+    """Which body rows are data: ``keep`` (body length) and the sheet row of each input row."""
+
+    keep: np.ndarray
+    n_rows: int
+    sheet_rows: np.ndarray
+
+
+def _locate_body(arr: np.ndarray, fixed_header: list[str] | None, row0: int, col0: int,
+                 log: CleaningLog) -> _Body:
+    """Header and data rows of the grid; empty rows and columns around it trimmed."""
     if arr.size == 0:
         if fixed_header and any(fixed_header):
             raise SegmenterError(_NO_ROWS)
-        raise SegmenterError("the selection is empty; select the customer table including its header")
+        raise SegmenterError(_EMPTY)
     blank = _quick_blank(arr)
     used_rows = np.flatnonzero(~blank.all(axis=1))
-    used_cols = np.flatnonzero(~blank.all(axis=0))
-    if used_rows.size == 0 and fixed_header is None:
-        raise SegmenterError("the selection is empty; select the customer table including its header")
-
     if fixed_header is not None:  # DataFrame / numeric array: header given, keep its columns
         last = int(used_rows[-1]) + 1 if used_rows.size else 0
-        body = arr[:last]
-        names = _header_names(fixed_header)
-        header_row = row0 - 1 if any(fixed_header) else None
-        first_row, first_col = row0, col0
+        part = _Body(arr[:last], _header_names(fixed_header),
+                     row0 - 1 if any(fixed_header) else None, row0, col0)
+    elif used_rows.size == 0:
+        raise SegmenterError(_EMPTY)
     else:
-        c_lo, c_hi = int(used_cols[0]), int(used_cols[-1]) + 1
-        r_lo, r_hi = int(used_rows[0]), int(used_rows[-1]) + 1
-        arr = arr[r_lo:r_hi, c_lo:c_hi]
-        first_col = col0 + c_lo
-        h, start = _find_header(arr)
-        if h is None and arr.shape[0] == 1 and all(_cell_class(v) in ("text", "blank") for v in arr[0]):
-            raise SegmenterError(_NO_ROWS)  # only a header was selected
-        if h is None:  # no header: every row counts as input; titles above the data excluded
-            names = [f"Column {j + 1}" for j in range(arr.shape[1])]
-            header_row = None
-            n_titles, start = start, 0
-        else:
-            names = _header_names(arr[h])
-            header_row = row0 + r_lo + h
-            for r in range(h):  # above the header: not data, noted for the owner
-                cells = [tv.display_text(v) for v in arr[r] if not tv.is_blank(v)]
-                if cells:
-                    log.add(STEP, "title or note above the header; not read",
-                            row=row0 + r_lo + r, old=" ".join(cells))
-        body = arr[start:]
-        first_row = row0 + r_lo + start
-    if body.shape[0] == 0:
+        part = _find_body(arr, used_rows, np.flatnonzero(~blank.all(axis=0)), row0, col0, log)
+    if part.body.shape[0] == 0:
         raise SegmenterError(_NO_ROWS)
+    return part
 
-    cols = {name: _Col(body[:, j]) for j, name in enumerate(names)}
+
+def _find_body(arr: np.ndarray, used_rows: np.ndarray, used_cols: np.ndarray, row0: int,
+               col0: int, log: CleaningLog) -> _Body:
+    """Trim to the used rectangle, find the header and log the titles above it."""
+    c_lo, c_hi = int(used_cols[0]), int(used_cols[-1]) + 1
+    r_lo, r_hi = int(used_rows[0]), int(used_rows[-1]) + 1
+    arr = arr[r_lo:r_hi, c_lo:c_hi]
+    top = row0 + r_lo
+    h, start = _find_header(arr)
+    if h is None and arr.shape[0] == 1 and all(_cell_class(v) in ("text", "blank") for v in arr[0]):
+        raise SegmenterError(_NO_ROWS)  # only a header was selected
+    if h is None:  # no header: every row counts as input; titles above the data excluded
+        names = [f"Column {j + 1}" for j in range(arr.shape[1])]
+        return _Body(arr, names, None, top, col0 + c_lo, n_titles=start)
+    for r in range(h):  # above the header: not data, noted for the owner
+        cells = [tv.display_text(v) for v in arr[r] if not tv.is_blank(v)]
+        if cells:
+            log.add(STEP, "title or note above the header; not read", row=top + r,
+                    old=" ".join(cells))
+    return _Body(arr[start:], _header_names(arr[h]), top + h, top + start, col0 + c_lo)
+
+
+def _keep_rows(part: _Body, cols: dict[str, _Col], log: CleaningLog) -> _Rows:
+    """Leave out (and log) blank rows, titles above header-less data and 'Total' rows."""
+    body, names = part.body, part.names
     blank_cells = np.column_stack([cols[c].blank() for c in names])
     nonblank_rows = np.flatnonzero(~blank_cells.all(axis=1))
     if nonblank_rows.size == 0:
         raise SegmenterError(_NO_ROWS)
     n_rows = int(nonblank_rows[-1]) + 1  # blank rows at the end are not data
-    sheet_rows = np.arange(first_row, first_row + n_rows)
+    sheet_rows = np.arange(part.first_row, part.first_row + n_rows)
     keep = np.zeros(body.shape[0], dtype=bool)
     keep[:n_rows] = True
     for r in np.flatnonzero(blank_cells[:n_rows].all(axis=1)):
         keep[r] = False
         log.add(STEP, "blank row", row=int(sheet_rows[r]), new=EXCLUDED)
-    for r in range(min(n_titles, n_rows)):
+    for r in range(min(part.n_titles, n_rows)):
         if keep[r]:
             keep[r] = False
             text = " ".join(tv.display_text(v) for v in body[r] if not tv.is_blank(v))
             log.add(STEP, "title or note above the data; not read", row=int(sheet_rows[r]),
                     old=text, new=EXCLUDED)
-    summary_any = np.zeros(body.shape[0], dtype=bool)
-    for c in names:
+    _drop_summary_rows(part, cols, blank_cells, keep, sheet_rows, log)
+    if not keep.any():
+        raise SegmenterError(_NO_ROWS)
+    return _Rows(keep, n_rows, sheet_rows)
+
+
+def _drop_summary_rows(part: _Body, cols: dict[str, _Col], blank_cells: np.ndarray,
+                       keep: np.ndarray, sheet_rows: np.ndarray, log: CleaningLog) -> None:
+    """A row whose first or second filled cell says 'Total' (合计...) is a summary, not data."""
+    summary_any = np.zeros(part.body.shape[0], dtype=bool)
+    for c in part.names:
         summary_any |= cols[c].summary()
-    for r in np.flatnonzero(summary_any[:n_rows]):
-        first_two = [j for j in range(len(names)) if not blank_cells[r, j]][:2]
-        label = next((body[r, j] for j in first_two if tv.is_summary_label(body[r, j])), None)
+    for r in np.flatnonzero(summary_any[: len(sheet_rows)]):
+        first_two = [j for j in range(len(part.names)) if not blank_cells[r, j]][:2]
+        label = next((part.body[r, j] for j in first_two if tv.is_summary_label(part.body[r, j])),
+                     None)
         if label is not None:
             keep[r] = False
             text = " ".join(str(label).split())
             log.add(STEP, f"summary row ({text})", row=int(sheet_rows[r]), old=text, new=EXCLUDED)
-    if not keep.any():
-        raise SegmenterError(_NO_ROWS)
 
-    info = {c: _decide_kind(cols[c], keep) for c in names}
-    kinds = {c: info[c].kind for c in names}
 
-    if id_column is not None and id_column.strip() == "":
-        id_col = None
-    elif id_column is not None:
-        id_col = _find_column(id_column, names)
-        if id_col is None:
+def _choose_id(id_column: str | None, names: list[str], info: dict[str, _Kind],
+               cols: dict[str, _Col], keep: np.ndarray) -> str | None:
+    """The id column the owner named ('' = none), else the detected one."""
+    if id_column is None:
+        return _detect_id(names, info, cols, keep)
+    if id_column.strip() == "":
+        return None
+    found = find_header(id_column, names)
+    if found is None:
+        raise SegmenterError(
+            f"id_column {id_column!r} is not a header in the selection; "
+            f"use one of: {', '.join(names)} (or leave it blank)"
+        )
+    return found
+
+
+def _select_columns(columns: Sequence[str] | None, names: list[str], id_col: str | None,
+                    log: CleaningLog) -> list[str]:
+    """The columns the owner chose (plus the id), in sheet order; the others logged."""
+    if columns is None:
+        return list(names)
+    chosen = []
+    for want in columns:
+        found = find_header(want, names)
+        if found is None:
             raise SegmenterError(
-                f"id_column {id_column!r} is not a header in the selection; "
-                f"use one of: {', '.join(names)} (or leave it blank)"
+                f"column {want!r} is not a header in the selection; use any of: {', '.join(names)}"
             )
-    else:
-        id_col = _detect_id(names, info, cols, keep)
-    if id_col is not None:
-        kinds[id_col] = "id"
+        chosen.append(found)
+    selected = [c for c in names if c in chosen or c == id_col]
+    for c in names:
+        if c not in selected:
+            log.add(STEP, "not in the chosen columns; not used", column=c)
+    return selected
 
-    selected = list(names)
-    if columns is not None:
-        chosen = []
-        for want in columns:
-            found = _find_column(want, names)
-            if found is None:
-                raise SegmenterError(
-                    f"column {want!r} is not a header in the selection; use any of: {', '.join(names)}"
-                )
-            chosen.append(found)
-        selected = [c for c in names if c in chosen or c == id_col]
-        for c in names:
-            if c not in selected:
-                log.add(STEP, "not in the chosen columns; not used", column=c)
 
+def _feature_columns(selected: list[str], kinds: dict[str, str], info: dict[str, _Kind],
+                     id_col: str | None, log: CleaningLog) -> list[str]:
+    """The usable feature columns; why the others are not used goes to the log."""
     if id_col is not None:
         log.add(STEP, "ID column: identifies customers; not used as a feature", column=id_col)
     for c in selected:
@@ -653,7 +719,6 @@ def read_grid(
             log.add(STEP, f"free text with {info[c].distinct} distinct values; not used", column=c)
         elif kinds[c] == "empty":
             log.add(STEP, "no values; not used", column=c)
-
     features = [c for c in selected if kinds[c] in FEATURE_KINDS]
     if not features:
         others = [c for c in selected if kinds[c] in ("id", "text")]
@@ -662,16 +727,26 @@ def read_grid(
             f"no numeric, date or category columns to segment on{what}; "
             "add measures such as spend or orders"
         )
+    return features
 
-    ref = _as_date(reference_date)
-    date_cols = [c for c in features if kinds[c] == "date"]
-    if ref is None and date_cols:
-        latest = [d for d in (latest_date(cols[c], keep) for c in date_cols) if d is not None]
-        ref = max(latest) if latest else None
 
-    index = pd.Index(sheet_rows[keep[:n_rows]], name="row")
-    kept = keep[:n_rows]
-    cells = body[:n_rows] if kept.all() else body[:n_rows][kept]
+def _reference_date(value: Any, date_cols: list[str], cols: dict[str, _Col],
+                    keep: np.ndarray) -> dt.date | None:
+    """The given reference date, else the latest date in the date columns (None without any)."""
+    if value is not None and not (isinstance(value, str) and not value.strip()):
+        return as_date("reference_date", value)
+    latest = [d for d in (latest_date(cols[c], keep) for c in date_cols) if d is not None]
+    return max(latest) if latest else None
+
+
+def _tables(part: _Body, rows: _Rows, cols: dict[str, _Col], selected: list[str],
+            features: list[str], kinds: dict[str, str], ref: dt.date | None,
+            log: CleaningLog) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """Raw cells of the kept rows, their typed feature values and each feature's unit."""
+    n_rows, names = rows.n_rows, part.names
+    kept = rows.keep[:n_rows]
+    index = pd.Index(rows.sheet_rows[kept], name="row")
+    cells = part.body[:n_rows] if kept.all() else part.body[:n_rows][kept]
     if selected != names:
         cells = cells[:, [names.index(c) for c in selected]]
     frame = pd.DataFrame(cells, index=index, columns=pd.Index(selected, dtype=object), dtype=object)
@@ -680,38 +755,12 @@ def read_grid(
     for c in features:
         typed = _typed(cols[c], kinds[c], ref)[:n_rows][kept]
         values[c] = pd.Series(typed, index=index, dtype=object if kinds[c] == "category" else float)
-        unit = _unit(cols[c], kinds[c], keep, ref)
+        unit = _unit(cols[c], kinds[c], rows.keep, ref)
         if unit:
             units[c] = unit
-        if kinds[c] == "date":
+        if kinds[c] == "date" and ref is not None:
             log.add(STEP, f"dates converted to days before {ref.isoformat()}", column=c)
-    return Table(
-        frame=frame,
-        values=values,
-        kinds={c: kinds[c] for c in selected},
-        id_column=id_col,
-        header_row=header_row,
-        first_col=first_col,
-        reference_date=ref,
-        log=log,
-        n_input_rows=n_rows,
-        units=units,
-        col_numbers={c: first_col + names.index(c) for c in selected},
-        dayfirst={c: cols[c].dayfirst for c in date_cols},
-    )
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    parsed = tv.parse_date(value)
-    if parsed is None:
-        raise SegmenterError(f"reference_date={value!r} is not a date; use YYYY-MM-DD")
-    return parsed.date()
+    return frame, values, units
 
 
 def _unit(col: _Col, kind: str, keep: np.ndarray, ref: dt.date | None) -> str:

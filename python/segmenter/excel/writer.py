@@ -27,12 +27,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from segmenter.layout import theme
 from segmenter.layout.blocks import (
     Block,
     ChartSpec,
     Layout,
     SheetSpec,
     is_formula_like,
+    safe_text,
     unique_sheet_name,
 )
 
@@ -42,11 +44,10 @@ CELLS_PER_WRITE = 100_000
 MARKER_PREFIX = "_segmenter_sheet_"
 LABELS_MARKER = "_segmenter_labels"
 TEMP_PREFIX = "Segmenter tmp "
-HEADER_FILL = "#DCE6F1"
-NOTE_COLOR = "#555555"
-SCALE_COLORS = ("#5A8AC6", "#FCFCFF", "#F8696B")  # low, middle, high (as the file writer)
+HEADER_FILL = theme.rgb(theme.HEADER_FILL)
+NOTE_COLOR = theme.rgb(theme.NOTE_COLOR)
+SCALE_COLORS = tuple(theme.rgb(c) for c in theme.SCALE_COLORS)  # low, middle (0), high
 POINTS_PER_CHAR = 5.7  # Office.js measures column widths in points, desktop Excel in characters
-MAX_TEXT = 32_767
 POINTS_PER_CM = 72 / 2.54
 LEGEND_POSITIONS = {"r": "right", "b": "bottom", "t": "top", "l": "left"}
 NOT_IN_EXCEL = (
@@ -61,7 +62,6 @@ NOT_IN_EXCEL = (
 """What a ChartSpec can ask for and xlwings' chart API (0.37) cannot do: live Excel
 charts show the same data and colours, without these touches."""
 
-_CONTROL = re.compile(r"[\000-\010\013\014\016-\037]")
 _NUMBERISH = re.compile(r"^\s*[-+(]?[$€£¥]?\s*[\d.,]+(?:[eE][-+]?\d+)?\s*%?\)?\s*$")
 _DATEISH = re.compile(r"^\s*\d{1,4}\s*[-/.:]\s*\d{1,2}(?:\s*[-/.:]\s*\d{1,4})?(?:[ T].*)?$")
 _REF = re.compile(r"^=(?:'((?:[^']|'')+)'|([^!]+))!")
@@ -82,9 +82,7 @@ def inert(value: Any) -> Any:
     """
     if not isinstance(value, str):
         return value
-    text = _CONTROL.sub("", value)
-    if len(text) > MAX_TEXT:
-        text = text[: MAX_TEXT - 1] + "…"
+    text = safe_text(value)
     if needs_quote_prefix(text):
         return "'" + text
     return text
@@ -379,7 +377,7 @@ def write_block(sheet: Any, block: Block) -> None:
     if block.kind == "title":
         cell = sheet.range((r0, c0))
         cell.font.bold = True
-        cell.font.size = 14
+        cell.font.size = theme.TITLE_SIZE
         return
     if block.kind == "note":
         cell = sheet.range((r0, c0))

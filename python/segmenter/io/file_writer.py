@@ -13,29 +13,25 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from segmenter.layout import theme
 from segmenter.layout.blocks import (
     Block,
+    Box,
     ChartSpec,
     Layout,
     SheetSpec,
     is_formula_like,
+    safe_text,
     unique_sheet_name,
 )
 
+__all__ = ["add_chart", "apply_sheet", "safe_text", "write_workbook"]
+
 FIXED_TIME = dt.datetime(2020, 1, 1)
-MAX_TEXT = 32_767  # Excel's limit on characters in a cell
-_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
-HEADER_FILL = "DCE6F1"
-
-
-def safe_text(value: str) -> str:
-    """Text that Excel can store: control characters removed, cut at Excel's cell limit."""
-    value = _ILLEGAL.sub("", value)
-    return value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
 
 
 def _inert(ws: Any, value: Any) -> Any:
@@ -118,10 +114,10 @@ class _Styles:
     def __init__(self) -> None:
         from openpyxl.styles import Font, PatternFill
 
-        self.title = Font(bold=True, size=14)
-        self.note = Font(italic=True, color="555555")
+        self.title = Font(bold=True, size=theme.TITLE_SIZE)
+        self.note = Font(italic=True, color=theme.NOTE_COLOR)
         self.bold = Font(bold=True)
-        self.fill = PatternFill("solid", fgColor=HEADER_FILL)
+        self.fill = PatternFill("solid", fgColor=theme.HEADER_FILL)
 
 
 def _sheet_rows(ws: Any, blocks: list[Block]) -> Iterator[list[Any]]:
@@ -184,60 +180,94 @@ def _add_color_scale(ws: Any, block: Block) -> None:
     r0, c0 = block.row, block.col
     first = f"{get_column_letter(c0 + 1)}{r0 + 1}"
     last = f"{get_column_letter(c0 + block.n_cols - 1)}{r0 + block.n_rows - 1}"
+    low, mid, high = theme.SCALE_COLORS
     rule = ColorScaleRule(
-        start_type="min", start_color="5A8AC6", mid_type="num", mid_value=0,
-        mid_color="FCFCFF", end_type="max", end_color="F8696B",
+        start_type="min", start_color=low, mid_type="num", mid_value=theme.SCALE_MID_VALUE,
+        mid_color=mid, end_type="max", end_color=high,
     )
     ws.conditional_formatting.add(f"{first}:{last}", rule)
 
 
 def add_chart(ws: Any, spec: ChartSpec) -> None:
     """A native Excel chart from sheet ranges (scatter, bar or line), styled per :class:`ChartSpec`."""
-    from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart, Series
-    from openpyxl.chart.legend import Legend, LegendEntry
+    from openpyxl.chart import Reference
     from openpyxl.utils import get_column_letter
 
-    def ref(box: tuple[int, int, int, int]) -> Reference:
+    def ref(box: tuple[int, int, int, int]) -> Any:
         r1, c1, r2, c2 = box
         return Reference(ws, min_col=c1, min_row=r1, max_col=c2, max_row=r2)
 
-    overlay = None
     if spec.kind == "scatter":
-        chart = ScatterChart()
-        chart.style = 13
-        for i, (title, xbox, ybox) in enumerate(spec.series):
-            s = Series(ref(ybox), ref(xbox) if xbox else None, title=title)
-            _style_series(s, spec, i, marker="circle", size=5, line=False)
-            chart.series.append(s)
+        chart, overlay = _scatter_chart(spec, ref), None
     else:
-        chart = BarChart() if spec.kind == "bar" else LineChart()
-        if spec.kind == "bar":
-            if spec.gap_width is not None:
-                chart.gapWidth = spec.gap_width
-            if spec.overlap is not None:
-                chart.overlap = spec.overlap
-        for i, (title, xbox, ybox) in enumerate(spec.series):
-            s = Series(ref(ybox), title=title)
-            as_line = spec.kind == "bar" and spec.style(i).as_line
-            if as_line:
-                overlay = overlay or LineChart()
-                _style_series(s, spec, i, marker="none", size=5, line=True)
-                overlay.series.append(s)
-            else:
-                _style_series(s, spec, i, marker="none" if spec.kind == "bar" else "",
-                              size=5, line=spec.kind == "line", fill=spec.kind == "bar")
-                chart.series.append(s)
-            if xbox:
-                (overlay if as_line else chart).set_categories(ref(xbox))
-        if spec.point_colors and chart.series:
-            from openpyxl.chart.marker import DataPoint
-
-            for j, color in enumerate(spec.point_colors):
-                pt = DataPoint(idx=j)
-                pt.graphicalProperties.solidFill = color
-                pt.graphicalProperties.line.solidFill = color
-                chart.series[0].dPt.append(pt)
+        chart, overlay = _category_chart(spec, ref)
     chart.title = spec.title
+    _axes(chart, spec)
+    if spec.title_size:
+        _title_size(chart, spec.title, spec.title_size)
+    if overlay is not None:
+        overlay.y_axis.axId = chart.y_axis.axId
+        overlay.x_axis = chart.x_axis
+        chart += overlay
+    _legend(chart, spec)
+    chart.width, chart.height = spec.width_cm, spec.height_cm
+    ws.add_chart(chart, f"{get_column_letter(spec.anchor[1])}{spec.anchor[0]}")
+
+
+def _scatter_chart(spec: ChartSpec, ref: Callable[[Box], Any]) -> Any:
+    """Scatter chart with one marker series per spec series (no lines unless styled)."""
+    from openpyxl.chart import ScatterChart, Series
+
+    chart = ScatterChart()
+    chart.style = 13
+    for i, (title, xbox, ybox) in enumerate(spec.series):
+        s = Series(ref(ybox), ref(xbox) if xbox else None, title=title)
+        _style_series(s, spec, i, marker="circle", size=5, line=False)
+        chart.series.append(s)
+    return chart
+
+
+def _category_chart(spec: ChartSpec, ref: Callable[[Box], Any]) -> tuple[Any, Any]:
+    """Bar or line chart, and the line chart overlaid on bars (None when no series asks)."""
+    from openpyxl.chart import BarChart, LineChart, Series
+
+    chart = BarChart() if spec.kind == "bar" else LineChart()
+    if spec.kind == "bar":
+        if spec.gap_width is not None:
+            chart.gapWidth = spec.gap_width
+        if spec.overlap is not None:
+            chart.overlap = spec.overlap
+    overlay = None
+    for i, (title, xbox, ybox) in enumerate(spec.series):
+        s = Series(ref(ybox), title=title)
+        if spec.kind == "bar" and spec.style(i).as_line:
+            overlay = target = overlay or LineChart()
+            _style_series(s, spec, i, marker="none", size=5, line=True)
+        else:
+            target = chart
+            _style_series(s, spec, i, marker="none" if spec.kind == "bar" else "",
+                          size=5, line=spec.kind == "line", fill=spec.kind == "bar")
+        target.series.append(s)
+        if xbox:
+            target.set_categories(ref(xbox))
+    if spec.point_colors and chart.series:
+        _color_points(chart.series[0], spec.point_colors)
+    return chart, overlay
+
+
+def _color_points(series: Any, colors: list[str]) -> None:
+    """One colour per bar of a series."""
+    from openpyxl.chart.marker import DataPoint
+
+    for j, color in enumerate(colors):
+        pt = DataPoint(idx=j)
+        pt.graphicalProperties.solidFill = color
+        pt.graphicalProperties.line.solidFill = color
+        series.dPt.append(pt)
+
+
+def _axes(chart: Any, spec: ChartSpec) -> None:
+    """Axis titles, scales, number formats and label positions."""
     chart.x_axis.title = spec.x_title or None
     chart.y_axis.title = spec.y_title or None
     # openpyxl >= 3.1 leaves <c:delete> unset, which recent Excel reads as "hide the axis"
@@ -251,20 +281,18 @@ def add_chart(ws: Any, spec: ChartSpec) -> None:
         chart.y_axis.tickLblPos = "low"
     if not spec.x_labels:
         chart.x_axis.delete = True
-    if spec.title_size:
-        _title_size(chart, spec.title, spec.title_size)
-    if overlay is not None:
-        overlay.y_axis.axId = chart.y_axis.axId
-        overlay.x_axis = chart.x_axis
-        chart += overlay
-    if spec.legend:
-        chart.legend = Legend(legendPos=spec.legend)
-        hidden = [i for i in range(len(spec.series)) if not spec.style(i).legend]
-        chart.legend.legendEntry = [LegendEntry(idx=i, delete=True) for i in hidden]
-    else:
+
+
+def _legend(chart: Any, spec: ChartSpec) -> None:
+    """The legend at its position, without the series styled to stay out of it."""
+    from openpyxl.chart.legend import Legend, LegendEntry
+
+    if not spec.legend:
         chart.legend = None
-    chart.width, chart.height = spec.width_cm, spec.height_cm
-    ws.add_chart(chart, f"{get_column_letter(spec.anchor[1])}{spec.anchor[0]}")
+        return
+    chart.legend = Legend(legendPos=spec.legend)
+    hidden = [i for i in range(len(spec.series)) if not spec.style(i).legend]
+    chart.legend.legendEntry = [LegendEntry(idx=i, delete=True) for i in hidden]
 
 
 def _axis_scale(axis: Any, lo: float | None, hi: float | None, unit: float | None,

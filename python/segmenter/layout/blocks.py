@@ -8,10 +8,13 @@ block, plus a few formats.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+MAX_TEXT = 32_767  # Excel's limit on characters in a cell
+_CONTROL = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 @dataclass
@@ -176,6 +179,12 @@ class Layout:
 def is_formula_like(value: Any) -> bool:
     """True for text that Excel would take as a formula if typed into a cell."""
     return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+
+
+def safe_text(value: str) -> str:
+    """Text that Excel can store: control characters removed, cut at Excel's cell limit."""
+    value = _CONTROL.sub("", value)
+    return value if len(value) <= MAX_TEXT else value[: MAX_TEXT - 1] + "…"
 
 
 def unique_sheet_name(name: str, taken: list[str] | set[str]) -> str:
