@@ -35,13 +35,13 @@ class FitOutcome:
 
     def problem(self) -> str | None:
         """One line saying why the fit cannot be used, or None when it can."""
-        if not self.converged:
-            return f"the optimiser did not converge ({self.message})"
-        if not np.isfinite(self.loglik):
-            return "the likelihood is not finite at the optimum"
-        if self.at_bound:
+        if self.at_bound:  # first: often also why the optimiser gave up
             return ("the best fit pushes " + ", ".join(self.at_bound)
                     + " to the edge of the allowed range (the model does not describe this data)")
+        if not self.converged:
+            return f"the optimiser did not converge ({self.message.strip(': ')})"
+        if not np.isfinite(self.loglik):
+            return "the likelihood is not finite at the optimum"
         return None
 
 
