@@ -26,12 +26,6 @@ RESULT_SHEETS = frozenset(
 )
 """Every sheet a run may create: an input that is last month's output is copied without them."""
 
-FMT_INT = "#,##0"
-FMT_NUM = "#,##0.00"
-FMT_PCT = "0.0%"
-FMT_SCORE = "0.000"
-FMT_DATE = "yyyy-mm-dd"
-FMT_DATETIME = "yyyy-mm-dd hh:mm:ss"
 LOG_DETAIL_LIMIT = 100_000  # rows of the change table; the summary above it counts all
 
 

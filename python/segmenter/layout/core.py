@@ -15,11 +15,6 @@ import pandas as pd
 from segmenter.engine.orders import OrderFeatures
 from segmenter.layout.blocks import Block, SheetSpec
 from segmenter.layout.cells import (
-    FMT_DATE,
-    FMT_INT,
-    FMT_NUM,
-    FMT_PCT,
-    FMT_SCORE,
     LOG,
     LOG_DETAIL_LIMIT,
     PROFILES,
@@ -31,6 +26,7 @@ from segmenter.layout.cells import (
     frame_block,
     grid,
 )
+from segmenter.layout.theme import FMT_DATE, FMT_INT, FMT_NUM, FMT_PCT, FMT_SCORE
 from segmenter.result import Segmentation
 
 MIN_WIDTH, MAX_WIDTH, OVERFLOW_WIDTH, SIZE_SAMPLE = 8.0, 40.0, 16.0, 2_000

@@ -17,7 +17,8 @@ from typing import Any
 from segmenter.engine.model_json import SHEET as MODEL_SHEET
 from segmenter.engine.model_json import to_rows
 from segmenter.layout.blocks import Block, Layout, SheetSpec
-from segmenter.layout.cells import FMT_INT, FMT_PCT, PROFILES, RUN, SEGMENTS, grid
+from segmenter.layout.cells import PROFILES, RUN, SEGMENTS, grid
+from segmenter.layout.theme import FMT_INT, FMT_PCT
 from segmenter.result import Segmentation
 from segmenter.story.explain import SegmentStory
 from segmenter.story.i18n import t

@@ -35,6 +35,7 @@ import pandas as pd
 from segmenter.engine import model_json as model_store
 from segmenter.engine.cleaning import transform_new
 from segmenter.engine.fit import UNASSIGNED, Fitted, with_labels
+from segmenter.engine.nearest import nearest_centre
 from segmenter.errors import SegmenterError
 from segmenter.story.i18n import t
 
@@ -239,9 +240,8 @@ def assign(seg: Fitted, previous: Previous, language: str = "en") -> tuple[Fitte
     X_old, rows = old_space(seg, previous.model)
     centres = {s: c for s, c in saved_centres(previous.model).items() if s != UNASSIGNED}
     segs = sorted(centres)
-    C = np.vstack([centres[s] for s in segs])
-    d2 = np.column_stack([((X_old - c) ** 2).sum(axis=1) for c in C])
-    labels = np.asarray(segs)[np.argmin(d2, axis=1)]
+    nearest, _ = nearest_centre(X_old, np.vstack([centres[s] for s in segs]))
+    labels = np.asarray(segs)[nearest]
     lab = pd.Series(labels, index=rows)
     used = seg.used_rows.intersection(rows)
     placed = with_labels(seg, lab.loc[used], X_old[pd.Index(rows).get_indexer(used)])
