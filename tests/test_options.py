@@ -198,3 +198,12 @@ def test_readme_table_has_one_row_per_option():
     assert flags == ["--" + n.replace("_", "-") for n in DEFAULTS]
     with pytest.raises(SegmenterError, match="markers"):
         with_readme_table("# no table here")
+
+
+def test_help_texts_are_plain_ascii():
+    """``segmenter --help`` prints them; a Windows console's code page may lack anything else."""
+    parser = build_parser()
+    segment = parser._subparsers._group_actions[0].choices["segment"]
+    for action in segment._actions:
+        if action.dest in DEFAULTS:
+            assert action.help.isascii(), action.help

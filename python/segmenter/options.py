@@ -208,7 +208,7 @@ _METHOD_ALIASES = (("agglomerative", "hierarchical"), ("hclust", "hierarchical")
 
 OPTIONS: tuple[Option, ...] = (
     Option("k", _K, "auto",
-           "number of segments; auto scans k_min…k_max and picks the highest silhouette "
+           "number of segments; auto scans k_min to k_max and picks the highest silhouette "
            "(the smaller k when within 0.01)"),
     Option("method", OneOf(METHODS, _METHOD_ALIASES), "kmeans",
            "kmeans (round segments), hierarchical (nested) or dbscan (finds outliers)"),
@@ -216,11 +216,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("eps", Above(0.0), None, "DBSCAN neighbourhood radius, in scaled units",
            "the knee of the k-distance curve"),
     Option("min_samples", Whole(1), None, "DBSCAN: neighbours a customer needs to be a core customer",
-           "max(5, 2 × number of columns)"),
+           "max(5, 2 x number of columns)"),
     Option("k_min", _K_SCAN, 2, "smallest k that auto tries"),
     Option("k_max", _K_SCAN, 10, "largest k that auto tries"),
     Option("id_column", Header(), None, "header of the customer ID column",
-           "detected (names like ID/客户编号, or unique codes)"),
+           "detected (an ID-like header, English or Chinese, or a column of unique codes)"),
     Option("columns", Headers(), None, "the columns to segment on", "all usable"),
     Option("missing", OneOf(MISSING), "median",
            "how an empty cell is filled (knn: from similar customers), or drop its row"),
