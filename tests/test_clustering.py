@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import numpy as np
@@ -285,3 +286,13 @@ def test_assign_new_rows():
     assert isinstance(dfit, Fit)
     np.testing.assert_array_equal(assign(X, dfit), dfit.labels)
     assert assign(np.full((1, 8), 50.0), dfit)[0] == 0
+
+
+def test_dbscan_details_carry_eps_once_and_old_radius_still_assigns():
+    X, _ = _blobs(n=600, centers=3, seed=4)
+    dfit = fit_segments(X, make_options(method="dbscan"))
+    assert "radius" not in dfit.details and dfit.details["eps"] > 0
+    details = {k: v for k, v in dfit.details.items() if k != "eps"}
+    old = dataclasses.replace(dfit, details={**details, "radius": dfit.details["eps"]})
+    moved = X + 0.01
+    np.testing.assert_array_equal(assign(moved, old), assign(moved, dfit))

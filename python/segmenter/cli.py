@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from segmenter.errors import SegmenterError
+from segmenter.options import OPTIONS
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,24 +24,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _engine_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--k", default="auto", help="number of segments, or 'auto' (default) to scan 2..10")
-    p.add_argument("--method", default="kmeans", help="kmeans (default), hierarchical or dbscan")
-    p.add_argument("--linkage", help="hierarchical linkage: ward (default), average, complete, single")
-    p.add_argument("--eps", help="DBSCAN neighbourhood size (default: chosen from the k-distance curve)")
-    p.add_argument("--id-column", help="header of the customer ID column ('' for none; default: detect)")
-    p.add_argument("--columns", help="comma-separated headers to use (default: all usable columns)")
-    p.add_argument("--missing", help="median (default), mean, mode, knn or drop")
-    p.add_argument("--outliers", help="clip (default, 3×IQR), flag, drop or none")
-    p.add_argument("--scaling", help="standard (default), robust, minmax or none")
-    p.add_argument("--log-transform", help="auto (default: log1p skewed money columns) or none")
-    p.add_argument("--reference-date", help="date that 'days before' is counted from (YYYY-MM-DD)")
-    p.add_argument("--language", help="auto (default), en or zh")
+    """One flag per row of the option table (``--k-min`` for ``k_min``); absent = the default."""
+    for o in OPTIONS:
+        default = o.default_text().replace("`", "")
+        p.add_argument(o.flag, dest=o.name, help=f"{o.help} (default: {default})".replace("%", "%%"))
 
 
 def _collect(ns: argparse.Namespace) -> dict[str, Any]:
-    keys = ("linkage", "eps", "id_column", "columns", "missing", "outliers", "scaling",
-            "log_transform", "reference_date", "language")
-    return {k: getattr(ns, k) for k in keys if getattr(ns, k, None) is not None}
+    return {o.name: getattr(ns, o.name) for o in OPTIONS if getattr(ns, o.name, None) is not None}
 
 
 def _input_args(p: argparse.ArgumentParser) -> None:
@@ -163,7 +154,7 @@ def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
         kw["frequency"] = ns.frequency
     else:
         run = segment
-    seg = run(data.grid, k=ns.k, method=ns.method, origin=data.origin,
+    seg = run(data.grid, origin=data.origin,
               source_name=f"{src.name}: {data.source_name}", previous=previous,
               track=getattr(ns, "track", "refit"), **kw)
     return data, seg

@@ -166,13 +166,18 @@ def assign(X_new: np.ndarray, fit_or_centers: Fit | np.ndarray) -> np.ndarray:
         if fit.core_points is None or len(fit.core_points) == 0 or len(X_new) == 0:
             return out
         dist, idx = _nearest(fit.core_points, X_new)
-        ok = dist <= fit.details["radius"] * (1 + 1e-12)
+        ok = dist <= _eps(fit.details) * (1 + 1e-12)
         out[ok] = fit.core_labels[idx[ok]]
         return out
     centers = fit_or_centers.centers if isinstance(fit_or_centers, Fit) else fit_or_centers
     centers = np.asarray(centers, dtype=np.float64)
     X_new = np.asarray(X_new, dtype=np.float64).reshape(-1, centers.shape[1])
     return nearest_centre(X_new, centers)[0] + 1
+
+
+def _eps(details: dict[str, Any]) -> float:
+    """DBSCAN's eps from fit details; a model saved by an older run may call it "radius"."""
+    return float(details["eps"] if "eps" in details else details["radius"])
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -614,14 +619,13 @@ def _fit_dbscan(Xc: np.ndarray, options: Options) -> _Raw:
             f" (scaled by (n/sample)^(1/p) = {scale:.3f} for the sample)" if m < n else ""
         )
     core = kd <= eps
-    radius = eps
     cores = S[core]
     U = np.unique(cores, axis=0) if len(cores) else cores  # duplicates add nothing to links
     comp = _components_within(U, eps)
     codes = np.full(n, -1, dtype=np.int64)
     if len(U):
         dist, near = _nearest(U, Xc)
-        ok = dist <= radius * (1 + 1e-12)
+        ok = dist <= eps * (1 + 1e-12)
         codes[ok] = comp[near[ok]]
     n_clusters = int(len(np.unique(codes[codes >= 0])))
     noise = int(np.count_nonzero(codes < 0))
@@ -632,8 +636,7 @@ def _fit_dbscan(Xc: np.ndarray, options: Options) -> _Raw:
         warnings.append("DBSCAN found a single dense group; try a smaller eps for more segments, "
                         "or use k-means")
     details = {
-        "eps": radius,
-        "radius": radius,
+        "eps": eps,
         "eps_rule": eps_rule,
         "min_samples": ms_eff,
         "min_samples_rule": "set in the options" if options.min_samples else
@@ -647,7 +650,7 @@ def _fit_dbscan(Xc: np.ndarray, options: Options) -> _Raw:
         ),
     }
     share = noise / n
-    reason = (f"DBSCAN found {n_clusters} dense group(s) with eps={radius:.3g} and "
+    reason = (f"DBSCAN found {n_clusters} dense group(s) with eps={eps:.3g} and "
               f"min_samples={ms_eff}; {noise:,} rows ({share:.1%}) are Unassigned")
     rule = ("DBSCAN finds the number of segments itself: customers with at least min_samples "
             "others within distance eps are core customers, core customers within eps of each "

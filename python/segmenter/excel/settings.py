@@ -9,13 +9,12 @@ Settings are data: they are parsed, never evaluated.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from segmenter.errors import SegmenterError
-from segmenter.options import METHODS, MISSING, OUTLIERS, SCALING, Options, make_options
+from segmenter.options import BY_NAME, make_options
 
 SHEET_NAME = "Segmenter Settings"
 LABELS_KEY = "labels_next_to_data"
@@ -32,26 +31,35 @@ class Row:
     help: str
 
 
+def _row(label: str, key: str, help: str) -> Row:
+    """A sheet row for an option: its default and dropdown come from the option table."""
+    option = BY_NAME[key]
+    default = "" if option.default is None else option.default
+    return Row(label, key, default, option.rule.choices, help)
+
+
+# The owner-facing subset of the options, in sheet order, with the sheet's own wording;
+# any other option can still be typed in as its name (e.g. k_max) on a row of its own.
 ROWS: tuple[Row, ...] = (
-    Row("Number of segments (k)", "k", "auto", ("auto", *map(str, range(2, 11))),
-        "auto = Segmenter chooses (2 to 10), or a whole number such as 4"),
-    Row("Method", "method", "kmeans", METHODS,
-        "kmeans (fast, round segments), hierarchical (nested), dbscan (finds outliers)"),
-    Row("Scaling", "scaling", "standard", SCALING,
-        "standard puts every column on the same footing; robust resists outliers"),
-    Row("Missing values", "missing", "median", MISSING,
-        "how an empty cell is filled: median, mean, mode, knn (similar customers) or drop the row"),
-    Row("Outliers", "outliers", "clip", OUTLIERS,
-        "clip extreme values to the fence, flag them only, drop the row, or none"),
-    Row("ID column", "id_column", "", (),
-        "header of the customer ID column; blank = detect it, none = no ID column"),
-    Row("Columns to use", "columns", "", (),
-        "headers separated by commas; blank = every usable column"),
+    _row("Number of segments (k)", "k",
+         "auto = Segmenter chooses (2 to 10), or a whole number such as 4"),
+    _row("Method", "method",
+         "kmeans (fast, round segments), hierarchical (nested), dbscan (finds outliers)"),
+    _row("Scaling", "scaling",
+         "standard puts every column on the same footing; robust resists outliers"),
+    _row("Missing values", "missing",
+         "how an empty cell is filled: median, mean, mode, knn (similar customers) or drop the row"),
+    _row("Outliers", "outliers",
+         "clip extreme values to the fence, flag them only, drop the row, or none"),
+    _row("ID column", "id_column",
+         "header of the customer ID column; blank = detect it, none = no ID column"),
+    _row("Columns to use", "columns",
+         "headers separated by commas; blank = every usable column"),
     Row("Labels next to the data", LABELS_KEY, "no", ("yes", "no"),
         "yes = also write the Segment column right of your data (only into an empty column)"),
 )
 
-_OPTION_KEYS = tuple(f.name for f in dataclasses.fields(Options) if f.name != "extra")
+_OPTION_KEYS = tuple(BY_NAME)
 _ALIASES = {
     "k": "k", "number of segments": "k", "segments": "k", "clusters": "k",
     "number of clusters": "k",
