@@ -207,3 +207,13 @@ def test_help_texts_are_plain_ascii():
     for action in segment._actions:
         if action.dest in DEFAULTS:
             assert action.help.isascii(), action.help
+
+
+def test_the_typed_fields_are_the_table():
+    """Options' typed fields and the OPTIONS table list the same names, order and defaults."""
+    import dataclasses
+
+    from segmenter.options import OPTIONS, Options
+
+    fields = [(f.name, f.default) for f in dataclasses.fields(Options)]
+    assert fields == [(o.name, o.default) for o in OPTIONS]

@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from segmenter.errors import SegmenterError
 
@@ -246,29 +246,37 @@ BY_NAME: Mapping[str, Option] = {o.name: o for o in OPTIONS}
 # --------------------------------------------------------------------------- Options
 
 
-def _as_dict(self: Any) -> dict[str, Any]:
-    return dataclasses.asdict(self)
+@dataclass(frozen=True)
+class Options:
+    """The options actually used by a run (after validation and defaults).
 
+    One typed field per row of :data:`OPTIONS`, in the same order and with the same
+    default (a test keeps the two equal), so type checkers see every option.
+    """
 
-if TYPE_CHECKING:
+    k: int | str = "auto"
+    method: str = "kmeans"
+    linkage: str = "ward"
+    eps: float | None = None
+    min_samples: int | None = None
+    k_min: int = 2
+    k_max: int = 10
+    id_column: str | None = None
+    columns: tuple[str, ...] | None = None
+    missing: str = "median"
+    outliers: str = "clip"
+    outlier_iqr: float = 3.0
+    log_transform: str = "auto"
+    scaling: str = "standard"
+    reference_date: dt.date | None = None
+    random_state: int = 0
+    n_init: int = 4
+    silhouette_exact_max: int = 10_000
+    silhouette_sample_size: int = 10_000
+    language: str = "auto"
 
-    class Options:
-        """The options actually used by a run (fields: one per row of :data:`OPTIONS`)."""
-
-        def __init__(self, **kwargs: Any) -> None: ...
-        def __getattr__(self, name: str) -> Any: ...
-        def __hash__(self) -> int: ...
-        def as_dict(self) -> dict[str, Any]: ...
-
-else:
-    Options = dataclasses.make_dataclass(
-        "Options",
-        [(o.name, Any, dataclasses.field(default=o.default)) for o in OPTIONS],
-        frozen=True,
-        namespace={"as_dict": _as_dict,
-                   "__doc__": "The options actually used by a run (after validation and defaults)."},
-    )
-    Options.__module__ = __name__  # so instances pickle (the fit cache, worker processes)
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
 
 
 def parse_k(value: Any) -> int | str:
