@@ -1,0 +1,85 @@
+"""Duplicate rows and duplicate customer IDs: the first copy is kept, later ones removed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from segmenter.engine import textvalues as tv
+from segmenter.engine.cleaning.base import Changes, Fitted, State, Step, py_value
+from segmenter.engine.reader import NUMERIC_KINDS
+
+
+class DuplicateRows(Step):
+    """A row identical to an earlier one in every column (id included) is removed.
+
+    Rows are hashed column by column (typed values for parsed columns, raw cells
+    otherwise); only hash collisions are compared cell by cell. Not run on new rows:
+    every new customer must be assigned.
+    """
+
+    name = "duplicates"
+    description = "exact duplicate rows removed (the first copy is kept)"
+
+    def apply(self, st: State, fitted: Fitted) -> Changes:
+        ch = Changes()
+        dup_of = _duplicate_of(st)
+        if dup_of is None:
+            return ch
+        ids = st.raw[st.id_column].to_numpy() if st.id_column else None
+        ch.exclude(st, dup_of > 0, lambda i: f"duplicate of row {dup_of[i]}",
+                   (lambda i: py_value(ids[i])) if ids is not None else None)
+        return ch
+
+
+def _duplicate_of(st: State) -> np.ndarray | None:
+    """Per row the sheet row it repeats (0: none), or None when no row repeats another."""
+    n = len(st.raw)
+    if n < 2:
+        return None
+    h = np.zeros(n, dtype=np.uint64)
+    for c in st.raw.columns:
+        if c in st.data.columns and st.kinds[c] in NUMERIC_KINDS:
+            col = st.data[c].to_numpy(dtype=np.float64)
+        else:
+            col = st.raw[c].to_numpy(dtype=object)
+        with np.errstate(over="ignore"):
+            h = h * np.uint64(1_000_003) ^ pd.util.hash_array(col, categorize=True)
+    cand = np.flatnonzero(pd.Series(h).duplicated(keep=False).to_numpy())
+    if cand.size == 0:
+        return None
+    raw = st.raw.to_numpy(dtype=object)
+    rows = st.raw.index.to_numpy()
+    first: dict[tuple, int] = {}
+    dup_of = np.zeros(n, dtype=np.int64)
+    for i in cand:
+        key = tuple(None if tv.is_blank(v) else v for v in raw[i])
+        j = first.setdefault(key, int(rows[i]))
+        if j != rows[i]:
+            dup_of[i] = j
+    return dup_of
+
+
+class DuplicateIds(Step):
+    """A customer ID seen on an earlier row is kept there and removed here."""
+
+    name = "duplicate ids"
+    description = "rows repeating an earlier customer ID removed"
+
+    def apply(self, st: State, fitted: Fitted) -> Changes:
+        ch = Changes()
+        if not st.id_column or len(st.raw) < 2:
+            return ch
+        raw = st.raw[st.id_column].to_numpy(dtype=object)
+        labels = np.array([None if tv.is_blank(v) else tv.display_text(v) for v in raw], dtype=object)
+        has = labels != None  # noqa: E711 (element-wise)
+        codes, _ = pd.factorize(labels)
+        dup = has & pd.Series(codes).duplicated(keep="first").to_numpy()
+        if not dup.any():
+            return ch
+        rows = st.raw.index.to_numpy()
+        uniq, first_pos = np.unique(codes, return_index=True)
+        first_row = dict(zip(uniq.tolist(), rows[first_pos].tolist(), strict=True))
+        ch.exclude(st, dup, lambda i: f"ID {labels[i]} already on row {first_row[codes[i]]}",
+                   lambda i: labels[i])
+        return ch

@@ -1,0 +1,145 @@
+"""Missing values: filled with a value learnt per column (or by KNN), or the row removed.
+
+A missing category gets the column's most frequent level (logged), not a '(missing)'
+level, so "unknown city" cannot become a segment of its own; bool columns are filled
+with their most frequent value.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from segmenter.engine.cleaning.base import (
+    CellChanges,
+    Changes,
+    Fitted,
+    State,
+    Step,
+    constant,
+    fmt,
+    magnitude,
+    py_value,
+)
+from segmenter.options import Options
+
+KNN_NEIGHBORS = 5
+KNN_FIT_MAX = 20_000
+"""KNN imputation learns from at most this many rows (a seeded sample) to stay fast."""
+
+
+def mode_value(s: pd.Series) -> Any:
+    """Most frequent value; ties -> the smallest (numbers) or first alphabetically (text)."""
+    counts = s.dropna().value_counts()
+    best = counts[counts == counts.max()].index
+    return py_value(min(best, key=lambda v: (str(v) if isinstance(v, str) else v)))
+
+
+class FillMissing(Step):
+    """Fill every missing cell (logged), or exclude the row when ``how`` is 'drop'.
+
+    Fill values: median/mean/mode of the observed values (bool and category: mode).
+    For knn the stored fill is the median; it is used only for NEW rows, whose
+    missing cells get the stored fills (knn -> median) and are never learnt from.
+    """
+
+    name = "missing"
+    description = "missing values filled (or rows removed)"
+
+    def fit(self, st: State, options: Options) -> Fitted:
+        how = options.missing
+        fills: dict[str, Any] = {}
+        for c in st.features:
+            s = st.data[c]
+            if st.kinds[c] in ("bool", "category") or how == "mode":
+                fills[c] = mode_value(s)
+            else:
+                with np.errstate(all="ignore"):
+                    v = float(s.mean()) if how == "mean" else float(s.median())
+                fills[c] = v if math.isfinite(v) else mode_value(s)  # overflow near 1e308
+        return {"how": how, "fills": fills, "random_state": options.random_state}
+
+    def apply(self, st: State, fitted: Fitted) -> Changes:
+        how, fills = fitted["how"], fitted["fills"]
+        ch = Changes()
+        na = st.data[st.features].isna()
+        if how == "drop" and na.to_numpy().any():
+            cols = np.array(st.features, dtype=object)
+            mask = na.to_numpy()
+            ch.exclude(st, np.asarray(mask.any(axis=1)), lambda i: "missing value in " + ", ".join(cols[mask[i]]))
+        if how == "drop" or not na.to_numpy().any():
+            st.filled = {c: np.zeros(len(st.data), dtype=bool) for c in st.features}
+            return ch
+        rows = st.data.index.to_numpy()
+        knn_values: dict[str, np.ndarray] = {}
+        if how == "knn":
+            knn_values, sampled = knn_fill(st, fitted["random_state"])
+            if sampled:
+                ch.warnings.append(f"KNN imputation learned from a sample of {KNN_FIT_MAX:,} rows")
+        for c in st.features:
+            m = na[c].to_numpy()
+            st.filled[c] = m
+            if not m.any():
+                continue
+            if c in knn_values:
+                new = knn_values[c]
+                label = f"missing -> filled from the {KNN_NEIGHBORS} most similar customers (KNN)"
+            else:
+                new = fills[c]
+                mode = st.kinds[c] in ("bool", "category") or how in ("mode", "knn")
+                word = "most frequent value" if mode else how
+                label = f"missing -> {word} {fmt(new) if isinstance(new, float) else new}"
+            col = st.data[c].to_numpy(dtype=object if st.kinds[c] == "category" else np.float64)
+            col = col.copy()
+            col[m] = new
+            st.data[c] = pd.Series(col, index=st.data.index, dtype=st.data[c].dtype)
+            ch.cells.append(CellChanges(c, rows[m], [None] * int(m.sum()), new, constant(label)))
+        return ch
+
+    def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:
+        params["missing"] = fitted["how"]
+        for c, entry in columns.items():
+            entry["fill"] = py_value(fitted["fills"].get(c))
+
+    def load(self, params: dict[str, Any]) -> Fitted | None:
+        how = params["missing"]
+        return {"how": "median" if how == "knn" else how, "random_state": 0,
+                "fills": {col["name"]: col["fill"] for col in params["columns"]}}
+
+
+def knn_fill(st: State, random_state: int) -> tuple[dict[str, np.ndarray], bool]:
+    """KNNImputer on the standardized numeric features; returns the filled cells per column."""
+    from sklearn.impute import KNNImputer
+    from sklearn.preprocessing import StandardScaler
+
+    cols = st.numeric
+    if not cols:
+        return {}, False
+    X = st.data[cols].to_numpy(dtype=np.float64)
+    miss = np.isnan(X)
+    need = np.flatnonzero(miss.any(axis=1))
+    if need.size == 0:
+        return {}, False
+    m = magnitude(X)
+    X = X / m
+    scaler = StandardScaler().fit(X)
+    Z = scaler.transform(X)
+    sampled = len(Z) > KNN_FIT_MAX
+    fit_rows = Z
+    if sampled:
+        rng = np.random.default_rng(random_state)
+        fit_rows = Z[np.sort(rng.choice(len(Z), KNN_FIT_MAX, replace=False))]
+    imputer = KNNImputer(n_neighbors=KNN_NEIGHBORS, keep_empty_features=True).fit(fit_rows)
+    filled = scaler.inverse_transform(imputer.transform(Z[need])) * m
+    out = {}
+    for j, c in enumerate(cols):
+        mj = miss[need, j]
+        if mj.any():
+            vals = filled[mj, j]
+            if st.kinds[c] == "bool":
+                vals = np.round(vals)
+            out[c] = vals
+    return out, sampled

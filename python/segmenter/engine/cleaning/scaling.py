@@ -1,0 +1,69 @@
+"""Numeric columns put on a common scale: x -> (x - centre) / scale, per column."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from segmenter.engine.cleaning.base import Changes, Fitted, State, Step, magnitude
+from segmenter.options import Options
+
+
+class Scale(Step):
+    """Centre and scale each number/date/bool column like the chosen scikit-learn scaler."""
+
+    name = "scale"
+    description = "numeric columns put on a common scale"
+    changes_values = True
+
+    def fit(self, st: State, options: Options) -> Fitted:
+        num = st.numeric
+        center, scale = fit_scaling(st.data[num].to_numpy(dtype=np.float64), options.scaling)
+        return {"how": options.scaling, "center": dict(zip(num, center.tolist(), strict=True)),
+                "scale": dict(zip(num, scale.tolist(), strict=True))}
+
+    def apply(self, st: State, fitted: Fitted) -> Changes:
+        ch = Changes()
+        for c in st.numeric:
+            v = st.data[c].to_numpy(dtype=np.float64)
+            st.data[c] = (v - fitted["center"][c]) / fitted["scale"][c]
+        if fitted["how"] != "none" and st.numeric and not st.new_rows:
+            ch.notes.append((None, f"{fitted['how']} scaling of {len(st.numeric)} numeric column(s)"))
+        return ch
+
+    def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:
+        params["scaling"] = fitted["how"]
+        for c, centre in fitted["center"].items():
+            columns[c].update(center=centre, scale=fitted["scale"][c])
+
+    def load(self, params: dict[str, Any]) -> Fitted | None:
+        num = [c for c in params["columns"] if c["kind"] != "category"]
+        return {"how": params["scaling"], "center": {c["name"]: c["center"] for c in num},
+                "scale": {c["name"]: c["scale"] for c in num}}
+
+
+def fit_scaling(X: np.ndarray, how: str) -> tuple[np.ndarray, np.ndarray]:
+    """(centre, scale) per column from the matching scikit-learn scaler: x -> (x - c) / s.
+
+    Columns with astronomically large values are divided by their largest |x| before
+    fitting (scaling is invariant to that) so no variance overflows.
+    """
+    from sklearn.preprocessing import MinMaxScaler, RobustScaler, StandardScaler
+
+    p = X.shape[1]
+    if how == "none" or p == 0:
+        return np.zeros(p), np.ones(p)
+    m = magnitude(X)
+    X = X / m
+    if how == "standard":
+        sc = StandardScaler().fit(X)
+        center, scale = sc.mean_, sc.scale_
+    elif how == "robust":
+        sc = RobustScaler().fit(X)
+        center, scale = sc.center_, sc.scale_
+    else:
+        sc = MinMaxScaler().fit(X)
+        center, scale = sc.data_min_, sc.data_range_.copy()
+        scale[scale == 0] = 1.0  # as scikit-learn's _handle_zeros_in_scale
+    return center * m, scale * m
