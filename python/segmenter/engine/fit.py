@@ -25,6 +25,7 @@ from segmenter.engine.clustering import fit_segments
 from segmenter.engine.profiles import Profiles, build_profiles
 from segmenter.engine.quality import Quality, evaluate
 from segmenter.engine.reader import Table, read_grid
+from segmenter.engine.values import jsonable
 from segmenter.log import CleaningLog
 from segmenter.options import Options
 from segmenter.version import __version__
@@ -133,8 +134,8 @@ def fit_table(
         "cleaning": prep.params,
         "centers": np.asarray(fit.centers, dtype=float).round(12).tolist(),
         "names": {str(s): n for s, n in labelled["segment_names"].items()},
-        "options": _jsonable(opts.as_dict()),
-        "details": _jsonable(fit.details),
+        "options": jsonable(opts.as_dict()),
+        "details": jsonable(fit.details),
     }
     return Fitted(
         source=table.frame,
@@ -337,21 +338,5 @@ def _run_info(table: Table, prep: Prepared, opts: Options, source_name: str) -> 
         "run_at": dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None),
     }
 
-
-def _jsonable(obj: Any) -> Any:
-    """Plain JSON types only: the model is stored as text in the workbook, never pickled."""
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (np.floating,)):
-        return float(obj)
-    if isinstance(obj, (dt.date, dt.datetime)):
-        return obj.isoformat()
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    return obj
 
 

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from segmenter.engine.values import jsonable
 from segmenter.errors import SegmenterError
 
 SHEET = "Segmenter Model"
@@ -33,24 +33,9 @@ _BAD_START = ("=", "+", "-", "@", " ", "\t", "\r", "\n")
 _FIX = f"delete the hidden sheet '{SHEET}' and run Segment again to build a fresh model"
 
 
-def _clean(obj: Any) -> Any:
-    """JSON-safe copy: NaN/inf become null (json would write invalid 'NaN')."""
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else None
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if hasattr(obj, "item") and callable(obj.item):  # numpy scalars
-        return _clean(obj.item())
-    if hasattr(obj, "isoformat"):
-        return obj.isoformat()
-    return obj
-
-
 def dumps(model: Mapping[str, Any]) -> str:
     """Compact, deterministic JSON text of the model."""
-    return json.dumps(_clean(dict(model)), ensure_ascii=False, sort_keys=True,
+    return json.dumps(jsonable(dict(model)), ensure_ascii=False, sort_keys=True,
                       separators=(",", ":"), allow_nan=False)
 
 

@@ -29,3 +29,23 @@ def plain(value: Any) -> Any:
         out: dt.datetime = value.astype("datetime64[us]").item()
         return out
     return value.item()
+
+
+def jsonable(obj: Any) -> Any:
+    """A JSON-safe copy: plain types only, NaN/inf as null, dates as ISO text, arrays as lists.
+
+    The model is kept as JSON text in the owner's workbook, never pickled; ``json`` would
+    otherwise write the invalid token ``NaN`` or refuse numpy types.
+    """
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return jsonable(obj.tolist())
+    obj = plain(obj)
+    if isinstance(obj, float):
+        return obj if np.isfinite(obj) else None
+    if isinstance(obj, (dt.date, dt.datetime)):
+        return obj.isoformat()
+    return obj

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from segmenter.engine.reader import NUMERIC_KINDS
+from segmenter.engine.values import plain as py_value
 from segmenter.log import EXCLUDED, LogEntry
 from segmenter.options import Options
 
@@ -34,13 +35,6 @@ SAFE_MAGNITUDE = 1e100
 
 Fitted = dict[str, Any]
 """A step's learnt parameters: plain JSON types only."""
-
-
-def py_value(v: Any) -> Any:
-    """numpy scalars -> plain Python (the log goes to Excel and the params to JSON)."""
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
 
 
 def fmt(x: float) -> str:
