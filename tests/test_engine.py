@@ -110,7 +110,7 @@ def test_chinese_headers_work_end_to_end():
     [
         ([], "empty"),
         ([["Customer", "Spend"]], "no data rows"),
-        ([["Name", "Email"], ["Ann", "a@x.cn"], ["Bob", "b@x.cn"], ["Cy", "c@x.cn"]], "numeric"),
+        ([["Name", "Email"], ["Ann", "a@x.cn"], ["Bob", "b@x.cn"], ["Cy", "c@x.cn"]], "measure"),
     ],
 )
 def test_bad_input_gets_one_line(grid, fragment):

@@ -21,13 +21,11 @@ sys.path.insert(0, str(OWNERS))
 import measure  # noqa: E402
 
 XFAIL: dict[str, str] = {
-    "zh_customers.xlsx": "issue 12: the 备注 notes column becomes one-hot features",
     "en_ledger_email.xlsx": "issue 12: an e-mail-keyed ledger finds no customer column",
     "de_kunden.csv": "issue 12: PLZ postcodes are clustered as a number; 1.950,30 money",
     "flags.xlsx": "issue 12: unrelated yes/no, 0/1 and TRUE/FALSE flags split the segments",
     "non_buyers.xlsx": "issue 12: customers who never bought get median orders/spend",
     "no_id.xlsx": "issue 12: without an ID column, identical rows are dropped as duplicates",
-    "text_only.xlsx": "issue 12: names, cities and notes are segmented instead of refused",
     "shopify_orders.csv": "issue 12: Shopify export (Email key, Financial Status) not read",
     "taobao_orders.xlsx": "issue 12: Taobao export (买家会员名 key, 交易关闭) not read",
     "shopware_bestellungen.csv": "issue 12: German export (Kundennummer, Bestellstatus) not read",

@@ -310,8 +310,8 @@ def test_free_text_and_empty_columns_are_logged_and_excluded():
     assert t.kinds["Notes"] == "text" and t.kinds["Unused"] == "empty"
     assert "Notes" not in t.feature_columns and "Unused" not in t.feature_columns
     reasons = {e.column: e.reason for e in t.log if e.row is None}
-    assert reasons["Notes"] == "free text with 12 distinct values; not used"
-    assert reasons["Unused"] == "no values; not used"
+    assert reasons["Notes"] == "note: header names notes; kept in the output, not used as a feature"
+    assert reasons["Unused"] == "empty: no values; kept in the output, not used as a feature"
 
 
 def test_category_kind_thresholds():
@@ -378,9 +378,10 @@ def test_ids_series():
 def test_columns_option():
     grid = _customers(9)
     t = read_grid(grid, columns=["age", "CITY"])
-    assert list(t.frame.columns) == ["Customer ID", "Age", "City"]
+    # --columns chooses the features only: every column stays in the output
+    assert list(t.frame.columns) == ["Customer ID", "Age", "Income", "City", "Notes"]
     assert t.feature_columns == ["Age", "City"]
-    assert t.col_numbers == {"Customer ID": 1, "Age": 2, "City": 4}
+    assert t.col_numbers == {"Customer ID": 1, "Age": 2, "Income": 3, "City": 4, "Notes": 5}
     with pytest.raises(SegmenterError) as err:
         read_grid(grid, columns=["Age", "Spend"])
     assert "\n" not in str(err.value) and "'Spend'" in str(err.value) and "Income" in str(err.value)
@@ -449,7 +450,8 @@ def test_error_no_usable_columns():
     grid = [["Name", "Email"]] + [[f"Person {i}", f"p{i}@example.com"] for i in range(6)]
     with pytest.raises(SegmenterError) as err:
         read_grid(grid)
-    _one_line(err, "no numeric, date or category columns", "Name", "Email", "add measures")
+    _one_line(err, "segments need at least one measure such as spend, orders or a last-order date",
+              "Name (", "Email (contact)", "add such a column")
 
 
 # --------------------------------------------------------------------------- speed

@@ -27,6 +27,7 @@ from pandas.api.types import infer_dtype
 from segmenter.engine import textvalues as tv
 from segmenter.engine.dates import as_date, is_day_first, slash_parts
 from segmenter.engine.headers import find_header
+from segmenter.engine.roles import BEHAVIOUR_ROLES, ColumnRole, decide_role, no_measure_message
 from segmenter.errors import SegmenterError
 from segmenter.log import EXCLUDED, CleaningLog
 
@@ -78,11 +79,12 @@ class Table:
     units: dict[str, str] = field(default_factory=dict)
     col_numbers: dict[str, int] = field(default_factory=dict)  # column -> sheet column (1-based)
     dayfirst: dict[str, bool] = field(default_factory=dict)  # date column -> dd/mm text
+    roles: dict[str, ColumnRole] = field(default_factory=dict)  # every column's role and why
 
     @property
     def feature_columns(self) -> list[str]:
-        """Columns usable as features (number/date/bool/category), in sheet order."""
-        return [c for c in self.frame.columns if self.kinds.get(c) in FEATURE_KINDS]
+        """The columns clustered on, in sheet order (their typed values are ``values``)."""
+        return list(self.values.columns)
 
     @property
     def ids(self) -> pd.Series:
@@ -546,14 +548,20 @@ def read_grid(
     id_col = _choose_id(id_column, names, info, cols, rows.keep)
     if id_col is not None:
         kinds[id_col] = "id"
-    selected = _select_columns(columns, names, id_col, log)
-    features = _feature_columns(selected, kinds, info, id_col, log)
+    roles = _roles(names, kinds, info, cols, rows.keep, id_col)
+    for c, r in roles.items():
+        if r.role == "flag":
+            kinds[c] = "bool"  # 0/1 columns are yes/no: filled and weighted like yes/no
+    chosen = _chosen_columns(columns, names, id_col)
+    features = _feature_columns(names, chosen, roles, kinds, log)
     date_cols = [c for c in features if kinds[c] == "date"]
     ref = _reference_date(reference_date, date_cols, cols, rows.keep)
-    frame, values, units = _tables(part, rows, cols, selected, features, kinds, ref, log)
+    frame, values, units = _tables(part, rows, cols, names, features, kinds, ref, log)
+    selected = names
     return Table(
         frame=frame,
         values=values,
+        roles=roles,
         kinds={c: kinds[c] for c in selected},
         id_column=id_col,
         header_row=part.header_row,
@@ -689,11 +697,11 @@ def _choose_id(id_column: str | None, names: list[str], info: dict[str, _Kind],
     return found
 
 
-def _select_columns(columns: Sequence[str] | None, names: list[str], id_col: str | None,
-                    log: CleaningLog) -> list[str]:
-    """The columns the owner chose (plus the id), in sheet order; the others logged."""
+def _chosen_columns(columns: Sequence[str] | None, names: list[str],
+                    id_col: str | None) -> list[str] | None:
+    """The feature columns the owner named (None: decide by role); unknown names refused."""
     if columns is None:
-        return list(names)
+        return None
     chosen = []
     for want in columns:
         found = find_header(want, names)
@@ -701,31 +709,57 @@ def _select_columns(columns: Sequence[str] | None, names: list[str], id_col: str
             raise SegmenterError(
                 f"column {want!r} is not a header in the selection; use any of: {', '.join(names)}"
             )
-        chosen.append(found)
-    selected = [c for c in names if c in chosen or c == id_col]
+        if found != id_col:
+            chosen.append(found)
+    return chosen
+
+
+def _roles(names: list[str], kinds: dict[str, str], info: dict[str, _Kind],
+           cols: dict[str, _Col], keep: np.ndarray, id_col: str | None) -> dict[str, ColumnRole]:
+    """Every column's role from its header, kind and values (see :mod:`segmenter.engine.roles`)."""
+    out = {}
     for c in names:
-        if c not in selected:
-            log.add(STEP, "not in the chosen columns; not used", column=c)
-    return selected
+        col, k = cols[c], info[c]
+        if k.kind == "number" and col.codes is None:
+            k = _distinct(k, col, keep)
+        numbers = col.numbers()[keep] if kinds[c] == "number" else None
+        out[c] = decide_role(c, kinds[c], is_id=c == id_col, texts=_sample_texts(col, keep),
+                             numbers=numbers, unit=_unit(col, kinds[c], keep, None),
+                             distinct=max(k.distinct, 0), n_valid=k.n_valid)
+    return out
 
 
-def _feature_columns(selected: list[str], kinds: dict[str, str], info: dict[str, _Kind],
-                     id_col: str | None, log: CleaningLog) -> list[str]:
-    """The usable feature columns; why the others are not used goes to the log."""
-    if id_col is not None:
-        log.add(STEP, "ID column: identifies customers; not used as a feature", column=id_col)
-    for c in selected:
-        if kinds[c] == "text":
-            log.add(STEP, f"free text with {info[c].distinct} distinct values; not used", column=c)
-        elif kinds[c] == "empty":
-            log.add(STEP, "no values; not used", column=c)
-    features = [c for c in selected if kinds[c] in FEATURE_KINDS]
+def _sample_texts(col: _Col, keep: np.ndarray, limit: int = 500) -> list[str]:
+    """Display texts of up to ``limit`` distinct non-blank values (fixed order: deterministic)."""
+    if col.codes is None:
+        return []
+    cnt = col.counts(keep)
+    idx = np.flatnonzero((cnt > 0) & ~col.u_blank & ~col.u_err)[:limit]
+    return [tv.display_text(col.uniques[i]) for i in idx]
+
+
+def _feature_columns(names: list[str], chosen: list[str] | None, roles: dict[str, ColumnRole],
+                     kinds: dict[str, str], log: CleaningLog) -> list[str]:
+    """The columns clustered on; every other column's role and reason go to the log."""
+    if chosen is None:
+        features = [c for c in names if roles[c].feature]
+    else:
+        features = [c for c in names if c in chosen and kinds[c] in FEATURE_KINDS]
+    for c in names:
+        r = roles[c]
+        if c in features:
+            log.add(STEP, f"{r.role}: {r.why}; used as a feature", column=c)
+        elif chosen is not None and r.feature:
+            log.add(STEP, f"{r.role}: {r.why}; not in the chosen columns, not used", column=c)
+        else:
+            log.add(STEP, f"{r.role}: {r.why}; kept in the output, not used as a feature",
+                    column=c)
+    if chosen is None and not any(roles[c].role in BEHAVIOUR_ROLES for c in features):
+        raise SegmenterError(no_measure_message(list(roles.values())))
     if not features:
-        others = [c for c in selected if kinds[c] in ("id", "text")]
-        what = f" (only IDs/text: {', '.join(others)})" if others else ""
         raise SegmenterError(
-            f"no numeric, date or category columns to segment on{what}; "
-            "add measures such as spend or orders"
+            "none of the chosen columns holds numbers, dates, yes/no or categories; "
+            "choose columns such as spend or orders"
         )
     return features
 

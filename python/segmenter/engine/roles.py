@@ -1,0 +1,201 @@
+"""What each column of an owner's table is for: a role, with the reason shown to the owner.
+
+A customer list mixes measures (spend, orders, last order) with things that identify or
+contact a customer (ID, name, phone, e-mail, address) and free notes. Only measures,
+dates, flags and categories describe behaviour; clustering on a phone number or a note
+makes segments of noise. Roles are decided per column from the header (English, Chinese,
+German) and the values' shape, and shown in the Columns table of the Data Summary sheet.
+
+Roles: ``id``, ``contact``, ``note`` (free text), ``money``, ``count``, ``measure``,
+``date``, ``flag``, ``category``, ``empty``. Contact, note and ID columns stay in the
+Segments sheet and in the exports, never in the features by default.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from segmenter.engine.headers import loose_key
+
+ROLES = ("id", "contact", "note", "money", "count", "measure", "date", "flag", "category", "empty")
+FEATURE_ROLES = ("money", "count", "measure", "date", "flag", "category")
+BEHAVIOUR_ROLES = ("money", "count", "measure", "date", "flag")
+"""Roles that measure what a customer does: a table needs one of them to be segmented."""
+NO_MEASURE = "segments need at least one measure such as spend, orders or a last-order date"
+
+
+# header words, compared on loose keys (width, case, separators and '(unit)' ignored)
+_CONTACT_WORDS = (
+    "name", "fullname", "firstname", "lastname", "surname", "contact", "contactperson",
+    "phone", "phoneno", "phonenumber", "tel", "telephone", "mobile", "mobilephone", "cell",
+    "email", "emailaddress", "mail", "address", "street", "postcode", "postalcode", "zip",
+    "zipcode", "wechat", "wechatid", "qq", "whatsapp", "line", "skype",
+    "姓名", "名字", "联系人", "收货人", "收件人", "客户姓名", "会员姓名", "顾客姓名", "客户名称",
+    "手机", "手机号", "手机号码", "电话", "联系电话", "电话号码", "邮箱", "电子邮件", "电邮",
+    "地址", "收货地址", "详细地址", "邮编", "邮政编码", "微信", "微信号", "qq号",
+    "vorname", "nachname", "kontakt", "telefon", "telefonnummer", "handy", "mobil", "mobilnummer",
+    "emailadresse", "adresse", "anschrift", "strasse", "straße", "plz", "postleitzahl",
+)
+_CONTACT_PARTS = ("phone", "email", "e-mail", "手机", "电话", "邮箱", "地址", "微信", "telefon",
+                  "姓名", "adresse", "address")
+_NOTE_WORDS = (
+    "note", "notes", "remark", "remarks", "comment", "comments", "memo", "description", "text",
+    "备注", "说明", "留言", "评论", "备忘", "描述",
+    "notiz", "notizen", "bemerkung", "bemerkungen", "kommentar", "anmerkung", "hinweis",
+)
+_ID_WORDS = (
+    "id", "idno", "no", "nr", "number", "customerid", "customerno", "customernumber", "custno",
+    "clientid", "clientno", "memberid", "memberno", "membernumber", "accountno", "uid", "cid",
+    "code", "customercode", "cardno",
+    "编号", "序号", "客户号", "客户编号", "会员号", "会员编号", "卡号", "会员卡号", "客户代码",
+    "客户编码", "账号", "帐号", "用户id",
+    "kundennummer", "kundennr", "kundenid", "mitgliedsnummer", "nummer",
+)
+_MONEY_WORDS = (
+    "spend", "spent", "spending", "revenue", "sales", "amount", "total", "value", "price",
+    "paid", "payment", "turnover", "income", "monetary", "aov", "clv", "ltv",
+    "消费", "金额", "销售额", "支付", "实付", "收入", "价格", "营业额", "累计消费", "消费金额",
+    "umsatz", "betrag", "summe", "wert", "preis", "ausgaben", "bezahlt", "gesamt",
+)
+_COUNT_WORDS = (
+    "orders", "ordercount", "purchases", "purchasecount", "visits", "count", "times",
+    "transactions", "qty", "quantity", "items", "frequency", "numberoforders",
+    "次数", "购买次数", "订单数", "数量", "下单次数", "消费次数", "到店次数", "频次",
+    "anzahl", "bestellungen", "käufe", "kaeufe", "besuche", "einkäufe",
+)
+_AGE_WORDS = ("age", "年龄", "alter", "岁数")
+
+_PHONE = re.compile(r"^\+?[\d\s\-()./]{7,20}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+SHAPE_SHARE = 0.8
+"""Share of a column's values that must look like phones or e-mails for that shape to count."""
+
+
+@dataclass(frozen=True)
+class ColumnRole:
+    """One column's role, why, and whether it is clustered on."""
+
+    column: str
+    role: str
+    why: str
+
+    @property
+    def feature(self) -> bool:
+        return self.role in FEATURE_ROLES
+
+
+def no_measure_message(roles: Sequence[ColumnRole]) -> str:
+    """The refusal for a table without measures, naming what it does have."""
+    found = ", ".join(f"{r.column} ({r.role})" for r in roles if r.role != "empty")
+    return f"{NO_MEASURE}; found only {found or 'empty columns'}: add such a column to the selection"
+
+
+def _has_word(header: str, words: Sequence[str], parts: Sequence[str] = ()) -> bool:
+    key = loose_key(header)
+    tokens = set(re.split(r"[\s_\-./:()（）]+", header.casefold()))
+    return key in words or bool(tokens & set(words)) or any(p in key for p in parts)
+
+
+def header_says(header: str, what: str) -> bool:
+    """Does the header name a column of this kind ('contact', 'note', 'id', 'money', 'count', 'age')?"""
+    table = {"contact": (_CONTACT_WORDS, _CONTACT_PARTS), "note": (_NOTE_WORDS, ()),
+             "id": (_ID_WORDS, ("编号", "kundennummer")), "money": (_MONEY_WORDS, ("消费", "金额")),
+             "count": (_COUNT_WORDS, ("次数",)), "age": (_AGE_WORDS, ("年龄",))}
+    words, parts = table[what]
+    return _has_word(header, words, parts)
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def looks_like_phones(texts: Sequence[str]) -> bool:
+    """Phone-shaped: 7-15 digits (spaces, dashes, +, brackets allowed), in most values."""
+    vals = [t.strip() for t in texts if t and t.strip()]
+    if not vals:
+        return False
+    ok = sum(1 for t in vals if _PHONE.match(t) and 7 <= len(_digits(t)) <= 15)
+    return ok >= SHAPE_SHARE * len(vals)
+
+
+def looks_like_mobile_numbers(numbers: np.ndarray) -> bool:
+    """Numbers stored as numbers that are Chinese mobiles (11 digits from 13… to 19…)."""
+    v = numbers[~np.isnan(numbers)]
+    if v.size == 0:
+        return False
+    ok = (v >= 1.3e10) & (v < 2e10) & (v == np.round(v))
+    return bool(ok.mean() >= SHAPE_SHARE)
+
+
+def looks_like_emails(texts: Sequence[str]) -> bool:
+    vals = [t.strip() for t in texts if t and t.strip()]
+    return bool(vals) and sum(1 for t in vals if _EMAIL.match(t)) >= SHAPE_SHARE * len(vals)
+
+
+def zero_padded(texts: Sequence[str]) -> bool:
+    """Codes such as 00123: digits only, and a leading zero in at least a third of them."""
+    vals = [t.strip() for t in texts if t and t.strip()]
+    digits = [t for t in vals if t.isdigit()]
+    if not vals or len(digits) < SHAPE_SHARE * len(vals):
+        return False
+    return sum(1 for t in digits if len(t) > 1 and t[0] == "0") >= len(digits) / 3
+
+
+def decide_role(name: str, kind: str, *, is_id: bool, texts: Sequence[str],
+                numbers: np.ndarray | None, unit: str, distinct: int, n_valid: int) -> ColumnRole:
+    """The role of one column from its header, the reader's kind and a sample of its values.
+
+    ``texts`` are display texts of (a sample of) the non-blank values; ``numbers`` the
+    parsed numbers of a number column (None otherwise).
+    """
+    if is_id:
+        return ColumnRole(name, "id", "identifies customers")
+    if kind == "empty":
+        return ColumnRole(name, "empty", "no values")
+    if header_says(name, "contact") and not header_says(name, "money"):
+        return ColumnRole(name, "contact", "header names contact details")
+    if looks_like_emails(texts):
+        return ColumnRole(name, "contact", "values are e-mail addresses")
+    if kind in ("number", "category", "text") and looks_like_phones(texts) and (
+            numbers is None or looks_like_mobile_numbers(numbers) or distinct >= 0.9 * n_valid):
+        if numbers is None or not header_says(name, "money") and not header_says(name, "count"):
+            return ColumnRole(name, "contact", "values are phone numbers")
+    if numbers is not None and looks_like_mobile_numbers(numbers):
+        return ColumnRole(name, "contact", "values are mobile phone numbers")
+    if header_says(name, "note") or kind == "text":
+        why = "header names notes" if header_says(name, "note") else (
+            f"free text with {distinct} different values")
+        return ColumnRole(name, "note", why)
+    if kind in ("category", "text") and zero_padded(texts):
+        return ColumnRole(name, "id", "codes with leading zeros (an ID, not a quantity)")
+    if header_says(name, "id") and distinct >= 0.9 * max(n_valid, 1):
+        return ColumnRole(name, "id", "header names an ID and values are (nearly) unique")
+    if kind == "bool":
+        return ColumnRole(name, "flag", "yes/no values")
+    if kind == "date":
+        return ColumnRole(name, "date", "dates")
+    if kind == "category":
+        return ColumnRole(name, "category", f"{distinct} categories")
+    return _number_role(name, numbers, unit, distinct, n_valid)
+
+
+def _number_role(name: str, numbers: np.ndarray | None, unit: str, distinct: int,
+                 n_valid: int) -> ColumnRole:
+    v = np.asarray(numbers if numbers is not None else [], dtype=float)
+    v = v[~np.isnan(v)]
+    whole = bool(v.size) and bool(np.all(v == np.round(v)))
+    if v.size and set(np.unique(v).tolist()) <= {0.0, 1.0}:
+        return ColumnRole(name, "flag", "only 0 and 1")
+    if unit and unit not in ("fraction",) and not unit.startswith("days"):
+        return ColumnRole(name, "money", f"amounts in {unit}")
+    if header_says(name, "money"):
+        return ColumnRole(name, "money", "header names money")
+    if header_says(name, "count") and (whole or not v.size):
+        return ColumnRole(name, "count", "header names a count; whole numbers")
+    if whole and v.size >= 20 and distinct >= 0.98 * n_valid and float(v.min()) >= 10_000:
+        return ColumnRole(name, "id", "unique large whole numbers (an ID, not a quantity)")
+    return ColumnRole(name, "measure", "numbers")
