@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from segmenter.engine.fit import CORRELATION_FLAG
 from segmenter.engine.orders import OrderFeatures
 from segmenter.layout.blocks import Block, SheetSpec
 from segmenter.layout.cells import (
@@ -218,6 +219,12 @@ def quality_sheet(seg: Segmentation) -> SheetSpec:
 def summary_sheet(seg: Segmentation) -> SheetSpec:
     sheet = SheetSpec(SUMMARY, column_widths={1: 24.0, 2: 10.0, 3: 24.0})
     st = Stack(sheet)
+    st.title("Columns: what each column is for, and whether segments are built on it",
+             name="columns title")
+    roles = [[c, r.role, r.why, "yes" if c in seg.table.feature_columns else "no"]
+             for c, r in seg.table.roles.items()]
+    st.add(Block(0, 1, grid([["Column", "Role", "Why", "Used as feature"], *roles]),
+                 name="columns"))
     st.title("Data summary: every feature as read (before filling and clipping)", name="title")
     s = seg.summary.copy()
     if len(s):
@@ -226,19 +233,16 @@ def summary_sheet(seg: Segmentation) -> SheetSpec:
                            number_formats={j: FMT_NUM for j in range(5, len(s.columns))}))
     corr = seg.correlations
     if len(corr):
-        st.title("Correlation between features (|r| > 0.9 counts one concept twice)", name="corr title")
+        st.title(f"Correlation between features (|r| > {CORRELATION_FLAG:g} counts one concept "
+                 "twice)", name="corr title")
         c = corr.copy()
         c.index = [str(i) for i in c.index]
         st.add(frame_block(c, 0, name="correlations", index="Feature", color_scale=True,
                            number_formats={j: "0.00" for j in range(1, len(c.columns) + 1)}))
-        pairs = [
-            [a, b, float(corr.loc[a, b])]
-            for i, a in enumerate(corr.columns)
-            for b in list(corr.columns)[i + 1 :]
-            if pd.notna(corr.loc[a, b]) and abs(corr.loc[a, b]) > 0.9
-        ]
+        pairs = [[a, b, r] for a, b, r in seg.correlation_flags]
         st.title("Flagged pairs", name="flagged title")
-        st.add(Block(0, 1, grid([["Feature", "Feature", "r"], *pairs] if pairs else [["No pair above |r| = 0.9"]]),
+        none = [[f"No pair above |r| = {CORRELATION_FLAG:g}"]]
+        st.add(Block(0, 1, grid([["Feature", "Feature", "r"], *pairs] if pairs else none),
                      name="flagged", header=bool(pairs)))
     return sheet
 
