@@ -20,7 +20,8 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as our one line and exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        raise SegmenterError(f"{message}; see 'segmenter {self.prog.split()[-1]} --help'")
+        command = " ".join(["segmenter", *self.prog.split()[1:]])  # "segmenter" or "segmenter segment"
+        raise SegmenterError(f"{message}; see '{command} --help'")
 
 
 def _engine_options(p: argparse.ArgumentParser) -> None:
