@@ -57,7 +57,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from segmenter.engine.fit import UNASSIGNED
 from segmenter.story.claims import Claim, Level, round_days, round_days_up
