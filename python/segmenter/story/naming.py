@@ -338,14 +338,15 @@ def _behaviour_name(rule: str, levels: Mapping[str, Level], roles: Roles,
                   and lv.level]
     if rule in ("dormant", "at_risk"):
         keep = ("frequency", "monetary", "aov") if rule == "at_risk" else ()
-        used = [_role_level(levels, roles, r) for r in roles_used if r in keep]
+        used = [lv for r in roles_used if r in keep
+                and (lv := _role_level(levels, roles, r)) is not None]
         rec = _role_level(levels, roles, "recency")
         assert rec is not None and rec.claim is not None
         days = _days(rec.claim)
         key = "name.no_order" if rec.claim.quantifier == "members" else "name.median_since"
-        words = [level_phrase(lv, roles, language) for lv in used if lv is not None]
+        words = [level_phrase(lv, roles, language) for lv in used]
         words.append(t(key, language, days=days if key == "name.no_order" else f"{rec.median:,.0f}"))
-        return label + sep + join.join(words), [lv for lv in [*used, rec] if lv is not None]
+        return label + sep + join.join(words), [*used, rec]
     if rule == "new" and roles.tenure is not None:
         ten = _role_level(levels, roles, "tenure")
         assert ten is not None and ten.claim is not None
