@@ -11,6 +11,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from segmenter.engine.profiles import build_profiles
 from segmenter.story.actions import ACTION_RULES, action_rule, recommend, recommend_all
+from segmenter.story.claims import segment_levels
 from segmenter.story.explain import (
     customer_reasons,
     decision_rules,
@@ -36,11 +37,11 @@ zval = st.floats(-3, 3, allow_nan=False)
     ({"Recency": 0.2, "Frequency": 0.1, "Monetary": 0.4, "Tenure": 0.3}, "newsletter"),
 ])
 def test_each_documented_rule(z, rule):
-    got, reason = action_rule(z, RFMT)
+    got, used = action_rule(z, RFMT)
     assert got == rule
-    # the reason quotes the z-scores it rests on, to two decimals
-    quoted = [f for f in z if f"{f} z = {z[f]:+.2f}" in reason]
-    assert quoted, reason
+    # the roles it rests on are those whose level decided (none for the newsletter)
+    assert all(abs(z[getattr(RFMT, r)]) > 0.5 for r in used)
+    assert bool(used) == (rule != "newsletter")
 
 
 @settings(max_examples=300, deadline=None)
@@ -62,11 +63,17 @@ def test_rules_without_tenure(r, f, m):
 
 def test_no_roles_and_tiny_segments_and_chinese():
     assert action_rule({"Height": 2.0}, Roles())[0] == "review"
-    a = recommend(3, {"Recency": 2.0, "Frequency": 0, "Monetary": 0}, RFM, size=2)
+    df, labels = planted()
+    levels = segment_levels(df, labels, list(df.columns), roles=RFM.as_dict())
+    a = recommend(3, levels[3], RFM, size=2)
     assert a.rule == "winback" and "only 2 customers" in a.action
-    zh = recommend(3, {"Recency": 2.0, "Frequency": 0, "Monetary": 0}, RFM, size=50,
-                   language="zh")
+    # the reason quotes the recency claim with the members' measured share
+    (claim,) = a.claims
+    share = (df.loc[labels == 3, "Recency"] >= claim.threshold).mean()
+    assert share >= 0.9 and f"Recency ≥ {claim.threshold:,.0f} days for {share:.0%}" in a.reason
+    zh = recommend(3, levels[3], RFM, size=50, language="zh")
     assert zh.action.startswith("召回优惠") and "{name}" in zh.message
+    assert f"{share:.0%} 的成员 Recency ≥" in zh.reason
 
 
 def planted(seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
@@ -84,7 +91,8 @@ def planted(seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
 def test_actions_for_real_profiles_and_differences_quote_the_means():
     df, labels = planted()
     prof = build_profiles(df, labels, {c: "number" for c in df.columns})
-    acts = recommend_all(prof, RFM)
+    levels = segment_levels(df, labels, list(df.columns), roles=RFM.as_dict())
+    acts = recommend_all(levels, {1: 50, 2: 80, 3: 70}, RFM)
     assert acts[1].rule == "loyalty" and acts[3].rule == "winback"
     apart = segment_differences(prof, {}, RFM)
     m1 = df.loc[labels == 1, "Monetary"].mean()

@@ -10,13 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segmenter.engine.profiles import build_profiles
+from segmenter.story.claims import segment_levels
 from segmenter.story.i18n import STRINGS, detect_language, resolve_language
 from segmenter.story.naming import (
     Roles,
     classify,
     detect_roles,
-    name_segment,
+    is_contact,
     name_segments,
     round_days,
 )
@@ -46,15 +46,6 @@ def planted_rfm(seed: int = 1) -> tuple[pd.DataFrame, np.ndarray]:
     return pd.concat(frames, ignore_index=True), np.array(labels)
 
 
-def z_reference(df: pd.DataFrame, labels: np.ndarray) -> pd.DataFrame:
-    """z-scores computed independently with numpy (population std, as documented)."""
-    out = {}
-    for s in np.unique(labels):
-        m = df.to_numpy()[labels == s].mean(axis=0)
-        out[int(s)] = (m - df.to_numpy().mean(axis=0)) / df.to_numpy().std(axis=0)
-    return pd.DataFrame(out, index=df.columns).T
-
-
 def test_roles_generic_customer_sheet():
     feats = ["Age", "Income", "Annual spend", "Orders", "Last order", "City"]
     roles = detect_roles(feats, {"Last order": DAYS, "Income": "¥"})
@@ -75,40 +66,50 @@ def test_roles_rfm_and_chinese_and_dates():
     assert detect_roles(["Average basket"]).aov == "Average basket"  # 'average' is not 'age'
 
 
+def levels_of(df: pd.DataFrame, labels: np.ndarray, roles: Roles) -> dict:
+    return segment_levels(df, labels, list(df.columns), roles=roles.as_dict())
+
+
 def test_names_follow_rules_on_real_profiles():
+    # names rest on the members' percentiles; each claim is re-checked here with numpy
     df, labels = planted_rfm()
-    prof = build_profiles(df, labels, {c: "number" for c in df.columns})
-    zref = z_reference(df, labels)
-    np.testing.assert_allclose(prof.zscores.loc[zref.index, zref.columns].to_numpy(dtype=float),
-                               zref.to_numpy(), atol=1e-9)
-    names = name_segments(prof, RFM, "en")
+    names = name_segments(levels_of(df, labels, RFM), RFM, "en")
+    med = df.median()
     for s, sn in names.items():
-        r, f, m = zref.loc[s, ["Recency", "Frequency", "Monetary"]]
-        if r < -0.5 and f > 0.5 and m > 0.5:
+        m = df[labels == s]
+        up = (m > med).mean()
+        down = (m < med).mean()
+        if down["Recency"] >= 0.9 and up["Frequency"] >= 0.9 and up["Monetary"] >= 0.9:
             assert sn.rule == "champions"
             assert sn.name == "Champions: frequent, recent, high spend"
-        elif r > 0.5 and (m > 0.5 or f > 0.5):
-            assert sn.rule == "at_risk" and sn.name.startswith("High value at risk: ")
-        elif r > 0.5:
-            assert sn.rule == "dormant"
-            med = float(np.median(df.loc[labels == s, "Recency"]))
+        if sn.rule == "dormant":
             days = int(re.search(r"no order in (\d+)\+ days", sn.name).group(1))
-            assert days <= med < days + (50 if med < 1000 else 100)  # median rounded down
-        elif f < -0.5 and r < -0.5:
-            assert sn.rule == "new" and sn.name.startswith("New: infrequent, recent")
-            assert sn.name.endswith(", low spend") == (m < -0.5)
-        # every number in the reason is a z-score from the profile
-        for feat, z in sn.evidence:
-            assert z == pytest.approx(zref.loc[s, feat], abs=1e-9)
-            assert f"{feat} z = {z:+.2f}" in sn.reason
+            assert (m["Recency"] >= days).mean() >= 0.9
+        for c in sn.claims:  # every claim holds for >= 90% of the members
+            v = m[c.column].to_numpy()
+            assert ((v >= c.threshold) if c.op == ">=" else (v <= c.threshold)).mean() >= 0.9
+            assert f"{c.threshold:,.0f}" in sn.reason
     assert {"champions", "at_risk", "dormant"} <= {n.rule for n in names.values()}
+    # the old z-score rule called group 2 (recency 40 days, median customer 40) "Active";
+    # fewer than 9 in 10 of its members are on one side of the median: no such claim now
+    assert names[2].rule != "active"
+
+
+def _two_groups(col: str, a: tuple[float, float], b: tuple[float, float], n: int = 100,
+                other: dict | None = None) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({col: np.r_[rng.uniform(*a, n), rng.uniform(*b, n)]})
+    for c, v in (other or {}).items():
+        df[c] = rng.normal(v, 0.1 * v, 2 * n)
+    return df, np.r_[np.ones(n, int), np.full(n, 2)]
 
 
 def test_dormant_200_plus_days():
-    zrow = {"Recency": 1.4, "Frequency": -0.3, "Monetary": -0.2}
-    sn = name_segment(3, zrow, {"Recency": 243.0}, RFM)
+    df, labels = _two_groups("Recency", (5, 40), (225, 300), other={"Frequency": 5, "Monetary": 90})
+    sn = name_segments(levels_of(df, labels, RFM), RFM)[2]
     assert sn.name == "Dormant: no order in 200+ days"
-    assert "Recency z = +1.40 > 0.5" in sn.reason and "median Recency = 243 days" in sn.reason
+    share = (df.loc[labels == 2, "Recency"] >= 200).mean()
+    assert f"Recency ≥ 200 days for {share:.0%} of them" in sn.reason
 
 
 @pytest.mark.parametrize("days,expected", [(7.9, 7), (45, 40), (243, 200), (999, 950),
@@ -146,47 +147,56 @@ def test_classify_matches_the_documented_table(r, f, m):
 
 def test_new_uses_tenure_when_present():
     roles = Roles(recency="Recency", frequency="Frequency", monetary="Monetary", tenure="Tenure")
-    z = {"Recency": -0.2, "Frequency": -0.8, "Monetary": -0.6, "Tenure": -1.1}
-    sn = name_segment(2, z, {"Recency": 15, "Tenure": 38.0}, roles)
-    assert sn.rule == "new" and sn.name == "New: first order 38 days ago"
-    z["Tenure"] = 0.1  # not new any more: few orders -> occasional
-    assert name_segment(2, z, {}, roles).rule == "occasional"
+    df, labels = _two_groups("Tenure", (5, 38), (200, 400),
+                             other={"Recency": 20, "Frequency": 4, "Monetary": 100})
+    sn = name_segments(levels_of(df, labels, roles), roles)[1]
+    assert sn.rule == "new"
+    days = int(re.fullmatch(r"New: first order in the last (\d+) days", sn.name).group(1))
+    assert (df.loc[labels == 1, "Tenure"] <= days).mean() >= 0.9 and days <= 40
+    # not new any more: first orders spread like everyone's -> not "new"
+    df["Tenure"] = np.random.default_rng(0).uniform(5, 400, len(df))
+    assert name_segments(levels_of(df, labels, roles), roles)[1].rule != "new"
 
 
 def test_fallback_names_from_distinctive_features():
     roles = detect_roles(["Age", "Income", "Height"])
     assert not roles.behaviour and roles.age == "Age"
-    sn = name_segment(1, {"Age": 0.9, "Income": 1.6, "Height": 0.1}, {}, roles)
-    assert sn.name == "High Income, older" and sn.rule == "features"
-    sn = name_segment(2, {"Age": -1.2, "Income": 0.3, "Height": -0.6}, {}, roles)
-    assert sn.name == "Younger, low Height"
-    assert name_segment(3, {"Age": 0.1, "Income": -0.2, "Height": 0.3}, {}, roles).rule == "typical"
+    df, labels = _two_groups("Income", (100, 200), (500, 900), other={"Height": 170})
+    df["Age"] = np.r_[np.full(100, 30.0), np.full(100, 60.0)]
+    names = name_segments(levels_of(df, labels, roles), roles)
+    assert names[2].name == "High Income, older" and names[2].rule == "features"
+    assert names[1].name == "Low Income, younger"
+    same = df.assign(Income=1.0, Age=40.0)
+    assert name_segments(levels_of(same, labels, roles), roles)[1].rule == "typical"
 
 
-def test_names_are_unique_and_deterministic():
-    z = pd.DataFrame({"Recency": [-1.0, -0.9, -0.8, 1.0], "Frequency": [1.2, 1.1, 1.0, -1.0],
-                      "Monetary": [1.3, 1.0, 0.9, -1.0], "Age": [0.0, 0.8, 0.0, 0.0]},
-                     index=[1, 2, 3, 4])
-    med = pd.DataFrame({"Recency": [5, 6, 7, 300]}, index=[1, 2, 3, 4])
-    prof = type("P", (), {"zscores": z, "medians": med})()
-    names = name_segments(prof, Roles("Recency", "Frequency", "Monetary", age="Age"))
-    texts = [names[s].name for s in sorted(names)]
-    assert len(set(texts)) == 4
-    assert texts[0] == "Champions: frequent, recent, high spend"  # the first keeps the name
-    assert texts[1] == "Champions: frequent, recent, high spend, older"  # next distinctive
-    assert texts[2] == "Champions: frequent, recent, high spend (Segment 3)"
-    assert names == name_segments(prof, Roles("Recency", "Frequency", "Monetary", age="Age"))
-    # a name the owner typed is reserved
-    again = name_segments(prof, Roles("Recency", "Frequency", "Monetary", age="Age"),
-                          reserved=["Dormant: no order in 300+ days"])
-    assert again[4].name != "Dormant: no order in 300+ days"
+def test_stems_are_unique_and_contact_columns_never_named():
+    df, labels = _two_groups("Recency", (5, 40), (6, 41), other={"Frequency": 5})
+    df["Phone"] = np.r_[np.full(100, 1e9), np.full(100, 2e9)]  # distinctive, but a contact
+    df["Paperless"] = np.r_[np.zeros(100), np.ones(100)]
+    roles = Roles(recency="Recency", frequency="Frequency")
+    names = name_segments(levels_of(df, labels, roles), roles)
+    assert names[1].name == "Regulars"
+    assert names[2].name == "Regulars (high Paperless)"  # the stem gets a true detail
+    assert all("Phone" not in n.name for n in names.values())
+    df["Paperless"] = 0.0
+    names = name_segments(levels_of(df, labels, roles), roles)
+    assert names[2].name == "Regulars (Segment 2)"
+    assert names == name_segments(levels_of(df, labels, roles), roles)  # deterministic
+    again = name_segments(levels_of(df, labels, roles), roles, reserved=["Regulars: mine"])
+    assert again[1].name == "Regulars (Segment 1)"
+    for h in ("手机", "Telefon", "E-Mail", "Kundennummer", "Customer ID", "姓名", "PLZ"):
+        assert is_contact(h), h
+    for h in ("Orders", "Annual spend", "Number of orders", "Letzte Bestellung"):
+        assert not is_contact(h), h
 
 
 def test_chinese_names_and_language_detection():
-    zrow = {"Recency": -1.0, "Frequency": 1.0, "Monetary": 1.0}
-    assert name_segment(1, zrow, {}, RFM, "zh").name == "冠军客户：购买频繁、近期购买、消费高"
-    assert name_segment(2, {"Recency": 1.4, "Frequency": 0, "Monetary": 0}, {"Recency": 243}, RFM,
-                        "zh").name == "沉睡客户：200天以上未下单"
+    df, labels = planted_rfm()
+    names = name_segments(levels_of(df, labels, RFM), RFM, "zh")
+    assert names[1].name == "冠军客户：购买频繁、近期购买、消费高"
+    df, labels = _two_groups("Recency", (5, 40), (225, 300), other={"Frequency": 5, "Monetary": 90})
+    assert name_segments(levels_of(df, labels, RFM), RFM, "zh")[2].name == "沉睡客户：200天以上未下单"
     assert detect_language(["客户编号", "年龄", "收入", "City"]) == "zh"
     assert detect_language(["Customer ID", "Age", "收入"]) == "en"
     assert resolve_language("en", ["年龄", "收入"]) == "en"

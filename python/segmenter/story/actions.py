@@ -1,36 +1,39 @@
 """A recommended marketing action per segment, from documented rules on the profile.
 
-With the role z-scores of :mod:`segmenter.story.naming` (R recency, F frequency, M
-monetary, T tenure; HIGH = +0.5, LOW = -0.5), the first rule that holds decides:
+With the role levels of :mod:`segmenter.story.naming` (R recency, F frequency, M
+monetary, T tenure: +1 when nine in ten members are above the median customer or, for
+recency, most have not ordered for a year; -1 when nine in ten are below), the first
+rule that holds decides. The rules are those of the names, so a "Dormant" segment
+always gets the win-back and never the newsletter:
 
 =================  ==================================================  =======================
 rule               condition                                           action
 =================  ==================================================  =======================
-high value at risk R > HIGH and (M > HIGH or F > HIGH)                 personal outreach
-inactive           R > HIGH                                            win-back offer
-new                T < LOW and R <= 0 (with tenure);                   onboarding
-                   F < LOW and R < LOW (without tenure)
-frequent           F > HIGH                                            new products and loyalty
-infrequent         F < LOW                                             repurchase reminder
+high value at risk R high and (M high or F high)                       personal outreach
+inactive           R high                                              win-back offer
+new                T low and R not high (with tenure);                 onboarding
+                   F low and R low (without tenure)
+frequent           F high                                              new products and loyalty
+infrequent         F low                                               repurchase reminder
 otherwise          behaviour roles present, none of the above          regular newsletter
 no roles           no recency/frequency/spend feature recognised       review by hand
 =================  ==================================================  =======================
 
 The action of a segment of 1-2 customers says to contact them one by one. Each
-:class:`Action` carries the rule and the z-scores it rests on, so the Campaigns
-sheet can show why.
+:class:`Action` carries the rule and the claims it rests on, so the Campaigns
+sheet can show why: its reason quotes the same claims, with the same numbers, as
+the segment's name (:func:`segmenter.story.naming.claim_text`).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from segmenter.engine.fit import UNASSIGNED
+from segmenter.story.claims import Claim, Level
 from segmenter.story.i18n import t
-from segmenter.story.naming import HIGH, LOW, Roles
+from segmenter.story.naming import HIGH, LOW, Roles, SegmentName, claim_text, level_values
 
 TINY_SEGMENT = 2
 ACTION_RULES = ("outreach", "winback", "onboarding", "loyalty", "reminder", "newsletter", "review")
@@ -44,61 +47,64 @@ class Action:
     rule: str  # one of ACTION_RULES, or "unassigned"
     action: str
     message: str
-    reason: str  # the condition with the profile's z-scores
+    reason: str  # the claims the rule rests on, as in the segment's name
+    claims: tuple[Claim, ...] = ()  # machine-checkable: each holds for >= 90% of members
 
 
-def action_rule(zrow: Mapping[str, float], roles: Roles) -> tuple[str, str]:
-    """(rule id, reason with numbers) for one segment's z-scores."""
+def action_rule(levels: Mapping[str, float], roles: Roles) -> tuple[str, tuple[str, ...]]:
+    """(rule id, the roles it rests on) for one segment's levels (feature -> +1/-1/0)."""
 
     def z(role: str) -> float | None:
         f = getattr(roles, role)
-        if f is None or f not in zrow:
+        if f is None or f not in levels:
             return None
-        v = float(zrow[f])
-        return v if math.isfinite(v) else 0.0
-
-    def show(role: str, cond: str) -> str:
-        return f"{getattr(roles, role)} z = {z(role):+.2f} {cond}"
+        v = float(levels[f])
+        return v if v == v else 0.0
 
     R, F, M, T = z("recency"), z("frequency"), z("monetary"), z("tenure")
     if not roles.behaviour:
-        return "review", "no recency, frequency or spend feature recognised"
+        return "review", ()
     if R is not None and R > HIGH:
-        high = [show(r, "> 0.5") for r, v in (("monetary", M), ("frequency", F))
-                if v is not None and v > HIGH]
-        if high:
-            return "outreach", "high value at risk: " + ", ".join([show("recency", "> 0.5"), *high])
-        return "winback", "inactive: " + show("recency", "> 0.5")
+        high = tuple(r for r, v in (("frequency", F), ("monetary", M)) if v is not None and v > HIGH)
+        return ("outreach", ("recency", *high)) if high else ("winback", ("recency",))
     if T is not None:
         if T < LOW and R is not None and R <= 0:
-            return "onboarding", "new: " + ", ".join([show("tenure", "< -0.5"), show("recency", "≤ 0")])
+            return "onboarding", ("tenure",)
     elif F is not None and R is not None and F < LOW and R < LOW:
-        return "onboarding", "new: " + ", ".join([show("frequency", "< -0.5"),
-                                                  show("recency", "< -0.5")])
+        return "onboarding", ("frequency", "recency")
     if F is not None and F > HIGH:
-        return "loyalty", "frequent: " + show("frequency", "> 0.5")
+        return "loyalty", ("frequency",)
     if F is not None and F < LOW:
-        return "reminder", "infrequent: " + show("frequency", "< -0.5")
-    shown = [show(r, "within ±0.5") for r in ("recency", "frequency") if z(r) is not None]
-    return "newsletter", "no rule above holds: " + ", ".join(shown)
+        return "reminder", ("frequency",)
+    return "newsletter", ()
 
 
-def recommend(segment: int, zrow: Mapping[str, float], roles: Roles, size: int,
-              language: str = "en") -> Action:
-    """The :class:`Action` for one segment."""
+def recommend(segment: int, levels: Mapping[str, Level], roles: Roles, size: int,
+              language: str = "en", name: SegmentName | None = None) -> Action:
+    """The :class:`Action` for one segment; without a rule's claims the reason is the name's."""
     if segment == UNASSIGNED:
         return Action(segment, "unassigned", t("action.review", language),
-                      t("msg.review", language), "customers far from every segment")
-    rule, reason = action_rule(zrow, roles)
+                      t("msg.review", language), t("reason.unassigned_action", language))
+    rule, used_roles = action_rule(level_values(levels), roles)
+    used = [levels[f] for r in used_roles if (f := getattr(roles, r)) in levels]
+    used = [lv for lv in used if lv.claim is not None]
+    if used:
+        reason = t("why.sep", language).join(claim_text(lv, roles, language) for lv in used)
+    elif rule == "review":
+        reason = t("reason.no_roles", language)
+    else:
+        reason = name.reason if name is not None else t("reason.same", language)
     text = t(f"action.{rule}", language)
     if 0 < size <= TINY_SEGMENT:
         text += t("action.tiny", language, n=size)
-    return Action(segment, rule, text, t(f"msg.{rule}", language), reason)
+    claims = tuple(lv.claim for lv in used if lv.claim is not None)
+    return Action(segment, rule, text, t(f"msg.{rule}", language), reason, claims)
 
 
-def recommend_all(profiles: Any, roles: Roles, language: str = "en") -> dict[int, Action]:
-    """Actions for every segment of a :class:`~segmenter.engine.profiles.Profiles`."""
-    z = profiles.zscores
-    sizes = profiles.sizes["size"]
-    return {int(s): recommend(int(s), z.loc[s].to_dict(), roles, int(sizes.get(s, 0)), language)
-            for s in z.index}
+def recommend_all(levels: Mapping[int, Mapping[str, Level]], sizes: Mapping[int, int],
+                  roles: Roles, language: str = "en",
+                  names: Mapping[int, SegmentName] | None = None) -> dict[int, Action]:
+    """Actions for every segment, from the same levels (and claims) as the names."""
+    names = names or {}
+    return {int(s): recommend(int(s), lv, roles, int(sizes.get(s, 0)), language, names.get(s))
+            for s, lv in levels.items()}

@@ -29,6 +29,7 @@ import pandas as pd
 from segmenter.engine.fit import UNASSIGNED, Fitted
 from segmenter.engine.profiles import MIN_DISTINCTIVE_Z, TOP_DISTINCTIVE
 from segmenter.story.actions import Action, recommend_all
+from segmenter.story.claims import segment_levels
 from segmenter.story.i18n import resolve_language, t
 from segmenter.story.naming import Roles, SegmentName, detect_roles, name_segments
 
@@ -431,18 +432,20 @@ def explain_segmentation(seg: Fitted, *, language: str | None = None, rules: boo
     units, kinds = dict(table.units), dict(table.kinds)
     lang = resolve_language(language or seg.options.language, list(map(str, seg.source.columns)))
     roles = detect_roles(list(prof.zscores.columns), units)
-    fixed = {int(s): n for s, n in (fixed_names or {}).items() if str(n).strip()}
-    names = name_segments(prof, roles, lang, reserved=fixed.values())
-    for s, n in fixed.items():
-        if s in names:
-            names[s] = SegmentName(s, n, "owner", "name carried over from the previous run",
-                                   names[s].evidence)
-    name_map = {s: n.name for s, n in names.items()}
-    actions = recommend_all(prof, roles, lang)
-    apart = segment_differences(prof, units, roles, lang, kinds)
-
     used = seg.used_rows
     labels = seg.rows.loc[used, "segment"].to_numpy(dtype=int)
+    levels = segment_levels(prep.original.loc[used], labels, list(prof.zscores.columns), units,
+                            roles.as_dict())
+    fixed = {int(s): n for s, n in (fixed_names or {}).items() if str(n).strip()}
+    names = name_segments(levels, roles, lang, reserved=fixed.values())
+    sizes = {int(s): int(n) for s, n in prof.sizes["size"].items()}
+    actions = recommend_all(levels, sizes, roles, lang, names)
+    for s, n in fixed.items():
+        if s in names:
+            names[s] = SegmentName(s, n, "owner", "name carried over from the previous run")
+    name_map = {s: n.name for s, n in names.items()}
+    apart = segment_differences(prof, units, roles, lang, kinds)
+
     why = pd.Series("", index=seg.rows.index, dtype=object)
     # the rules tree is fitted in a second thread (scikit-learn's tree builder releases
     # the GIL) while this one writes the per-customer reasons; both are deterministic
@@ -459,7 +462,6 @@ def explain_segmentation(seg: Fitted, *, language: str | None = None, rules: boo
                                      prof.means, lang, categories=prof.categories, units=units)
             why.loc[used] = texts
         ruleset = tree.result() if tree is not None else None
-    sizes = {int(s): int(n) for s, n in prof.sizes["size"].items()}
     warns = small_data_warnings(sizes, name_map, lang)
     if not roles.behaviour:
         warns.append(t("warn.no_roles", lang))

@@ -105,7 +105,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "name.sep": ": ",
         "name.join": ", ",
         "name.no_order": "no order in {days}+ days",
-        "name.first_order": "first order {days} days ago",
+        "name.first_order": "first order in the last {days} days",
+        "name.median_since": "median {days} days since the last order",
+        "name.variant": "{stem} ({detail})",
         "q.frequency.high": "frequent",
         "q.frequency.low": "infrequent",
         "q.recency.low": "recent",
@@ -171,8 +173,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "rules.sample": "The rules were found on a fixed-seed sample of {m} of {n} customers "
                         "(seed {seed}); the shares are counted on all customers.",
         # reasons (the rule behind a name or an action, with the numbers)
-        "reason.z": "{feature} z = {z}",
-        "reason.none": "no feature is more than {threshold} standard deviations from the average",
+        "unit.days": " days",
+        "claim.ge": "{feature} ≥ {value} for {share} of them (median customer: {overall})",
+        "claim.le": "{feature} ≤ {value} for {share} of them (median customer: {overall})",
+        "claim.median": "median {feature} {value} (median customer: {overall})",
+        "reason.same": "no feature sets them apart: on every feature fewer than 9 in 10 of them "
+                       "are on the same side of the median customer",
+        "reason.unassigned": "DBSCAN noise: customers far from every dense group",
+        "reason.no_roles": "no recency, frequency or spend feature recognised",
+        "reason.unassigned_action": "customers far from every segment",
         # small data
         "warn.few_customers": "Only {n} customers: segments from fewer than about {limit} "
                               "customers are fragile, treat them as a first look",
@@ -237,7 +246,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "name.sep": "：",
         "name.join": "、",
         "name.no_order": "{days}天以上未下单",
-        "name.first_order": "首单在{days}天前",
+        "name.first_order": "首单在近{days}天内",
+        "name.median_since": "距上次下单中位数{days}天",
+        "name.variant": "{stem}（{detail}）",
         "q.frequency.high": "购买频繁",
         "q.frequency.low": "购买较少",
         "q.recency.low": "近期购买",
@@ -295,8 +306,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "rules.few": "客户太少，规则没有意义。",
         "rules.sample": "规则是在固定种子（{seed}）抽取的 {m} 位客户（共 {n} 位）上得出的；"
                         "正确率按全部客户计算。",
-        "reason.z": "{feature} z = {z}",
-        "reason.none": "没有任何特征偏离平均超过 {threshold} 个标准差",
+        "unit.days": " 天",
+        "claim.ge": "{share} 的成员 {feature} ≥ {value}（全体客户中位数：{overall}）",
+        "claim.le": "{share} 的成员 {feature} ≤ {value}（全体客户中位数：{overall}）",
+        "claim.median": "{feature}中位数 {value}（全体客户中位数：{overall}）",
+        "reason.same": "没有突出的特征：每个特征上都不到九成成员位于全体客户中位数的同一侧",
+        "reason.unassigned": "DBSCAN 噪声点：离所有密集客群都较远的客户",
+        "reason.no_roles": "未识别出最近购买、购买次数或消费特征",
+        "reason.unassigned_action": "离所有客群都较远的客户",
         "warn.few_customers": "只有 {n} 位客户：少于约 {limit} 位客户时客群不稳定，仅供初步参考",
         "warn.tiny_segment": "客群 {segment}（{name}）只有 {n} 位客户：人数太少，不足以代表一个群体；"
                              "其名称和建议只描述这几位客户，可考虑减少客群数",

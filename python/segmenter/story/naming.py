@@ -8,38 +8,46 @@ as "days before" with a header like *Last order*, or *Recency*, 最近…), ``fr
 *Signup date*…) and ``age``. Each column takes at most one role; the first column
 (sheet order) matching a role wins.
 
-**Rules.** With z = (segment mean - overall mean) / overall standard deviation from
-the Segment Profiles sheet, HIGH = +0.5 and LOW = -0.5, the first rule that holds
-names the segment (R, F, M, T are the z of the recency, frequency, monetary and
-tenure features; a rule needing a missing role does not hold):
+**Levels.** Names rest on the members' own values, not on means or z-scores of skewed
+money and day counts (:mod:`segmenter.story.claims`): a feature is HIGH (+1) in a
+segment when nine in ten members are above the median customer, LOW (-1) when nine
+in ten are below; a recency feature is also HIGH when most members have not ordered
+for a year. The first rule that holds names the segment (R, F, M, A, T are the levels
+of the recency, frequency, monetary, aov and tenure features; a rule needing a
+missing role does not hold):
 
 ==============  ==================================================  ============================
 rule            condition                                           name
 ==============  ==================================================  ============================
-champions       R < LOW and F > HIGH and M > HIGH                   Champions: frequent, recent, high spend
-at_risk         R > HIGH and (M > HIGH or F > HIGH)                 High value at risk: …, no order in N+ days
-dormant         R > HIGH                                            Dormant: no order in N+ days
-new             T < LOW and R <= 0 (with tenure);                   New: first order N days ago /
-                F < LOW and R < LOW (without tenure)                New: infrequent, recent
-loyal           F > HIGH                                            Loyal: frequent, …
-big_spenders    M > HIGH or AOV > HIGH                              Big spenders: high spend, …
-occasional      F < LOW                                             Occasional: infrequent, …
-low_spend       M < LOW                                             Low spenders: low spend, …
-active          R < LOW                                             Active: recent, …
-regulars        behaviour roles present, none beyond ±0.5           Regulars
+champions       R low and F high and M high                         Champions: frequent, recent, high spend
+at_risk         R high and (M high or F high)                       High value at risk: …, no order in N+ days
+dormant         R high                                              Dormant: no order in N+ days
+new             T low and R not high (with tenure);                 New: first order in the last N days /
+                F low and R low (without tenure)                    New: infrequent, recent
+loyal           F high                                              Loyal: frequent, …
+big_spenders    M high or A high                                    Big spenders: high spend, …
+occasional      F low                                               Occasional: infrequent, …
+low_spend       M low                                               Low spenders: low spend, …
+active          R low                                               Active: recent, …
+regulars        behaviour roles present, none high or low           Regulars
 features        no behaviour role at all                            High Income, older
 ==============  ==================================================  ============================
 
-After the colon come the qualifiers of every role with |z| > 0.5, in the order
-frequency, recency, monetary, aov, tenure ("frequent", "recent", "high spend"…).
-"N+ days" is the segment's *median* recency rounded down to a round number
-(:func:`round_days`), so "no order in 200+ days" means half the segment has not
-ordered for at least 200 days. The ``features`` fallback names the (up to) two
-features with the largest |z| ≥ 0.5 ("High Income, older"); with none it is
-"Typical customers".
+After the colon come the qualifiers of every role that is high or low, in the order
+frequency, recency, monetary, aov, tenure ("frequent", "recent", "high spend"…). Every
+word carries a :class:`~segmenter.story.claims.Claim` that holds for at least 90% of
+the members: "no order in N+ days" (N = the members' 10th percentile rounded down),
+"first order in the last N days" (N = the 90th percentile rounded up), "high spend"
+(spend ≥ the members' 10th percentile, itself above the median customer). When the
+10th percentile of a lapsed segment is less than half its median, the name says
+"median N days since the last order" instead. The ``features`` fallback names the
+(up to) two most one-sided features ("High Income, older"); with none it is "Typical
+customers". Contact and ID columns (phone, e-mail, name, address, customer number…)
+never appear in a name.
 
-Names are unique within a run (:func:`make_unique`): a repeated name gets the next
-most distinctive feature not yet named, then "(Segment n)".
+Stems (the part before the colon) are unique within a run (:func:`make_unique`): a
+repeated stem gets the most one-sided feature not yet named, "Regulars (high
+Paperless)", then "(Segment n)".
 """
 
 from __future__ import annotations
@@ -49,12 +57,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import pandas as pd
 
 from segmenter.engine.fit import UNASSIGNED
+from segmenter.story.claims import Claim, Level, round_days, round_days_up
 from segmenter.story.i18n import t
+
+__all__ = ["Roles", "SegmentName", "classify", "detect_roles", "is_contact", "make_unique",
+           "matches", "name_segment", "name_segments", "round_days", "round_days_up"]
 
 HIGH = 0.5
 LOW = -0.5
@@ -62,25 +71,38 @@ ROLE_ORDER = ("frequency", "recency", "monetary", "aov", "tenure")
 BEHAVIOUR = ("recency", "frequency", "monetary", "aov", "tenure")
 
 _RECENCY_WORDS = ("recency", "days since last", "days since last order", "since last order",
-                  "最近", "距今", "上次", "末次", "最后", "未购")
-_LAST_WORDS = ("last", "latest", "recent", "most recent", "最近", "最后", "上次", "末次")
+                  "最近", "距今", "上次", "末次", "最后", "未购", "letzte bestellung",
+                  "letzter kauf", "zuletzt")
+_LAST_WORDS = ("last", "latest", "recent", "most recent", "最近", "最后", "上次", "末次", "letzte",
+               "letzter", "letztes")
 _FIRST_WORDS = ("first", "signup", "sign up", "joined", "join", "registered", "registration",
                 "since", "created", "member since", "customer since", "首次", "首单", "注册",
-                "加入", "开户", "入会")
+                "加入", "开户", "入会", "erste", "erster", "erstes", "kunde seit",
+                "registriert", "anmeldung")
 _TENURE_WORDS = ("tenure", "customer since", "member since", "days since first", "客龄", "会龄",
                  "首次", "首单", "注册")
 _ORDERISH = ("order", "orders", "purchase", "purchased", "bought", "visit", "transaction",
-             "购买", "下单", "消费", "订单", "交易")
+             "购买", "下单", "消费", "订单", "交易", "bestellung", "kauf", "einkauf")
 _AOV_WORDS = ("aov", "average order", "average order value", "avg order", "avg order value",
               "per order", "basket", "average basket", "average spend", "average purchase",
               "客单价", "平均订单", "平均消费", "平均每单", "单均")
 _FREQ_WORDS = ("frequency", "orders", "order count", "number of orders", "no of orders",
                "purchases", "number of purchases", "transactions", "visits", "times", "count",
-               "次数", "频次", "频率", "订单数", "单数", "购买次数", "消费次数", "笔数")
+               "次数", "频次", "频率", "订单数", "单数", "购买次数", "消费次数", "笔数", "bestellungen",
+               "anzahl bestellungen", "käufe", "einkäufe")
 _MONEY_WORDS = ("monetary", "spend", "spending", "spent", "amount", "revenue", "sales", "total",
-                "value", "clv", "ltv", "金额", "消费", "销售额", "花费", "总额", "营业额", "贡献")
+                "value", "clv", "ltv", "金额", "消费", "销售额", "花费", "总额", "营业额", "贡献",
+                "umsatz", "ausgaben", "betrag", "gesamtbetrag", "summe")
 _NOT_MONEY = ("income", "salary", "wage", "收入", "工资", "薪")
-_AGE_WORDS = ("age", "年龄", "岁数")
+_AGE_WORDS = ("age", "年龄", "岁数", "alter")
+# contact and ID columns: never named (EN/ZH/DE header words)
+_CONTACT_WORDS = ("phone", "mobile", "tel", "telephone", "email", "e mail", "name",
+                  "first name", "last name", "surname", "address", "street", "zip", "postcode",
+                  "postal code", "post code", "id", "customer number", "customer no",
+                  "nr", "手机", "电话", "邮箱", "姓名", "名字", "地址", "编号",
+                  "邮编", "账号", "会员名", "联系", "telefon", "handy", "vorname", "nachname",
+                  "adresse", "straße", "strasse", "plz", "postleitzahl", "kundennummer", "nummer",
+                  "kunden nr")
 
 
 @dataclass(frozen=True)
@@ -122,8 +144,9 @@ class SegmentName:
     segment: int
     name: str
     rule: str  # one of the rule ids in the module docstring, "unassigned" or "owner"
-    reason: str  # the condition with the profile numbers, e.g. "Orders z = +1.52 > 0.5"
-    evidence: tuple[tuple[str, float], ...] = ()  # (feature, z) the name rests on
+    reason: str  # the claims with their measured shares, in the run's language
+    evidence: tuple[tuple[str, float], ...] = ()  # (feature, threshold) the name rests on
+    claims: tuple[Claim, ...] = ()  # machine-checkable: each holds for >= 90% of members
 
 
 def _norm(text: str) -> str:
@@ -131,7 +154,7 @@ def _norm(text: str) -> str:
 
 
 def _tokens(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", _norm(text))
+    return re.findall(r"[^\W_]+", _norm(text))
 
 
 def matches(header: str, words: Iterable[str]) -> bool:
@@ -189,17 +212,6 @@ def detect_roles(features: Sequence[str], units: Mapping[str, str] | None = None
     return Roles(**found)
 
 
-def round_days(days: float) -> int:
-    """Round a number of days *down* to a round number (for "no order in 200+ days").
-
-    Below 30: whole days; below 100: tens; below 1,000: fifties; above: hundreds.
-    """
-    if not math.isfinite(days) or days <= 0:
-        return 0
-    step = 1 if days < 30 else 10 if days < 100 else 50 if days < 1000 else 100
-    return int(days // step * step)
-
-
 def _z(zrow: Mapping[str, float], roles: Roles, role: str) -> float | None:
     f = getattr(roles, role)
     if f is None or f not in zrow:
@@ -209,7 +221,11 @@ def _z(zrow: Mapping[str, float], roles: Roles, role: str) -> float | None:
 
 
 def classify(zrow: Mapping[str, float], roles: Roles) -> str:
-    """The rule id (see the module docstring) that holds for one segment's z-scores."""
+    """The rule id (see the module docstring) for one segment's levels (feature -> number).
+
+    Levels are +1 (high), -1 (low) or 0 (:func:`level_values`); any number above
+    HIGH counts as high and below LOW as low.
+    """
     R, F, M = (_z(zrow, roles, r) for r in ("recency", "frequency", "monetary"))
     A, T = _z(zrow, roles, "aov"), _z(zrow, roles, "tenure")
 
@@ -245,47 +261,24 @@ def classify(zrow: Mapping[str, float], roles: Roles) -> str:
     return "regulars"
 
 
-_CONDITIONS: dict[str, list[tuple[str, str]]] = {  # rule -> [(role, condition)] shown in reasons
-    "champions": [("recency", "< -0.5"), ("frequency", "> 0.5"), ("monetary", "> 0.5")],
-    "at_risk": [("recency", "> 0.5"), ("monetary", "> 0.5?"), ("frequency", "> 0.5?")],
-    "dormant": [("recency", "> 0.5")],
-    "new": [("tenure", "< -0.5"), ("recency", "≤ 0"), ("frequency", "< -0.5?")],
-    "loyal": [("frequency", "> 0.5")],
-    "big_spenders": [("monetary", "> 0.5?"), ("aov", "> 0.5?")],
-    "occasional": [("frequency", "< -0.5")],
-    "low_spend": [("monetary", "< -0.5")],
-    "active": [("recency", "< -0.5")],
-    "regulars": [("recency", "within ±0.5"), ("frequency", "within ±0.5"),
-                 ("monetary", "within ±0.5")],
-}
 
 
-def _reason(rule: str, zrow: Mapping[str, float], roles: Roles) -> tuple[str, tuple]:
-    parts, ev = [], []
-    for role, cond in _CONDITIONS.get(rule, []):
-        f = getattr(roles, role)
-        if f is None or f not in zrow:
-            continue
-        z = float(zrow[f])
-        parts.append(f"{f} z = {z:+.2f} {cond.rstrip('?')}")
-        ev.append((f, z))
-    return f"{rule}: " + ", ".join(parts), tuple(ev)
+def is_contact(header: str) -> bool:
+    """True for a contact or ID column (phone, e-mail, name, address, customer number…)."""
+    return matches(header, _CONTACT_WORDS)
 
 
-def _qualifiers(zrow: Mapping[str, float], roles: Roles, language: str,
-                skip: Iterable[str] = ()) -> list[str]:
-    out = []
-    for role in ROLE_ORDER:
-        if role in skip:
-            continue
-        z = _z(zrow, roles, role)
-        if z is None:
-            continue
-        if z > HIGH:
-            out.append(t(f"q.{role}.high", language))
-        elif z < LOW:
-            out.append(t(f"q.{role}.low", language))
-    return out
+def _days(claim: Claim | None) -> int:
+    return int(claim.threshold) if claim is not None else 0
+
+
+def level_phrase(lv: Level, roles: Roles, language: str, first: bool = False) -> str:
+    """The word for a high/low level: the role's qualifier ("high spend"), "older", "high X"."""
+    role = roles.role_of(lv.feature)
+    if role in ROLE_ORDER:
+        word = t(f"q.{role}.{'high' if lv.level > 0 else 'low'}", language)
+        return word[:1].upper() + word[1:] if first else word
+    return feature_phrase(lv.feature, float(lv.level), language, first, roles)
 
 
 def feature_phrase(feature: str, z: float, language: str, first: bool, roles: Roles) -> str:
@@ -298,117 +291,141 @@ def feature_phrase(feature: str, z: float, language: str, first: bool, roles: Ro
     return t(key, language, feature=feature)
 
 
-def _distinctive(zrow: Mapping[str, float], features: Sequence[str], exclude: Iterable[str] = (),
-                 min_z: float = HIGH) -> list[tuple[str, float]]:
+def distinctive(levels: Mapping[str, Level], exclude: Iterable[str] = ()) -> list[Level]:
+    """High or low features, most one-sided first; contact and ID columns left out."""
     ex = set(exclude)
-    cand = [(f, float(zrow[f])) for f in features if f not in ex and f in zrow
-            and math.isfinite(float(zrow[f])) and abs(float(zrow[f])) >= min_z]
-    return sorted(cand, key=lambda fz: (-abs(fz[1]), list(features).index(fz[0])))
+    order = list(levels)
+    cand = [lv for f, lv in levels.items() if lv.level and lv.claim is not None
+            and f not in ex and not is_contact(f)]
+    return sorted(cand, key=lambda lv: (-lv.score, order.index(lv.feature)))
 
 
-def name_segment(
-    segment: int,
-    zrow: Mapping[str, float],
-    medians: Mapping[str, float],
-    roles: Roles,
-    language: str = "en",
-) -> SegmentName:
-    """The name of one segment from its z-scores (and median recency/tenure for day counts)."""
+def claim_text(lv: Level, roles: Roles, language: str) -> str:
+    """One claim with its measured share: "Recency ≥ 300 days for 94% of members (…)"."""
+    c = lv.claim
+    if c is None:
+        return ""
+    unit = t("unit.days", language) if lv.in_days else ""
+    value = f"{c.threshold:,.0f}" if float(c.threshold).is_integer() else f"{c.threshold:,.2f}"
+    overall = f"{lv.overall:,.0f}" if abs(lv.overall) >= 10 else f"{lv.overall:,.2f}"
+    if c.quantifier == "median":
+        return t("claim.median", language, feature=lv.feature, value=f"{lv.median:,.0f}" + unit,
+                 overall=overall + unit, threshold=value + unit)
+    key = "claim.ge" if c.op in (">=", ">") else "claim.le"
+    return t(key, language, feature=lv.feature, value=value + unit, share=f"{lv.share:.0%}",
+             overall=overall + unit)
+
+
+def _reason(used: Sequence[Level], roles: Roles, language: str) -> str:
+    return t("why.sep", language).join(claim_text(lv, roles, language) for lv in used)
+
+
+def _role_level(levels: Mapping[str, Level], roles: Roles, role: str) -> Level | None:
+    f = getattr(roles, role)
+    return levels.get(f) if f is not None else None
+
+
+def level_values(levels: Mapping[str, Level]) -> dict[str, float]:
+    """feature -> +1 / -1 / 0: the input of :func:`classify` and of the action rules."""
+    return {f: float(lv.level) for f, lv in levels.items()}
+
+
+def _behaviour_name(rule: str, levels: Mapping[str, Level], roles: Roles,
+                    language: str) -> tuple[str, list[Level]]:
+    """Name text and the levels it rests on, for a rule on purchase behaviour."""
+    label, sep, join = t(f"name.{rule}", language), t("name.sep", language), t("name.join", language)
+    roles_used = [r for r in ROLE_ORDER if (lv := _role_level(levels, roles, r)) is not None
+                  and lv.level]
+    if rule in ("dormant", "at_risk"):
+        keep = ("frequency", "monetary", "aov") if rule == "at_risk" else ()
+        used = [lv for r in roles_used if r in keep
+                and (lv := _role_level(levels, roles, r)) is not None]
+        rec = _role_level(levels, roles, "recency")
+        assert rec is not None and rec.claim is not None
+        days = _days(rec.claim)
+        key = "name.no_order" if rec.claim.quantifier == "members" else "name.median_since"
+        words = [level_phrase(lv, roles, language) for lv in used]
+        words.append(t(key, language, days=days if key == "name.no_order" else f"{rec.median:,.0f}"))
+        return label + sep + join.join(words), [*used, rec]
+    if rule == "new" and roles.tenure is not None:
+        ten = _role_level(levels, roles, "tenure")
+        assert ten is not None and ten.claim is not None
+        return label + sep + t("name.first_order", language, days=_days(ten.claim)), [ten]
+    used = [lv for r in roles_used if (lv := _role_level(levels, roles, r)) is not None]
+    words = [level_phrase(lv, roles, language) for lv in used]
+    return label + (sep + join.join(words) if words else ""), used
+
+
+def name_segment(segment: int, levels: Mapping[str, Level], roles: Roles,
+                 language: str = "en") -> SegmentName:
+    """The name of one segment from its members' levels (see :func:`segment_levels`)."""
     if segment == UNASSIGNED:
         return SegmentName(segment, t("name.unassigned", language), "unassigned",
-                           "DBSCAN noise: customers far from every dense group")
-    features = list(zrow.keys())
-    rule = classify(zrow, roles)
-    sep, join = t("name.sep", language), t("name.join", language)
+                           t("reason.unassigned", language))
+    rule = classify(level_values(levels), roles)
     if rule == "features":
-        top = _distinctive(zrow, features)[:2]
+        top = distinctive(levels)[:2]
         if not top:
-            reason = "features: " + t("reason.none", language, threshold=HIGH)
-            return SegmentName(segment, t("name.typical", language), "typical", reason)
-        phrases = [feature_phrase(f, z, language, i == 0, roles) for i, (f, z) in enumerate(top)]
-        reason = "features: " + ", ".join(f"{f} z = {z:+.2f}" for f, z in top)
-        return SegmentName(segment, join.join(phrases), "features", reason, tuple(top))
-
-    reason, ev = _reason(rule, zrow, roles)
-    label = t(f"name.{rule}", language)
-    if rule in ("dormant", "at_risk") and roles.recency is not None:
-        median_days = float(medians.get(roles.recency, float("nan")))
-        days = round_days(median_days)
-        quals = _qualifiers(zrow, roles, language, skip=("recency",)) if rule == "at_risk" else []
-        quals = [q for q in quals if q in (t("q.frequency.high", language),
-                                           t("q.monetary.high", language),
-                                           t("q.aov.high", language))]
-        quals.append(t("name.no_order", language, days=days))
-        reason += f"; median {roles.recency} = {median_days:.0f} days"
-        name = label + sep + join.join(quals)
-    elif rule == "new" and roles.tenure is not None:
-        days = round(float(medians.get(roles.tenure, float("nan"))))
-        name = label + sep + t("name.first_order", language, days=days)
-        reason += f"; median {roles.tenure} = {days} days"
+            return SegmentName(segment, t("name.typical", language), "typical",
+                               t("reason.same", language))
+        name = t("name.join", language).join(level_phrase(lv, roles, language, i == 0)
+                                             for i, lv in enumerate(top))
+        used = top
     else:
-        quals = _qualifiers(zrow, roles, language)
-        if rule == "regulars":
-            extra = _distinctive(zrow, features, exclude=roles.as_dict().values())[:1]
-            quals = [feature_phrase(f, z, language, False, roles) for f, z in extra]
-            ev = ev + tuple(extra)
-        name = label + (sep + join.join(quals) if quals else "")
-    return SegmentName(segment, name, rule, reason, ev)
+        name, used = _behaviour_name(rule, levels, roles, language)
+    reason = _reason(used, roles, language) or t("reason.same", language)
+    claims = tuple(lv.claim for lv in used if lv.claim is not None)
+    return SegmentName(segment, name, rule, reason,
+                       tuple((c.column, float(c.threshold)) for c in claims), claims)
 
 
-def make_unique(
-    names: dict[int, SegmentName],
-    zscores: pd.DataFrame | None,
-    roles: Roles,
-    language: str = "en",
-    reserved: Iterable[str] = (),
-) -> dict[int, SegmentName]:
-    """Give repeated names the next distinctive feature, then "(Segment n)"; keep the first.
+def stem(name: str) -> str:
+    """The part of a name before the colon ("Dormant" of "Dormant: no order in 300+ days")."""
+    return re.split(r"[:：]", name, maxsplit=1)[0].strip()
+
+
+def _variant(sn: SegmentName, levels: Mapping[str, Level], roles: Roles, language: str,
+             taken: set[str]) -> SegmentName:
+    """``sn`` with its stem made unique: the next most one-sided feature, then the number."""
+    old = stem(sn.name)
+    rest = sn.name[len(old):]
+    cand = distinctive(levels, exclude={c.column for c in sn.claims})
+    combos = [[a] for a in cand] + [[a, b] for i, a in enumerate(cand[:4]) for b in cand[i + 1:4]]
+    for lvs in combos:
+        detail = t("name.join", language).join(level_phrase(lv, roles, language) for lv in lvs)
+        new = t("name.variant", language, stem=old, detail=detail)
+        if new.casefold() not in taken:
+            extra = [claim_text(lv, roles, language) for lv in lvs]
+            claims = tuple(lv.claim for lv in lvs if lv.claim is not None)
+            reason = t("why.sep", language).join(
+                [r for r in (sn.reason if sn.claims else "", *extra) if r])
+            return SegmentName(sn.segment, new + rest, sn.rule, reason,
+                               (*sn.evidence, *((c.column, float(c.threshold)) for c in claims)),
+                               (*sn.claims, *claims))
+    new = t("name.variant", language, stem=old, detail=f"{t('col.segment', language)} {sn.segment}")
+    return SegmentName(sn.segment, new + rest, sn.rule, sn.reason, sn.evidence, sn.claims)
+
+
+def make_unique(names: Mapping[int, SegmentName], levels: Mapping[int, Mapping[str, Level]],
+                roles: Roles, language: str = "en",
+                reserved: Iterable[str] = ()) -> dict[int, SegmentName]:
+    """No two segments share a stem: the first keeps it, the next get a distinguishing detail.
 
     ``reserved`` names (e.g. ones the owner typed) count as taken.
     """
-    taken = {n.casefold() for n in reserved}
+    taken = {stem(n).casefold() for n in reserved}
     out: dict[int, SegmentName] = {}
-    join = t("name.join", language)
-    seen: set[str] = set()
-    counts: dict[str, int] = {}
-    for s in sorted(names):
-        key = names[s].name.casefold()
-        counts[key] = counts.get(key, 0) + 1
     for s in sorted(names):
         sn = names[s]
-        name = sn.name
-        clash = name.casefold() in taken or name.casefold() in seen
-        if clash or (counts[name.casefold()] > 1 and name.casefold() in seen):
-            if zscores is not None and s in zscores.index:
-                zrow = zscores.loc[s].to_dict()
-                used = {f for f, _ in sn.evidence}
-                for f, z in _distinctive(zrow, list(zscores.columns), exclude=used, min_z=0.25):
-                    cand = name + join + feature_phrase(f, z, language, False, roles)
-                    if cand.casefold() not in taken | seen:
-                        name = cand
-                        sn = SegmentName(s, name, sn.rule, sn.reason + f"; {f} z = {z:+.2f}",
-                                         (*sn.evidence, (f, z)))
-                        break
-            if name.casefold() in taken | seen:
-                name = f"{name} ({t('col.segment', language)} {s})"
-                sn = SegmentName(s, name, sn.rule, sn.reason, sn.evidence)
-        seen.add(name.casefold())
+        if stem(sn.name).casefold() in taken:
+            sn = _variant(sn, levels.get(s, {}), roles, language, taken)
+        taken.add(stem(sn.name).casefold())
         out[s] = sn
     return out
 
 
-def name_segments(
-    profiles: Any,
-    roles: Roles,
-    language: str = "en",
-    reserved: Iterable[str] = (),
-) -> dict[int, SegmentName]:
-    """Unique names for every segment of a :class:`~segmenter.engine.profiles.Profiles`."""
-    z: pd.DataFrame = profiles.zscores
-    med: pd.DataFrame = profiles.medians
-    out = {}
-    for s in z.index:
-        s_int = int(s)
-        medians = med.loc[s].to_dict() if s in med.index else {}
-        out[s_int] = name_segment(s_int, z.loc[s].to_dict(), medians, roles, language)
-    return make_unique(out, z, roles, language, reserved)
+def name_segments(levels: Mapping[int, Mapping[str, Level]], roles: Roles,
+                  language: str = "en", reserved: Iterable[str] = ()) -> dict[int, SegmentName]:
+    """Names with unique stems for every segment, from :func:`segment_levels`."""
+    out = {int(s): name_segment(int(s), lv, roles, language) for s, lv in levels.items()}
+    return make_unique(out, levels, roles, language, reserved)

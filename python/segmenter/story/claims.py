@@ -1,0 +1,224 @@
+"""Machine-checkable claims behind every segment name, reason and action.
+
+A word in a name ("high spend", "no order in 300+ days", "first order in the last 60
+days") is only written when the members' own values back it. Each such word carries
+a :class:`Claim` (column, operator, threshold, quantifier) that anyone can re-check
+on the members' original-unit values:
+
+* ``members`` claims hold for at least :data:`MIN_SHARE` (90%) of the segment's
+  members. Thresholds are the members' own 10th/90th percentiles, rounded *outwards*
+  to a round number, so rounding never makes a claim false.
+* ``median`` claims ("median 410 days since the last order") hold for the members'
+  median.
+
+A feature is *high* in a segment when the members' 10th percentile (rounded down)
+is above the median customer's value, *low* when the 90th percentile (rounded up)
+is below it: nine in ten members sit on the same side of the typical customer.
+These are robust scales: medians and percentiles, no means or standard deviations
+of skewed money or day counts.
+
+A recency feature is also *high* (lapsed) when most members have not ordered for
+:data:`LAPSED_DAYS` days (the classic RFM "a year without an order"), whatever the
+other customers did.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MIN_SHARE = 0.9
+"""A ``members`` claim must hold for at least this share of the segment."""
+LAPSED_DAYS = 365
+"""Most members without an order for this many days: lapsed, whatever the others did."""
+
+_OPS = {">=": np.greater_equal, "<=": np.less_equal, ">": np.greater, "<": np.less}
+
+
+@dataclass(frozen=True)
+class Claim:
+    """``column op threshold`` for ``quantifier`` ("members": ≥ 90% of them; "median")."""
+
+    column: str
+    op: str
+    threshold: float
+    quantifier: str = "members"
+
+    def share(self, values: Any) -> float:
+        """Share of the values for which the claim holds (a missing value does not)."""
+        v = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=np.float64)
+        if not len(v):
+            return float("nan")
+        with np.errstate(invalid="ignore"):
+            return float(np.mean(_OPS[self.op](v, self.threshold) & np.isfinite(v)))
+
+    def holds(self, values: Any) -> bool:
+        """True when the claim is true of these members' values."""
+        if self.quantifier == "median":
+            v = pd.to_numeric(pd.Series(values), errors="coerce").dropna()
+            return bool(len(v)) and bool(_OPS[self.op](float(v.median()), self.threshold))
+        share = self.share(values)
+        return math.isfinite(share) and share >= MIN_SHARE
+
+
+@dataclass(frozen=True)
+class Level:
+    """Where a segment sits on one feature, and the claim that says so (``None`` when mid)."""
+
+    feature: str
+    level: int  # +1 high, -1 low, 0 neither
+    claim: Claim | None
+    share: float  # measured share of members for which the claim holds (median: 1.0 / 0.0)
+    median: float  # the members' median
+    overall: float  # the median customer's value (all customers)
+    score: float  # |share above the overall median - share below|: how one-sided
+    in_days: bool = False  # the values are day counts
+
+
+# ----------------------------------------------------------------------------- rounding
+
+
+def round_days(days: float) -> int:
+    """Round a number of days *down* to a round number (for "no order in 200+ days").
+
+    Below 30: whole days; below 100: tens; below 1,000: fifties; above: hundreds.
+    """
+    if not math.isfinite(days) or days <= 0:
+        return 0
+    step = 1 if days < 30 else 10 if days < 100 else 50 if days < 1000 else 100
+    return int(days // step * step)
+
+
+def round_days_up(days: float) -> int:
+    """Round a number of days *up* to a round number (for "in the last 60 days")."""
+    if not math.isfinite(days) or days <= 0:
+        return 0
+    step = 1 if days <= 30 else 10 if days <= 100 else 50 if days <= 1000 else 100
+    return int(math.ceil(days / step) * step)
+
+
+def _step(x: float) -> float:
+    ax = abs(x)
+    if ax < 100:
+        return 1.0 if ax >= 10 else 0.1 if ax >= 1 else 0.01
+    return float(10 ** (math.floor(math.log10(ax)) - 1))  # two significant digits
+
+
+def nice_floor(x: float) -> float:
+    """``x`` rounded down to two significant digits (whole numbers from 10 to 99)."""
+    if not math.isfinite(x) or x == 0:
+        return x
+    s = _step(x)
+    return round(math.floor(x / s + 1e-9) * s, 10)
+
+
+def nice_ceil(x: float) -> float:
+    """``x`` rounded up to two significant digits (whole numbers from 10 to 99)."""
+    if not math.isfinite(x) or x == 0:
+        return x
+    s = _step(x)
+    return round(math.ceil(x / s - 1e-9) * s, 10)
+
+
+# ----------------------------------------------------------------------------- levels
+
+
+def _level(feature: str, v: np.ndarray, overall: float, days: bool, lapsed: bool) -> Level:
+    """The level of one segment on one feature from its members' values ``v``."""
+    med = float(np.median(v)) if len(v) else float("nan")
+    score = float(abs(np.mean(v > overall) - np.mean(v < overall))) if len(v) else 0.0
+    if not len(v) or not math.isfinite(overall):
+        return Level(feature, 0, None, float("nan"), med, overall, score, days)
+    lo = float(np.quantile(v, 1 - MIN_SHARE, method="lower"))
+    hi = float(np.quantile(v, MIN_SHARE, method="higher"))
+    floor_ = round_days(lo) if days else nice_floor(lo)
+    ceil_ = round_days_up(hi) if days else nice_ceil(hi)
+    claim: Claim | None = None
+    level = 0
+    if floor_ > overall:
+        claim, level = Claim(feature, ">=", floor_), 1
+    elif ceil_ < overall:
+        claim, level = Claim(feature, "<=", ceil_), -1
+    if lapsed and (level == 1 or med >= LAPSED_DAYS):  # a weak "30+ days" reads as a median
+        strong = round_days(lo)
+        claim = (Claim(feature, ">=", strong) if strong > 0 and (
+            strong >= LAPSED_DAYS or strong * 2 >= med)
+            else Claim(feature, ">=", round_days(med), "median"))
+        level = 1
+    share = float("nan") if claim is None else (
+        claim.share(v) if claim.quantifier == "members" else float(claim.holds(v)))
+    return Level(feature, level, claim, share, med, overall, score, days)
+
+
+def is_days(unit: str, role: str | None) -> bool:
+    """Day counts: a date column read as "days before", or the recency/tenure role."""
+    return str(unit).startswith("days before") or role in ("recency", "tenure")
+
+
+def segment_levels(
+    original: pd.DataFrame,
+    labels: Sequence[int] | np.ndarray,
+    features: Sequence[str],
+    units: Mapping[str, str] | None = None,
+    roles: Mapping[str, str] | None = None,
+) -> dict[int, dict[str, Level]]:
+    """Per segment and numeric feature, its :class:`Level` from the members' own values.
+
+    ``roles`` maps role -> feature (``Roles.as_dict()``); the recency feature also
+    gets the "lapsed for a year" test.
+    """
+    units = units or {}
+    role_of = {f: r for r, f in (roles or {}).items()}
+    labels = np.asarray(labels).astype(int)
+    out: dict[int, dict[str, Level]] = {int(s): {} for s in np.unique(labels)}
+    for f in features:
+        if f not in original.columns:
+            continue
+        col = pd.to_numeric(original[f], errors="coerce").to_numpy(dtype=np.float64)
+        finite = np.isfinite(col)
+        overall = float(np.median(col[finite])) if finite.any() else float("nan")
+        days = is_days(str(units.get(f, "")), role_of.get(f))
+        for s in out:
+            v = col[(labels == s) & finite]
+            out[s][f] = _level(f, v, overall, days, role_of.get(f) == "recency")
+    return out
+
+
+# ----------------------------------------------------------------------------- checking
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """One claim of a name or an action, re-checked on the members' values."""
+
+    segment: int
+    source: str  # "name" or "action"
+    text: str  # the name or action text the claim belongs to
+    claim: Claim
+    share: float  # share of members for which it holds
+    holds: bool
+
+
+def check_story(fitted: Any, story: Any) -> list[ClaimCheck]:
+    """Every claim of every name and action of ``story``, re-checked on ``fitted``'s members.
+
+    Uses only the engine's numbers (``fitted.prepared.original`` rows of the used
+    customers and their labels), not the naming code's own statistics.
+    """
+    used = fitted.used_rows
+    original = fitted.prepared.original.loc[used]
+    labels = fitted.rows.loc[used, "segment"].to_numpy(dtype=np.int64)
+    out: list[ClaimCheck] = []
+    items = [("name", s, n.name, n.claims) for s, n in story.names.items()]
+    items += [("action", s, a.action, a.claims) for s, a in story.actions.items()]
+    for source, s, text, claims in items:
+        members = original.loc[labels == s]
+        for c in claims:
+            values = members[c.column] if c.column in members.columns else pd.Series(dtype=float)
+            out.append(ClaimCheck(int(s), source, text, c, c.share(values), c.holds(values)))
+    return out
