@@ -297,7 +297,7 @@ def make_options(**kwargs: Any) -> Options:
         raise SegmenterError(
             f"unknown option {unknown[0]!r}; known options are: {', '.join(sorted(BY_NAME))}"
         )
-    out = {o.name: o.rule.parse(o.name, kwargs[o.name]) for o in OPTIONS
+    out: dict[str, Any] = {o.name: o.rule.parse(o.name, kwargs[o.name]) for o in OPTIONS
            if kwargs.get(o.name) is not None}
     opts = Options(**out)
     if opts.k_min > opts.k_max:

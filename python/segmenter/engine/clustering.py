@@ -165,6 +165,7 @@ def assign(X_new: np.ndarray, fit_or_centers: Fit | np.ndarray) -> np.ndarray:
         out = np.zeros(len(X_new), dtype=np.int64)
         if fit.core_points is None or len(fit.core_points) == 0 or len(X_new) == 0:
             return out
+        assert fit.core_labels is not None  # set together with core_points
         dist, idx = _nearest(fit.core_points, X_new)
         ok = dist <= _eps(fit.details) * (1 + 1e-12)
         out[ok] = fit.core_labels[idx[ok]]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -551,10 +552,11 @@ def _normalise_ids(values: list[int | str]) -> tuple[list[int | str], list[int]]
     become text and sort naturally (C2 before C10), ties broken by the exact text."""
     if all(isinstance(v, int) for v in values):
         ids: list[int | str] = list(values)
-        order = sorted(set(values))
+        order: Sequence[int | str] = sorted(set(values))
     else:
-        ids = [str(v) for v in values]
-        order = sorted(set(ids), key=_natural_key)
+        texts = [str(v) for v in values]
+        text_order = sorted(set(texts), key=_natural_key)
+        ids, order = list(texts), text_order
     pos = {v: i for i, v in enumerate(order)}
     return ids, [pos[v] for v in ids]
 

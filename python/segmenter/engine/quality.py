@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -64,7 +65,7 @@ def canonical_order(X: np.ndarray) -> np.ndarray:
     n, p = X.shape
     if n == 0:
         return np.arange(0)
-    weights = np.random.default_rng(12345).uniform(0.5, 1.5, size=p)
+    weights = np.random.default_rng(12345).uniform(0.5, 1.5, size=(p,))
     key = np.zeros(n)
     for j in range(p):
         key += X[:, j] * weights[j]
@@ -86,7 +87,7 @@ def n_distinct_sorted(Xc: np.ndarray) -> int:
 _CONTROLLER: list[ThreadpoolController] = []
 
 
-def threadpool_limits(limits: int | None) -> object:
+def threadpool_limits(limits: int | None) -> AbstractContextManager[object]:
     """``threadpoolctl.threadpool_limits(limits)`` through one cached controller.
 
     Building a controller scans the loaded libraries (~5 ms); every fit and

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -243,11 +243,14 @@ class _Col:
             if kind == "date":
                 return np.array([d is not None for d in self.u_date])
             return ~np.isnan(self.u_num)
-        parse = {"bool": tv.parse_bool, "date": tv.parse_date, "number": tv.parse_number}[kind]
+        parsers: dict[str, Callable[[Any], object]] = {
+            "bool": tv.parse_bool, "date": tv.parse_date, "number": tv.parse_number}
+        parse = parsers[kind]
         return np.array([parse(self.uniques[i]) is not None for i in idx], dtype=bool)
 
     def blank(self) -> np.ndarray:
         if self.codes is None:
+            assert self.fast is not None  # exactly one of codes / fast is set
             return np.isnan(self.fast)
         return self.u_blank[self.codes]
 
@@ -257,10 +260,14 @@ class _Col:
         return self.u_summary[self.codes]
 
     def numbers(self) -> np.ndarray:
-        return self.fast if self.codes is None else self.u_num[self.codes]
+        if self.codes is None:
+            assert self.fast is not None
+            return self.fast
+        return self.u_num[self.codes]
 
     def counts(self, keep: np.ndarray) -> np.ndarray:
         """Occurrences of each unique (plus blank) among the kept rows."""
+        assert self.codes is not None
         return np.bincount(self.codes[keep], minlength=len(self.uniques) + 1)
 
 
@@ -275,6 +282,7 @@ class _Kind:
 def _distinct(k: _Kind, col: _Col, keep: np.ndarray) -> _Kind:
     """Fill in distinct/unique for a fast numeric column, only when the id search needs it."""
     if k.distinct < 0:
+        assert col.fast is not None  # only fast numeric columns get distinct = -1
         v = col.fast[keep]
         s = pd.Series(v[~np.isnan(v)])
         k.distinct, k.unique = int(s.nunique()), bool(s.is_unique)
@@ -288,6 +296,7 @@ def _decide_kind(col: _Col, keep: np.ndarray) -> _Kind:
     a plausible kind is parsed in full.
     """
     if col.codes is None:
+        assert col.fast is not None
         v = col.fast[keep]
         valid = v[~np.isnan(v)]
         if valid.size == 0:
@@ -479,6 +488,7 @@ def _typed(col: _Col, kind: str, ref: dt.date | None) -> np.ndarray:
     if kind == "number":
         return col.numbers().astype(np.float64, copy=True)
     if col.codes is None:  # numbers in a date/bool/category column
+        assert col.fast is not None
         if kind == "bool":  # 1/0 in a yes/no column of new data
             return np.where(np.isin(col.fast, (0.0, 1.0)), col.fast, np.nan)
         if kind == "category":
@@ -650,7 +660,7 @@ def _keep_rows(part: _Body, cols: dict[str, _Col], log: CleaningLog) -> _Rows:
     sheet_rows = np.arange(part.first_row, part.first_row + n_rows)
     keep = np.zeros(body.shape[0], dtype=bool)
     keep[:n_rows] = True
-    for r in np.flatnonzero(blank_cells[:n_rows].all(axis=1)):
+    for r in np.flatnonzero(blank_cells[:n_rows].all(axis=1)).tolist():
         keep[r] = False
         log.add(STEP, "blank row", row=int(sheet_rows[r]), new=EXCLUDED)
     for r in range(min(part.n_titles, n_rows)):

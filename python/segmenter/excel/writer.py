@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from segmenter.layout import theme
@@ -467,6 +468,7 @@ def add_chart(sheet: Any, spec: ChartSpec, name: str) -> Any:
     engine creates the chart (desktop sets the data before the type, Office.js both at
     once). The x values are then also assigned explicitly.
     """
+    assert spec.source is not None  # every chart of a built sheet has its rectangle
     r1, c1, r2, c2 = spec.source
     chart = sheet.charts.add(
         anchor=sheet.range(spec.anchor), width=spec.width_cm * POINTS_PER_CM,
@@ -500,7 +502,7 @@ def add_chart(sheet: Any, spec: ChartSpec, name: str) -> Any:
         _optional(lambda: chart.value_axis.set(**y_axis))
     for i, series in enumerate(chart_series(chart, len(spec.series))):
         fmt = series_format(spec, i)
-        _optional(lambda s=series, f=fmt: s.set(**f))
+        _optional(partial(series.set, **fmt))
     return chart
 
 

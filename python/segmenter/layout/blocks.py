@@ -129,7 +129,7 @@ class ChartSpec:
         return self.source
 
 
-def wide_series(titles: list[str], source: Box) -> list[tuple[str, Box, Box]]:
+def wide_series(titles: list[str], source: Box) -> list[tuple[str, Box | None, Box]]:
     """The ``series`` of a wide ``source``: one per column right of the x column.
 
     Every series reads the whole column (blank cells are gaps) and shares the x column.

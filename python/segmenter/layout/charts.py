@@ -101,7 +101,7 @@ class _Sheet:
 
     def wide(self, title: str, values: list[list[Any]], name: str,
              formats: dict[int, str] | None = None, lead: int = 0,
-             ) -> tuple[Block, Box, list[tuple[str, Box, Box]]]:
+             ) -> tuple[Block, Box, list[tuple[str, Box | None, Box]]]:
         """A chart's data table whose columns from ``lead`` on are its one source rectangle.
 
         ``values[0][lead + 1:]`` are the series names; column ``lead`` holds the x values or
@@ -374,7 +374,7 @@ def _silhouettes(sheet: _Sheet, seg: Segmentation, inputs: ChartInputs, labels: 
     shown = [s for s in segs if (labels[keep] == s).any()]
     # one wide rectangle from "#": a segment's column holds its customers' silhouettes only
     head = ["Segment", "Silhouette", "#", *[short[s] for s in shown], f"Average {avg:.2f}"]
-    rows = []
+    rows: list[list[Any]] = []
     for j, s in enumerate(shown):
         members = keep[labels[keep] == s]
         for v in sorted(sil[members].tolist(), reverse=True):
