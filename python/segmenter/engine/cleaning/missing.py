@@ -84,13 +84,13 @@ class FillMissing(Step):
             mask = na.to_numpy()
             ch.exclude(st, np.asarray(mask.any(axis=1)), lambda i: "missing value in " + ", ".join(cols[mask[i]]))
         if how == "drop" or not na.to_numpy().any():
-            st.filled = {c: np.zeros(len(st.data), dtype=bool) for c in st.features}
+            st.filled = {c: st.filled.get(c, np.zeros(len(st.data), dtype=bool)) for c in st.features}
             return ch
         rows = st.data.index.to_numpy()
         model_values, model_label = self._model_fill(st, fitted, ch)
         for c in st.features:
             m = na[c].to_numpy()
-            st.filled[c] = m
+            st.filled[c] = m | st.filled.get(c, np.zeros(len(m), dtype=bool))  # never bought too
             if not m.any():
                 continue
             if c in model_values:

@@ -41,11 +41,20 @@ def _blank(st: State, column: str) -> np.ndarray:
 
 
 def never_bought_rows(st: State, purchases: list[str], recency: list[str]) -> np.ndarray:
-    """Rows whose count and money cells (and last-order dates) are all blank."""
+    """Rows whose count and money cells are all blank or 0, and last-order dates blank.
+
+    Without a last-order column at least one purchase cell must be blank: 0 orders and 0
+    spend typed in are already numbers, blank ones are the "unknown" this step resolves.
+    """
     mask = np.ones(len(st.data), dtype=bool)
-    for c in purchases + recency:
+    any_blank = np.zeros(len(st.data), dtype=bool)
+    for c in purchases:
+        blank = _blank(st, c)
+        any_blank |= blank
+        mask &= blank | (st.data[c].to_numpy(dtype=np.float64) == 0)
+    for c in recency:
         mask &= _blank(st, c)
-    return mask
+    return mask if recency else mask & any_blank
 
 
 class NeverBought(Step):
@@ -77,11 +86,15 @@ class NeverBought(Step):
         if flag is None:
             return ch
         mask = never_bought_rows(st, fitted["purchases"], list(fitted["recency"]))
-        rows = st.data.index.to_numpy()[mask]
+        index = st.data.index.to_numpy()
+        for c in [*fitted["purchases"], *fitted["recency"]]:
+            st.filled[c] = mask  # not observed values: kept out of the skew and the fences
         for c in fitted["purchases"]:
+            rows = index[mask & st.data[c].isna().to_numpy()]
             _set(st, c, mask, 0.0)
             ch.cells.append(CellChanges(c, rows, [None] * len(rows), 0.0, constant("blank: never bought -> 0")))
         for c, worst in fitted["recency"].items():
+            rows = index[mask & st.data[c].isna().to_numpy()]
             _set(st, c, mask, worst)
             ch.cells.append(CellChanges(c, rows, [None] * len(rows), worst, constant(
                 f"blank: never bought -> the longest time since a purchase ({fmt(worst)})")))

@@ -35,7 +35,8 @@ class Scale(Step):
             v = st.data[c].to_numpy(dtype=np.float64)
             st.data[c] = (v - fitted["center"][c]) / fitted["scale"][c]
         if fitted["how"] != "none" and st.numeric and not st.new_rows:
-            ch.notes.append((None, f"{fitted['how']} scaling of {len(st.numeric)} numeric column(s)"))
+            n = sum(st.kinds[c] != "bool" for c in st.numeric)
+            ch.notes.append((None, f"{fitted['how']} scaling of {n} numeric column(s)"))
         return ch
 
     def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:
