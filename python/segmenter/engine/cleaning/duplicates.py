@@ -9,7 +9,6 @@ from segmenter.engine import textvalues as tv
 from segmenter.engine.cleaning.base import Changes, Fitted, State, Step, py_value
 from segmenter.engine.reader import NUMERIC_KINDS
 
-
 LOOKALIKE_GROUPS_LOGGED = 200
 """Look-alike groups listed one by one in the log; the rest are counted in one line."""
 
