@@ -50,16 +50,30 @@ def _col(p, name):
 
 
 def test_duplicate_rows_are_removed_and_logged():
+    """Same ID and same values: the same customer entered twice (issue 12: only with an ID)."""
     g = _grid(10)
     g.append(list(g[3]))  # sheet row 12 repeats sheet row 4
     g.append(list(g[5]))  # sheet row 13 repeats sheet row 6
-    t = read_grid(g, id_column="")
+    t = read_grid(g, id_column="Customer ID")
     p = prepare(t, _opts())
     assert 12 not in p.rows and 13 not in p.rows and 4 in p.rows
     dups = [e for e in p.log if e.step == "duplicates"]
     assert [(e.row, e.reason, e.new) for e in dups] == [
         (12, "duplicate of row 4", EXCLUDED), (13, "duplicate of row 6", EXCLUDED)]
     assert p.excluded == {12: "duplicate of row 4", 13: "duplicate of row 6"}
+
+
+def test_identical_rows_without_an_id_are_kept_as_lookalikes():
+    g = _grid(10)
+    g.append(list(g[3]))  # sheet row 12 repeats sheet row 4
+    g.append(list(g[5]))
+    g.append(list(g[3]))  # sheet row 14 repeats sheet row 4 too
+    p = prepare(read_grid(g, id_column=""), _opts())
+    assert len(p.rows) == 13 and not p.excluded
+    dups = [e for e in p.log if e.step == "duplicates"]
+    assert [(e.row, e.new) for e in dups] == [(None, None), (None, None)]
+    assert "row 4 and row(s) 12, 14 have identical values" in dups[0].reason
+    assert "row 6 and row(s) 13" in dups[1].reason
 
 
 def test_rows_that_differ_only_in_raw_text_are_not_duplicates():
@@ -164,13 +178,15 @@ def test_drop_missing_excludes_rows():
     assert not missing_rows & set(p.rows)
 
 
-def test_missing_category_gets_most_frequent_level():
+def test_missing_category_gets_its_own_level():
+    """Issue 12 replaced the most frequent level: a blank city is not a guessed city."""
     g = [["ID", "City", "Spend"]] + [[f"c{i}", ["A", "A", "B"][i % 3], float(i)] for i in range(12)]
     g[5][1] = None
     p = prepare(read_grid(g), _plain())
-    assert p.original.loc[6, "City"] == "A"
+    assert p.original.loc[6, "City"] == "(blank)"
     entry = [e for e in p.log if e.step == "missing" and e.column == "City"]
-    assert [(e.row, e.old, e.new) for e in entry] == [(6, None, "A")]
+    assert [(e.row, e.old, e.new) for e in entry] == [(6, None, "(blank)")]
+    assert "City=(blank)" in p.feature_names
 
 
 def test_rows_without_any_value_are_excluded():
@@ -326,7 +342,9 @@ def test_dates_and_bools_are_features():
     p = prepare(read_grid(g), _opts(scaling="none", outliers="none", log_transform="none"))
     assert p.feature_names == ["Last order", "VIP", "Spend"]
     assert _col(p, "Last order").tolist() == [float(3 * (29 - i)) for i in range(30)]
-    assert _col(p, "VIP").tolist() == [0.0 if i % 3 == 0 else 1.0 for i in range(30)]
+    # flags weighted like categories: yes vs no = 0.5 x the root mean variance of the numbers
+    w = 0.5 * np.sqrt(np.mean([np.var(_col(p, "Last order")), np.var(_col(p, "Spend"))]))
+    np.testing.assert_allclose(_col(p, "VIP"), [0.0 if i % 3 == 0 else w for i in range(30)])
     assert p.params["reference_date"] == "2024-03-28"
 
 
@@ -353,7 +371,8 @@ def test_prepared_contract():
     t = read_grid(_mixed())
     p = prepare(t, _opts())
     assert p.X.dtype == np.float64 and np.isfinite(p.X).all()
-    assert p.X.shape == (len(p.rows), len(p.feature_names)) == (60, 7)
+    # 8: the blank City (row 14) is its own level "(blank)" since issue 12, not the mode
+    assert p.X.shape == (len(p.rows), len(p.feature_names)) == (60, 8)
     assert list(p.rows) == [r for r in t.frame.index if r not in p.excluded]
     assert len(p.feature_sources) == len(p.feature_names)
     assert list(p.original.index) == list(p.rows)
@@ -399,7 +418,9 @@ def test_transform_new_on_new_customers():
     paris = X[1, [i for i, s in enumerate(p.feature_sources) if s == "City"]]
     assert (paris == 0).all()
     inc = col["Income"]
-    assert X[1, p.feature_names.index("Income")] == pytest.approx((inc["fill"] - inc["center"]) / inc["scale"])
+    assert inc["log"]  # money with a ¥9,000,000 typo: skewed before the fences (issue 12)
+    fill = np.log1p(inc["fill"])
+    assert X[1, p.feature_names.index("Income")] == pytest.approx((fill - inc["center"]) / inc["scale"])
     assert X[2, p.feature_names.index("Income")] == pytest.approx((inc["fence"][1] - inc["center"]) / inc["scale"])
     assert any(e.step == "categories" and e.row == 3 for e in log)
 

@@ -25,7 +25,6 @@ XFAIL: dict[str, str] = {
     "de_kunden.csv": "issue 12: PLZ postcodes are clustered as a number; 1.950,30 money",
     "flags.xlsx": "issue 12: unrelated yes/no, 0/1 and TRUE/FALSE flags split the segments",
     "non_buyers.xlsx": "issue 12: customers who never bought get median orders/spend",
-    "no_id.xlsx": "issue 12: without an ID column, identical rows are dropped as duplicates",
     "shopify_orders.csv": "issue 12: Shopify export (Email key, Financial Status) not read",
     "taobao_orders.xlsx": "issue 12: Taobao export (买家会员名 key, 交易关闭) not read",
     "shopware_bestellungen.csv": "issue 12: German export (Kundennummer, Bestellstatus) not read",

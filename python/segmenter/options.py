@@ -23,7 +23,8 @@ from segmenter.errors import SegmenterError
 
 METHODS = ("kmeans", "hierarchical", "dbscan")
 LINKAGES = ("ward", "average", "complete", "single")
-MISSING = ("median", "mean", "mode", "knn", "drop")
+MISSING = ("median", "mean", "mode", "knn", "regression", "drop")
+IMPOSSIBLE = ("fix", "keep")
 OUTLIERS = ("clip", "flag", "drop", "none")
 SCALING = ("standard", "robust", "minmax", "none")
 LOG_TRANSFORM = ("auto", "none")
@@ -223,7 +224,11 @@ OPTIONS: tuple[Option, ...] = (
            "detected (an ID-like header, English or Chinese, or a column of unique codes)"),
     Option("columns", Headers(), None, "the columns to segment on", "all usable"),
     Option("missing", OneOf(MISSING), "median",
-           "how an empty cell is filled (knn: from similar customers), or drop its row"),
+           "how an empty cell is filled (knn: from similar customers; regression: from the "
+           "other columns), or drop its row"),
+    Option("impossible", OneOf(IMPOSSIBLE, bools=("fix", "keep")), "fix",
+           "fix: impossible values (age outside 0-120, negative counts, a few negative amounts, "
+           "dates in the future or before 1900) become missing; keep: leave them"),
     Option("outliers", OneOf(OUTLIERS), "clip",
            "values beyond the fence: clip them to it, flag them only, drop the row, or keep them"),
     Option("outlier_iqr", Above(0.0), 3.0, "the outlier fence: this many IQRs beyond the quartiles"),
@@ -264,6 +269,7 @@ class Options:
     id_column: str | None = None
     columns: tuple[str, ...] | None = None
     missing: str = "median"
+    impossible: str = "fix"
     outliers: str = "clip"
     outlier_iqr: float = 3.0
     log_transform: str = "auto"

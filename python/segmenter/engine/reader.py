@@ -524,12 +524,14 @@ def parse_column(raw: Sequence[Any] | np.ndarray, kind: str, *, reference_date: 
     return _typed(col, kind, reference_date)
 
 
-def latest_date(col: _Col, keep: np.ndarray) -> dt.date | None:
+def latest_date(col: _Col, keep: np.ndarray, upto: dt.date | None = None) -> dt.date | None:
+    """The latest date in the kept rows, ignoring dates after ``upto`` (impossible ones)."""
     if col.codes is None:
         return None
     cnt = col.counts(keep)
-    dates = [d for d, c in zip(col.u_date, cnt, strict=True) if d is not None and c > 0]
-    return max(dates).date() if dates else None
+    dates = [d.date() for d, c in zip(col.u_date, cnt, strict=True) if d is not None and c > 0]
+    dates = [d for d in dates if upto is None or d <= upto]
+    return max(dates) if dates else None
 
 
 # --------------------------------------------------------------------------- main entry
@@ -776,10 +778,15 @@ def _feature_columns(names: list[str], chosen: list[str] | None, roles: dict[str
 
 def _reference_date(value: Any, date_cols: list[str], cols: dict[str, _Col],
                     keep: np.ndarray) -> dt.date | None:
-    """The given reference date, else the latest date in the date columns (None without any)."""
+    """The given reference date, else the latest date in the date columns (None without any).
+
+    Never later than today: a date typed in the future (2031 for 2021) is an impossible
+    value for the cleaning step, not the day every recency is counted from.
+    """
     if value is not None and not (isinstance(value, str) and not value.strip()):
         return as_date("reference_date", value)
-    latest = [d for d in (latest_date(cols[c], keep) for c in date_cols) if d is not None]
+    today = dt.date.today()
+    latest = [d for d in (latest_date(cols[c], keep, today) for c in date_cols) if d is not None]
     return max(latest) if latest else None
 
 

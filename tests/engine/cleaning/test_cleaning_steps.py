@@ -137,14 +137,17 @@ def test_empty_rows_are_excluded():
 @pytest.mark.parametrize("how", ["median", "mean", "mode"])
 def test_fill_values_match_pandas(how):
     a = [1.0, 2.0, np.nan, 2.0, 10.0]
-    st = _state({"A": a, "C": ["b", "a", "b", np.nan, "a"]}, {"A": "number", "C": "category"})
+    st = _state({"A": a, "F": [1.0, 0.0, 1.0, np.nan, 0.0], "C": ["b", "a", "b", np.nan, "a"]},
+                {"A": "number", "F": "bool", "C": "category"})
     s = pd.Series(a)
     ref = {"median": s.median(), "mean": s.mean(), "mode": s.mode().min()}[how]
     fitted, log = _run(FillMissing(), st, missing=how)
-    assert fitted["fills"] == {"A": pytest.approx(ref), "C": "a"}  # tie a/b -> first alphabetically
-    assert st.data.loc[4, "A"] == pytest.approx(ref) and st.data.loc[5, "C"] == "a"
-    assert [(e.column, e.row, e.old) for e in log] == [("A", 4, None), ("C", 5, None)]
-    assert log[1].reason == "missing -> most frequent value a"
+    # yes/no: tie 1/0 -> the smaller; a blank category is its own level (issue 12), never the mode
+    assert fitted["fills"] == {"A": pytest.approx(ref), "F": 0.0, "C": "(blank)"}
+    assert st.data.loc[4, "A"] == pytest.approx(ref) and st.data.loc[5, "C"] == "(blank)"
+    assert [(e.column, e.row, e.old) for e in log] == [("A", 4, None), ("F", 5, None), ("C", 5, None)]
+    assert log[1].reason == "missing -> most frequent value 0"
+    assert log[2].reason == "missing -> its own level (blank)"
     assert st.filled["A"].tolist() == [False, False, True, False, False]
 
 

@@ -16,6 +16,7 @@ A step is a small object with three verbs, in the manner of skrub:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -78,6 +79,13 @@ class State:
     filled: dict[str, np.ndarray] = field(default_factory=dict)  # imputed-cell masks
     encoded: dict[str, tuple[list[str], np.ndarray]] = field(default_factory=dict)
     """Columns already turned into matrix blocks (names, block), e.g. one-hot categories."""
+    roles: dict[str, str] = field(default_factory=dict)
+    """Each feature's role (money, count, measure, date, flag, category); '' when unknown."""
+    reference_date: dt.date | None = None  # dates are days before this date
+    logged: list[str] = field(default_factory=list)  # columns now on the log1p scale
+
+    def role(self, column: str) -> str:
+        return self.roles.get(column, "")
 
     @property
     def numeric(self) -> list[str]:

@@ -9,9 +9,17 @@ from segmenter.engine import textvalues as tv
 from segmenter.engine.cleaning.base import Changes, Fitted, State, Step, py_value
 from segmenter.engine.reader import NUMERIC_KINDS
 
+LOOKALIKE_GROUPS_LOGGED = 200
+"""Look-alike groups listed one by one in the log; the rest are counted in one line."""
+
 
 class DuplicateRows(Step):
-    """A row identical to an earlier one in every column (id included) is removed.
+    """A row identical to an earlier one in every column is removed, when an ID says so.
+
+    With an ID column, the same ID and the same values are the same customer entered
+    twice. Without one, identical rows are different customers who happen to look alike
+    (two one-time buyers of the same amount in the same region): they are kept, and each
+    group is logged once as look-alikes.
 
     Rows are hashed column by column (typed values for parsed columns, raw cells
     otherwise); only hash collisions are compared cell by cell. Not run on new rows:
@@ -19,17 +27,37 @@ class DuplicateRows(Step):
     """
 
     name = "duplicates"
-    description = "exact duplicate rows removed (the first copy is kept)"
+    description = ("exact duplicate rows with the same customer ID removed (the first copy is "
+                   "kept); without an ID identical rows are kept as look-alikes")
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
         ch = Changes()
         dup_of = _duplicate_of(st)
         if dup_of is None:
             return ch
-        ids = st.raw[st.id_column].to_numpy() if st.id_column else None
-        ch.exclude(st, dup_of > 0, lambda i: f"duplicate of row {dup_of[i]}",
-                   (lambda i: py_value(ids[i])) if ids is not None else None)
+        if not st.id_column:
+            ch.notes += _lookalikes(st.data.index.to_numpy(), dup_of)
+            return ch
+        ids = st.raw[st.id_column].to_numpy()
+        ch.exclude(st, dup_of > 0, lambda i: f"duplicate of row {dup_of[i]}", lambda i: py_value(ids[i]))
         return ch
+
+
+def _lookalikes(rows: np.ndarray, dup_of: np.ndarray) -> list[tuple[str | None, str]]:
+    """One log line per group of identical rows (kept: without an ID they are different customers)."""
+    groups: dict[int, list[int]] = {}
+    for r, first in zip(rows.tolist(), dup_of.tolist(), strict=True):
+        if first:
+            groups.setdefault(int(first), []).append(int(r))
+    out: list[tuple[str | None, str]] = []
+    for first, same in list(groups.items())[:LOOKALIKE_GROUPS_LOGGED]:
+        out.append((None, f"row {first} and row(s) {', '.join(map(str, same))} have identical values; "
+                          "kept as different customers (no ID column says they are the same)"))
+    if len(groups) > LOOKALIKE_GROUPS_LOGGED:
+        rest = sum(len(v) for v in list(groups.values())[LOOKALIKE_GROUPS_LOGGED:])
+        out.append((None, f"{len(groups) - LOOKALIKE_GROUPS_LOGGED} more groups of look-alike rows "
+                          f"({rest} rows) kept"))
+    return out
 
 
 def _duplicate_of(st: State) -> np.ndarray | None:

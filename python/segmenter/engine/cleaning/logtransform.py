@@ -14,23 +14,30 @@ SKEW_THRESHOLD = 2.0
 """log1p is applied ('auto') to non-negative number columns whose skewness exceeds this."""
 
 
-class LogTransform(Step):
-    """Columns for log1p: number columns, all values >= 0, > 2 distinct, skewness > 2.
+LOG_ROLES = ("money", "count")
+"""Roles whose skew is a long tail of big customers (a column with no known role counts too)."""
 
-    Skewness is pandas' bias-corrected sample skewness, after outlier treatment.
+
+class LogTransform(Step):
+    """Columns for log1p: money/count columns, all values >= 0, > 2 distinct, skewness > 2.
+
+    Runs BEFORE the outlier fences: a heavy tail is first made symmetric, and only
+    values still extreme on the log scale are clipped. (Clipping first hid the skew:
+    CDNOW Monetary, skewness 13.4, was clipped to skewness < 2 and never logged.)
+    Skewness is pandas' bias-corrected sample skewness of the observed (not filled) values.
     """
 
     name = "log"
-    description = "very skewed money-like columns log-transformed"
+    description = "very skewed money and count columns log-transformed"
     changes_values = True
 
     def fit(self, st: State, options: Options) -> Fitted:
         skews: dict[str, float] = {}
         if options.log_transform != "none":
             for c in st.numeric:
-                if st.kinds[c] != "number":
+                if st.kinds[c] != "number" or st.role(c) not in ("", *LOG_ROLES):
                     continue
-                s = st.data[c]
+                s = st.data[c][~st.filled.get(c, np.zeros(len(st.data), dtype=bool))]
                 if s.min() < 0 or n_distinct_upto(s.to_numpy(dtype=np.float64), 3) <= 2:
                     continue
                 skew = float(cast(float, s.skew()))
@@ -43,6 +50,7 @@ class LogTransform(Step):
         for c, skew in fitted["skews"].items():
             v = st.data[c].to_numpy(dtype=np.float64)
             st.data[c] = np.log1p(np.maximum(v, 0.0))
+            st.logged.append(c)
             if skew is None:
                 ch.notes.append((c, "log1p applied, as when the segments were built"))
             else:

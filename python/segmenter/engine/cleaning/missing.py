@@ -1,8 +1,9 @@
-"""Missing values: filled with a value learnt per column (or by KNN), or the row removed.
+"""Missing values: filled with a value learnt per column (or by KNN or regression), or the row removed.
 
-A missing category gets the column's most frequent level (logged), not a '(missing)'
-level, so "unknown city" cannot become a segment of its own; bool columns are filled
-with their most frequent value.
+A missing category becomes its own level :data:`BLANK` (logged): "city not given" is a
+fact about the customer, and the mode would invent a city; with the category weight a
+blank level cannot swamp the numbers. Yes/no columns are filled with their most
+frequent value.
 """
 
 from __future__ import annotations
@@ -24,9 +25,12 @@ from segmenter.engine.cleaning.base import (
     magnitude,
     py_value,
 )
+from segmenter.engine.cleaning.regression import fit_regression, impute
 from segmenter.options import Options
 
 KNN_NEIGHBORS = 5
+BLANK = "(blank)"
+"""The level a blank category cell gets."""
 KNN_FIT_MAX = 20_000
 """KNN imputation learns from at most this many rows (a seeded sample) to stay fast."""
 
@@ -41,7 +45,9 @@ def mode_value(s: pd.Series) -> Any:
 class FillMissing(Step):
     """Fill every missing cell (logged), or exclude the row when ``how`` is 'drop'.
 
-    Fill values: median/mean/mode of the observed values (bool and category: mode).
+    Fill values: median/mean/mode of the observed values (bool: mode; category: its own
+    level (blank)). For regression the model (IterativeImputer, :mod:`.regression`) is
+    stored and fills new rows too.
     For knn the stored fill is the median; it is used only for NEW rows, whose
     missing cells get the stored fills (knn -> median) and are never learnt from.
     """
@@ -54,13 +60,20 @@ class FillMissing(Step):
         fills: dict[str, Any] = {}
         for c in st.features:
             s = st.data[c]
-            if st.kinds[c] in ("bool", "category") or how == "mode":
+            if st.kinds[c] == "category":
+                fills[c] = BLANK
+            elif st.kinds[c] == "bool" or how == "mode":
                 fills[c] = mode_value(s)
             else:
                 with np.errstate(all="ignore"):
                     v = float(s.mean()) if how == "mean" else float(s.median())
                 fills[c] = v if math.isfinite(v) else mode_value(s)  # overflow near 1e308
-        return {"how": how, "fills": fills, "random_state": options.random_state}
+        out = {"how": how, "fills": fills, "random_state": options.random_state}
+        if how == "regression" and st.numeric:
+            cols = st.numeric
+            out["regression"] = {"columns": cols, **fit_regression(
+                st.data[cols].to_numpy(dtype=np.float64), options.random_state)}
+        return out
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
         how, fills = fitted["how"], fitted["fills"]
@@ -71,27 +84,19 @@ class FillMissing(Step):
             mask = na.to_numpy()
             ch.exclude(st, np.asarray(mask.any(axis=1)), lambda i: "missing value in " + ", ".join(cols[mask[i]]))
         if how == "drop" or not na.to_numpy().any():
-            st.filled = {c: np.zeros(len(st.data), dtype=bool) for c in st.features}
+            st.filled = {c: st.filled.get(c, np.zeros(len(st.data), dtype=bool)) for c in st.features}
             return ch
         rows = st.data.index.to_numpy()
-        knn_values: dict[str, np.ndarray] = {}
-        if how == "knn":
-            knn_values, sampled = knn_fill(st, fitted["random_state"])
-            if sampled:
-                ch.warnings.append(f"KNN imputation learned from a sample of {KNN_FIT_MAX:,} rows")
+        model_values, model_label = self._model_fill(st, fitted, ch)
         for c in st.features:
             m = na[c].to_numpy()
-            st.filled[c] = m
+            st.filled[c] = m | st.filled.get(c, np.zeros(len(m), dtype=bool))  # never bought too
             if not m.any():
                 continue
-            if c in knn_values:
-                new = knn_values[c]
-                label = f"missing -> filled from the {KNN_NEIGHBORS} most similar customers (KNN)"
+            if c in model_values:
+                new, label = model_values[c], model_label
             else:
-                new = fills[c]
-                mode = st.kinds[c] in ("bool", "category") or how in ("mode", "knn")
-                word = "most frequent value" if mode else how
-                label = f"missing -> {word} {fmt(new) if isinstance(new, float) else new}"
+                new, label = fills[c], _fill_label(st.kinds[c], how, fills[c])
             col = st.data[c].to_numpy(dtype=object if st.kinds[c] == "category" else np.float64)
             col = col.copy()
             col[m] = new
@@ -99,15 +104,54 @@ class FillMissing(Step):
             ch.cells.append(CellChanges(c, rows[m], [None] * int(m.sum()), new, constant(label)))
         return ch
 
+    @staticmethod
+    def _model_fill(st: State, fitted: Fitted, ch: Changes) -> tuple[dict[str, np.ndarray], str]:
+        """Filled cells per column from KNN or the regression model, and their log reason."""
+        if fitted["how"] == "knn":
+            values, sampled = knn_fill(st, fitted["random_state"])
+            if sampled:
+                ch.warnings.append(f"KNN imputation learned from a sample of {KNN_FIT_MAX:,} rows")
+            return values, f"missing -> filled from the {KNN_NEIGHBORS} most similar customers (KNN)"
+        model = fitted.get("regression")
+        if fitted["how"] != "regression" or not model:
+            return {}, ""
+        return (regression_fill(st, model),
+                "missing -> estimated from the customer's other columns (regression)")
+
     def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:
         params["missing"] = fitted["how"]
+        if fitted.get("regression"):
+            params["regression"] = fitted["regression"]
         for c, entry in columns.items():
             entry["fill"] = py_value(fitted["fills"].get(c))
 
     def load(self, params: dict[str, Any]) -> Fitted | None:
         how = params["missing"]
         return {"how": "median" if how == "knn" else how, "random_state": 0,
-                "fills": {col["name"]: col["fill"] for col in params["columns"]}}
+                "fills": {col["name"]: col["fill"] for col in params["columns"]},
+                "regression": params.get("regression")}
+
+
+def _fill_label(kind: str, how: str, new: Any) -> str:
+    if kind == "category":
+        return f"missing -> its own level {BLANK}"
+    word = "most frequent value" if kind == "bool" or how in ("mode", "knn") else (
+        "median" if how == "regression" else how)
+    return f"missing -> {word} {fmt(new) if isinstance(new, float) else new}"
+
+
+def regression_fill(st: State, model: dict[str, Any]) -> dict[str, np.ndarray]:
+    """The regression model's estimates for the missing cells, per numeric column."""
+    cols = model["columns"]
+    X = st.data[cols].to_numpy(dtype=np.float64)
+    miss = np.isnan(X)
+    filled = impute(X, model)
+    out = {}
+    for j, c in enumerate(cols):
+        if miss[:, j].any():
+            vals = filled[miss[:, j], j]
+            out[c] = np.clip(np.round(vals), 0.0, 1.0) if st.kinds[c] == "bool" else vals
+    return out
 
 
 def knn_fill(st: State, random_state: int) -> tuple[dict[str, np.ndarray], bool]:

@@ -1,8 +1,10 @@
 """Outliers: values beyond an IQR fence are clipped to it, flagged, or their rows removed.
 
 Fences come from the OBSERVED (not imputed) values and skip bool, 0/1 and IQR = 0
-columns. New rows are clipped to the old fences (never dropped) so every customer can
-be assigned.
+columns. They are set on the scale the columns are clustered on: after the log
+transform for logged columns; the log then shows the values and the fence in the
+owner's units (expm1). New rows are clipped to the old fences (never dropped) so every
+customer can be assigned.
 """
 
 from __future__ import annotations
@@ -52,13 +54,16 @@ class Outliers(Step):
             idx = np.flatnonzero((v < lo) | high)
             if idx.size == 0:
                 continue
+            units = _owner_units(c in st.logged)
             if how == "drop":
-                _first_reasons(why, c, v, idx, high, lo, hi)
+                _first_reasons(why, c, units(v), idx, high, units(np.float64(lo)), units(np.float64(hi)))
                 continue
-            sides = [f"above the fence Q3 + {r:g}×IQR = {fmt(hi)}" if h else
-                     f"below the fence Q1 - {r:g}×IQR = {fmt(lo)}" for h in high[idx[:LOG_CELL_LIMIT]]]
+            scale = " (on the log scale)" if c in st.logged else ""
+            sides = [f"above the fence{scale} Q3 + {r:g}×IQR = {fmt(units(hi))}" if h else
+                     f"below the fence{scale} Q1 - {r:g}×IQR = {fmt(units(lo))}"
+                     for h in high[idx[:LOG_CELL_LIMIT]]]
             new = np.clip(v[idx], lo, hi) if how == "clip" else v[idx]
-            ch.cells.append(CellChanges(c, rows[idx], v[idx], new, _outlier_reason(sides, verb)))
+            ch.cells.append(CellChanges(c, rows[idx], units(v[idx]), units(new), _outlier_reason(sides, verb)))
             if how == "clip":
                 st.data[c] = np.clip(v, lo, hi)
         if how == "drop":
@@ -77,6 +82,11 @@ class Outliers(Step):
             return None
         fences = {c["name"]: c["fence"] for c in params["columns"] if c.get("fence")}
         return {"how": "clip", "iqr": float(params["outlier_iqr"]), "fences": fences, "iqr_zero": []}
+
+
+def _owner_units(logged: bool) -> Callable[[Any], Any]:
+    """Values as the owner typed them: expm1 undoes the log transform for the log."""
+    return np.expm1 if logged else (lambda x: x)
 
 
 def _outlier_reason(sides: list[str], verb: str) -> Callable[[int], str]:

@@ -19,8 +19,11 @@ from segmenter.engine.cleaning.base import Changes, State, Step
 from segmenter.engine.cleaning.categories import Categories
 from segmenter.engine.cleaning.columns import EmptyRows, UselessColumns
 from segmenter.engine.cleaning.duplicates import DuplicateIds, DuplicateRows
+from segmenter.engine.cleaning.flags import FlagWeights
+from segmenter.engine.cleaning.impossible import ImpossibleValues
 from segmenter.engine.cleaning.logtransform import LogTransform
 from segmenter.engine.cleaning.missing import FillMissing
+from segmenter.engine.cleaning.neverbought import NeverBought
 from segmenter.engine.cleaning.outliers import Outliers
 from segmenter.engine.cleaning.parse import Unparseable
 from segmenter.engine.cleaning.scaling import Scale
@@ -30,18 +33,24 @@ from segmenter.errors import SegmenterError
 from segmenter.log import CleaningLog
 from segmenter.options import Options
 
-PARAMS_VERSION = 1
+PARAMS_VERSION = 2
+"""2 added the top-level keys impossible, never_bought, regression and flag_weights and
+a column's "derived" mark; a version-1 model lacks them and its new rows are placed as
+before (those steps do not run)."""
 
 STEPS: tuple[Step, ...] = (
     DuplicateRows(),
     DuplicateIds(),
     Unparseable(),
+    ImpossibleValues(),
     UselessColumns(),
     EmptyRows(),
+    NeverBought(),
     FillMissing(),
-    Outliers(),
     LogTransform(),
+    Outliers(),
     Scale(),
+    FlagWeights(),
     Categories(),
 )
 """The cleaning steps, in the order they run (on the owner's table and on new rows)."""
@@ -75,6 +84,7 @@ def prepare(table: Table, options: Options, steps: tuple[Step, ...] = STEPS) -> 
     st = State(
         data=table.values[features].copy() if features else pd.DataFrame(index=table.frame.index),
         raw=table.frame, kinds=dict(table.kinds), features=list(features), id_column=table.id_column,
+        roles={c: r.role for c, r in table.roles.items()}, reference_date=table.reference_date,
     )
     warnings: list[str] = []
     fitted: list[tuple[Step, dict[str, Any]]] = []
@@ -124,7 +134,7 @@ def _summary_warnings(table: Table, st: State, features: list[str], excluded: di
 
 def _params(table: Table, st: State, options: Options,
             fitted: list[tuple[Step, dict[str, Any]]]) -> dict[str, Any]:
-    """The saved-model params (format of PARAMS_VERSION 1): each step writes its part."""
+    """The saved-model params (format of PARAMS_VERSION): each step writes its part."""
     params: dict[str, Any] = {
         "version": PARAMS_VERSION,
         "id_column": table.id_column,
@@ -173,6 +183,8 @@ def _new_rows_state(table: Table, params: dict[str, Any]) -> State:
     kinds: dict[str, str] = {}
     for col in params["columns"]:
         want = col["name"]
+        if col.get("derived"):
+            continue  # made by a step (e.g. "Never bought"), not read from the sheet
         found = next((c for c in names if c.casefold() == want.casefold()), None)
         if found is None:
             raise SegmenterError(
@@ -188,9 +200,9 @@ def _new_rows_state(table: Table, params: dict[str, Any]) -> State:
         c: col["name"] for col in params["columns"] for c in names
         if c.casefold() == col["name"].casefold()
     })
-    features = [col["name"] for col in params["columns"]]
+    features = [col["name"] for col in params["columns"] if not col.get("derived")]
     return State(data=pd.DataFrame(data, index=table.frame.index), raw=raw, kinds=kinds,
-                 features=features, id_column=None, new_rows=True)
+                 features=features, id_column=None, new_rows=True, reference_date=ref_date)
 
 
 __all__ = ["PARAMS_VERSION", "STEPS", "STEP_DESCRIPTIONS", "Prepared", "prepare", "transform_new"]

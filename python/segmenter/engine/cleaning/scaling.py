@@ -11,17 +11,23 @@ from segmenter.options import Options
 
 
 class Scale(Step):
-    """Centre and scale each number/date/bool column like the chosen scikit-learn scaler."""
+    """Centre and scale each number/date column like the chosen scikit-learn scaler.
+
+    Yes/no columns stay 0/1 here: :class:`~.flags.FlagWeights` gives them their weight
+    (scaled by their own spread, a 10%-yes flag would be 3.3 standard deviations wide).
+    """
 
     name = "scale"
     description = "numeric columns put on a common scale"
     changes_values = True
 
     def fit(self, st: State, options: Options) -> Fitted:
-        num = st.numeric
+        num = [c for c in st.numeric if st.kinds[c] != "bool"]
         center, scale = fit_scaling(st.data[num].to_numpy(dtype=np.float64), options.scaling)
-        return {"how": options.scaling, "center": dict(zip(num, center.tolist(), strict=True)),
-                "scale": dict(zip(num, scale.tolist(), strict=True))}
+        flags = [c for c in st.numeric if st.kinds[c] == "bool"]
+        return {"how": options.scaling,
+                "center": {**dict(zip(num, center.tolist(), strict=True)), **dict.fromkeys(flags, 0.0)},
+                "scale": {**dict(zip(num, scale.tolist(), strict=True)), **dict.fromkeys(flags, 1.0)}}
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
         ch = Changes()
@@ -29,7 +35,8 @@ class Scale(Step):
             v = st.data[c].to_numpy(dtype=np.float64)
             st.data[c] = (v - fitted["center"][c]) / fitted["scale"][c]
         if fitted["how"] != "none" and st.numeric and not st.new_rows:
-            ch.notes.append((None, f"{fitted['how']} scaling of {len(st.numeric)} numeric column(s)"))
+            n = sum(st.kinds[c] != "bool" for c in st.numeric)
+            ch.notes.append((None, f"{fitted['how']} scaling of {n} numeric column(s)"))
         return ch
 
     def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:

@@ -1,0 +1,53 @@
+"""Yes/no columns weighted like categories, so an unrelated flag cannot split a segment.
+
+Standard-scaled, a 0/1 column with 10% "yes" spans 1 / sqrt(0.1 x 0.9) = 3.3 standard
+deviations: a newsletter opt-in would outweigh spend and orders and cut every segment
+in two. Like a category (:data:`~.categories.CATEGORY_DISTANCE`), two customers who
+differ only in a flag are 0.5 numeric standard deviations apart: the 0/1 column is
+multiplied by w = CATEGORY_DISTANCE * sqrt(T), T the mean variance of the scaled
+numeric columns (one-hot: two columns of weight w / sqrt(2) each give the same distance).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from segmenter.engine.cleaning.base import Changes, Fitted, State, Step
+from segmenter.engine.cleaning.categories import CATEGORY_DISTANCE, numeric_variance
+from segmenter.options import Options
+
+
+def flag_weight(st: State) -> float:
+    """The weight of a yes/no column: a 0 -> 1 change is CATEGORY_DISTANCE numeric SDs."""
+    return CATEGORY_DISTANCE * math.sqrt(numeric_variance(st))
+
+
+class FlagWeights(Step):
+    """Multiply each 0/1 (yes/no) column by :func:`flag_weight`. Must run after scaling."""
+
+    name = "flags"
+    description = "yes/no columns weighted like categories (0.5 standard deviations between yes and no)"
+    changes_values = True
+
+    def fit(self, st: State, options: Options) -> Fitted:
+        w = flag_weight(st)
+        return {"weights": {c: w for c in st.numeric if st.kinds[c] == "bool"}}
+
+    def apply(self, st: State, fitted: Fitted) -> Changes:
+        ch = Changes()
+        for c, w in fitted["weights"].items():
+            st.data[c] = st.data[c].to_numpy(dtype=np.float64) * w
+            if not st.new_rows:
+                ch.notes.append((c, f"yes/no weighted {w:.3g} so customers differing only here "
+                                 f"are {CATEGORY_DISTANCE:g} standard deviations apart"))
+        return ch
+
+    def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:
+        params["flag_weights"] = fitted["weights"]
+
+    def load(self, params: dict[str, Any]) -> Fitted | None:
+        saved = params.get("flag_weights")  # absent in version 1: flags were standard-scaled
+        return None if saved is None else {"weights": dict(saved)}
