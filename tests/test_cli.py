@@ -132,3 +132,44 @@ def test_csv_input_with_chinese_headers(tmp_path, capsys):
     wb = openpyxl.load_workbook(out)
     assert [c.value for c in wb["Segments"][1]][:3] == ["客户编号", "年龄", "消费金额"]
     assert "wrote" in capsys.readouterr().out
+
+
+def _german_csv(tmp_path: Path) -> Path:
+    rows = ["Kundennummer;Umsatz (€);Rabatt %;Bestellungen"]
+    for i in range(60):
+        big = i % 3 == 0
+        money = f"{(1900 if big else 50) + i * 7 + i / 10:,.2f}"  # 1,950.30 -> 1.950,30
+        money = money.replace(",", "_").replace(".", ",").replace("_", ".")
+        rows.append(f"{i + 1:06d};{money};{'12,5' if big else '2,5'};"
+                    f"{20 + i % 5 if big else 1 + i % 3}")
+    src = tmp_path / "kunden.csv"
+    src.write_bytes("\r\n".join(rows).encode("cp1252"))
+    return src
+
+
+def test_german_csv_reads_decimal_commas_and_says_so(tmp_path, capsys):
+    src = _german_csv(tmp_path)
+    out = tmp_path / "out.xlsx"
+    assert main(["segment", str(src), "--output", str(out)]) == 0
+    said = capsys.readouterr().out
+    assert "read kunden.csv: cp1252, ';'-separated, decimal commas in Umsatz (€), Rabatt %" in said
+    assert "looks like numbers" not in said
+    wb = openpyxl.load_workbook(out, read_only=True)
+    log = [r for r in wb["Cleaning Log"].iter_rows(values_only=True) if r and len(r) > 5]
+    read = [r for r in log if r[0] == "read" and r[1] in ("Umsatz (€)", "Rabatt %")]
+    assert {r[1] for r in read if "decimal commas" in str(r[5])} == {"Umsatz (€)", "Rabatt %"}
+    head = [c.value for c in next(wb["Segments"].iter_rows(max_row=1))]
+    first = next(wb["Segments"].iter_rows(min_row=2, max_row=2, values_only=True))
+    assert first[head.index("Kundennummer")] == "000001"
+    assert first[head.index("Umsatz (€)")] == pytest.approx(1900.0)  # "1.900,00"
+
+
+def test_wrong_decimal_mark_names_the_number_columns_it_could_not_read(tmp_path, capsys):
+    src = _german_csv(tmp_path)
+    out = tmp_path / "out.xlsx"
+    assert main(["segment", str(src), "--decimal", ".", "--output", str(out)]) == 0
+    warned = [w for w in capsys.readouterr().out.splitlines() if "looks like numbers" in w]
+    assert any("'Umsatz (€)'" in w for w in warned) and any("'Rabatt %'" in w for w in warned)
+    log = [r for r in openpyxl.load_workbook(out, read_only=True)["Cleaning Log"]
+           .iter_rows(values_only=True) if r and len(r) > 5 and "looks like numbers" in str(r[5])]
+    assert {r[1] for r in log} == {"Umsatz (€)", "Rabatt %"}

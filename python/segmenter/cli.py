@@ -39,11 +39,15 @@ def _input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help=".xlsx, .xlsm or .csv file (never modified)")
     p.add_argument("--sheet", help="sheet name (default: the active sheet)")
     p.add_argument("--range", dest="cell_range", help="cell range, e.g. A1:H500 (default: used range)")
+    p.add_argument("--decimal", default="auto", choices=("auto", ",", "."),
+                   help="decimal mark of a CSV file: ',' (1.950,30) or '.' (1,950.30) "
+                   "(default: auto, detected per column)")
 
 
 def _tracking_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--previous", help="last run's output workbook (default: the input itself, "
-                   "if it holds a Segmenter Model sheet): keeps segment numbers and names")
+                   "if it holds a Segmenter Model sheet): keeps segment numbers and names, "
+                   "and its settings are the defaults of this run")
     p.add_argument("--track", default="refit", help="refit (default: fit again, match segments) "
                    "or assign (put customers into last run's segments)")
 
@@ -140,25 +144,53 @@ def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
     """Read the input (and last run, if any) and compute the whole result; writes nothing."""
     from segmenter.engine.orders import ORDER_ROLES
     from segmenter.io.file_reader import read_input
+    from segmenter.io.previous_settings import with_previous
     from segmenter.pipeline import segment, segment_orders
     from segmenter.story.tracking import read_previous
 
-    data = read_input(src, ns.sheet, ns.cell_range)
+    data = read_input(src, ns.sheet, ns.cell_range, decimal=getattr(ns, "decimal", "auto"))
+    if data.read_as:
+        print(f"read {src.name}: {data.read_as}")
     prev_sheets = read_input(Path(ns.previous)).sheets if getattr(ns, "previous", None) else data.sheets
     previous = read_previous(prev_sheets)
-    orders = ns.command == "segment-orders" or getattr(ns, "orders", False)
-    kw = _collect(ns)
-    if orders:
+    settings = with_previous(_collect(ns), previous)
+    if settings.from_previous:
+        print(f"settings from the previous run: {settings.describe()}")
+    kw = dict(settings.options)
+    if ns.command == "segment-orders" or getattr(ns, "orders", False):
         run = segment_orders
         kw.update({r: getattr(ns, r) for r in (*ORDER_ROLES, "snapshot_date")
                    if getattr(ns, r, None) is not None})
         kw["frequency"] = ns.frequency
     else:
         run = segment
-    seg = run(data.grid, origin=data.origin,
-              source_name=f"{src.name}: {data.source_name}", previous=previous,
-              track=getattr(ns, "track", "refit"), **kw)
-    return data, seg
+    try:
+        seg = run(data.grid, origin=data.origin,
+                  source_name=f"{src.name}: {data.source_name}", previous=previous,
+                  track=getattr(ns, "track", "refit"), **kw)
+    except SegmenterError as exc:
+        raise settings.explain(exc) from None
+    return data, _with_read_log(settings.mark(seg), data)
+
+
+def _with_read_log(seg: Any, data: Any) -> Any:
+    """Reading notes first in the Cleaning Log; numeric-looking columns left out become warnings."""
+    import dataclasses
+
+    from segmenter.io.csv_locale import unused_numbers
+    from segmenter.log import CleaningLog
+
+    dropped = unused_numbers(data.numeric_columns, seg.table.kinds)
+    if not dropped and not data.log.entries:
+        return seg
+    log = CleaningLog([*data.log.entries, *seg.log.entries])
+    warnings = list(seg.warnings)
+    for column, became in dropped:
+        text = (f"column {column!r} looks like numbers but was read as {became}; "
+                "check --decimal (',' for 1.950,30, '.' for 1,950.30)")
+        log.add("read", text, column=column)
+        warnings.append(text)
+    return dataclasses.replace(seg, log=log, warnings=warnings)
 
 
 def _segment(ns: argparse.Namespace) -> int:

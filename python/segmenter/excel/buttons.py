@@ -71,15 +71,23 @@ def _compute(book: Any, state: Any, orders: bool, labels: bool = False) -> tuple
     values, labels_target = read_data(book, src, labels and settings.labels_next_to_data)
 
     state.status(f"segmenting {src.n_rows - 1:,} rows")
+    from segmenter.errors import SegmenterError
+    from segmenter.io.previous_settings import explicit, with_previous
     from segmenter.pipeline import segment, segment_orders
 
-    opts = dict(settings.options)
+    previous = previous_run(book)
+    # the Settings sheet lists every default: only values the owner changed beat last run's
+    chosen = with_previous(explicit(settings.options), previous)
+    opts = dict(chosen.options)
     k = opts.pop("k", "auto")
     method = opts.pop("method", "kmeans")
     run = segment_orders if orders else segment
-    seg = run(values, k=k, method=method, origin=(src.row, src.col), source_name=src.name,
-              previous=previous_run(book), **opts)
-    return settings, src, labels_target, seg
+    try:
+        seg = run(values, k=k, method=method, origin=(src.row, src.col), source_name=src.name,
+                  previous=previous, **opts)
+    except SegmenterError as exc:
+        raise chosen.explain(exc) from None
+    return settings, src, labels_target, chosen.mark(seg)
 
 
 def _main(book: Any, state: Any, orders: bool = False) -> RunOutcome:

@@ -7,19 +7,20 @@ workbook, unknown sheet, bad range) become one-line :class:`SegmenterError`.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from segmenter.errors import SegmenterError
+from segmenter.io import csv_locale
+from segmenter.log import CleaningLog
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-CSV_ENCODINGS = ("utf-8-sig", "gb18030", "cp1252")
+READ_STEP = "read"
 
 
 @dataclass
@@ -39,14 +40,22 @@ class InputData:
     sheet: str
     address: str  # e.g. "A1:H501"
     sheets: list[InputSheet]
+    read_as: str = ""  # for a CSV: encoding, separator and decimal mark found
+    log: CleaningLog = field(default_factory=CleaningLog)  # what reading the file changed
+    numeric_columns: tuple[str, ...] = ()  # CSV headers whose cells look like numbers
 
     @property
     def source_name(self) -> str:
         return f"{self.sheet}!{self.address}"
 
 
-def read_input(path: str | Path, sheet: str | None = None, cell_range: str | None = None) -> InputData:
-    """Load ``path`` and return the data grid of ``sheet`` (default: the active one)."""
+def read_input(path: str | Path, sheet: str | None = None, cell_range: str | None = None,
+               decimal: str = "auto") -> InputData:
+    """Load ``path`` and return the data grid of ``sheet`` (default: the active one).
+
+    ``decimal`` (CSV only): ``","`` or ``"."`` forces the decimal mark; ``"auto"``
+    detects it per column (see :mod:`segmenter.io.csv_locale`).
+    """
     p = Path(path)
     if not p.exists():
         raise SegmenterError(f"file not found: {p}; check the path and the file name")
@@ -54,7 +63,7 @@ def read_input(path: str | Path, sheet: str | None = None, cell_range: str | Non
         raise SegmenterError(f"{p} is a folder; give the path of an .xlsx, .xlsm or .csv file")
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(p, sheet, cell_range)
+        return _read_csv(p, sheet, cell_range, decimal)
     if suffix in (".xls", ".xlsb", ".ods", ".numbers"):
         raise SegmenterError(f"{p.name} is a {suffix} file; save it as .xlsx (File > Save As) and try again")
     if suffix not in WORKBOOK_SUFFIXES and not zipfile.is_zipfile(p):
@@ -129,23 +138,15 @@ def _csv_cell(text: str) -> Any:
     return text
 
 
-def _read_csv(p: Path, sheet: str | None, cell_range: str | None) -> InputData:
-    raw = p.read_bytes()
-    if b"\x00" in raw[:4096]:
+def _read_csv(p: Path, sheet: str | None, cell_range: str | None, decimal: str) -> InputData:
+    if decimal not in csv_locale.DECIMALS:
+        raise SegmenterError(f"decimal={decimal!r} is not valid; use auto, ',' or '.'")
+    decoded = csv_locale.decode(p.read_bytes())
+    if decoded is None:
         raise SegmenterError(f"{p.name} is not a text CSV file; export it from Excel as CSV UTF-8")
-    for enc in CSV_ENCODINGS:
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise SegmenterError(f"{p.name} has an unknown text encoding; save it as CSV UTF-8")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    rows: list[list[Any]] = [[_csv_cell(c) for c in r] for r in csv.reader(io.StringIO(text), dialect)]
+    text, encoding = decoded
+    sep = csv_locale.separator(text)
+    rows, converted, numeric = csv_locale.read_rows(text, sep, decimal, _csv_cell)
     name = p.stem[:31]
     if sheet is not None and sheet.strip().lower() != name.lower():
         raise SegmenterError(f"a CSV file has one sheet, {name!r}; leave out --sheet")
@@ -155,4 +156,15 @@ def _read_csv(p: Path, sheet: str | None, cell_range: str | None) -> InputData:
     from openpyxl.utils import get_column_letter
 
     address = f"A1:{get_column_letter(max(width, 1))}{max(len(rows), 1)}"
-    return InputData(rows, (1, 1), name, address, [InputSheet(name, rows)])
+    header = [str(c).strip() if c is not None else "" for c in (rows[0] if rows else [])]
+    log = CleaningLog()
+    for j in converted:
+        log.add(READ_STEP, "decimal commas read as numbers (1.950,30 = 1950.30)",
+                column=header[j] if j < len(header) else f"Column {j + 1}")
+    layout = csv_locale.CsvLayout(encoding, sep, tuple(converted), tuple(numeric))
+    read_as = layout.describe()
+    if converted:
+        read_as += " in " + ", ".join(e.column or "" for e in log.entries)
+    return InputData(rows, (1, 1), name, address, [InputSheet(name, rows)], read_as=read_as,
+                     log=log, numeric_columns=tuple(header[j] for j in numeric
+                                                    if j < len(header) and header[j]))
