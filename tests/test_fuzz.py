@@ -90,7 +90,9 @@ def check(grid: list[list], **kw) -> None:
 
 
 def _blank(row: list) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in row)
+    """Blank as the reader sees it: None, NaN (a missing value in a DataFrame) or spaces."""
+    return all(v is None or (isinstance(v, float) and math.isnan(v))
+               or (isinstance(v, str) and not v.strip()) for v in row)
 
 
 @FAST

@@ -181,9 +181,9 @@ class _Col:
         if infer_dtype(raw, skipna=True) in _FAST_NUMERIC:
             try:
                 vals = raw.astype(np.float64)
-                vals[~np.isfinite(vals)] = np.nan
-                self.fast = vals
-                return
+                if not np.isinf(vals).any():  # inf is a wrong value, not a blank: parsed below
+                    self.fast = vals
+                    return
             except (TypeError, ValueError):
                 pass
         codes, uniques = pd.factorize(raw, use_na_sentinel=True)
@@ -199,7 +199,7 @@ class _Col:
                 summary.append(0 < len(t) <= 30 and tv.is_summary_label(t))
             else:
                 blank.append(tv.is_blank(u))
-                err.append(False)
+                err.append(isinstance(u, float) and math.isinf(u))  # like #DIV/0!
                 summary.append(False)
         self.u_blank = np.array(blank + [True], dtype=bool)
         self.u_err = np.array(err + [False], dtype=bool)
