@@ -118,14 +118,15 @@ def test_k_scan_table_and_reason():
     fit = fit_segments(X, make_options())
     scan = fit.k_scan
     assert list(scan.columns) == ["k", "silhouette", "inertia", "calinski_harabasz",
-                                  "davies_bouldin", "chosen"]
+                                  "davies_bouldin", "silhouette_rank", "calinski_harabasz_rank",
+                                  "rank_sum", "chosen"]
     assert scan["k"].tolist() == list(range(2, 11))
     assert scan.loc[scan["chosen"], "k"].tolist() == [fit.k] == [4]
     # n <= SCAN_SAMPLE: the scan is exact, so its silhouette is scikit-learn's
     row = scan.set_index("k").loc[4]
     assert row["silhouette"] == pytest.approx(silhouette_score(X, fit.labels), abs=1e-9)
     assert f"{row['silhouette']:.3f}" in fit.k_reason and fit.k_reason.startswith("k=4")
-    assert "0.01" in fit.k_rule
+    assert "silhouette rank" in fit.k_rule and "Calinski-Harabasz rank" in fit.k_rule
 
 
 @pytest.mark.parametrize("seed,centers", [(0, 3), (1, 4), (2, 5), (3, 6), (4, 4)])
@@ -150,10 +151,12 @@ def test_sampled_k_choice_at_full_scale(seed):
     assert fit_segments(X, make_options()).k == _tutorial_k(X)
 
 
-def test_smaller_k_within_tolerance_is_preferred():
-    scan = __import__("pandas").DataFrame({"k": [2, 3, 4], "silhouette": [0.30, 0.515, 0.52]})
-    k, reason, _ = clustering._choose_k(scan)
-    assert k == 3 and "within 0.01" in reason and "k=4: 0.520" in reason
+def test_lowest_rank_sum_wins_and_ties_go_to_smaller_k():
+    pd = __import__("pandas")
+    scan = pd.DataFrame({"k": [2, 3, 4], "silhouette": [0.30, 0.515, 0.52],
+                         "calinski_harabasz": [100.0, 300.0, 200.0]})
+    k, reason, _ = clustering._choose_k(scan)  # ranks: sil 3,2,1; CH 3,1,2 -> sums 6,3,3
+    assert k == 3 and "rank sum, 3" in reason and scan["rank_sum"].tolist() == [6, 3, 3]
 
 
 # ---------------------------------------------------------------- bad input

@@ -22,6 +22,7 @@ Rules every method follows, and why:
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +36,8 @@ from scipy.spatial.distance import cdist, pdist
 from sklearn.cluster import KMeans
 from sklearn.neighbors import NearestNeighbors
 
+from segmenter.engine import auto_k
+from segmenter.engine import dbscan_rule as dbr
 from segmenter.engine.nearest import nearest_centre
 from segmenter.engine.quality import (
     _workers,
@@ -50,7 +53,6 @@ from segmenter.options import Options
 
 MIN_ROWS = 3
 SCAN_SAMPLE = 5_000  # the k scan (k-means fits + silhouettes) runs on at most this many rows
-SIL_TOLERANCE = 0.01  # a smaller k within this of the best silhouette is preferred
 HIER_EXACT_MAX = 20_000  # ward/single: exact tree (fastcluster, O(n*p) memory) up to here
 HIER_EXACT_MAX_MATRIX = 12_000  # average/complete need the n^2/2 distance matrix (576 MB here)
 MICRO_CLUSTERS = 2_000  # above the exact limit: tree over this many k-means micro-clusters
@@ -138,6 +140,7 @@ def fit_segments(X: np.ndarray, options: Options) -> Fit:
     core_labels = None
     if raw.cores is not None:
         core_labels = _code_map(raw.codes, labels_c)[raw.core_codes]
+        raw.details["core_segments"] = core_labels.tolist()  # saved with the model, for assign
     return Fit(
         labels=labels,
         centers=centers,
@@ -176,9 +179,36 @@ def assign(X_new: np.ndarray, fit_or_centers: Fit | np.ndarray) -> np.ndarray:
     return nearest_centre(X_new, centers)[0] + 1
 
 
+def assign_model(X_new: np.ndarray, model: dict[str, Any]) -> np.ndarray:
+    """Segment numbers for new rows under a saved model (the workbook's JSON).
+
+    Each method's own rule: nearest centre for k-means and hierarchical; for
+    DBSCAN the segment of the nearest saved core customer within the core radius,
+    else 0 (Unassigned). A DBSCAN model saved without core customers falls back
+    to nearest centre.
+    """
+    centers = np.asarray(model["centers"], dtype=np.float64)
+    details = model.get("details") or {}
+    if model.get("method") == "dbscan" and "core_coordinates" in details:
+        cores = np.asarray(details["core_coordinates"], dtype=np.float64).reshape(-1, centers.shape[1])
+        fit = Fit(labels=np.zeros(0, dtype=np.int64), centers=centers, k=len(centers),
+                  method="dbscan", k_scan=None, k_rule="", k_reason="", details=details,
+                  core_points=cores,
+                  core_labels=np.asarray(details["core_segments"], dtype=np.int64))
+        return assign(X_new, fit)
+    return assign(X_new, centers)
+
+
 def _eps(details: dict[str, Any]) -> float:
-    """DBSCAN's eps from fit details; a model saved by an older run may call it "radius"."""
-    return float(details["eps"] if "eps" in details else details["radius"])
+    """DBSCAN's radius around core customers, from fit details.
+
+    ``core_radius`` (the radius on the rows DBSCAN ran on); older runs saved only
+    ``eps`` (or ``radius``), which was that radius then.
+    """
+    for key in ("core_radius", "eps", "radius"):
+        if key in details:
+            return float(details[key])
+    raise KeyError("eps")
 
 
 # ---------------------------------------------------------------- shared pieces
@@ -281,39 +311,15 @@ def _scan_metrics(S: np.ndarray, codes_by_k: dict[int, np.ndarray], n: int) -> p
 
 
 def k_rule_text(k_lo: int, k_hi: int) -> str:
-    return (
-        f"k is the number of segments (from {k_lo} to {k_hi}) with the highest average silhouette; "
-        f"if a smaller k comes within {SIL_TOLERANCE} of that best silhouette, the smallest such k "
-        "is chosen, because fewer segments are easier to act on."
-    )
+    return auto_k.rule_text(k_lo, k_hi)
 
 
 def _choose_k(scan: pd.DataFrame) -> tuple[int, str, list[str]]:
-    """Apply the k rule to a scan table; return k, the reason and warnings."""
-    ks = scan["k"].to_numpy()
-    sils = scan["silhouette"].to_numpy(dtype=float)
-    if not np.any(np.isfinite(sils)):
-        k = int(ks[0])
-        return k, f"k={k}: no k had a measurable silhouette, so the smallest k was used", [
-            "silhouette could not be measured for any k; the smallest k was used"
-        ]
-    s = np.where(np.isfinite(sils), sils, -np.inf)
-    best = int(np.argmax(s))
-    chosen = int(np.flatnonzero(s >= s[best] - SIL_TOLERANCE)[0])
-    k = int(ks[chosen])
-    if chosen == best:
-        others = [(s[i], int(ks[i])) for i in range(len(ks)) if i != best and np.isfinite(s[i])]
-        if others:
-            s2, k2 = max(others, key=lambda t: (t[0], -t[1]))
-            reason = f"k={k}: highest silhouette {s[best]:.3f} (next best k={k2}: {s2:.3f})"
-        else:
-            reason = f"k={k}: the only k tried, silhouette {s[best]:.3f}"
-    else:
-        reason = (
-            f"k={k}: silhouette {s[chosen]:.3f} is within {SIL_TOLERANCE} of the highest "
-            f"(k={int(ks[best])}: {s[best]:.3f}), and fewer segments are simpler"
-        )
-    return k, reason, []
+    """Apply the k rule (:mod:`auto_k`) to a scan table; "chosen" stays the last column."""
+    k, reason, warnings = auto_k.choose_k(scan)
+    if "chosen" in scan.columns:
+        scan["chosen"] = scan.pop("chosen")
+    return k, reason, warnings
 
 
 def _scan_range(options: Options, n: int, d: int, d_sample: int) -> tuple[list[int], list[str]]:
@@ -593,41 +599,34 @@ def _fit_dbscan(Xc: np.ndarray, options: Options) -> _Raw:
     n, p = Xc.shape
     seed = options.random_state
     warnings: list[str] = []
-    ms = options.min_samples or max(5, 2 * p)
     idx = _sample_rows(n, DBSCAN_SAMPLE, seed)
     S = Xc[idx]
     m = len(S)
+    ms = options.min_samples or dbr.default_min_samples(p, m)
     ms_eff = min(ms, m)
     if ms_eff < ms:
         warnings.append(f"min_samples={ms} lowered to {ms_eff}: only {m} rows")
     # distance to the ms-th nearest row, self included (the DBSCAN core test)
     nn = NearestNeighbors(n_neighbors=ms_eff, algorithm="brute").fit(S)
     kd = nn.kneighbors(S, return_distance=True)[0][:, -1]
-    scale = (n / m) ** (1.0 / p)  # same density threshold on a sample of m of n rows
+    scale = dbr.sample_scale(n, m, p)  # same density threshold on a sample of m of n rows
     if options.eps is None:
-        srt = np.sort(kd)
-        eps = float(srt[knee_index(srt)])
-        if eps <= 0.0:
-            pos = srt[srt > 0]
-            eps = float(pos[0]) if len(pos) else 0.0
-            warnings.append("many customers share identical values; eps was raised to the "
-                            "smallest non-zero neighbour distance")
-        eps_rule = (f"knee of the sorted distances to each row's {ms_eff}-th nearest neighbour "
-                    "(point farthest below the chord)")
+        eps_all = _auto_eps(np.sort(kd), scale, warnings)
     else:
-        eps = float(options.eps * (scale if m < n else 1.0))
-        eps_rule = "set in the options" + (
-            f" (scaled by (n/sample)^(1/p) = {scale:.3f} for the sample)" if m < n else ""
-        )
-    core = kd <= eps
+        eps_all = float(options.eps)
+    radius = eps_all * scale  # the radius used on the rows DBSCAN runs on
+    core = kd <= radius * (1 + 1e-12)
     cores = S[core]
     U = np.unique(cores, axis=0) if len(cores) else cores  # duplicates add nothing to links
-    comp = _components_within(U, eps)
+    comp = _components_within(U, radius)
     codes = np.full(n, -1, dtype=np.int64)
     if len(U):
         dist, near = _nearest(U, Xc)
-        ok = dist <= eps * (1 + 1e-12)
+        ok = dist <= radius * (1 + 1e-12)
         codes[ok] = comp[near[ok]]
+    min_size = dbr.min_segment_size(n, ms_eff, m)
+    codes, kept = dbr.drop_small(codes, comp, min_size)
+    U, comp = U[kept], codes_of_cores(comp, kept)
     n_clusters = int(len(np.unique(codes[codes >= 0])))
     noise = int(np.count_nonzero(codes < 0))
     if n_clusters == 0:
@@ -637,27 +636,54 @@ def _fit_dbscan(Xc: np.ndarray, options: Options) -> _Raw:
         warnings.append("DBSCAN found a single dense group; try a smaller eps for more segments, "
                         "or use k-means")
     details = {
-        "eps": eps,
-        "eps_rule": eps_rule,
+        "eps": eps_all,
+        "core_radius": radius,
+        "eps_rule": "set in the options" if options.eps is not None else
+        (f"knee of the sorted distances to each row's {ms_eff}-th nearest neighbour "
+         f"(point farthest below the chord), {dbr.EPS_DIGITS} significant digits"
+         + (f"; DBSCAN ran on a sample, where the radius is eps x (n/sample)^(1/p) = "
+            f"eps x {scale:.3f}" if m < n else "")),
         "min_samples": ms_eff,
         "min_samples_rule": "set in the options" if options.min_samples else
-        f"max(5, 2 x number of columns) = {ms}",
+        f"max(5, 2 x {p} columns, 2 ln {m:,} rows) = {ms}",
+        "min_segment_size": min_size,
         "core_points": int(core.sum()),
+        "core_coordinates": np.round(U, 12).tolist(),
+        "core_codes": comp.tolist(),
         "unassigned_rows": noise,
         "strategy": (
             f"DBSCAN on all {n:,} rows" if m >= n else
             f"DBSCAN on a fixed-seed sample of {m:,} of {n:,} rows (seed {seed}); every other row "
-            "joins the segment of its nearest core customer within eps, or is Unassigned"
+            "joins the segment of its nearest core customer within the radius, or is Unassigned"
         ),
     }
-    share = noise / n
-    reason = (f"DBSCAN found {n_clusters} dense group(s) with eps={eps:.3g} and "
-              f"min_samples={ms_eff}; {noise:,} rows ({share:.1%}) are Unassigned")
-    rule = ("DBSCAN finds the number of segments itself: customers with at least min_samples "
-            "others within distance eps are core customers, core customers within eps of each "
-            "other form one segment, and customers near no core customer are Unassigned.")
+    reason = (f"DBSCAN found {n_clusters} dense group(s) with eps={eps_all:.6g} and "
+              f"min_samples={ms_eff}; {noise:,} rows ({noise / n:.1%}) are Unassigned")
+    rule = dbr.rule_text(bool(options.min_samples), options.eps is not None)
     return _Raw(codes=codes, centers=None, k_rule=rule, k_reason=reason, details=details,
                 warnings=warnings, cores=U, core_codes=comp)
+
+
+def codes_of_cores(comp: np.ndarray, kept: np.ndarray) -> np.ndarray:
+    """Group codes of the kept core points, renumbered like :func:`dbscan_rule.drop_small`."""
+    if not len(comp):
+        return comp
+    groups = np.unique(comp[kept])
+    return np.searchsorted(groups, comp[kept]).astype(np.int64)
+
+
+def _auto_eps(kd_sorted: np.ndarray, scale: float, warnings: list[str]) -> float:
+    """eps in all-rows units from the knee of the sorted neighbour distances."""
+    eps = float(kd_sorted[knee_index(kd_sorted)])
+    if eps <= 0.0:
+        pos = kd_sorted[kd_sorted > 0]
+        eps = float(pos[0]) if len(pos) else 0.0
+        warnings.append("many customers share identical values; eps was raised to the "
+                        "smallest non-zero neighbour distance")
+    eps_all = dbr.round_sig(eps / scale)
+    if eps_all * scale < eps * (1 - 1e-9) and eps > 0:  # rounding must not lose the knee's cores
+        eps_all = dbr.round_sig(eps_all + 10 ** (math.floor(math.log10(eps_all)) - dbr.EPS_DIGITS + 1))
+    return eps_all
 
 
 def _components_within(U: np.ndarray, eps: float) -> np.ndarray:

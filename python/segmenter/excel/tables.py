@@ -140,6 +140,8 @@ _K_HEADERS = {
     "k": "k", "silhouette": "Silhouette", "inertia": "Inertia", "wss": "Inertia",
     "calinski_harabasz": "Calinski-Harabasz", "ch": "Calinski-Harabasz",
     "davies_bouldin": "Davies-Bouldin", "db": "Davies-Bouldin", "chosen": "Chosen",
+    "silhouette_rank": "Silhouette rank", "calinski_harabasz_rank": "Calinski-Harabasz rank",
+    "rank_sum": "Rank sum",
 }
 
 
@@ -172,7 +174,7 @@ def as_column(values: list[Any]) -> list[list[Any]]:
 def assign_rows(seg: Segmentation, data: list, new: list) -> list[Any]:
     """Segment per row of ``new`` (aligned; "Segment" on a header row), under ``seg``'s model."""
     from segmenter.engine.cleaning import transform_new
-    from segmenter.engine.clustering import assign
+    from segmenter.engine.clustering import assign_model
     from segmenter.engine.reader import read_grid
 
     header_row = seg.run.get("header_row")
@@ -188,7 +190,7 @@ def assign_rows(seg: Segmentation, data: list, new: list) -> list[Any]:
     offset = 0 if has_header or header is None else 1
     table = read_grid(grid, id_column=seg.id_column or "", origin=(1, 1))
     X, rows, _log = transform_new(table, seg.model["cleaning"])
-    labels = assign(X, seg.model["centers"])
+    labels = assign_model(X, seg.model)
     by_row = {int(r): cell_value(v) for r, v in zip(rows, list(labels), strict=True)}
     out = []
     for i in range(len(new)):

@@ -199,7 +199,7 @@ def quality_sheet(seg: Segmentation) -> SheetSpec:
     if seg.k_scan is not None and len(seg.k_scan):
         ks = seg.k_scan.copy()
         ks["chosen"] = ["◀ chosen" if c else "" for c in ks["chosen"]]
-        ks.columns = ["k", "Silhouette", "Inertia (within SS)", "Calinski-Harabasz", "Davies-Bouldin", "Chosen"]
+        ks.columns = [_K_SCAN_HEADERS.get(str(c), str(c)) for c in ks.columns]
         st.add(frame_block(ks, 0, name="k scan",
                            number_formats={1: FMT_SCORE, 2: FMT_NUM, 3: FMT_NUM, 4: FMT_SCORE}))
 
@@ -214,6 +214,14 @@ def quality_sheet(seg: Segmentation) -> SheetSpec:
         st.title("Warnings", name="warnings title")
         st.add(Block(0, 1, grid([["Warning"], *[[w] for w in seg.warnings]]), name="warnings"))
     return sheet
+
+
+_K_SCAN_HEADERS = {
+    "k": "k", "silhouette": "Silhouette", "inertia": "Inertia (within SS)",
+    "calinski_harabasz": "Calinski-Harabasz", "davies_bouldin": "Davies-Bouldin",
+    "silhouette_rank": "Silhouette rank", "calinski_harabasz_rank": "Calinski-Harabasz rank",
+    "rank_sum": "Rank sum (lowest chosen)", "chosen": "Chosen",
+}
 
 
 def summary_sheet(seg: Segmentation) -> SheetSpec:
