@@ -7,6 +7,7 @@ stderr, no traceback, nothing written); 1 internal error only.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -154,10 +155,27 @@ def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
         kw["frequency"] = ns.frequency
     else:
         run = segment
-    seg = run(data.grid, origin=data.origin,
-              source_name=f"{src.name}: {data.source_name}", previous=previous,
-              track=getattr(ns, "track", "refit"), **kw)
+    try:
+        seg = run(data.grid, origin=data.origin,
+                  source_name=f"{src.name}: {data.source_name}", previous=previous,
+                  track=getattr(ns, "track", "refit"), **kw)
+    except SegmenterError as exc:
+        if not orders:
+            raise
+        raise SegmenterError(_order_flags(str(exc))) from None
     return data, seg
+
+
+def _order_flags(message: str) -> str:
+    """The API's 'pass customer=...' / "customer='X'" spelled as the CLI's --customer."""
+    from segmenter.engine.orders import ORDER_ROLES
+
+    for name in (*ORDER_ROLES, "snapshot_date", "frequency"):
+        flag = "--" + name.replace("_", "-")
+        message = message.replace(f"pass {name}=...", f"use {flag} COLUMN" if name in ORDER_ROLES
+                                  else f"use {flag}")
+        message = re.sub(rf"(?<![\w-]){name}=(?=['\"])", f"{flag} ", message)
+    return message
 
 
 def _segment(ns: argparse.Namespace) -> int:

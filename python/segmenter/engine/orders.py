@@ -393,10 +393,10 @@ def _detect_columns(headers: list[str], overrides: dict[str, str | None]) -> dic
 
 
 def _candidates(headers: list[str], used: set[str], most: int = 15) -> str:
-    """The columns not taken by another role: the ones the owner can choose from."""
-    free = [h for h in headers if h not in used]
-    more = f" and {len(free) - most} more" if len(free) > most else ""
-    return ", ".join(free[:most]) + more
+    """The columns, those not taken by another role first (a platform export has dozens)."""
+    order = [h for h in headers if h not in used] + [h for h in headers if h in used]
+    more = f" and {len(order) - most} more" if len(order) > most else ""
+    return ", ".join(order[:most]) + more
 
 
 def _order_name_column(headers: list[str], rows: list[list[Any]], cols: dict[str, str],
