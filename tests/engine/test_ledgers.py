@@ -19,15 +19,21 @@ from hypothesis import strategies as st
 
 from segmenter.engine.dates import AMBIGUOUS_NOTE
 from segmenter.engine.orders import customer_features
-from segmenter.engine.textvalues import is_decimal_comma_column, is_not_purchase, parse_date, parse_number
+from segmenter.engine.textvalues import (
+    is_decimal_comma_column,
+    is_not_purchase,
+    parse_date,
+    parse_number,
+)
 from segmenter.errors import SegmenterError
 from segmenter.io.file_reader import read_input
 from segmenter.log import EXCLUDED
 
 OWNERS = Path(__file__).resolve().parents[1] / "owners"
 sys.path.insert(0, str(OWNERS))
-import build  # noqa: E402
 import measure  # noqa: E402
+
+import build  # noqa: E402
 
 LEDGERS = {
     "en_ledger_email.xlsx": build.en_ledger_email,

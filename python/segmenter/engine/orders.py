@@ -449,8 +449,8 @@ def _clean_rows(
     not_bought: dict[int | str, tuple[int, Any]] = {}
     dropped: Counter[str] = Counter()
     for (rown, row), d, a in zip(data_rows, dates, amounts, strict=True):
-        rec = {"row": rown, "Customer ID": _customer_key(row[idx["customer"]]), "Date": d,
-               "Amount": a}
+        cid = _customer_key(row[idx["customer"]])
+        rec = {"row": rown, "Customer ID": cid, "Date": d, "Amount": a}
         problem = (_status_problem(row, sidx) or _line_problem(rec, row, idx, cols, totals)
                    or _row_problem(rec, row, idx, cols))
         if problem is not None:
@@ -458,8 +458,8 @@ def _clean_rows(
             log.add(STEP, why, column=col, row=rown, old=old, new=EXCLUDED)
             if col in sidx:
                 dropped[display_text(old)] += 1
-                if rec["Customer ID"] is not None:
-                    not_bought.setdefault(rec["Customer ID"], (rown, row[idx["customer"]]))
+                if cid is not None:
+                    not_bought.setdefault(cid, (rown, row[idx["customer"]]))
             continue
         records.append(_with_optional(rec, row, idx))
     if not records:
