@@ -410,3 +410,20 @@ def test_cdnow_segment_orders_names_segments_with_actions(cdnow_path, language, 
         assert action
         if language == "zh":  # Chinese text, not English with Chinese headers
             assert any("\u4e00" <= ch <= "\u9fff" for ch in str(name) + str(action))
+
+
+def test_cli_names_the_flag_and_the_columns(tmp_path, capsys):
+    """The API says customer=..., the command line says --customer (issue 12)."""
+    from segmenter.cli import main
+
+    src = tmp_path / "ledger.csv"
+    src.write_text("Buyer ref,When,Paid\nx,2025-01-01,5\n", encoding="utf-8")
+    assert main(["segment-orders", str(src)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == ("error: no customer column found among: Buyer ref, When, Paid; name it "
+                   "'Customer ID' or use --customer COLUMN")
+    assert main(["segment-orders", str(src), "--customer", "Nope"]) == 2
+    assert capsys.readouterr().err.startswith("error: --customer 'Nope' is not a column; available:")
+    assert main(["segment-orders", str(src), "--customer", "Buyer ref", "--date", "When"]) == 2
+    assert "use --amount COLUMN" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*.xlsx"))

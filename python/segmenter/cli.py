@@ -7,6 +7,7 @@ stderr, no traceback, nothing written); 1 internal error only.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -157,7 +158,8 @@ def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
     if settings.from_previous:
         print(f"settings from the previous run: {settings.describe()}")
     kw = dict(settings.options)
-    if ns.command == "segment-orders" or getattr(ns, "orders", False):
+    orders = ns.command == "segment-orders" or getattr(ns, "orders", False)
+    if orders:
         run = segment_orders
         kw.update({r: getattr(ns, r) for r in (*ORDER_ROLES, "snapshot_date")
                    if getattr(ns, r, None) is not None})
@@ -169,7 +171,10 @@ def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
                   source_name=f"{src.name}: {data.source_name}", previous=previous,
                   track=getattr(ns, "track", "refit"), **kw)
     except SegmenterError as exc:
-        raise settings.explain(exc) from None
+        explained = settings.explain(exc)
+        if orders:
+            raise SegmenterError(_order_flags(str(explained))) from None
+        raise explained from None
     return data, _with_read_log(settings.mark(seg), data)
 
 
@@ -191,6 +196,18 @@ def _with_read_log(seg: Any, data: Any) -> Any:
         log.add("read", text, column=column)
         warnings.append(text)
     return dataclasses.replace(seg, log=log, warnings=warnings)
+
+
+def _order_flags(message: str) -> str:
+    """The API's 'pass customer=...' / "customer='X'" spelled as the CLI's --customer."""
+    from segmenter.engine.orders import ORDER_ROLES
+
+    for name in (*ORDER_ROLES, "snapshot_date", "frequency"):
+        flag = "--" + name.replace("_", "-")
+        message = message.replace(f"pass {name}=...", f"use {flag} COLUMN" if name in ORDER_ROLES
+                                  else f"use {flag}")
+        message = re.sub(rf"(?<![\w-]){name}=(?=['\"])", f"{flag} ", message)
+    return message
 
 
 def _segment(ns: argparse.Namespace) -> int:

@@ -36,6 +36,22 @@ def is_ambiguous(parts: Sequence[tuple[int, int]]) -> bool:
     return bool(parts) and not any(a > 12 or b > 12 for a, b in parts)
 
 
+def column_day_first(values: Sequence[Any]) -> tuple[bool, bool]:
+    """(day-first, ambiguous) for one column of dates.
+
+    The slash rule above, plus: a column whose nn?nn?yyyy dates all use dots
+    (14.03.2026, the German and Central European form, never month-first) is read
+    day-first unless some second number is above 12.
+    """
+    parts = slash_parts(values)
+    dotted = bool(parts) and all(
+        "." in v.split()[0] for v in values if slash_date_parts(v) is not None
+    )
+    if dotted and not any(b > 12 for _, b in parts):
+        return True, False
+    return is_day_first(parts), is_ambiguous(parts)
+
+
 def as_date(name: str, value: Any) -> dt.date:
     """A date option (``snapshot_date``, ``reference_date``) as a date, or a one-line error.
 

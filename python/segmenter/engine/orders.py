@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,12 +34,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from segmenter.engine.dates import AMBIGUOUS_NOTE, as_date, is_ambiguous, is_day_first, slash_parts
+from segmenter.engine.dates import AMBIGUOUS_NOTE, as_date, column_day_first
 from segmenter.engine.headers import loose_key
 from segmenter.engine.textvalues import (
     display_text,
     is_blank,
+    is_decimal_comma_column,
     is_error,
+    is_not_purchase,
     is_summary_label,
     normalize_text,
     parse_date,
@@ -58,17 +61,24 @@ MAX_SHARE_CATEGORIES = 12
 ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "customer": (
         "customer id", "customer", "customer no", "customer number", "customer code",
-        "client id", "client", "member id", "member", "buyer", "客户编号", "客户id",
-        "客户号", "客户", "会员编号", "会员id", "会员号", "会员", "顾客编号", "顾客",
+        "customer ref", "client id", "client", "member id", "member", "buyer", "buyer id",
+        "account", "account id", "user id", "客户编号", "客户id", "客户号", "客户", "会员编号",
+        "会员id", "会员号", "会员", "顾客编号", "顾客", "买家会员名", "会员名", "买家账号",
+        "买家id", "用户id", "用户名", "kundennummer", "kunden nr", "kundennr", "kunden id",
+        "kunde",
     ),
     "date": (
         "order date", "date", "purchase date", "transaction date", "invoice date",
-        "下单日期", "订单日期", "日期", "下单时间", "交易日期", "购买日期",
+        "created at", "order created", "created", "order time", "ordered at", "下单日期",
+        "订单日期", "日期", "下单时间", "交易日期", "购买日期", "订单创建时间", "创建时间", "成交时间",
+        "bestelldatum", "bestellzeit", "bestellt am", "auftragsdatum", "rechnungsdatum", "datum",
     ),
     "amount": (
         "amount", "total", "order total", "order value", "revenue", "sales", "net amount",
-        "line total", "spend", "value", "price", "金额", "实付", "实付金额", "销售额",
-        "订单金额", "消费金额", "总额",
+        "line total", "grand total", "total price", "spend", "value", "price", "金额", "实付",
+        "实付金额", "买家实际支付金额", "实际支付金额", "实付款", "支付金额", "销售额", "订单金额",
+        "消费金额", "总额", "总金额", "gesamtbetrag", "gesamtsumme", "rechnungsbetrag",
+        "bestellwert", "endbetrag", "betrag", "summe", "umsatz",
     ),
     "quantity": ("quantity", "qty", "cds", "units", "数量", "件数"),
     "category": (
@@ -77,10 +87,29 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     ),
     "channel": ("channel", "sales channel", "渠道", "销售渠道"),
     "order_id": (
-        "order id", "order no", "order number", "orderid", "order", "invoice",
-        "invoice no", "invoice number", "订单号", "订单编号", "订单id", "单号",
+        "order id", "order no", "order number", "orderid", "order", "order name", "invoice",
+        "invoice no", "invoice number", "订单号", "订单编号", "订单id", "单号", "bestellnummer",
+        "bestell nr", "bestellnr", "auftragsnummer",
     ),
 }
+# Without an ID column the customer is known by e-mail, else phone, else name (in that order).
+CUSTOMER_FALLBACKS: tuple[tuple[str, ...], ...] = (
+    ("customer email", "email", "email address", "buyer email", "client email", "contact email",
+     "mail", "邮箱", "电子邮箱", "电子邮件", "邮件", "买家邮箱", "客户邮箱", "emailadresse",
+     "kunden email"),
+    ("customer phone", "phone", "phone number", "mobile", "mobile phone", "cell", "telephone",
+     "tel", "billing phone", "手机号", "手机", "手机号码", "收货人手机", "联系手机", "联系电话", "电话",
+     "客户电话", "telefon", "telefonnummer", "handy", "mobilnummer"),
+    ("customer name", "name", "client name", "buyer name", "full name", "billing name",
+     "contact", "kundenname", "姓名", "客户姓名", "客户名称", "收货人姓名", "收货人", "买家姓名",
+     "联系人"),
+)
+# A status header names the order or its payment, not its delivery, a line or the customer.
+_STATUS_WORDS = ("status", "状态", "狀態")
+_NOT_ORDER_STATUS = ("fulfil", "deliver", "liefer", "versand", "ship", "发货", "物流", "配送",
+                     "快递", "risk", "lineitem", "item", "customer", "member", "kunde", "会员",
+                     "客户", "account")
+_SHOPIFY_ORDER_NAME = re.compile(r"#\d+")
 REQUIRED = ("customer", "date", "amount")
 _HINT = {"customer": "Customer ID", "date": "Order date", "amount": "Amount"}
 _KWARG = {"order_id": "order_id"}
@@ -183,14 +212,18 @@ def customer_features(
     headers, rows, row_numbers = _table(data, origin, log)
     overrides = {"customer": customer, "date": date, "amount": amount, "quantity": quantity,
                  "category": category, "channel": channel, "order_id": order_id}
-    cols = _detect_columns(headers, overrides)
-    tx, n_in, dayfirst_note = _clean_rows(headers, rows, row_numbers, cols, log)
-    warnings: list[str] = [dayfirst_note] if dayfirst_note else []
+    cols = _order_name_column(headers, rows, _detect_columns(headers, overrides), overrides)
+    status = _status_columns(headers, cols)
+    warnings: list[str] = []
+    tx, n_in = _clean_rows(headers, rows, row_numbers, cols, status, log, warnings)
 
     if snap is None:
+        tx = _drop_future(tx, cols, log, warnings)
         snap = (tx["Date"].max() + pd.Timedelta(days=1)).date()
     else:
         tx = _drop_after_snapshot(tx, snap, cols, log, warnings)
+    if status:
+        cols["status"] = ", ".join(status)
 
     tx = _classify(tx, count_zero_amounts, cols, log, warnings)
     customers, daily = _aggregate(tx, snap, freq, cols, category_shares, warnings)
@@ -221,6 +254,22 @@ def _drop_after_snapshot(tx: pd.DataFrame, snap: dt.date, cols: dict[str, str], 
     if late.any():
         warnings.append(f"{int(late.sum())} rows dated after the snapshot date "
                         f"{snap.isoformat()} were left out")
+    return tx[~late]
+
+
+def _drop_future(tx: pd.DataFrame, cols: dict[str, str], log: CleaningLog,
+                 warnings: list[str]) -> pd.DataFrame:
+    """Rows dated after today are typos (2031 for 2025): left out, so Recency stays true."""
+    today = pd.Timestamp(dt.date.today())
+    late = tx["Date"] > today
+    if late.all():
+        return tx  # a whole ledger in the future is a clock problem, not a typo
+    for r in tx.index[late]:
+        log.add(STEP, "dated after today (a typo?)", column=cols["date"], row=int(r),
+                old=tx.at[r, "Date"].date(), new=EXCLUDED)
+    if late.any():
+        warnings.append(f"{int(late.sum())} orders dated after today were left out "
+                        "(check the year)")
     return tx[~late]
 
 
@@ -327,6 +376,8 @@ def _detect_columns(headers: list[str], overrides: dict[str, str | None]) -> dic
     for role, aliases in ROLE_ALIASES.items():
         if role in cols or overrides.get(role) == "":
             continue
+        if role == "customer":  # an ID beats an e-mail beats a phone beats a name
+            aliases = aliases + tuple(a for tier in CUSTOMER_FALLBACKS for a in tier)
         for alias in aliases:
             hit = next((h for h in headers if h not in used and keys[h] == loose_key(alias)), None)
             if hit is not None:
@@ -336,10 +387,46 @@ def _detect_columns(headers: list[str], overrides: dict[str, str | None]) -> dic
     for role in REQUIRED:
         if role not in cols:
             raise SegmenterError(
-                f"no {role} column found among: {', '.join(headers)}; name it "
+                f"no {role} column found among: {_candidates(headers, used)}; name it "
                 f"'{_HINT[role]}' or pass {role}=..."
             )
     return {r: cols[r] for r in ROLE_ALIASES if r in cols}
+
+
+def _candidates(headers: list[str], used: set[str], most: int = 15) -> str:
+    """The columns, those not taken by another role first (a platform export has dozens)."""
+    order = [h for h in headers if h not in used] + [h for h in headers if h in used]
+    more = f" and {len(order) - most} more" if len(order) > most else ""
+    return ", ".join(order[:most]) + more
+
+
+def _order_name_column(headers: list[str], rows: list[list[Any]], cols: dict[str, str],
+                       overrides: dict[str, str | None]) -> dict[str, str]:
+    """Shopify's order id is its 'Name' column ('#1001'): use it when no order id was found."""
+    if "order_id" in cols or overrides.get("order_id") == "":
+        return cols
+    taken = set(cols.values())
+    for i, h in enumerate(headers):
+        if h in taken or loose_key(h) not in ("name", "ordername"):
+            continue
+        sample = [r[i] for r in rows[:200] if not is_blank(r[i])]
+        if sample and all(isinstance(v, str) and _SHOPIFY_ORDER_NAME.fullmatch(v.strip())
+                          for v in sample):
+            cols = {**cols, "order_id": h}
+            return {r: cols[r] for r in ROLE_ALIASES if r in cols}
+    return cols
+
+
+def _status_columns(headers: list[str], cols: dict[str, str]) -> list[str]:
+    """Order and payment status columns (not delivery, line or customer status)."""
+    taken = set(cols.values())
+    out = []
+    for h in headers:
+        key = loose_key(h)
+        if h not in taken and any(w in key for w in _STATUS_WORDS) and not any(
+                x in key for x in _NOT_ORDER_STATUS):
+            out.append(h)
+    return out
 
 
 # ----------------------------------------------------------------------------- cleaning
@@ -347,36 +434,96 @@ def _detect_columns(headers: list[str], overrides: dict[str, str | None]) -> dic
 
 def _clean_rows(
     headers: list[str], rows: list[list[Any]], row_numbers: list[int], cols: dict[str, str],
-    log: CleaningLog,
-) -> tuple[pd.DataFrame, int, str | None]:
-    """Parse customer, date and amount per row; log and drop rows that lack one."""
+    status: list[str], log: CleaningLog, warnings: list[str],
+) -> tuple[pd.DataFrame, int]:
+    """Parse customer, date and amount per row; log and drop rows that are not orders."""
     idx = {r: headers.index(h) for r, h in cols.items()}
+    sidx = {h: headers.index(h) for h in status}
     data_rows = [(n, r) for n, r in zip(row_numbers, rows, strict=True)
                  if not all(is_blank(v) for v in r)]
     dates, note = _parse_date_column([r[idx["date"]] for _, r in data_rows])
+    if note:
+        warnings.append(note)
+    amounts = _parse_amount_column([r[idx["amount"]] for _, r in data_rows])
+    totals = _orders_with_total(data_rows, amounts, idx)
     records = []
-    for (rown, row), d in zip(data_rows, dates, strict=True):
-        rec = {"row": rown, "Customer ID": _customer_id(row[idx["customer"]]), "Date": d,
-               "Amount": _parse_number(row[idx["amount"]])}
-        problem = _row_problem(rec, row, idx, cols)
+    not_bought: dict[int | str, tuple[int, Any]] = {}
+    dropped: Counter[str] = Counter()
+    for (rown, row), d, a in zip(data_rows, dates, amounts, strict=True):
+        cid = _customer_key(row[idx["customer"]])
+        rec = {"row": rown, "Customer ID": cid, "Date": d, "Amount": a}
+        problem = (_status_problem(row, sidx) or _line_problem(rec, row, idx, cols, totals)
+                   or _row_problem(rec, row, idx, cols))
         if problem is not None:
             col, old, why = problem
             log.add(STEP, why, column=col, row=rown, old=old, new=EXCLUDED)
+            if col in sidx:
+                dropped[display_text(old)] += 1
+                if cid is not None:
+                    not_bought.setdefault(cid, (rown, row[idx["customer"]]))
             continue
         records.append(_with_optional(rec, row, idx))
     if not records:
         raise SegmenterError(
-            "no usable orders: every row lacks a customer, a date or an amount; check the "
-            f"columns {', '.join(repr(cols[r]) for r in REQUIRED)}"
+            "no usable orders: every row lacks a customer, a date or an amount, or is not a "
+            f"purchase; check the columns {', '.join(repr(cols[r]) for r in REQUIRED)}"
         )
     tx = pd.DataFrame.from_records(records).set_index("row")
     tx.index.name = "row"
     tx["Date"] = pd.to_datetime(tx["Date"])
     tx["Amount"] = tx["Amount"].astype("float64")
+    _log_not_purchases(dropped, not_bought, set(tx["Customer ID"]), cols, log, warnings)
     ids, keys = _normalise_ids(tx["Customer ID"].tolist())
     tx["Customer ID"] = ids
     tx["_key"] = keys
-    return tx, len(data_rows), note
+    return tx, len(data_rows)
+
+
+def _status_problem(row: list[Any], sidx: dict[str, int]) -> tuple[str, Any, str] | None:
+    """A cancelled, voided, refunded, closed or unpaid order (any status column says so)."""
+    for h, i in sidx.items():
+        if is_not_purchase(row[i]):
+            return h, row[i], f"order status {display_text(row[i])!r}: not a purchase"
+    return None
+
+
+def _orders_with_total(data_rows: list[tuple[int, list[Any]]], amounts: list[float | None],
+                       idx: dict[str, int]) -> set[int | str]:
+    """Order ids that have an amount on some line (Shopify puts it on the first line only)."""
+    if "order_id" not in idx:
+        return set()
+    return {oid for (_, r), a in zip(data_rows, amounts, strict=True)
+            if a is not None and (oid := _customer_id(r[idx["order_id"]])) is not None}
+
+
+def _line_problem(rec: dict[str, Any], row: list[Any], idx: dict[str, int], cols: dict[str, str],
+                  totals: set[int | str]) -> tuple[str, Any, str] | None:
+    """A further line of an order whose total stands on another line: not an order itself."""
+    if rec["Amount"] is not None or not totals or not is_blank(row[idx["amount"]]):
+        return None
+    oid = _customer_id(row[idx["order_id"]])
+    if oid is None or oid not in totals:
+        return None
+    return cols["amount"], None, f"another line of order {oid}: its total is on another line"
+
+
+def _log_not_purchases(dropped: Counter[str], not_bought: dict[int | str, tuple[int, Any]],
+                       buyers: set[Any], cols: dict[str, str], log: CleaningLog,
+                       warnings: list[str]) -> None:
+    """One warning for the orders that are not purchases; a log entry per customer with none."""
+    if not dropped:
+        return
+    counts = ", ".join(f"{k} {n}" for k, n in dropped.most_common(6))
+    more = ", ..." if len(dropped) > 6 else ""
+    warnings.append(f"{sum(dropped.values())} orders are not purchases and were left out "
+                    f"({counts}{more})")
+    never = [(row, cell) for cid, (row, cell) in not_bought.items() if cid not in buyers]
+    for row, cell in sorted(never, key=lambda x: x[0]):
+        log.add(STEP, "only orders that are not purchases: not a customer of the RFM table",
+                column=cols["customer"], row=row, old=cell, new=EXCLUDED)
+    if never:
+        warnings.append(f"{len(never)} customers have only orders that are not purchases "
+                        "(cancelled, refunded, unpaid) and are not in the RFM table")
 
 
 def _row_problem(rec: dict[str, Any], row: list[Any], idx: dict[str, int],
@@ -547,6 +694,14 @@ def _customer_id(v: Any) -> int | str | None:
     return display_text(normalize_text(v) if isinstance(v, str) else v)
 
 
+def _customer_key(v: Any) -> int | str | None:
+    """A customer id; e-mail addresses are case-insensitive, so they are lower-cased."""
+    cid = _customer_id(v)
+    if isinstance(cid, str) and "@" in cid and " " not in cid:
+        return cid.casefold()
+    return cid
+
+
 def _normalise_ids(values: list[int | str]) -> tuple[list[int | str], list[int]]:
     """Ids and their sort position: all-int ids stay ints and sort numerically; otherwise all
     become text and sort naturally (C2 before C10), ties broken by the exact text."""
@@ -566,18 +721,23 @@ def _natural_key(s: str) -> tuple:
     return (tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in parts if p), s)
 
 
-def _parse_number(v: Any) -> float | None:
+def _parse_number(v: Any, decimal_comma: bool = False) -> float | None:
     """An amount: numbers and texts like '¥1,200.50', '$35', '(12.00)'; dates are not amounts."""
     if isinstance(v, (dt.date, dt.datetime)):
         return None
-    return parse_number(v)
+    return parse_number(v, decimal_comma=decimal_comma)
+
+
+def _parse_amount_column(values: list[Any]) -> list[float | None]:
+    """Amounts of one column; whether ',' is the decimal mark ('31,39') is decided once."""
+    comma = is_decimal_comma_column(values)
+    return [_parse_number(v, comma) for v in values]
 
 
 def _parse_date_column(values: list[Any]) -> tuple[list[dt.date | None], str | None]:
     """Dates for one column; D/M/Y vs M/D/Y is decided once for the whole column."""
-    parts = slash_parts(values)
-    dayfirst = is_day_first(parts)
-    note = AMBIGUOUS_NOTE if is_ambiguous(parts) else None
+    dayfirst, ambiguous = column_day_first(values)
+    note = AMBIGUOUS_NOTE if ambiguous else None
     cache: dict[Any, dt.date | None] = {}
     out: list[dt.date | None] = []
     for v in values:

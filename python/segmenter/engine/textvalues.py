@@ -13,6 +13,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Iterable
 from decimal import Decimal
 from numbers import Integral, Real
 from typing import Any
@@ -56,6 +57,9 @@ _MULTIPLIERS = {"k": 1e3, "K": 1e3, "M": 1e6, "万": 1e4, "亿": 1e8, "千": 1e3
 _NUM_PLAIN = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _NUM_COMMA = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d*)?")
 _NUM_EURO = re.compile(r"\d{1,3}(?:\.\d{3})+,\d+")
+_NUM_DECIMAL_COMMA = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d*)?|\d+,\d*|,\d+")
+_COMMA_DECIMAL_LOOK = re.compile(r"[^\d,.]*(?:\d{1,3}(?:\.\d{3})+,\d+|\d+,\d{1,2})[^\d,.]*")
+_DOT_DECIMAL_LOOK = re.compile(r"[^\d,.]*(?:\d{1,3}(?:,\d{3})+\.\d+|\d+\.\d{1,2})[^\d,.]*")
 _SPACE_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?:\D|$))")
 
 
@@ -93,14 +97,16 @@ def is_summary_label(value: Any) -> bool:
     return key in SUMMARY_WORDS
 
 
-def parse_number_unit(value: Any) -> tuple[float | None, str]:
+def parse_number_unit(value: Any, *, decimal_comma: bool = False) -> tuple[float | None, str]:
     """Parse a number cell; return (value, unit) where unit is '', '%' or a currency.
 
     '12%' -> (0.12, '%'); '¥85,000' -> (85000.0, '¥'); '(1,200)' -> (-1200.0, '').
-    Bools, dates, NaN and infinities are not numbers.
+    Bools, dates, NaN and infinities are not numbers. With ``decimal_comma`` (decided
+    once per column, see :func:`is_decimal_comma_column`) texts are read the German
+    way: '31,39' -> 31.39, '1.950,30' -> 1950.3, '1.950' -> 1950.0.
     """
     if isinstance(value, str):
-        return _parse_number_text(value)
+        return _parse_number_text(value, decimal_comma)
     if isinstance(value, bool) or value is None:
         return None, ""
     if isinstance(value, (float, Real, Decimal)) and not isinstance(value, Integral):
@@ -116,7 +122,7 @@ def parse_number_unit(value: Any) -> tuple[float | None, str]:
     return None, ""
 
 
-def _parse_number_text(value: str) -> tuple[float | None, str]:
+def _parse_number_text(value: str, decimal_comma: bool = False) -> tuple[float | None, str]:
     s = normalize_text(value)
     if not s or len(s) > 40:
         return None, ""
@@ -137,6 +143,8 @@ def _parse_number_text(value: str) -> tuple[float | None, str]:
     if s and s[-1] in _MULTIPLIERS and len(s) > 1 and s[-2].isdigit():
         mult, s = _MULTIPLIERS[s[-1]], s[:-1]
     s = _SPACE_THOUSANDS.sub("", s)
+    if decimal_comma and _NUM_DECIMAL_COMMA.fullmatch(s):
+        s = s.replace(".", "").replace(",", ".")
     if _NUM_PLAIN.fullmatch(s):
         f = float(s)
     elif _NUM_COMMA.fullmatch(s):
@@ -162,9 +170,24 @@ def _strip_currency(s: str) -> tuple[str, str]:
     return rest, _CURRENCY_UNIT.get(cur, cur)
 
 
-def parse_number(value: Any) -> float | None:
+def parse_number(value: Any, *, decimal_comma: bool = False) -> float | None:
     """A cell as a float, or None: 1200, '1,200', '¥85,000', '$3.5', '12%' (0.12), '(1,200)'."""
-    return parse_number_unit(value)[0]
+    return parse_number_unit(value, decimal_comma=decimal_comma)[0]
+
+
+def is_decimal_comma_column(values: Iterable[Any]) -> bool:
+    """True when texts like '31,39' or '1.950,30' outnumber texts like '31.39' or '1,950.30'.
+
+    Decided once per column, because '1,234' alone could be either; numbers typed as
+    numbers (not text) do not vote.
+    """
+    comma = dot = 0
+    for v in values:
+        if isinstance(v, str) and len(v) <= 40:
+            s = normalize_text(v)
+            comma += bool(_COMMA_DECIMAL_LOOK.fullmatch(s))
+            dot += bool(_DOT_DECIMAL_LOOK.fullmatch(s))
+    return comma > dot
 
 
 def parse_bool(value: Any) -> bool | None:
@@ -189,7 +212,8 @@ _MONTHS = {
     )
     for name in names
 }
-_TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?)?"
+_TZ = r"(?:\s*(?:[Zz]|UTC|GMT|(?:UTC|GMT)?[+-]\d{2}(?::?\d{2})?))?"
+_TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?" + _TZ + ")?"
 _DATE_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME)
 _DATE_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?.*")
 _DATE_XXY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME)
@@ -283,3 +307,38 @@ def display_text(value: Any) -> str:
             value.date().isoformat()
         )
     return str(value)
+
+
+_NOT_PURCHASE = frozenset(
+    {
+        # English (Shopify financial status, WooCommerce, Magento, marketplaces)
+        "cancelled", "canceled", "cancel", "void", "voided", "refunded", "refund",
+        "fully refunded", "closed", "pending", "pending payment", "payment pending",
+        "awaiting payment", "unpaid", "not paid", "on hold", "failed", "payment failed",
+        "declined", "expired", "abandoned", "draft", "checkout draft", "returned", "chargeback",
+        "rejected", "trash",
+        # Chinese (Taobao/Tmall/JD/Youzan order states)
+        "交易关闭", "已关闭", "关闭", "订单关闭", "交易取消", "等待买家付款", "待付款", "待支付",
+        "未付款", "未支付", "已取消", "取消", "订单取消", "退款", "已退款", "退款成功", "退款中",
+        "全额退款", "交易失败", "已作废", "作废", "已退货", "退货",
+        # German (Shopware, JTL, Shopify in German)
+        "storniert", "abgebrochen", "offen", "unbezahlt", "nicht bezahlt", "zahlung offen",
+        "ausstehend", "erstattet", "rückerstattet", "zurückerstattet", "vollständig erstattet",
+        "fehlgeschlagen", "abgelehnt", "zurückgegeben", "retour", "retoure", "abgelaufen",
+    }
+)
+"""Order statuses that are not a purchase (cancelled, voided, refunded, closed, unpaid)."""
+
+_STATUS_SEPARATORS = re.compile(r"[\s_\-]+")
+
+
+def is_not_purchase(value: Any) -> bool:
+    """True when an order status cell says the order is not a purchase.
+
+    Whole-value match (case, width and '_'/'-' ignored), so 'partially_refunded',
+    'Teilweise erstattet', '买家已付款，等待卖家发货' and '卖家已发货，等待买家确认' stay purchases.
+    """
+    if not isinstance(value, str) or len(value) > 40:
+        return False
+    key = _STATUS_SEPARATORS.sub(" ", normalize_text(value).casefold()).strip(" .!")
+    return key in _NOT_PURCHASE
