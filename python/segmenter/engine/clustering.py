@@ -22,6 +22,7 @@ Rules every method follows, and why:
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -153,6 +154,38 @@ def fit_segments(X: np.ndarray, options: Options) -> Fit:
         warnings=raw.warnings,
         core_points=raw.cores,
         core_labels=core_labels,
+    )
+
+
+def fit_segments_apart(X: np.ndarray, apart: np.ndarray, options: Options) -> Fit:
+    """Rows marked ``apart`` (customers who never bought) are one segment by definition.
+
+    They have no behaviour to cluster on, and being far from every buyer they would
+    otherwise dominate the k choice ("buyers against non-buyers"). So the buyers are
+    clustered among themselves (auto k, or the owner's k minus one) and the non-buyers
+    added as one more segment; numbers are then given by size as usual.
+    """
+    apart = np.asarray(apart, dtype=bool)
+    n_apart, n_rest = int(apart.sum()), int((~apart).sum())
+    k_rest = "auto" if options.k == "auto" else int(options.k) - 1
+    if (options.method == "dbscan" or n_apart < MIN_AUTO_SEGMENT
+            or n_rest < 2 * MIN_AUTO_SEGMENT or (k_rest != "auto" and int(k_rest) < 2)):
+        return fit_segments(X, options)
+    rest = fit_segments(X[~apart], dataclasses.replace(options, k=k_rest))
+    codes = np.empty(len(X), dtype=np.int64)
+    codes[~apart] = rest.labels - 1
+    codes[apart] = rest.k
+    centers = np.vstack([rest.centers, X[apart].mean(axis=0)])
+    labels, centers = _renumber(np.asarray(X, dtype=np.float64), codes, centers)
+    scan = rest.k_scan.copy() if rest.k_scan is not None else None
+    if scan is not None:
+        scan["k"] = scan["k"] + 1  # the buyers' segments plus the never-bought one
+    note = (f" The {n_apart:,} customers who never bought are one segment of their own; "
+            "the scan is over the buyers, and k counts their segments plus that one.")
+    return Fit(
+        labels=labels, centers=centers, k=rest.k + 1, method=options.method, k_scan=scan,
+        k_rule=rest.k_rule + note, k_reason=rest.k_reason,
+        details={**rest.details, "never_bought_apart": n_apart}, warnings=rest.warnings,
     )
 
 
@@ -322,11 +355,16 @@ def _choose_k(scan: pd.DataFrame) -> tuple[int, str, list[str]]:
     return k, reason, warnings
 
 
+MIN_AUTO_SEGMENT = 5
+"""Auto k scans at most n / 5 segments: a segment of fewer customers is not a market."""
+
+
 def _scan_range(options: Options, n: int, d: int, d_sample: int) -> tuple[list[int], list[str]]:
-    hi = min(options.k_max, n - 1, d, d_sample)
+    hi = min(options.k_max, n - 1, n // MIN_AUTO_SEGMENT, d, d_sample)
     warnings = []
     if hi < options.k_max:
-        why = f"only {n} usable rows" if n - 1 == hi else f"only {min(d, d_sample)} distinct customers"
+        why = (f"only {min(d, d_sample)} distinct customers" if hi == min(d, d_sample)
+               else f"only {n} usable rows (at least {MIN_AUTO_SEGMENT} customers a segment)")
         warnings.append(f"k_max={options.k_max} lowered to {hi}: {why}")
     lo = min(options.k_min, hi)
     if lo < options.k_min:

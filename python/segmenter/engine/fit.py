@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from segmenter.engine.cleaning import Prepared, prepare
-from segmenter.engine.clustering import fit_segments
+from segmenter.engine.cleaning.neverbought import NEVER_BOUGHT
+from segmenter.engine.clustering import fit_segments, fit_segments_apart
 from segmenter.engine.profiles import Profiles, build_profiles
 from segmenter.engine.quality import Quality, evaluate
 from segmenter.engine.reader import Table, read_grid
@@ -115,7 +116,8 @@ def fit_table(
         origin=origin,
     )
     prep = prepare(table, opts)
-    fit = fit_segments(prep.X, opts)
+    never = _never_bought(prep)
+    fit = fit_segments(prep.X, opts) if never is None else fit_segments_apart(prep.X, never, opts)
     qual = evaluate(prep.X, fit.labels, fit.centers, opts)
     labelled = _labelled(table, prep, prep.rows, np.asarray(fit.labels), qual, opts)
     labelled["k"] = int(fit.k)
@@ -158,6 +160,14 @@ def fit_table(
         warnings=warnings,
         **labelled,
     )
+
+
+def _never_bought(prep: Prepared) -> np.ndarray | None:
+    """Rows the cleaning marked as never bought (None when it marked none)."""
+    if NEVER_BOUGHT not in prep.original.columns:
+        return None
+    mask = prep.original[NEVER_BOUGHT].to_numpy(dtype=np.float64) == 1
+    return mask if mask.any() else None
 
 
 def with_labels(fitted: Fitted, labels: pd.Series, X: np.ndarray) -> Fitted:

@@ -33,7 +33,15 @@ from dataclasses import dataclass
 from segmenter.engine.fit import UNASSIGNED
 from segmenter.story.claims import Claim, Level
 from segmenter.story.i18n import t
-from segmenter.story.naming import HIGH, LOW, Roles, SegmentName, claim_text, level_values
+from segmenter.story.naming import (
+    HIGH,
+    LOW,
+    Roles,
+    SegmentName,
+    claim_text,
+    level_values,
+    never_bought_level,
+)
 
 TINY_SEGMENT = 2
 ACTION_RULES = ("outreach", "winback", "onboarding", "loyalty", "reminder", "newsletter", "review")
@@ -88,6 +96,8 @@ def recommend(segment: int, levels: Mapping[str, Level], roles: Roles, size: int
     rule, used_roles = action_rule(level_values(levels), roles)
     used = [levels[f] for r in used_roles if (f := getattr(roles, r)) in levels]
     used = [lv for lv in used if lv.claim is not None]
+    if never_bought_level(levels) is not None:  # no order yet: the offer is a first purchase
+        rule, used = "first_purchase", []
     if used:
         reason = t("why.sep", language).join(claim_text(lv, roles, language) for lv in used)
     elif rule == "review":

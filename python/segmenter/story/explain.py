@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.engine.cleaning.neverbought import NEVER_BOUGHT
 from segmenter.engine.fit import UNASSIGNED, Fitted
 from segmenter.engine.profiles import MIN_DISTINCTIVE_Z, TOP_DISTINCTIVE
 from segmenter.story.actions import Action, recommend_all
@@ -434,8 +435,10 @@ def explain_segmentation(seg: Fitted, *, language: str | None = None, rules: boo
     roles = detect_roles(list(prof.zscores.columns), units)
     used = seg.used_rows
     labels = seg.rows.loc[used, "segment"].to_numpy(dtype=int)
-    levels = segment_levels(prep.original.loc[used], labels, list(prof.zscores.columns), units,
-                            roles.as_dict())
+    features = list(prof.zscores.columns)
+    if NEVER_BOUGHT in prep.original.columns:  # derived by the cleaning, not a sheet column
+        features.append(NEVER_BOUGHT)
+    levels = segment_levels(prep.original.loc[used], labels, features, units, roles.as_dict())
     fixed = {int(s): n for s, n in (fixed_names or {}).items() if str(n).strip()}
     names = name_segments(levels, roles, lang, reserved=fixed.values())
     sizes = {int(s): int(n) for s, n in prof.sizes["size"].items()}

@@ -127,6 +127,12 @@ STRINGS: dict[str, dict[str, str]] = {
         # actions
         "action.outreach": "Personal outreach: call or write personally before they are gone",
         "action.winback": "Win-back offer: a time-limited discount to come back",
+        "action.first_purchase": "First-purchase offer: a welcome discount or free shipping",
+        "msg.first_purchase": "Hi {{name}}, welcome! Here is 10% off your first order, "
+                              "valid for 14 days.",
+        "name.never_bought": "Never bought: signed up, no order yet",
+        "reason.never_bought": "{share} of members have no order at all (orders, spend and "
+                               "last order blank)",
         "action.onboarding": "Onboarding: welcome series, how-to and a second-order incentive",
         "action.loyalty": "New products and loyalty rewards: early access, points, VIP perks",
         "action.reminder": "Repurchase reminder: nudge them when they usually run out",
@@ -267,6 +273,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "q.feature.low_first": "{feature}低",
         "action.outreach": "一对一联系：在他们流失前亲自打电话或写信",
         "action.winback": "召回优惠：限时折扣吸引回购",
+        "action.first_purchase": "首单优惠：新人券或包邮，促成第一次购买",
+        "msg.first_purchase": "{{name}}您好，欢迎加入！首单立享 9 折，14 天内有效。",
+        "name.never_bought": "未购买客户：已登记，尚未下单",
+        "reason.never_bought": "{share}的成员从未下单（订单数、消费额和最近购买日期都为空）",
         "action.onboarding": "新客引导：欢迎系列、使用指南和第二单优惠",
         "action.loyalty": "新品与会员回馈：新品抢先购、积分、VIP 权益",
         "action.reminder": "复购提醒：在通常用完时提醒回购",

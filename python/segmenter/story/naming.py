@@ -58,6 +58,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from segmenter.engine.cleaning.neverbought import NEVER_BOUGHT
 from segmenter.engine.fit import UNASSIGNED
 from segmenter.story.claims import Claim, Level, round_days, round_days_up
 from segmenter.story.i18n import t
@@ -356,12 +357,26 @@ def _behaviour_name(rule: str, levels: Mapping[str, Level], roles: Roles,
     return label + (sep + join.join(words) if words else ""), used
 
 
+def never_bought_level(levels: Mapping[str, Level]) -> Level | None:
+    """The "Never bought" level when at least 9 in 10 members never bought, else None."""
+    lv = levels.get(NEVER_BOUGHT)
+    if lv is None or lv.level <= 0 or lv.median < 1 or lv.share < 0.9:
+        return None
+    return lv
+
+
 def name_segment(segment: int, levels: Mapping[str, Level], roles: Roles,
                  language: str = "en") -> SegmentName:
     """The name of one segment from its members' levels (see :func:`segment_levels`)."""
     if segment == UNASSIGNED:
         return SegmentName(segment, t("name.unassigned", language), "unassigned",
                            t("reason.unassigned", language))
+    never = never_bought_level(levels)
+    if never is not None:
+        reason = t("reason.never_bought", language, share=f"{never.share:.0%}")
+        claims = (never.claim,) if never.claim is not None else ()
+        return SegmentName(segment, t("name.never_bought", language), "never_bought", reason,
+                           tuple((c.column, float(c.threshold)) for c in claims), claims)
     rule = classify(level_values(levels), roles)
     if rule == "features":
         top = distinctive(levels)[:2]
