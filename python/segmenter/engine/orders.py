@@ -217,11 +217,7 @@ def customer_features(
     warnings: list[str] = []
     tx, n_in = _clean_rows(headers, rows, row_numbers, cols, status, log, warnings)
 
-    if snap is None:
-        tx = _drop_future(tx, cols, log, warnings)
-        snap = (tx["Date"].max() + pd.Timedelta(days=1)).date()
-    else:
-        tx = _drop_after_snapshot(tx, snap, cols, log, warnings)
+    tx, snap = _snapshot(tx, snap, cols, log, warnings)
     if status:
         cols["status"] = ", ".join(status)
 
@@ -237,6 +233,15 @@ def customer_features(
         customers=customers, log=log, snapshot_date=snap, columns=cols, n_orders_in=n_in,
         n_orders_used=len(tx), warnings=warnings, transactions=tx, daily=daily, frequency=freq,
     )
+
+
+def _snapshot(tx: pd.DataFrame, snap: dt.date | None, cols: dict[str, str], log: CleaningLog,
+              warnings: list[str]) -> tuple[pd.DataFrame, dt.date]:
+    """The rows up to the snapshot date, and that date (default: the day after the last order)."""
+    if snap is not None:
+        return _drop_after_snapshot(tx, snap, cols, log, warnings), snap
+    tx = _drop_future(tx, cols, log, warnings)
+    return tx, (tx["Date"].max() + pd.Timedelta(days=1)).date()
 
 
 def _drop_after_snapshot(tx: pd.DataFrame, snap: dt.date, cols: dict[str, str], log: CleaningLog,

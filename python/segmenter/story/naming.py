@@ -374,9 +374,9 @@ def name_segment(segment: int, levels: Mapping[str, Level], roles: Roles,
     never = never_bought_level(levels)
     if never is not None:
         reason = t("reason.never_bought", language, share=f"{never.share:.0%}")
-        claims = (never.claim,) if never.claim is not None else ()
+        own = tuple(c for c in (never.claim,) if c is not None)
         return SegmentName(segment, t("name.never_bought", language), "never_bought", reason,
-                           tuple((c.column, float(c.threshold)) for c in claims), claims)
+                           tuple((c.column, float(c.threshold)) for c in own), own)
     rule = classify(level_values(levels), roles)
     if rule == "features":
         top = distinctive(levels)[:2]
