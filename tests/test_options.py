@@ -33,7 +33,8 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 DEFAULTS = {
     "k": "auto", "method": "kmeans", "linkage": "ward", "eps": None, "min_samples": None,
     "k_min": 2, "k_max": 10, "id_column": None, "columns": None, "missing": "median",
-    "outliers": "clip", "outlier_iqr": 3.0, "log_transform": "auto", "scaling": "standard",
+    "impossible": "fix", "outliers": "clip", "outlier_iqr": 3.0, "log_transform": "auto",
+    "scaling": "standard",
     "reference_date": None, "random_state": 0, "n_init": 4, "silhouette_exact_max": 10_000,
     "silhouette_sample_size": 10_000, "language": "auto",
 }
@@ -54,8 +55,9 @@ BAD = [
     ("k_max", 31, "k_max=31 is out of range; use a whole number between 2 and 30"),
     ("columns", "", "columns is empty; name at least one column, or leave it blank to use all"),
     ("columns", [], "columns is empty; name at least one column, or leave it blank to use all"),
-    ("missing", "zero", "missing='zero' is not valid; use one of: median, mean, mode, knn, drop"),
+    ("missing", "zero", "missing='zero' is not valid; use one of: median, mean, mode, knn, regression, drop"),
     ("outliers", "cap", "outliers='cap' is not valid; use one of: clip, flag, drop, none"),
+    ("impossible", "maybe", "impossible='maybe' is not valid; use one of: fix, keep"),
     ("outlier_iqr", -1, "outlier_iqr=-1 is out of range; give a number above 0.0"),
     ("log_transform", "always", "log_transform='always' is not valid; use one of: auto, none"),
     ("scaling", "zscore", "scaling='zscore' is not valid; use one of: standard, robust, minmax, none"),
@@ -157,7 +159,7 @@ def test_settings_sheet_dropdowns_list_the_allowed_values():
     choices = {r.key: r.choices for r in ROWS}
     assert choices["method"] == ("kmeans", "hierarchical", "dbscan")
     assert choices["scaling"] == ("standard", "robust", "minmax", "none")
-    assert choices["missing"] == ("median", "mean", "mode", "knn", "drop")
+    assert choices["missing"] == ("median", "mean", "mode", "knn", "regression", "drop")
     assert choices["outliers"] == ("clip", "flag", "drop", "none")
     assert choices["k"] == ("auto", "2", "3", "4", "5", "6", "7", "8", "9", "10")
     for row in ROWS:  # every dropdown entry is accepted, and the default is one of them

@@ -18,11 +18,16 @@ import pandas as pd
 RANK_COLUMNS = ("silhouette_rank", "calinski_harabasz_rank", "rank_sum")
 
 
+MIN_SEGMENT = 5
+"""Auto k never picks a k whose smallest segment is smaller (estimated on the scan sample)."""
+
+
 def rule_text(k_lo: int, k_hi: int) -> str:
     """The rule in one sentence (shown as k_rule)."""
     return (f"k (from {k_lo} to {k_hi}) is the one with the lowest sum of its silhouette rank "
             "and its Calinski-Harabasz rank (1 = best, higher is better for both), the smaller "
-            "k on a tie.")
+            f"k on a tie; a k whose smallest segment would hold fewer than {MIN_SEGMENT} "
+            "customers is not chosen.")
 
 
 def _ranks(v: np.ndarray) -> np.ndarray:
@@ -48,11 +53,17 @@ def choose_k(scan: pd.DataFrame) -> tuple[int, str, list[str]]:
         return k, f"k={k}: no k had a measurable silhouette, so the smallest k was used", [
             "silhouette could not be measured for any k; the smallest k was used"
         ]
-    i = int(np.flatnonzero(total == total.min())[0])
+    eligible = np.ones(len(ks), dtype=bool)
+    if "smallest_segment" in scan.columns:  # a segment of 1-4 customers is a typo, not a market
+        eligible = scan["smallest_segment"].to_numpy(dtype=float) >= MIN_SEGMENT
+        if not eligible.any():
+            eligible[:] = True
+    masked = np.where(eligible, total, np.iinfo(np.int64).max)
+    i = int(np.flatnonzero(masked == masked.min())[0])
     k = int(ks[i])
     reason = (f"k={k}: silhouette {sil[i]:.3f} (rank {rs[i]}) and Calinski-Harabasz "
               f"{ch[i]:.1f} (rank {rc[i]}) give the lowest rank sum, {total[i]}")
-    others = [j for j in range(len(ks)) if j != i]
+    others = [j for j in range(len(ks)) if j != i and eligible[j]]
     if others:
         j = min(others, key=lambda t: (total[t], t))
         reason += f" (next: k={int(ks[j])}, rank sum {total[j]})"

@@ -337,8 +337,10 @@ def _scan_metrics(S: np.ndarray, codes_by_k: dict[int, np.ndarray], n: int) -> p
             cent[:, j] = np.bincount(c, weights=S[:, j], minlength=k)
         cent /= np.maximum(cnt, 1)[:, None]
         inertia = float(((S - cent[c]) ** 2).sum()) * n / m
-        rows.append((k, sil, inertia, ch, db))
-    df = pd.DataFrame(rows, columns=["k", "silhouette", "inertia", "calinski_harabasz", "davies_bouldin"])
+        smallest = float(cnt[present].min()) * n / m if len(present) else 0.0
+        rows.append((k, sil, inertia, ch, db, smallest))
+    df = pd.DataFrame(rows, columns=["k", "silhouette", "inertia", "calinski_harabasz",
+                                     "davies_bouldin", "smallest_segment"])
     df["chosen"] = False
     return df
 

@@ -141,7 +141,7 @@ _K_HEADERS = {
     "calinski_harabasz": "Calinski-Harabasz", "ch": "Calinski-Harabasz",
     "davies_bouldin": "Davies-Bouldin", "db": "Davies-Bouldin", "chosen": "Chosen",
     "silhouette_rank": "Silhouette rank", "calinski_harabasz_rank": "Calinski-Harabasz rank",
-    "rank_sum": "Rank sum",
+    "rank_sum": "Rank sum", "smallest_segment": "Smallest segment",
 }
 
 

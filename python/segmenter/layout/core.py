@@ -220,7 +220,8 @@ _K_SCAN_HEADERS = {
     "k": "k", "silhouette": "Silhouette", "inertia": "Inertia (within SS)",
     "calinski_harabasz": "Calinski-Harabasz", "davies_bouldin": "Davies-Bouldin",
     "silhouette_rank": "Silhouette rank", "calinski_harabasz_rank": "Calinski-Harabasz rank",
-    "rank_sum": "Rank sum (lowest chosen)", "chosen": "Chosen",
+    "rank_sum": "Rank sum (lowest chosen)", "smallest_segment": "Smallest segment (estimate)",
+    "chosen": "Chosen",
 }
 
 
