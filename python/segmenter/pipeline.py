@@ -157,6 +157,29 @@ def segment_orders(
                                           "discount_rate": float(discount_rate)})
 
 
+def predict_orders(
+    data: Any,
+    *,
+    origin: tuple[int, int] = (1, 1),
+    snapshot_date: Any = None,
+    calibration_end: Any = None,
+    horizon_days: float = 90,
+    discount_rate: float = 0.01,
+    **roles: Any,
+) -> PredictionResult:
+    """Only the predictions of :func:`segment_orders` (no segments): for ``=SEGMENT_PREDICT``.
+
+    The ledger is read and cleaned exactly as :func:`segment_orders` reads it; ``roles``
+    are its column roles (``customer=``, ``date=``, ``amount=`` ...).
+    """
+    unknown = set(roles) - set(ORDER_ROLES)
+    if unknown:
+        raise SegmenterError(f"unknown option(s) {', '.join(sorted(unknown))}; use one of: "
+                             f"{', '.join(ORDER_ROLES)}")
+    features = customer_features(data, snapshot_date=snapshot_date, origin=origin, **roles)
+    return _forecast(features, calibration_end, horizon_days, discount_rate)
+
+
 def _forecast(features: OrderFeatures, calibration_end: Any, horizon_days: Any,
               discount_rate: Any) -> PredictionResult:
     """The models on the ledger's cleaned rows, before the (slower) clustering.

@@ -29,7 +29,7 @@ FMT_PARAM = "0.0000"
 FMT_ORDERS = "0.00"
 _CHART_COL = 11  # charts sit right of the tables (column K)
 _CHART_ROWS = 22  # sheet rows one chart takes, with a gap
-_WIDTHS = {1: 24.0, 2: 14.0, 3: 30.0, 4: 14.0, 5: 14.0, 6: 14.0, 7: 14.0, 8: 14.0, 9: 14.0}
+_WIDTHS = {1: 40.0, 2: 14.0, 3: 30.0, 4: 14.0, 5: 14.0, 6: 14.0, 7: 14.0, 8: 14.0, 9: 14.0}
 
 
 def predictions_sheet(seg: Segmentation) -> SheetSpec | None:
