@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from segmenter.layout.blocks import Block, ChartSpec, SeriesStyle, SheetSpec, wide_series
+from segmenter.layout.blocks import Block, Box, ChartSpec, SeriesStyle, SheetSpec, wide_series
 from segmenter.layout.cells import Stack, grid
 from segmenter.layout.theme import FMT_INT, FMT_NUM, FMT_PCT
 from segmenter.result import Segmentation
@@ -152,9 +152,9 @@ def _distribution_block(pred: pd.DataFrame, lang: str) -> Block:
 
 def _distribution_chart(block: Block, lang: str) -> ChartSpec:
     source = _box(block, block.n_cols)
+    series: list[tuple[str, Box | None, Box]] = [*wide_series([str(block.values[0][1])], source)]
     return ChartSpec(
-        "bar", t("pred.chart.distribution", lang), (0, 0),
-        wide_series([str(block.values[0][1])], source), source=source,
+        "bar", t("pred.chart.distribution", lang), (0, 0), series, source=source,
         x_title=t("pred.col.p_alive", lang), y_title=t("pred.col.customers", lang),
         colors=[BAR_COLOR], styles=[SeriesStyle(labels="value", label_position="outEnd")],
         gap_width=40, legend="", y_format="#,##0", name="p_alive distribution",
@@ -197,9 +197,10 @@ def _check_blocks(st: Stack, check: dict[str, Any], lang: str) -> list[ChartSpec
                          number_formats={1: FMT_ORDERS, 2: FMT_ORDERS, 3: FMT_INT, 4: FMT_INT,
                                          5: FMT_NUM}))
     source = _box(block, 3)
+    series: list[tuple[str, Box | None, Box]] = [
+        *wide_series([str(v) for v in block.values[0][1:3]], source)]
     chart = ChartSpec(
-        "bar", t("pred.chart.check", lang), (0, 0),
-        wide_series([str(v) for v in block.values[0][1:3]], source), source=source,
+        "bar", t("pred.chart.check", lang), (0, 0), series, source=source,
         x_title=t("pred.chart.check_x", lang), y_title=t("pred.chart.check_y", lang),
         colors=[BAR_COLOR, LINE_COLOR],
         styles=[SeriesStyle(), SeriesStyle(as_line=True, marker="circle", marker_size=6,
@@ -210,7 +211,7 @@ def _check_blocks(st: Stack, check: dict[str, Any], lang: str) -> list[ChartSpec
     return [chart]
 
 
-def _box(block: Block, n_cols: int) -> tuple[int, int, int, int]:
+def _box(block: Block, n_cols: int) -> Box:
     """The first ``n_cols`` columns of ``block``, header row included."""
     return (block.row, block.col, block.row + block.n_rows - 1, block.col + n_cols - 1)
 
