@@ -223,6 +223,8 @@ def _start_here(ws) -> None:
         (f"=SEGMENT_SILHOUETTE({CUSTOMERS_RANGE})", "How well the segments separate (-1 to 1)."),
         (f"=SEGMENT_K({CUSTOMERS_RANGE})", "The scan over k (silhouette, inertia, CH, DB)."),
         ("=SEGMENT_ASSIGN(new_rows, Customers!A1:H501)", "The segment of new customers."),
+        ("=SEGMENT_PREDICT(Orders!A1:G3134)", "Per customer: P(active), expected orders, "
+         "predicted value in the next 90 days, churn risk."),
     ]
     for i, (formula, what) in enumerate(examples, start=13):
         _text(ws, f"B{i}", formula, name="Consolas")

@@ -216,7 +216,7 @@ def test_udf_wrappers_follow_the_python_signatures(vba):
 
     declared = dict(re.findall(r"^Function (\w+)\(([^)]*)\)", vba["xlam"]["xlwings_udfs"], re.M))
     assert set(declared) == {"SEGMENT", "SEGMENT_CENTROIDS", "SEGMENT_SILHOUETTE", "SEGMENT_K",
-                             "SEGMENT_ASSIGN"}
+                             "SEGMENT_ASSIGN", "SEGMENT_PREDICT"}
     for name, args in declared.items():
         params = inspect.signature(getattr(udfs, name)).parameters.values()
         expected = [("Optional " if p.default is not p.empty else "") + p.name for p in params]

@@ -167,7 +167,8 @@ def test_udf_metadata_for_excel_insert_function():
     from segmenter.vba_wrapper import udf_functions
 
     funcs = udf_functions()
-    assert set(funcs) == {"SEGMENT", "SEGMENT_CENTROIDS", "SEGMENT_SILHOUETTE", "SEGMENT_K", "SEGMENT_ASSIGN"}
+    assert set(funcs) == {"SEGMENT", "SEGMENT_CENTROIDS", "SEGMENT_SILHOUETTE", "SEGMENT_K", "SEGMENT_ASSIGN",
+                          "SEGMENT_PREDICT"}
     for name, info in funcs.items():
         assert info["category"] == "Segmenter"
         assert "." not in name

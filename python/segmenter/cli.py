@@ -62,6 +62,17 @@ def _order_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--frequency", default="days", help="days (distinct order days, default) or orders")
 
 
+def _prediction_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--calibration-end", help="check the predictions: fit on the orders up to "
+                   "this date (YYYY-MM-DD) and compare with the order days after it")
+    p.add_argument("--horizon-days", help="days ahead the predictions look (default: 90)")
+    p.add_argument("--discount-rate", help="monthly discount rate of predicted value "
+                   "(default: 0.01 = 1%% a month)")
+
+
+_PREDICTION_FLAGS = ("calibration_end", "horizon_days", "discount_rate")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="segmenter", description="Customer segments from a workbook.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -76,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     _engine_options(o)
     _tracking_args(o)
     _order_args(o)
+    _prediction_args(o)
     e = sub.add_parser("export", help="segment, then write mailing-list CSVs per segment")
     _input_args(e)
     e.add_argument("--folder", help="folder for the CSV files (default: <input>-segments next to the input)")
@@ -161,7 +173,7 @@ def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
     orders = ns.command == "segment-orders" or getattr(ns, "orders", False)
     if orders:
         run = segment_orders
-        kw.update({r: getattr(ns, r) for r in (*ORDER_ROLES, "snapshot_date")
+        kw.update({r: getattr(ns, r) for r in (*ORDER_ROLES, "snapshot_date", *_PREDICTION_FLAGS)
                    if getattr(ns, r, None) is not None})
         kw["frequency"] = ns.frequency
     else:

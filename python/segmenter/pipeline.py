@@ -12,7 +12,14 @@ from typing import Any
 
 from segmenter.engine.chart_inputs import chart_inputs
 from segmenter.engine.fit import Fitted, fit_table
-from segmenter.engine.orders import ID_NAME, ORDER_ROLES, customer_features, to_customer_grid
+from segmenter.engine.orders import (
+    ID_NAME,
+    ORDER_ROLES,
+    OrderFeatures,
+    customer_features,
+    to_customer_grid,
+)
+from segmenter.engine.predict import PredictionResult, predict_customers
 from segmenter.errors import SegmenterError
 from segmenter.log import CleaningLog
 from segmenter.options import make_options
@@ -95,6 +102,9 @@ def segment_orders(
     track: str = "refit",
     snapshot_date: Any = None,
     frequency: str = "days",
+    calibration_end: Any = None,
+    horizon_days: float = 90,
+    discount_rate: float = 0.01,
     **options: Any,
 ) -> Segmentation:
     """Segment customers from an order ledger: orders -> RFM features -> segments.
@@ -104,6 +114,14 @@ def segment_orders(
     Cleaning Log starts with the order rows (their sheet rows), then the customer
     table's steps (rows of the Segments sheet). The classic RFM scores and segment
     map ride along (``seg.orders``) for the RFM sheet.
+
+    Predictions (BG/NBD and Gamma-Gamma, :func:`~segmenter.engine.predict.predict_customers`)
+    come from the same purchases: ``seg.predictions`` per customer over the next
+    ``horizon_days``, value discounted by ``discount_rate`` a month, ``seg.prediction_segments``
+    per segment, ``seg.prediction_model``; with ``calibration_end`` also
+    ``seg.prediction_check`` (fitted up to that date, compared with the order days after it).
+    When the data cannot support the models, the fields stay empty and ``seg.warnings``
+    says why in one line.
     """
     if track not in TRACK_MODES:
         raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
@@ -111,6 +129,7 @@ def segment_orders(
     features = customer_features(
         data, snapshot_date=snapshot_date, frequency=frequency, origin=origin, **roles
     )
+    forecast = _forecast(features, calibration_end, horizon_days, discount_rate)
     options.setdefault("id_column", ID_NAME)
     try:
         opts = make_options(k=k, method=method, **options)
@@ -133,4 +152,54 @@ def segment_orders(
             **{k: v for k, v in fitted.run.items() if k != "input"},
         },
     )
-    return _tell_story(fitted, previous, track, orders=features)
+    return _tell_story(fitted, previous, track, orders=features, forecast=forecast,
+                       forecast_settings={"horizon_days": float(horizon_days),
+                                          "discount_rate": float(discount_rate)})
+
+
+def predict_orders(
+    data: Any,
+    *,
+    origin: tuple[int, int] = (1, 1),
+    snapshot_date: Any = None,
+    calibration_end: Any = None,
+    horizon_days: float = 90,
+    discount_rate: float = 0.01,
+    **roles: Any,
+) -> PredictionResult:
+    """Only the predictions of :func:`segment_orders` (no segments): for ``=SEGMENT_PREDICT``.
+
+    The ledger is read and cleaned exactly as :func:`segment_orders` reads it; ``roles``
+    are its column roles (``customer=``, ``date=``, ``amount=`` ...).
+    """
+    unknown = set(roles) - set(ORDER_ROLES)
+    if unknown:
+        raise SegmenterError(f"unknown option(s) {', '.join(sorted(unknown))}; use one of: "
+                             f"{', '.join(ORDER_ROLES)}")
+    features = customer_features(data, snapshot_date=snapshot_date, origin=origin, **roles)
+    return _forecast(features, calibration_end, horizon_days, discount_rate)
+
+
+def _forecast(features: OrderFeatures, calibration_end: Any, horizon_days: Any,
+              discount_rate: Any) -> PredictionResult:
+    """The models on the ledger's cleaned rows, before the (slower) clustering.
+
+    Purchases and returns both go in: a day counts as an order when it has a purchase
+    (as Frequency counts it; a zero amount the ledger kept is an order worth 0) and a
+    day's value is net of that day's returns.
+    """
+    tx = features.transactions
+    return predict_customers(
+        tx[[ID_NAME, "Date", "Amount"]], snapshot_date=features.snapshot_date,
+        horizon_days=_number("horizon_days", horizon_days),
+        discount_rate=_number("discount_rate", discount_rate),
+        calibration_end=calibration_end, count_zero_amounts=True,
+    )
+
+
+def _number(name: str, value: Any) -> float:
+    """A CLI or cell value as a float, or the one-line error."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise SegmenterError(f"{name}={value!r} is not a number") from None

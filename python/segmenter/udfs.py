@@ -1,11 +1,12 @@
-"""Worksheet functions: =SEGMENT, =SEGMENT_CENTROIDS, =SEGMENT_SILHOUETTE, =SEGMENT_K, =SEGMENT_ASSIGN.
+"""Worksheet functions: =SEGMENT, =SEGMENT_CENTROIDS, =SEGMENT_SILHOUETTE, =SEGMENT_K,
+=SEGMENT_ASSIGN, =SEGMENT_PREDICT.
 
 xlwings UDFs (Windows). Arguments arrive as Excel passes them: a 2-D grid of
 floats, text, None, datetimes and bools, errors as "#N/A" text. The grid goes
 unchanged to the engine's reader (:func:`segmenter.segment`), so a formula and
 the Segment button read a sheet the same way.
 
-All five functions share one fit per (data, options) through
+The functions share one fit per (data, options) through
 :mod:`segmenter.excel.fit_cache`; an unchanged formula recalculates from the cache.
 Errors come back as one short line, "#SEGMENTER: ...", never a traceback.
 Docstrings and ``doc=`` texts are what Excel's Insert Function dialog shows
@@ -33,6 +34,7 @@ from segmenter.excel.tables import (
     is_blank,
     k_table,
     option_kwargs,
+    prediction_table,
     segment_column,
 )
 
@@ -142,5 +144,18 @@ def SEGMENT_ASSIGN(new_rows, data, k=None, method=None):
         new = as_grid(new_rows)
         return _cached(key, "SEGMENT_ASSIGN", lambda: as_column(assign_rows(seg, as_grid(data), new)),
                        grid_digest(new))
+    except Exception as exc:  # noqa: BLE001
+        return _error(exc)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("orders", ndim=2, err_to_str=True,
+        doc="Your order ledger: header row plus one row per order (customer, date, amount).")
+@xw.arg("horizon_days", doc="Days ahead to predict (default 90).")
+def SEGMENT_PREDICT(orders, horizon_days=None):
+    """Per customer: P(active), expected orders and order value, predicted value over the horizon (discounted 1% a month) and churn risk; a spilled table."""
+    try:
+        table, key = prediction_table(orders, horizon_days)
+        return _cached(key, "SEGMENT_PREDICT", lambda: table)
     except Exception as exc:  # noqa: BLE001
         return _error(exc)

@@ -82,6 +82,37 @@ def fit(data: Any, **kwargs: Any) -> tuple[Segmentation, tuple]:
     return FITS.get_or_compute(key, compute, weight=cells), key
 
 
+PREDICT_HEADER = ["Customer ID", "P(active)", "Expected orders", "Expected order value",
+                  "Predicted value", "Churn risk"]
+
+
+def prediction_table(data: Any, horizon_days: Any = None) -> tuple[list[list[Any]], tuple]:
+    """The per-customer predictions of an order ledger (header + rows), from the shared cache.
+
+    A refusal (too little history, a fit that did not converge) is a SegmenterError with
+    the one-line reason, cached like any other result of bad data.
+    """
+    grid = as_grid(data)
+    horizon = 90.0 if is_blank(horizon_days) else horizon_days
+    if isinstance(horizon, bool) or not isinstance(horizon, (int, float)):
+        raise SegmenterError(f"horizon_days={horizon!r} must be a number of days, e.g. 90")
+    key = (grid_digest(grid), "predict", float(horizon))
+
+    def compute() -> list[list[Any]]:
+        from segmenter.pipeline import predict_orders
+
+        res = predict_orders(grid, horizon_days=float(horizon))
+        if res.predictions is None:
+            raise SegmenterError(f"no predictions: {res.reason}")
+        p = res.predictions
+        cols = ["id", "p_alive", "expected_orders", "expected_order_value", "clv", "churn_risk"]
+        return [list(PREDICT_HEADER),
+                *[[cell_value(v) for v in row] for row in p[cols].itertuples(index=False)]]
+
+    cells = len(grid) * max((len(r) for r in grid), default=1)
+    return FITS.get_or_compute(key, compute, weight=cells), key
+
+
 def cell_value(v: Any) -> Any:
     """One output value Excel can show: numbers as float/int, missing as ""."""
     if v is None:

@@ -18,6 +18,7 @@ from segmenter.layout.core import (
     summary_sheet,
 )
 from segmenter.layout.marketing import extend_layout
+from segmenter.layout.predictions import predictions_sheet
 from segmenter.result import Segmentation
 
 
@@ -36,6 +37,8 @@ def build_layout(seg: Segmentation) -> Layout:
     )
     if seg.orders is not None:
         core.sheets.insert(1, rfm_sheet(seg, seg.orders))
+    if (predicted := predictions_sheet(seg)) is not None:
+        core.sheets.insert(2 if seg.orders is not None else 1, predicted)
     layout = extend_layout(core, seg)
     for sheet in layout.sheets:
         if not sheet.charts:

@@ -22,7 +22,7 @@ LOG = "Cleaning Log"
 RUN = "Segmenter Run"
 SHEET_NAMES = (SEGMENTS, PROFILES, QUALITY, SUMMARY, LOG, RUN)
 RESULT_SHEETS = frozenset(
-    {*SHEET_NAMES, "RFM", "Segment Charts", "Campaigns", "Segment Moves", "Segmenter Model"}
+    {*SHEET_NAMES, "RFM", "Predictions", "Segment Charts", "Campaigns", "Segment Moves", "Segmenter Model"}
 )
 """Every sheet a run may create: an input that is last month's output is copied without them."""
 
