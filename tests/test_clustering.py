@@ -118,8 +118,8 @@ def test_k_scan_table_and_reason():
     fit = fit_segments(X, make_options())
     scan = fit.k_scan
     assert list(scan.columns) == ["k", "silhouette", "inertia", "calinski_harabasz",
-                                  "davies_bouldin", "silhouette_rank", "calinski_harabasz_rank",
-                                  "rank_sum", "chosen"]
+                                  "davies_bouldin", "smallest_segment", "silhouette_rank",
+                                  "calinski_harabasz_rank", "rank_sum", "chosen"]
     assert scan["k"].tolist() == list(range(2, 11))
     assert scan.loc[scan["chosen"], "k"].tolist() == [fit.k] == [4]
     # n <= SCAN_SAMPLE: the scan is exact, so its silhouette is scikit-learn's
@@ -299,3 +299,4 @@ def test_dbscan_details_carry_eps_once_and_old_radius_still_assigns():
     old = dataclasses.replace(dfit, details={**details, "radius": dfit.details["eps"]})
     moved = X + 0.01
     np.testing.assert_array_equal(assign(moved, old), assign(moved, dfit))
+

@@ -49,9 +49,10 @@ def test_corpus_workbook(name, tmp_path, capsys):
     excluded_rows = {r[2] for r in log if r[4] == "(row excluded)"}
     for row in want.get("excluded_rows", []) + want.get("excluded_summary_rows", []):
         assert row in excluded_rows, f"sheet row {row} should be excluded and logged"
-    if "clipped_row" in want:
-        assert any(r[2] == want["clipped_row"] and r[1] == want["clipped_column"] and r[0] == "outliers"
-                   for r in log), "the entry error should be clipped and logged"
+    if "typo_row" in want:
+        assert any(r[1] == want["logged_column"] and r[0] == "log" for r in log), (
+            "the typo's column should be log-transformed, and the log says so")
+        assert want["typo_row"] not in excluded_rows, "the typo's customer keeps a segment"
     if "header_row" in want:
         run = dict((r[0], r[1]) for r in wb["Segmenter Run"].iter_rows(values_only=True) if r[0])
         assert run["Header row"] == want["header_row"]

@@ -131,7 +131,9 @@ def build() -> dict[str, dict]:  # noqa: C901 - one block per workbook, read top
         if i == 5:
             r[1] = r[1] * 100  # two extra zeros
         ws.append(r)
-    save(wb, "entry_error", {**ok, "clipped_row": 7, "clipped_column": "Annual spend"})
+    # the typo's column is log-transformed (fences then sit on the log scale, where the typo is
+    # inside them): the typo must neither form a segment nor lose the customer
+    save(wb, "entry_error", {**ok, "typo_row": 7, "logged_column": "Annual spend"})
 
     wb, ws = _sheet()
     ws.append(HEADER)
