@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("xlwings")
 
-DATA = Path(__file__).resolve().parent / "data" / "cdnow_orders.csv"
+DATA = Path(__file__).resolve().parents[1] / "data" / "cdnow_orders.csv"
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,7 @@
 """Render the Segment Charts sheet with headless LibreOffice and check the picture is not blank.
 
 Skipped when LibreOffice is absent, unless SEGMENTER_REQUIRE_LIBREOFFICE=1 (then it fails).
-``python tests/test_render.py`` regenerates the images in docs/img/ from the demo and CDNOW runs.
+``python tests/layout/test_render.py`` regenerates the images in docs/img/ from the demo and CDNOW runs.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import segmenter
 from segmenter.io.file_writer import apply_sheet
 from segmenter.layout import charts
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CDNOW = ROOT.parent / "shared" / "data" / "cdnow_orders.csv"
 DOCS_IMG = ROOT / "docs" / "img"
 
