@@ -231,7 +231,25 @@ def test_segment_summary_aggregates(simulated):
     for seg in ("A", "B"):
         rows = p[(labels.to_numpy() == seg)]
         assert out.loc[seg, "customers"] == len(rows)
-        assert out.loc[seg, "p_alive_mean"] == pytest.approx(rows["p_alive"].mean())
+        repeat = rows[rows["churn_risk"] != "unknown"]  # single-order P(active) is 1 by construction
+        assert out.loc[seg, "p_alive_mean"] == pytest.approx(repeat["p_alive"].mean())
         assert out.loc[seg, "expected_orders"] == pytest.approx(rows["expected_orders"].sum())
         assert out.loc[seg, "clv"] == pytest.approx(rows["clv"].sum())
     assert out["customers"].sum() == len(p) - 10
+
+
+def test_segment_mean_p_alive_leaves_out_single_order_customers():
+    """A single-order customer's P(active) is 1 by construction: it must not lift the mean."""
+    import pandas as pd
+
+    from segmenter.engine.predict import segment_summary
+
+    pred = pd.DataFrame({
+        "id": [1, 2, 3, 4], "p_alive": [1.0, 1.0, 0.2, 0.4],
+        "expected_orders": [0.1, 0.1, 0.1, 0.3], "expected_order_value": [10.0] * 4,
+        "clv": [1.0, 1.0, 1.0, 3.0], "churn_risk": ["unknown", "unknown", "high", "medium"],
+    })
+    out = segment_summary(pred, pd.Series([1, 1, 1, 2], index=[1, 2, 3, 4]))
+    assert out.loc[1, "p_alive_mean"] == 0.2  # the one repeat buyer of segment 1
+    assert out.loc[2, "p_alive_mean"] == 0.4
+    assert out.loc[1, "customers"] == 3

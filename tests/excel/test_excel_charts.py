@@ -13,13 +13,13 @@ from collections import Counter
 
 import numpy as np
 import pytest
+from test_excel_bridge import customers
 
 import remote_book as rb
 import segmenter
 from segmenter.excel.writer import write_layout
 from segmenter.layout import charts
 from segmenter.layout.blocks import ChartSpec, Layout, SheetSpec
-from test_excel_bridge import customers
 
 CHART_FUNCS = ("addChart", "setChartXAxisValues", "setChartTitle", "setChartLegend",
                "setChartAxis", "setChartSeries")

@@ -60,7 +60,9 @@ def segment_summary(predictions: pd.DataFrame, labels: pd.Series) -> pd.DataFram
     """Per segment: customers, mean P(active), expected orders and predicted value (totals).
 
     ``labels`` is indexed by customer id (as in ``predictions["id"]``); customers
-    without a label are left out. Rows are in the order of the sorted labels.
+    without a label are left out. Rows are in the order of the sorted labels. The mean
+    P(active) is over repeat buyers only: a single-order customer's P(active) is 1 by the
+    model's construction, and averaging those in would call a lapsed segment active.
     """
     lab = labels.reindex(predictions["id"].to_numpy())
     keep = lab.notna().to_numpy()
@@ -68,7 +70,8 @@ def segment_summary(predictions: pd.DataFrame, labels: pd.Series) -> pd.DataFram
     g = p.groupby("segment", sort=True)
     out = pd.DataFrame({
         "customers": g.size(),
-        "p_alive_mean": g["p_alive"].mean(),
+        "p_alive_mean": p["p_alive"].where(p["churn_risk"] != "unknown").groupby(
+            p["segment"], sort=True).mean(),
         "expected_orders": g["expected_orders"].sum(),
         "expected_orders_per_customer": g["expected_orders"].mean(),
         "clv": g["clv"].sum(),
