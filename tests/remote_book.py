@@ -261,3 +261,17 @@ def ensure_remote_engine(monkeypatch: Any) -> None:
         from xlwings.pro import _xlremote
 
         xw.engines.add(xw.main.Engine(impl=_xlremote.engine))
+
+
+def customers(n: int, seed: int = 0) -> list[list]:
+    """A customer sheet with planted structure: three groups of spend/visits."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    rows = [["Customer ID", "Annual spend", "Visits", "Basket"]]
+    centres = [(200, 2, 20), (1500, 12, 60), (5000, 30, 150)]
+    for i in range(n):
+        s, v, b = centres[i % 3]
+        rows.append([f"C{i + 1:05d}", round(float(rng.normal(s, s * 0.08)), 2),
+                     int(max(1, rng.normal(v, 1))), round(float(rng.normal(b, b * 0.08)), 2)])
+    return rows

@@ -148,9 +148,8 @@ def test_with_previous_merges_given_over_saved():
 def test_excel_rerun_with_settings_back_at_defaults_keeps_last_runs_settings(opened):
     import remote_book as rb
     from segmenter.excel.buttons import main as segment_button
-    from test_excel_bridge import customers
 
-    rows = customers(90)
+    rows = rb.customers(90)
     chosen = rb.sheet("Segmenter Settings", [["Setting", "Value"], ["Number of segments (k)", 4],
                                              ["Columns to use", "Annual spend, Visits"]])
     data = rb.payload([rb.sheet("Data", rows), chosen], f"A1:D{len(rows)}")

@@ -29,20 +29,6 @@ NASTY = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+
 
 
 
-def customers(n: int, seed: int = 0) -> list[list]:
-    """A customer sheet with planted structure: three groups of spend/visits."""
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    rows = [["Customer ID", "Annual spend", "Visits", "Basket"]]
-    centres = [(200, 2, 20), (1500, 12, 60), (5000, 30, 150)]
-    for i in range(n):
-        s, v, b = centres[i % 3]
-        rows.append([f"C{i + 1:05d}", round(float(rng.normal(s, s * 0.08)), 2),
-                     int(max(1, rng.normal(v, 1))), round(float(rng.normal(b, b * 0.08)), 2)])
-    return rows
-
-
 def funcs(book) -> list[str]:
     return [a.func for a in rb.actions(book)]
 
@@ -223,7 +209,7 @@ def test_clear_results_deletes_only_segmenter_sheets(opened):
 def test_whole_column_selection_is_trimmed_to_the_used_range(opened):
     from segmenter.excel.selection import resolve_selection
 
-    rows = customers(30)
+    rows = rb.customers(30)
     book = opened(rb.payload([rb.sheet("Data", rows)], "A:D"))
     assert book.selection.shape == (1_048_576, 4)
     src = resolve_selection(book)
@@ -234,7 +220,7 @@ def test_whole_column_selection_is_trimmed_to_the_used_range(opened):
 def test_single_cell_means_its_current_region(opened):
     from segmenter.excel.selection import resolve_selection
 
-    grid = [["title", "", "", ""], ["", "", "", ""], *[[""] + r for r in customers(10)]]
+    grid = [["title", "", "", ""], ["", "", "", ""], *[[""] + r for r in rb.customers(10)]]
     grid += [["", "", "", "", ""], ["", "", "", "", "far away"]]
     book = opened(rb.payload([rb.sheet("Data", grid)], "C5"))
     src = resolve_selection(book)
@@ -245,7 +231,7 @@ def test_single_cell_means_its_current_region(opened):
 def test_single_cell_in_an_excel_table_means_the_whole_table(opened):
     from segmenter.excel.selection import resolve_selection
 
-    grid = [*customers(10), ["Total", 1, 2, 3]]
+    grid = [*rb.customers(10), ["Total", 1, 2, 3]]
     sheet = rb.sheet("Data", grid, tables=[rb.table("Customers", "A1:D12", show_totals=True)])
     book = opened(rb.payload([sheet], "B4"))
     src = resolve_selection(book)
@@ -299,7 +285,7 @@ def test_bad_setting_is_reported_before_anything_is_written(opened):
     from segmenter.excel.buttons import main
 
     settings = rb.sheet("Segmenter Settings", [["Setting", "Value"], ["Method", "kmedoids"]])
-    book = opened(rb.payload([rb.sheet("Data", customers(20)), settings], "A1:D21"))
+    book = opened(rb.payload([rb.sheet("Data", rb.customers(20)), settings], "A1:D21"))
     main(book)
     alerts = [a for a in rb.actions(book) if a.func == "alert"]
     assert alerts[0].args[0].startswith("Segmenter Settings: method='kmedoids' is not valid")
@@ -309,7 +295,7 @@ def test_bad_setting_is_reported_before_anything_is_written(opened):
 def test_labels_next_to_data_refuses_a_filled_column(opened):
     from segmenter.excel.buttons import main
 
-    rows = [r + ["note"] for r in customers(20)]
+    rows = [r + ["note"] for r in rb.customers(20)]
     settings = rb.sheet("Segmenter Settings", [["Labels next to the data", "yes"]])
     book = opened(rb.payload([rb.sheet("Data", rows), settings], "A1:D21"))
     main(book)
@@ -369,7 +355,7 @@ def test_segment_button_writes_the_shared_layout_and_never_touches_the_data(open
     from segmenter.excel.writer import inert_grid
     from segmenter.layout.build import build_layout
 
-    rows = customers(60)
+    rows = rb.customers(60)
     book, outcome = _run(opened, rows, "B5")
     assert outcome is not None, [a.args for a in rb.actions(book) if a.func == "alert"]
     assert outcome.source.name == "Customers!A1:D61"
@@ -391,7 +377,7 @@ def test_segment_button_writes_the_shared_layout_and_never_touches_the_data(open
 def test_write_count_is_the_same_for_50_and_500_rows(opened):
     counts = []
     for n in (50, 500):
-        book, outcome = _run(opened, customers(n), f"A1:D{n + 1}")
+        book, outcome = _run(opened, rb.customers(n), f"A1:D{n + 1}")
         assert outcome is not None
         counts.append(sum(1 for a in rb.actions(book) if a.func != "setScreenUpdating"))
     assert counts[0] == counts[1]
@@ -410,7 +396,7 @@ def test_labels_next_to_data_write_one_column_right_of_the_data(opened):
     import segmenter
     from segmenter.excel.tables import segment_column
 
-    rows = customers(40)
+    rows = rb.customers(40)
     settings = rb.sheet("Segmenter Settings", [["Labels next to the data", "yes"]])
     book, outcome = _run(opened, rows, "A1", [settings])
     assert outcome is not None and outcome.labels_written
@@ -428,7 +414,7 @@ def test_labels_next_to_data_write_one_column_right_of_the_data(opened):
 def test_rerun_with_labels_leaves_our_old_labels_out_of_the_data_and_may_overwrite_them(opened):
     from segmenter.excel.selection import read_data, resolve_selection, without_old_labels
 
-    rows = [r + [("Segment" if i == 0 else 1 + i % 3)] for i, r in enumerate(customers(40))]
+    rows = [r + [("Segment" if i == 0 else 1 + i % 3)] for i, r in enumerate(rb.customers(40))]
     marker = rb.name("_segmenter_labels", 0, "E1:E41")
     book = opened(rb.payload([rb.sheet("Data", rows)], "B3", names=[marker]))
     src = without_old_labels(book, resolve_selection(book))
@@ -442,7 +428,7 @@ def test_rerun_with_labels_leaves_our_old_labels_out_of_the_data_and_may_overwri
 def test_rerunning_the_button_replaces_only_its_own_sheets(opened):
     from segmenter.excel.buttons import main
 
-    rows = customers(45)
+    rows = rb.customers(45)
     data = rb.payload([rb.sheet("Customers", rows), rb.sheet("Segments", [["my own notes"]])], "A1:D46")
     first = opened(data)
     out1 = main(first)

@@ -13,7 +13,6 @@ from collections import Counter
 
 import numpy as np
 import pytest
-from test_excel_bridge import customers
 
 import remote_book as rb
 import segmenter
@@ -137,7 +136,7 @@ def check_charts(data: dict, book, specs: list[ChartSpec], sheet_name: str):
 
 
 def test_segment_button_draws_every_chart_on_the_chart_sheet(opened):
-    rows = customers(60)
+    rows = rb.customers(60)
     data, book, outcome = run_button(opened, rows)
     seg = segmenter.segment(rows, origin=(1, 1), source_name="Customers!A1:D61")
     specs = charts.chart_sheet(seg).charts
@@ -178,14 +177,14 @@ def test_chart_actions_do_not_grow_with_the_rows(opened):
     extra = settings(k=3, method="hierarchical")
     counts, shapes = [], []
     for n in (60, 600):
-        data, book, outcome = run_button(opened, customers(n), extra)
+        data, book, outcome = run_button(opened, rb.customers(n), extra)
         assert outcome.k == 3
         acts = [a for a in rb.actions(book) if a.func != "setScreenUpdating"]
         counts.append(len(acts))
         groups = per_chart([a for a in acts if a.func in CHART_FUNCS])
         shapes.append([[(a.func, a.args[1] if a.func == "setChartSeries" else None) for a in g]
                        for g in groups])
-        seg = segmenter.segment(customers(n), k=3, method="hierarchical", origin=(1, 1),
+        seg = segmenter.segment(rb.customers(n), k=3, method="hierarchical", origin=(1, 1),
                                 source_name=f"Customers!A1:D{n + 1}")
         specs = charts.chart_sheet(seg).charts
         assert [c.name for c in specs] == ["map", "sizes", "silhouette", "dendrogram"]
@@ -197,7 +196,7 @@ def test_chart_actions_do_not_grow_with_the_rows(opened):
 
 
 def test_dendrogram_is_drawn_as_lines_without_markers(opened):
-    rows = customers(45)
+    rows = rb.customers(45)
     data, book, _ = run_button(opened, rows, settings(k=3, method="hierarchical"))
     groups = per_chart([a for a in rb.actions(book) if a.func in CHART_FUNCS])
     d = next(g for g in groups if g[0].args[0] == "Segmenter dendrogram")
