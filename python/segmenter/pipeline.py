@@ -13,6 +13,7 @@ from typing import Any
 from segmenter.engine.chart_inputs import chart_inputs
 from segmenter.engine.fit import Fitted, fit_table
 from segmenter.engine.orders import (
+    CLUSTER_FEATURES,
     ID_NAME,
     ORDER_ROLES,
     OrderFeatures,
@@ -131,6 +132,8 @@ def segment_orders(
     )
     forecast = _forecast(features, calibration_end, horizon_days, discount_rate)
     options.setdefault("id_column", ID_NAME)
+    if options.get("columns") is None:
+        options["columns"] = list(CLUSTER_FEATURES)
     try:
         opts = make_options(k=k, method=method, **options)
         fitted = fit_table(to_customer_grid(features), opts, source_name=source_name)

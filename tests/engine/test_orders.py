@@ -356,10 +356,14 @@ def test_customer_grid_for_the_engine():
     f = customer_features(_ledger())
     grid = to_customer_grid(f)
     assert grid[0] == [ID_NAME, "Recency", "Frequency", "Monetary", "Average order value",
-                       "Tenure"]
-    assert grid[1] == ["A", 32, 1, 120.0, 60.0, 32]
-    assert [type(v) for v in grid[2]] == [str, int, int, float, float, int]
+                       "Tenure", "Buying span"]
+    assert grid[1] == ["A", 32, 1, 120.0, 60.0, 32, 0]
+    assert [type(v) for v in grid[2]] == [str, int, int, float, float, int, int]
     assert len(grid) == len(f.customers) + 1
+    c = f.customers
+    span = (pd.to_datetime(c["Last order"]) - pd.to_datetime(c["First order"])).dt.days
+    assert [row[6] for row in grid[1:]] == span.tolist()
+    assert (c["Buying span"] == c["Tenure"] - c["Recency"]).all()
 
 
 def test_demo_orders_csv():

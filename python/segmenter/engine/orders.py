@@ -188,6 +188,7 @@ def customer_features(
     Monetary             total spend, net of returns
     Average order value  Monetary / Orders
     Tenure               days from the first order to the snapshot date
+    Buying span          days from the first order to the last (0 for one order day)
     First order          date of the first order
     Last order           date of the last order
     Orders               number of orders (distinct order ids if there is an order id
@@ -278,14 +279,30 @@ def _drop_future(tx: pd.DataFrame, cols: dict[str, str], log: CleaningLog,
     return tx[~late]
 
 
+GRID_COLUMNS = ("Recency", "Frequency", "Monetary", "Average order value", "Tenure",
+                "Buying span")
+"""The per-customer measures a ledger hands to the clustering engine (Segments sheet order)."""
+
+CLUSTER_FEATURES = ("Recency", "Frequency", "Monetary", "Buying span")
+"""The default features of a ledger's segments.
+
+Why not Tenure: for a one-order customer Tenure equals Recency, so the two count the same
+days twice and one-timers smear along the recency axis into every other group. The buying
+span (first to last order) carries the same information next to Recency without the
+overlap: it is 0 for every one-timer. Average order value is Monetary / Frequency, a third
+copy of two features. On the owner corpus (tests/owners) this choice lifts the ledgers'
+agreement with the planted groups at the true k from 0.57-0.90 to 1.00 (ARI). Tenure and
+Average order value stay in the Segments sheet; ``columns=`` chooses others.
+"""
+
+
 def to_customer_grid(features: OrderFeatures) -> list[list[Any]]:
     """Header + one row per customer with the numeric RFM features, for the clustering engine."""
-    names = ["Recency", "Frequency", "Monetary", "Average order value", "Tenure"]
     c = features.customers
-    out: list[list[Any]] = [[ID_NAME, *names]]
-    for cid, row in zip(c.index, c[names].itertuples(index=False), strict=True):
+    out: list[list[Any]] = [[ID_NAME, *GRID_COLUMNS]]
+    for cid, row in zip(c.index, c[list(GRID_COLUMNS)].itertuples(index=False), strict=True):
         out.append([plain(cid), int(row[0]), int(row[1]), float(row[2]), float(row[3]),
-                    int(row[4])])
+                    int(row[4]), int(row[5])])
     return out
 
 
@@ -621,6 +638,7 @@ def _aggregate(tx: pd.DataFrame, snap: dt.date, freq: str, cols: dict[str, str],
         "Monetary": monetary.astype("float64").round(10),  # round(10): no 0.1+0.2 noise
         "Average order value": (monetary / orders).astype("float64").round(10),
         "Tenure": (snap_ts - first).dt.days.astype("int64"),
+        "Buying span": (last - first).dt.days.astype("int64"),
         "First order": first,
         "Last order": last,
         "Orders": orders.astype("int64"),

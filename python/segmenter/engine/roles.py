@@ -60,7 +60,10 @@ _MONEY_WORDS = (
     "paid", "payment", "turnover", "income", "monetary", "aov", "clv", "ltv",
     "消费", "金额", "销售额", "支付", "实付", "收入", "价格", "营业额", "累计消费", "消费金额",
     "umsatz", "betrag", "summe", "wert", "preis", "ausgaben", "bezahlt", "gesamt",
+    "basket", "warenkorb", "客单价", "lifetimevalue",
 )
+_CURRENCY = re.compile(r"[$€¥£￥元]|\b(usd|eur|rmb|cny|gbp|chf|hkd|twd)\b", re.IGNORECASE)
+"""A currency in the header ("Avg basket ($)", "Umsatz (EUR)", "消费(元)") names money."""
 _COUNT_WORDS = (
     "orders", "ordercount", "purchases", "purchasecount", "visits", "count", "times",
     "transactions", "qty", "quantity", "items", "frequency", "numberoforders",
@@ -106,6 +109,8 @@ def header_says(header: str, what: str) -> bool:
              "id": (_ID_WORDS, ("编号", "kundennummer")), "money": (_MONEY_WORDS, ("消费", "金额")),
              "count": (_COUNT_WORDS, ("次数",)), "age": (_AGE_WORDS, ("年龄",))}
     words, parts = table[what]
+    if what == "money" and _CURRENCY.search(str(header)):
+        return True
     return _has_word(header, words, parts)
 
 

@@ -106,6 +106,7 @@ def rfm_sheet(seg: Segmentation, feats: OrderFeatures) -> SheetSpec:
     st.title(f"RFM per customer, as of {feats.snapshot_date.isoformat()} "
              f"({feats.n_orders_used:,} of {feats.n_orders_in:,} order rows used)", name="title")
     cols = [c for c in ["Recency", "Frequency", "Monetary", "Average order value", "Tenure",
+                        "Buying span",
                         "First order", "Last order", "Orders", "Items", "Main channel",
                         "R", "F", "M", "RFM", "RFM segment"] if c in cust.columns]
     by_id = seg.rows.set_index("id")
