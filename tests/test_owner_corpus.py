@@ -20,10 +20,7 @@ OWNERS = Path(__file__).resolve().parent / "owners"
 sys.path.insert(0, str(OWNERS))
 import measure  # noqa: E402
 
-XFAIL: dict[str, str] = {
-    "zh_customers.xlsx": "issue 12: auto k picks 3 over the planted 4 (silhouette prefers 4, "
-                         "Calinski-Harabasz 3; VIP, 8% of customers, joins the regulars); ARI 0.86",
-}
+XFAIL: dict[str, str] = {}
 
 
 def _cases() -> list:

@@ -26,11 +26,11 @@ def test_k_scan_shows_every_criterion_and_the_rule():
 
     seg = segmenter.segment(ksuite.make_case(1).numeric, story=False)
     cols = list(seg.k_scan.columns)
-    for c in ("silhouette", "calinski_harabasz", "silhouette_rank", "calinski_harabasz_rank",
-              "rank_sum", "chosen"):
+    for c in ("silhouette", "calinski_harabasz", "silhouette_vs_best",
+              "calinski_harabasz_vs_best", "score", "chosen"):
         assert c in cols
     chosen = seg.k_scan.loc[seg.k_scan["chosen"]]
-    assert int(chosen["rank_sum"].iloc[0]) == int(seg.k_scan["rank_sum"].min())
+    assert float(chosen["score"].iloc[0]) == float(seg.k_scan["score"].max())
     assert seg.k_rule.count(". ") == 0 and seg.k_rule.endswith(".")
 
 

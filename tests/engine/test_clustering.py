@@ -118,15 +118,15 @@ def test_k_scan_table_and_reason():
     fit = fit_segments(X, make_options())
     scan = fit.k_scan
     assert list(scan.columns) == ["k", "silhouette", "inertia", "calinski_harabasz",
-                                  "davies_bouldin", "smallest_segment", "silhouette_rank",
-                                  "calinski_harabasz_rank", "rank_sum", "chosen"]
+                                  "davies_bouldin", "smallest_segment", "silhouette_vs_best",
+                                  "calinski_harabasz_vs_best", "score", "chosen"]
     assert scan["k"].tolist() == list(range(2, 11))
     assert scan.loc[scan["chosen"], "k"].tolist() == [fit.k] == [4]
     # n <= SCAN_SAMPLE: the scan is exact, so its silhouette is scikit-learn's
     row = scan.set_index("k").loc[4]
     assert row["silhouette"] == pytest.approx(silhouette_score(X, fit.labels), abs=1e-9)
     assert f"{row['silhouette']:.3f}" in fit.k_reason and fit.k_reason.startswith("k=4")
-    assert "silhouette rank" in fit.k_rule and "Calinski-Harabasz rank" in fit.k_rule
+    assert "best silhouette" in fit.k_rule and "best Calinski-Harabasz" in fit.k_rule
 
 
 @pytest.mark.parametrize("seed,centers", [(0, 3), (1, 4), (2, 5), (3, 6), (4, 4)])
@@ -151,12 +151,24 @@ def test_sampled_k_choice_at_full_scale(seed):
     assert fit_segments(X, make_options()).k == _tutorial_k(X)
 
 
-def test_lowest_rank_sum_wins_and_ties_go_to_smaller_k():
+def test_highest_score_wins_and_ties_go_to_smaller_k():
     pd = __import__("pandas")
-    scan = pd.DataFrame({"k": [2, 3, 4], "silhouette": [0.30, 0.515, 0.52],
-                         "calinski_harabasz": [100.0, 300.0, 200.0]})
-    k, reason, _ = clustering._choose_k(scan)  # ranks: sil 3,2,1; CH 3,1,2 -> sums 6,3,3
-    assert k == 3 and "rank sum, 3" in reason and scan["rank_sum"].tolist() == [6, 3, 3]
+    scan = pd.DataFrame({"k": [2, 3, 4], "silhouette": [0.30, 0.50, 0.25],
+                         "calinski_harabasz": [100.0, 200.0, 400.0]})
+    k, reason, _ = clustering._choose_k(scan)
+    # scores: 0.6 + 0.125, 1.0 + 0.25, 0.5 + 0.5 -> k=3 (hand-computed from the rule's formula)
+    assert scan["score"].tolist() == pytest.approx([0.725, 1.25, 1.0])
+    assert k == 3 and "score, 1.250" in reason and "next: k=4" in reason
+    tie = pd.DataFrame({"k": [2, 3], "silhouette": [0.5, 0.25], "calinski_harabasz": [100.0, 200.0]})
+    assert clustering._choose_k(tie)[0] == 2  # 1.0 + 0.25 == 0.5 + 0.5: the smaller k
+
+
+def test_a_small_ch_gain_does_not_outvote_a_big_silhouette_drop():
+    # the owner-corpus shape that the rank sum got wrong: CH +3% at k=4, silhouette -15%
+    pd = __import__("pandas")
+    scan = pd.DataFrame({"k": [3, 4, 5, 6, 7], "silhouette": [0.489, 0.417, 0.396, 0.361, 0.396],
+                         "calinski_harabasz": [590.4, 606.1, 563.7, 569.9, 636.5]})
+    assert clustering._choose_k(scan)[0] == 3
 
 
 # ---------------------------------------------------------------- bad input

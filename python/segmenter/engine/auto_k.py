@@ -1,13 +1,19 @@
-"""The automatic choice of k: a consensus of silhouette and Calinski-Harabasz.
+"""The automatic choice of k: silhouette and Calinski-Harabasz, each against its best.
 
-Why a consensus: on the planted-truth suite (bench/ksuite.py, 49 shop tables,
-k = 2..8, unequal sizes and spreads, skewed money and counts, outliers) the
-silhouette alone favours too few segments when sizes differ, and
-Calinski-Harabasz alone too many when spreads differ; the k that ranks best on
-both together finds the planted k most often (bench/RESULTS.md, "Auto k").
-Davies-Bouldin is shown in the scan but left out of the vote: adding it lowered
-the hit rate. Both scores come from the same scan the engine already runs, so
-the rule costs no time.
+Why both: on the planted-truth suite (bench/ksuite.py, 49 shop tables, k = 2..8,
+unequal sizes and spreads, skewed money and counts, outliers) the silhouette alone
+favours too few segments when sizes differ, and Calinski-Harabasz alone too many when
+spreads differ. Why scores, not ranks: a rank throws away how big a difference is. On
+owner tables Calinski-Harabasz often creeps up with k by a few percent (a uniform
+spread of recency is cut into more and more slices), while the silhouette falls by a
+tenth; a rank sum let a 3% CH gain outvote that drop, and a CH bump at a far k reordered
+the near ones. Each criterion divided by its best over the scan keeps the sizes:
+
+    score(k) = silhouette(k) / best silhouette + CH_WEIGHT * CH(k) / best CH
+
+CH counts half because it is the one that grows with k. Davies-Bouldin is shown in the
+scan but left out of the score: adding it lowered the hit rate. Both scores come from the
+scan the engine already runs, so the rule costs no time. Hit rates: bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -15,8 +21,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-RANK_COLUMNS = ("silhouette_rank", "calinski_harabasz_rank", "rank_sum")
+SCORE_COLUMNS = ("silhouette_vs_best", "calinski_harabasz_vs_best", "score")
 
+CH_WEIGHT = 0.5
+"""Weight of Calinski-Harabasz (relative to its best) next to the silhouette (relative to its best)."""
 
 MIN_SEGMENT = 5
 """Auto k never picks a k whose smallest segment is smaller (estimated on the scan sample)."""
@@ -24,30 +32,33 @@ MIN_SEGMENT = 5
 
 def rule_text(k_lo: int, k_hi: int) -> str:
     """The rule in one sentence (shown as k_rule)."""
-    return (f"k (from {k_lo} to {k_hi}) is the one with the lowest sum of its silhouette rank "
-            "and its Calinski-Harabasz rank (1 = best, higher is better for both), the smaller "
-            f"k on a tie; a k whose smallest segment would hold fewer than {MIN_SEGMENT} "
+    return (f"k (from {k_lo} to {k_hi}) is the one with the highest score = silhouette / best "
+            f"silhouette + {CH_WEIGHT:g} x Calinski-Harabasz / best Calinski-Harabasz, the "
+            f"smaller k on a tie; a k whose smallest segment would hold fewer than {MIN_SEGMENT} "
             "customers is not chosen.")
 
 
-def _ranks(v: np.ndarray) -> np.ndarray:
-    """1 = highest value; ties share the best rank; NaN ranks last."""
-    s = np.where(np.isnan(v), -np.inf, v)  # +inf (CH with no spread inside segments) is best
-    return np.array([1 + int(np.count_nonzero(s > x)) for x in s], dtype=np.int64)
+def _vs_best(v: np.ndarray) -> np.ndarray:
+    """Each value divided by the best (largest) finite positive one; NaN counts as 0."""
+    s = np.where(np.isnan(v), 0.0, v)
+    if np.isposinf(s).any():  # CH with no spread inside segments: that k is perfect
+        return np.where(np.isposinf(s), 1.0, 0.0)
+    top = float(np.max(s)) if s.size else 0.0
+    return s / top if top > 0 else np.zeros_like(s)
 
 
 def choose_k(scan: pd.DataFrame) -> tuple[int, str, list[str]]:
-    """Apply the rule to a scan table (adds the rank columns); return k, reason, warnings."""
+    """Apply the rule to a scan table (adds the score columns); return k, reason, warnings."""
     ks = scan["k"].to_numpy()
     sil = scan["silhouette"].to_numpy(dtype=float)
     ch = scan["calinski_harabasz"].to_numpy(dtype=float)
     if "inertia" in scan.columns:  # no spread inside segments: CH is infinite (sklearn says 1.0)
         ch = np.where(scan["inertia"].to_numpy(dtype=float) <= 0, np.inf, ch)
-    rs, rc = _ranks(sil), _ranks(ch)
-    total = rs + rc
-    scan["silhouette_rank"] = rs
-    scan["calinski_harabasz_rank"] = rc
-    scan["rank_sum"] = total
+    rs, rc = _vs_best(sil), _vs_best(ch)
+    score = (rs + CH_WEIGHT * rc).round(12)  # round: ties are ties, not float noise
+    scan["silhouette_vs_best"] = rs.round(4)
+    scan["calinski_harabasz_vs_best"] = rc.round(4)
+    scan["score"] = score.round(4)
     if not np.any(np.isfinite(sil)):
         k = int(ks[0])
         return k, f"k={k}: no k had a measurable silhouette, so the smallest k was used", [
@@ -58,13 +69,13 @@ def choose_k(scan: pd.DataFrame) -> tuple[int, str, list[str]]:
         eligible = scan["smallest_segment"].to_numpy(dtype=float) >= MIN_SEGMENT
         if not eligible.any():
             eligible[:] = True
-    masked = np.where(eligible, total, np.iinfo(np.int64).max)
-    i = int(np.flatnonzero(masked == masked.min())[0])
+    masked = np.where(eligible, score, -np.inf)
+    i = int(np.flatnonzero(masked == masked.max())[0])
     k = int(ks[i])
-    reason = (f"k={k}: silhouette {sil[i]:.3f} (rank {rs[i]}) and Calinski-Harabasz "
-              f"{ch[i]:.1f} (rank {rc[i]}) give the lowest rank sum, {total[i]}")
+    reason = (f"k={k}: silhouette {sil[i]:.3f} ({rs[i]:.0%} of the best) and Calinski-Harabasz "
+              f"{ch[i]:.1f} ({rc[i]:.0%} of the best) give the highest score, {score[i]:.3f}")
     others = [j for j in range(len(ks)) if j != i and eligible[j]]
     if others:
-        j = min(others, key=lambda t: (total[t], t))
-        reason += f" (next: k={int(ks[j])}, rank sum {total[j]})"
+        j = max(others, key=lambda t: (score[t], -t))
+        reason += f" (next: k={int(ks[j])}, score {score[j]:.3f})"
     return k, reason, []

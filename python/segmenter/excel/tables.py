@@ -171,8 +171,8 @@ _K_HEADERS = {
     "k": "k", "silhouette": "Silhouette", "inertia": "Inertia", "wss": "Inertia",
     "calinski_harabasz": "Calinski-Harabasz", "ch": "Calinski-Harabasz",
     "davies_bouldin": "Davies-Bouldin", "db": "Davies-Bouldin", "chosen": "Chosen",
-    "silhouette_rank": "Silhouette rank", "calinski_harabasz_rank": "Calinski-Harabasz rank",
-    "rank_sum": "Rank sum", "smallest_segment": "Smallest segment",
+    "silhouette_vs_best": "Silhouette / best", "calinski_harabasz_vs_best": "CH / best",
+    "score": "Score", "smallest_segment": "Smallest segment",
 }
 
 

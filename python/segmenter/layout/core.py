@@ -220,8 +220,8 @@ def quality_sheet(seg: Segmentation) -> SheetSpec:
 _K_SCAN_HEADERS = {
     "k": "k", "silhouette": "Silhouette", "inertia": "Inertia (within SS)",
     "calinski_harabasz": "Calinski-Harabasz", "davies_bouldin": "Davies-Bouldin",
-    "silhouette_rank": "Silhouette rank", "calinski_harabasz_rank": "Calinski-Harabasz rank",
-    "rank_sum": "Rank sum (lowest chosen)", "smallest_segment": "Smallest segment (estimate)",
+    "silhouette_vs_best": "Silhouette / best", "calinski_harabasz_vs_best": "CH / best",
+    "score": "Score (highest chosen)", "smallest_segment": "Smallest segment (estimate)",
     "chosen": "Chosen",
 }
 

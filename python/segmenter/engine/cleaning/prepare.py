@@ -27,6 +27,7 @@ from segmenter.engine.cleaning.neverbought import NeverBought
 from segmenter.engine.cleaning.outliers import Outliers
 from segmenter.engine.cleaning.parse import Unparseable
 from segmenter.engine.cleaning.scaling import Scale
+from segmenter.engine.cleaning.unrelated import UnrelatedColumns
 from segmenter.engine.reader import STEP as READ_STEP
 from segmenter.engine.reader import Table, parse_column
 from segmenter.errors import SegmenterError
@@ -44,6 +45,7 @@ STEPS: tuple[Step, ...] = (
     Unparseable(),
     ImpossibleValues(),
     UselessColumns(),
+    UnrelatedColumns(),
     EmptyRows(),
     NeverBought(),
     FillMissing(),

@@ -1,0 +1,88 @@
+"""Categories and yes/no columns unrelated to every measure are not used to split segments.
+
+Why: a City or a "Has app" flag that has nothing to do with what customers buy still
+adds distance between customers. The silhouette then rewards cutting real groups by
+city, and the automatic k merges small real groups (a VIP tier of 8% joined the
+regulars on the owner corpus). An owner would not segment on a column that tells
+nothing about behaviour, so by default such a column stays in the output and in the
+profiles' sheet but is left out of the distances.
+
+The test, per column and per measure (number or date feature): Kruskal-Wallis across
+the column's levels (scipy), on the rows where both are known. The column is related
+when some measure differs across its levels both clearly (p < 0.001) and noticeably
+(epsilon squared = H / (n - 1) of at least 0.01, a small effect). Rank-based, so skewed
+money needs no transform first. Levels with fewer than 5 rows are pooled. When the
+owner names the columns (``columns=``), nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import kruskal
+
+from segmenter.engine.cleaning.base import Changes, Fitted, State, Step
+from segmenter.options import Options
+
+P_MAX = 0.001
+"""A measure must differ across the column's levels at least this clearly."""
+EFFECT_MIN = 0.01
+"""... and by at least this epsilon squared (H / (n - 1); 0.01 is a small effect)."""
+MIN_LEVEL = 5
+"""Levels with fewer rows are pooled into one group before the test."""
+
+
+def _groups(labels: pd.Series, values: pd.Series) -> list[np.ndarray]:
+    ok = labels.notna().to_numpy() & values.notna().to_numpy()
+    lab = labels[ok].astype(str).to_numpy()
+    val = values[ok].to_numpy(dtype=np.float64)
+    levels, counts = np.unique(lab, return_counts=True)
+    small = set(levels[counts < MIN_LEVEL].tolist())
+    out = [val[lab == lv] for lv in levels if lv not in small]
+    pooled = val[np.isin(lab, list(small))] if small else val[:0]
+    if pooled.size:
+        out.append(pooled)
+    return [g for g in out if g.size]
+
+
+def association(labels: pd.Series, values: pd.Series) -> tuple[float, float]:
+    """(p-value, epsilon squared) of Kruskal-Wallis of ``values`` across ``labels``' levels."""
+    groups = _groups(labels, values)
+    n = sum(g.size for g in groups)
+    if len(groups) < 2 or n < 3 or np.ptp(np.concatenate(groups)) == 0:
+        return 1.0, 0.0
+    h, p = kruskal(*groups)
+    return float(p), float(h) / (n - 1)
+
+
+class UnrelatedColumns(Step):
+    """Drop category and yes/no features that no measure differs across (see module doc)."""
+
+    name = "unrelated"
+    description = "categories and yes/no columns unrelated to every measure not used to split"
+
+    def fit(self, st: State, options: Options) -> Fitted:
+        measures = [c for c in st.features if st.kinds[c] in ("number", "date")]
+        labels = [c for c in st.features if st.kinds[c] in ("category", "bool")]
+        if options.columns is not None or not measures:
+            return {"dropped": [], "reasons": []}
+        dropped, reasons = [], []
+        for c in labels:
+            tests = {m: association(st.data[c], st.data[m]) for m in measures}
+            if any(p < P_MAX and e >= EFFECT_MIN for p, e in tests.values()):
+                continue
+            best = max(tests, key=lambda m: tests[m][1])
+            p, e = tests[best]
+            dropped.append(c)
+            reasons.append(f"no measure differs across its values (closest: {best}, "
+                           f"Kruskal-Wallis p = {p:.2g}, effect {e:.3f}); kept in the output, "
+                           "not used to split segments")
+        return {"dropped": dropped, "reasons": reasons}
+
+    def apply(self, st: State, fitted: Fitted) -> Changes:
+        dropped = fitted["dropped"]
+        ch = Changes(notes=list(zip(dropped, fitted["reasons"], strict=True)))
+        if dropped:
+            st.features = [c for c in st.features if c not in dropped]
+            st.data = st.data.drop(columns=dropped)
+        return ch
