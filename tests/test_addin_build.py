@@ -235,6 +235,59 @@ def test_vba_project_is_named_segmenter(built):
         assert re.search(r'^Name="segmenter"\r?$', project, re.M)
 
 
+def _module_offsets(vba_bin: bytes) -> dict[str, int]:
+    """Module stream name -> MODULEOFFSET, walking the ``VBA/dir`` records per [MS-OVBA] 2.3.4.2
+    (olefile reads the stream, oletools decompresses it; the walk is written here, not the builder's)."""
+    import struct
+
+    import olefile
+    from oletools.olevba import decompress_stream
+
+    ole = olefile.OleFileIO(vba_bin)
+    try:
+        raw = bytes(decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
+    finally:
+        ole.close()
+    out, pos, stream = {}, 0, None
+    while pos + 6 <= len(raw):
+        rid, size = struct.unpack_from("<HI", raw, pos)
+        size = 6 if rid == 0x0009 else size  # PROJECTVERSION: Reserved (=4), then 6 bytes
+        if rid == 0x001A:
+            stream = raw[pos + 6:pos + 6 + size].decode("latin-1")
+        elif rid == 0x0031:
+            out[stream] = struct.unpack_from("<I", raw, pos + 6)[0]
+        pos += 6 + size
+    return out
+
+
+@pytest.mark.parametrize("kind", ["xlam", "xlsm"])
+def test_vba_project_has_no_compiled_code(built, kind):
+    """[MS-OVBA] 2.3.4.1: _VBA_PROJECT version MUST be 0xFFFF on write, no PerformanceCache;
+    every module stream is its source alone (MODULEOFFSET 0), so Excel compiles our text."""
+    import olefile
+
+    vba_bin = _zip(built[kind])["xl/vbaProject.bin"]
+    ole = olefile.OleFileIO(vba_bin)
+    try:
+        header = ole.openstream("VBA/_VBA_PROJECT").read()
+        streams = {"/".join(e) for e in ole.listdir()}
+    finally:
+        ole.close()
+    assert header[:2] == b"\xcc\x61" and header[2:4] == b"\xff\xff" and header[4] == 0
+    assert len(header) == 7, "a PerformanceCache follows the header"
+    assert not [s for s in streams if "__SRP_" in s]
+    offsets = _module_offsets(vba_bin)
+    assert {"ThisWorkbook", "Sheet1", "xlwings", "xlwings_udfs"} <= set(offsets)
+    assert offsets == dict.fromkeys(offsets, 0)
+
+
+def test_document_modules_keep_their_source(vba):
+    """Dropping the compiled code keeps each document module's text (olevba reads it)."""
+    for kind in ("xlam", "xlsm"):
+        assert vba[kind]["ThisWorkbook"].startswith('Attribute VB_Name = "ThisWorkbook"\n')
+        assert vba[kind]["Sheet1"].startswith('Attribute VB_Name = "Sheet1"\n')
+
+
 # --------------------------------------------------------------------------- 2. package checks
 
 
