@@ -353,6 +353,38 @@ def test_every_ribbon_action_is_a_ribbon_callback(vba):
     assert len(segment) == 1 and segment[0].get("size") == "large"
 
 
+NO_WORKBOOK_NEEDED = {"about", "self_test"}
+
+
+def _sub_bodies(code: str) -> dict[str, str]:
+    return {m.group(1): m.group(2) for m in
+            re.finditer(r"^(?:Public |Private )?Sub (\w+)\([^)]*\)\n(.*?)^End Sub", code, re.M | re.S)}
+
+
+def test_ribbon_callbacks_check_for_a_workbook_first(vba):
+    """xlwings' RunPython reads ActiveWorkbook unguarded (error 91 with no workbook / Protected
+    View); each callback checks before RunPython, About and Self-test lend a blank workbook."""
+    xlwings_run = re.search(r"Public Function RunPython\(.*?End Function", vba["xlam"]["xlwings"], re.S)
+    assert "ActiveWorkbook.FullName" in xlwings_run.group(0)  # the reason for the guard
+    code = vba["xlam"]["RibbonSegmenter"]
+    bodies = _sub_bodies(code)
+    callbacks = {name: body for name, body in bodies.items() if name.startswith("On")}
+    assert len(callbacks) == len(RIBBON_TARGETS)
+    for name, body in callbacks.items():
+        target = RUNPYTHON.search(body).group(1)
+        before = body[:body.index("RunPython")]
+        if target in NO_WORKBOOK_NEEDED:
+            assert "SegmenterBlankIfNone()" in before, name
+            assert "SegmenterCloseBlank" in body[body.index("RunPython"):], name
+        else:
+            assert before.strip() == "If Not SegmenterWorkbookReady() Then Exit Sub", name
+    ready = re.search(r"Function SegmenterWorkbookReady\(\).*?End Function", code, re.S).group(0)
+    assert "ActiveWorkbook Is Nothing" in ready and "SegmenterInProtectedView()" in ready
+    assert ready.count("MsgBox") == 2
+    protected = re.search(r"Function SegmenterInProtectedView\(\).*?End Function", code, re.S).group(0)
+    assert "ActiveProtectedViewWindow Is Nothing" in protected and "As Object" in protected
+
+
 def test_ribbon_covers_every_macro(vba):
     assert set(RUNPYTHON.findall(vba["xlam"]["RibbonSegmenter"])) == RIBBON_TARGETS
     assert set(RUNPYTHON.findall(vba["xlsm"]["SegmenterMacros"])) == RIBBON_TARGETS

@@ -274,7 +274,7 @@ def config_changes(where: Places) -> dict[str, str | None]:
     conda = conda_settings(where.system)
     if conda is not None:  # the add-in then runs "python" of the activated env
         changes[where.interpreter_key] = None
-        changes.update(zip(CONDA_KEYS, conda))
+        changes.update(zip(CONDA_KEYS, conda, strict=True))
     else:
         changes[where.interpreter_key] = sys.executable
         changes.update(dict.fromkeys(CONDA_KEYS))
