@@ -150,6 +150,18 @@ def test_the_addin_uses_the_activeworkbook_variant(vba):
     assert "\"BOOK_CALLER\", ThisWorkbook" in vba["xlsm"]["xlwings"]
 
 
+def test_function_server_command_names_the_workbook(vba):
+    """Issue 15 item 6, what the README says: xlwings' XLPyCommand puts the active workbook's
+    path (add-in) or the demo's own path into the function server's command line, whatever
+    ADD_WORKBOOK_TO_PYTHONPATH says; a different command line is a different Python."""
+    for kind, book in (("xlam", "ActiveWorkbook.FullName"), ("xlsm", "ThisWorkbook.FullName")):
+        command = re.search(r"Function XLPyCommand\(\).*?End Function", vba[kind]["xlwings"], re.S).group(0)
+        line = next(ln for ln in command.splitlines() if "PYTHONPATH = AddExcelDir" in ln)
+        assert f'AddExcelDir & ";" & {book} & ";"' in line
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "one per *active* workbook" in readme and "ActiveWorkbook.FullName" in readme
+
+
 def test_xlwings_version_is_the_pinned_package(vba, built):
     for kind in ("xlam", "xlsm"):
         assert f'Public Const XLWINGS_VERSION As String = "{xlwings.__version__}"' in vba[kind]["xlwings"]

@@ -25,7 +25,6 @@ import math
 from typing import Any
 
 import xlwings as xw
-
 from xlwings.conversion import Accessor, ValueAccessor
 
 from segmenter.errors import SegmenterError

@@ -261,9 +261,9 @@ def _udf_options(name: str, arg: str) -> dict:
 
 def test_whole_column_argument_is_read_down_to_the_data_only(monkeypatch):
     """=SEGMENT(A:D): xlwings' own conversion (as call_udf runs it) on a remote-engine range."""
-    import remote_book as rb
     from xlwings import conversion
 
+    import remote_book as rb
     from segmenter import udfs
 
     rb.ensure_remote_engine(monkeypatch)
