@@ -8,8 +8,9 @@ Run from the repository root (the output is byte-identical on every run):
 Why it is built this way (there is no Excel on our machines):
 
 - openpyxl writes the sheets; pyOpenVBA gives the file a VBA project (from a blank
-  project captured from Excel, with the compiled cache cleared so Excel recompiles
-  from source) and adds the modules.
+  project captured from Excel) and adds the modules; :func:`strip_compiled_code`
+  then removes every trace of compiled code, as MS-OVBA requires of a writer, so
+  Excel compiles our source.
 - xlwings' VBA is a dependency, not our source: it is read from the installed,
   pinned xlwings package and changed only by :data:`XLWINGS_SETTINGS`, the settings
   xlwings' "Custom Add-ins" docs tell you to change by hand.
@@ -326,6 +327,27 @@ def addin_workbook() -> openpyxl.Workbook:
 # --------------------------------------------------------------------------- VBA project
 
 
+# [MS-OVBA] 2.3.4.1: Reserved1 0x61CC, Version "MUST be 0xFFFF on write", Reserved2 0x00,
+# Reserved3 (undefined, written as 0), and no PerformanceCache ("MUST NOT be present on write").
+VBA_PROJECT_STREAM = b"\xcc\x61\xff\xff\x00\x00\x00"
+_PROJECTVERSION, _PROJECTNAME, _MODULESTREAMNAME, _MODULEOFFSET = 0x0009, 0x0004, 0x001A, 0x0031
+
+
+def dir_records(raw: bytes) -> list[tuple[int, int, int]]:
+    """(position, record id, data length) of every record of a decompressed ``VBA/dir`` stream.
+
+    Every record is id (2 bytes), size (4 bytes), data; the one exception is
+    PROJECTVERSION, whose size field is a reserved 4 followed by 6 bytes of data.
+    """
+    out, pos = [], 0
+    while pos + 6 <= len(raw):
+        record_id, size = struct.unpack_from("<HI", raw, pos)
+        length = 6 if record_id == _PROJECTVERSION else size
+        out.append((pos, record_id, length))
+        pos += 6 + length
+    return out
+
+
 def rename_vba_project(vba_bin: bytes, name: str) -> bytes:
     """Set the VBA project's name (Tools > VBAProject Properties > Project Name).
 
@@ -337,20 +359,46 @@ def rename_vba_project(vba_bin: bytes, name: str) -> bytes:
 
     cfb = CFB.from_bytes(vba_bin)
     raw = decompress(cfb.get_stream_in_storage("VBA", "dir"))
-    pos = 0
-    while True:  # PROJECTINFORMATION records before PROJECTNAME all have plain id/size/data
-        record_id, size = struct.unpack_from("<HI", raw, pos)
-        if record_id == 0x0004:
-            break
-        pos += 6 + size
+    pos, _, size = next(r for r in dir_records(raw) if r[1] == _PROJECTNAME)
     encoded = name.encode("ascii")
-    raw = raw[:pos] + struct.pack("<HI", 0x0004, len(encoded)) + encoded + raw[pos + 6 + size:]
+    raw = raw[:pos] + struct.pack("<HI", _PROJECTNAME, len(encoded)) + encoded + raw[pos + 6 + size:]
     cfb.write_stream_in_storage("VBA", "dir", compress(raw))
     project = cfb.get_stream("PROJECT")
     project, n = re.subn(rb'(?m)^Name="[^"\r\n]*"', b'Name="' + encoded + b'"', project)
     if n != 1:
         raise RuntimeError("PROJECT stream has no single Name= line")
     cfb.write_stream("PROJECT", project)
+    return cfb.to_bytes()
+
+
+def strip_compiled_code(vba_bin: bytes) -> bytes:
+    """Write the project as [MS-OVBA] says a writer must: source only, no compiled code.
+
+    The blank project pyOpenVBA starts from was captured from an Excel: its
+    ThisWorkbook and Sheet1 streams begin with that Excel's compiled code (the
+    dir stream's MODULEOFFSET points past it), and ``_VBA_PROJECT`` carries that
+    Excel's VBA version. An Excel of the same version could run the cache instead
+    of our source. Each module stream becomes its compressed source alone
+    (MODULEOFFSET 0), and ``_VBA_PROJECT`` becomes the 7-byte header with version
+    0xFFFF, which makes every Excel compile from source.
+    """
+    from pyopenvba.cfb import CFB
+    from pyopenvba.vba import compress, decompress
+
+    cfb = CFB.from_bytes(vba_bin)
+    raw = bytearray(decompress(cfb.get_stream_in_storage("VBA", "dir")))
+    stream = ""
+    for pos, record_id, size in dir_records(bytes(raw)):
+        if record_id == _MODULESTREAMNAME:
+            stream = raw[pos + 6:pos + 6 + size].decode("latin-1")
+        elif record_id == _MODULEOFFSET:
+            (offset,) = struct.unpack_from("<I", raw, pos + 6)
+            if offset:
+                data = cfb.get_stream_in_storage("VBA", stream)
+                cfb.write_stream_in_storage("VBA", stream, data[offset:])
+                struct.pack_into("<I", raw, pos + 6, 0)
+    cfb.write_stream_in_storage("VBA", "dir", compress(bytes(raw)))
+    cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", VBA_PROJECT_STREAM)
     return cfb.to_bytes()
 
 
@@ -677,7 +725,8 @@ def finish_package(raw: bytes, *, kind: str, title: str, description: str,
     files["_rels/.rels"] = root_rels.encode()
     files["xl/_rels/workbook.xml.rels"] = wb_rels.encode()
     if "xl/vbaProject.bin" in files:
-        files["xl/vbaProject.bin"] = rename_vba_project(files["xl/vbaProject.bin"], PROJECT_NAME)
+        files["xl/vbaProject.bin"] = strip_compiled_code(
+            rename_vba_project(files["xl/vbaProject.bin"], PROJECT_NAME))
     return write_zip(files)
 
 

@@ -150,6 +150,18 @@ def test_the_addin_uses_the_activeworkbook_variant(vba):
     assert "\"BOOK_CALLER\", ThisWorkbook" in vba["xlsm"]["xlwings"]
 
 
+def test_function_server_command_names_the_workbook(vba):
+    """Issue 15 item 6, what the README says: xlwings' XLPyCommand puts the active workbook's
+    path (add-in) or the demo's own path into the function server's command line, whatever
+    ADD_WORKBOOK_TO_PYTHONPATH says; a different command line is a different Python."""
+    for kind, book in (("xlam", "ActiveWorkbook.FullName"), ("xlsm", "ThisWorkbook.FullName")):
+        command = re.search(r"Function XLPyCommand\(\).*?End Function", vba[kind]["xlwings"], re.S).group(0)
+        line = next(ln for ln in command.splitlines() if "PYTHONPATH = AddExcelDir" in ln)
+        assert f'AddExcelDir & ";" & {book} & ";"' in line
+    readme = (ROOT / "README.md").read_text("utf-8")
+    assert "one per *active* workbook" in readme and "ActiveWorkbook.FullName" in readme
+
+
 def test_xlwings_version_is_the_pinned_package(vba, built):
     for kind in ("xlam", "xlsm"):
         assert f'Public Const XLWINGS_VERSION As String = "{xlwings.__version__}"' in vba[kind]["xlwings"]
@@ -235,6 +247,59 @@ def test_vba_project_is_named_segmenter(built):
         assert re.search(r'^Name="segmenter"\r?$', project, re.M)
 
 
+def _module_offsets(vba_bin: bytes) -> dict[str, int]:
+    """Module stream name -> MODULEOFFSET, walking the ``VBA/dir`` records per [MS-OVBA] 2.3.4.2
+    (olefile reads the stream, oletools decompresses it; the walk is written here, not the builder's)."""
+    import struct
+
+    import olefile
+    from oletools.olevba import decompress_stream
+
+    ole = olefile.OleFileIO(vba_bin)
+    try:
+        raw = bytes(decompress_stream(bytearray(ole.openstream("VBA/dir").read())))
+    finally:
+        ole.close()
+    out, pos, stream = {}, 0, None
+    while pos + 6 <= len(raw):
+        rid, size = struct.unpack_from("<HI", raw, pos)
+        size = 6 if rid == 0x0009 else size  # PROJECTVERSION: Reserved (=4), then 6 bytes
+        if rid == 0x001A:
+            stream = raw[pos + 6:pos + 6 + size].decode("latin-1")
+        elif rid == 0x0031:
+            out[stream] = struct.unpack_from("<I", raw, pos + 6)[0]
+        pos += 6 + size
+    return out
+
+
+@pytest.mark.parametrize("kind", ["xlam", "xlsm"])
+def test_vba_project_has_no_compiled_code(built, kind):
+    """[MS-OVBA] 2.3.4.1: _VBA_PROJECT version MUST be 0xFFFF on write, no PerformanceCache;
+    every module stream is its source alone (MODULEOFFSET 0), so Excel compiles our text."""
+    import olefile
+
+    vba_bin = _zip(built[kind])["xl/vbaProject.bin"]
+    ole = olefile.OleFileIO(vba_bin)
+    try:
+        header = ole.openstream("VBA/_VBA_PROJECT").read()
+        streams = {"/".join(e) for e in ole.listdir()}
+    finally:
+        ole.close()
+    assert header[:2] == b"\xcc\x61" and header[2:4] == b"\xff\xff" and header[4] == 0
+    assert len(header) == 7, "a PerformanceCache follows the header"
+    assert not [s for s in streams if "__SRP_" in s]
+    offsets = _module_offsets(vba_bin)
+    assert {"ThisWorkbook", "Sheet1", "xlwings", "xlwings_udfs"} <= set(offsets)
+    assert offsets == dict.fromkeys(offsets, 0)
+
+
+def test_document_modules_keep_their_source(vba):
+    """Dropping the compiled code keeps each document module's text (olevba reads it)."""
+    for kind in ("xlam", "xlsm"):
+        assert vba[kind]["ThisWorkbook"].startswith('Attribute VB_Name = "ThisWorkbook"\n')
+        assert vba[kind]["Sheet1"].startswith('Attribute VB_Name = "Sheet1"\n')
+
+
 # --------------------------------------------------------------------------- 2. package checks
 
 
@@ -298,6 +363,38 @@ def test_every_ribbon_action_is_a_ribbon_callback(vba):
     assert tab.get("label") == "Segmenter"
     segment = [b for b in buttons if b.get("label") == "Segment"]
     assert len(segment) == 1 and segment[0].get("size") == "large"
+
+
+NO_WORKBOOK_NEEDED = {"about", "self_test"}
+
+
+def _sub_bodies(code: str) -> dict[str, str]:
+    return {m.group(1): m.group(2) for m in
+            re.finditer(r"^(?:Public |Private )?Sub (\w+)\([^)]*\)\n(.*?)^End Sub", code, re.M | re.S)}
+
+
+def test_ribbon_callbacks_check_for_a_workbook_first(vba):
+    """xlwings' RunPython reads ActiveWorkbook unguarded (error 91 with no workbook / Protected
+    View); each callback checks before RunPython, About and Self-test lend a blank workbook."""
+    xlwings_run = re.search(r"Public Function RunPython\(.*?End Function", vba["xlam"]["xlwings"], re.S)
+    assert "ActiveWorkbook.FullName" in xlwings_run.group(0)  # the reason for the guard
+    code = vba["xlam"]["RibbonSegmenter"]
+    bodies = _sub_bodies(code)
+    callbacks = {name: body for name, body in bodies.items() if name.startswith("On")}
+    assert len(callbacks) == len(RIBBON_TARGETS)
+    for name, body in callbacks.items():
+        target = RUNPYTHON.search(body).group(1)
+        before = body[:body.index("RunPython")]
+        if target in NO_WORKBOOK_NEEDED:
+            assert "SegmenterBlankIfNone()" in before, name
+            assert "SegmenterCloseBlank" in body[body.index("RunPython"):], name
+        else:
+            assert before.strip() == "If Not SegmenterWorkbookReady() Then Exit Sub", name
+    ready = re.search(r"Function SegmenterWorkbookReady\(\).*?End Function", code, re.S).group(0)
+    assert "ActiveWorkbook Is Nothing" in ready and "SegmenterInProtectedView()" in ready
+    assert ready.count("MsgBox") == 2
+    protected = re.search(r"Function SegmenterInProtectedView\(\).*?End Function", code, re.S).group(0)
+    assert "ActiveProtectedViewWindow Is Nothing" in protected and "As Object" in protected
 
 
 def test_ribbon_covers_every_macro(vba):

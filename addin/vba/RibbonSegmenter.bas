@@ -2,34 +2,89 @@ Attribute VB_Name = "RibbonSegmenter"
 ' Ribbon callbacks of the Segmenter add-in (addin/customUI.xml names them).
 ' Each button runs one function of the Python package through xlwings' RunPython;
 ' the xlwings module of the add-in works on the active workbook, not on the add-in.
+' xlwings' RunPython reads ActiveWorkbook.FullName without a check: with no workbook
+' open, or the active file in Protected View, that is VBA error 91 and a Debug button.
+' So the buttons that work on a workbook check first and explain; About and Self-test
+' need no workbook and run in a temporary blank one instead.
 Option Explicit
 
 Public Sub OnSegment(control As IRibbonControl)
+    If Not SegmenterWorkbookReady() Then Exit Sub
     RunPython "import segmenter; segmenter.main()"
 End Sub
 
 Public Sub OnSegmentOrders(control As IRibbonControl)
+    If Not SegmenterWorkbookReady() Then Exit Sub
     RunPython "import segmenter; segmenter.main_orders()"
 End Sub
 
 Public Sub OnExportSegments(control As IRibbonControl)
+    If Not SegmenterWorkbookReady() Then Exit Sub
     RunPython "import segmenter; segmenter.export_segments()"
 End Sub
 
 Public Sub OnOpenSettings(control As IRibbonControl)
+    If Not SegmenterWorkbookReady() Then Exit Sub
     RunPython "import segmenter; segmenter.open_settings()"
 End Sub
 
 Public Sub OnClearResults(control As IRibbonControl)
+    If Not SegmenterWorkbookReady() Then Exit Sub
     RunPython "import segmenter; segmenter.clear_results()"
 End Sub
 
 Public Sub OnAbout(control As IRibbonControl)
+    Dim blank As Workbook
+    Set blank = SegmenterBlankIfNone()
     RunPython "import segmenter; segmenter.about()"
+    SegmenterCloseBlank blank
 End Sub
 
 Public Sub OnSelfTest(control As IRibbonControl)
+    Dim blank As Workbook
+    Set blank = SegmenterBlankIfNone()
     RunPython "import segmenter; segmenter.self_test()"
+    SegmenterCloseBlank blank
+End Sub
+
+Private Function SegmenterInProtectedView() As Boolean
+    ' Late bound: ActiveProtectedViewWindow is Windows Excel only; on Mac the answer is False.
+    #If Not Mac Then
+    Dim app As Object
+    On Error Resume Next
+    Set app = Application
+    SegmenterInProtectedView = Not (app.ActiveProtectedViewWindow Is Nothing)
+    #End If
+End Function
+
+Private Function SegmenterWorkbookReady() As Boolean
+    ' True when there is a workbook to work on; otherwise a message saying what to do.
+    If SegmenterInProtectedView() Then
+        MsgBox "This workbook is open in Protected View. Click Enable Editing in the yellow bar, " & _
+               "then click the Segmenter button again.", vbInformation, "Segmenter"
+    ElseIf ActiveWorkbook Is Nothing Then
+        MsgBox "No workbook is open. Open the workbook with your customer table, " & _
+               "then click the Segmenter button again.", vbInformation, "Segmenter"
+    Else
+        SegmenterWorkbookReady = True
+    End If
+End Function
+
+Private Function SegmenterBlankIfNone() As Workbook
+    ' About and Self-test write nothing, but RunPython needs an active workbook: lend a blank one.
+    If ActiveWorkbook Is Nothing Or SegmenterInProtectedView() Then
+        Set SegmenterBlankIfNone = Workbooks.Add
+    End If
+End Function
+
+Private Sub SegmenterCloseBlank(blank As Workbook)
+    ' Windows runs Python synchronously; on Mac it may still be running, so the blank book stays.
+    #If Not Mac Then
+    If Not blank Is Nothing Then
+        On Error Resume Next
+        blank.Close SaveChanges:=False
+    End If
+    #End If
 End Sub
 
 Private Sub Auto_Open()

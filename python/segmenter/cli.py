@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     _engine_options(d)
     a = sub.add_parser("addin", help="install, uninstall or check the Excel add-in")
     a.add_argument("action", choices=["install", "uninstall", "status"])
+    a.add_argument("--platform", choices=["windows", "mac"], help="the Excel to install for "
+                   "(default: this OS); with --target-dir, for packagers")
+    a.add_argument("--target-dir", type=Path, help="put the add-in and its config in this folder")
+    a.add_argument("--encoding", help="Windows config code page (default: this Windows' ANSI code page)")
+    a.add_argument("--dry-run", action="store_true", help="print what would be done; write nothing")
     return parser
 
 
@@ -129,7 +134,8 @@ def _main(argv: list[str]) -> int:
         if ns.command == "addin":
             from segmenter.addin_install import run
 
-            return run(ns.action)
+            return run(ns.action, platform=ns.platform, target_dir=ns.target_dir,
+                       dry_run=ns.dry_run, encoding=ns.encoding)
         raise SegmenterError(f"unknown command {argv[0]!r}; run 'segmenter --help'")
     except SegmenterError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -6,8 +6,13 @@ floats, text, None, datetimes and bools, errors as "#N/A" text. The grid goes
 unchanged to the engine's reader (:func:`segmenter.segment`), so a formula and
 the Segment button read a sheet the same way.
 
-The functions share one fit per (data, options) through
-:mod:`segmenter.excel.fit_cache`; an unchanged formula recalculates from the cache.
+The functions fit on their own arguments only: they do not read the Segmenter
+Settings sheet or a model saved by the Segment button. They share one fit per
+(data, options) through :mod:`segmenter.excel.fit_cache`, held by the Python
+process that serves them; an unchanged formula recalculates from the cache.
+A whole-column argument (``A:H``) is read only down to the sheet's used range
+(:class:`UsedCells`), and nothing runs inside the Function Wizard
+(``call_in_wizard=False``), where every keystroke would start a fit.
 Errors come back as one short line, "#SEGMENTER: ...", never a traceback.
 Docstrings and ``doc=`` texts are what Excel's Insert Function dialog shows
 (Excel cuts them at 255 characters).
@@ -20,9 +25,11 @@ import math
 from typing import Any
 
 import xlwings as xw
+from xlwings.conversion import Accessor, ValueAccessor
 
 from segmenter.errors import SegmenterError
 from segmenter.excel.fit_cache import OUTPUTS, grid_digest
+from segmenter.excel.selection import used_part
 from segmenter.excel.tables import (
     aligned_column,
     as_column,
@@ -49,6 +56,22 @@ _K_DOC = 'Number of segments: a whole number, or "auto" (default) to let Segment
 _METHOD_DOC = '"kmeans" (default), "hierarchical" or "dbscan".'
 
 
+class _UsedPartStage:
+    """Conversion stage: read the argument's range only down to the used range."""
+
+    def __call__(self, ctx: Any) -> None:
+        if ctx.range is not None:
+            ctx.range = used_part(ctx.range)
+
+
+class UsedCells(Accessor):
+    """xlwings' default value converter, reading only the part of a range that holds data."""
+
+    @staticmethod
+    def reader(options: Any) -> Any:
+        return ValueAccessor.reader(options).prepend_stage(_UsedPartStage())
+
+
 def _cached(key: tuple, name: str, compute: Any, *extra: Any) -> Any:
     return OUTPUTS.get_or_compute((key, name, *extra), compute)
 
@@ -66,11 +89,11 @@ def _error(exc: BaseException) -> str:
 # --------------------------------------------------------------------------- worksheet functions
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("data", ndim=2, err_to_str=True, doc=_DATA_DOC)
+@xw.func(category=CATEGORY, call_in_wizard=False)
+@xw.arg("data", UsedCells, ndim=2, err_to_str=True, doc=_DATA_DOC)
 @xw.arg("k", doc=_K_DOC)
 @xw.arg("method", doc=_METHOD_DOC)
-@xw.arg("options", err_to_str=True,
+@xw.arg("options", UsedCells, err_to_str=True,
         doc='More settings as text, e.g. "scaling=robust; missing=mean", or a 2-column range of setting/value.')
 def SEGMENT(data, k=None, method=None, options=None):
     """The segment of each customer row: a spilled column aligned with your data, headed "Segment" when the data has a header row."""
@@ -82,8 +105,8 @@ def SEGMENT(data, k=None, method=None, options=None):
         return _error(exc)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("data", ndim=2, err_to_str=True, doc=_DATA_DOC)
+@xw.func(category=CATEGORY, call_in_wizard=False)
+@xw.arg("data", UsedCells, ndim=2, err_to_str=True, doc=_DATA_DOC)
 @xw.arg("k", doc=_K_DOC)
 @xw.arg("method", doc=_METHOD_DOC)
 def SEGMENT_CENTROIDS(data, k=None, method=None):
@@ -95,8 +118,8 @@ def SEGMENT_CENTROIDS(data, k=None, method=None):
         return _error(exc)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("data", ndim=2, err_to_str=True, doc=_DATA_DOC)
+@xw.func(category=CATEGORY, call_in_wizard=False)
+@xw.arg("data", UsedCells, ndim=2, err_to_str=True, doc=_DATA_DOC)
 @xw.arg("k", doc=_K_DOC)
 @xw.arg("method", doc=_METHOD_DOC)
 @xw.arg("per_row", doc="FALSE (default): one overall silhouette (-1..1, higher = clearer segments). TRUE: one per row.")
@@ -118,8 +141,8 @@ def SEGMENT_SILHOUETTE(data, k=None, method=None, per_row=False):
         return _error(exc)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("data", ndim=2, err_to_str=True, doc=_DATA_DOC)
+@xw.func(category=CATEGORY, call_in_wizard=False)
+@xw.arg("data", UsedCells, ndim=2, err_to_str=True, doc=_DATA_DOC)
 @xw.arg("kmin", doc="Smallest number of segments to try (default 2).")
 @xw.arg("kmax", doc="Largest number of segments to try (default 10).")
 def SEGMENT_K(data, kmin=None, kmax=None):
@@ -131,10 +154,10 @@ def SEGMENT_K(data, kmin=None, kmax=None):
         return _error(exc)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("new_rows", ndim=2, err_to_str=True,
+@xw.func(category=CATEGORY, call_in_wizard=False)
+@xw.arg("new_rows", UsedCells, ndim=2, err_to_str=True,
         doc="New customers: the same columns as data, with or without the header row.")
-@xw.arg("data", ndim=2, err_to_str=True, doc="The customer table the segments are fitted on.")
+@xw.arg("data", UsedCells, ndim=2, err_to_str=True, doc="The customer table the segments are fitted on.")
 @xw.arg("k", doc=_K_DOC)
 @xw.arg("method", doc=_METHOD_DOC)
 def SEGMENT_ASSIGN(new_rows, data, k=None, method=None):
@@ -148,8 +171,8 @@ def SEGMENT_ASSIGN(new_rows, data, k=None, method=None):
         return _error(exc)
 
 
-@xw.func(category=CATEGORY)
-@xw.arg("orders", ndim=2, err_to_str=True,
+@xw.func(category=CATEGORY, call_in_wizard=False)
+@xw.arg("orders", UsedCells, ndim=2, err_to_str=True,
         doc="Your order ledger: header row plus one row per order (customer, date, amount).")
 @xw.arg("horizon_days", doc="Days ahead to predict (default 90).")
 def SEGMENT_PREDICT(orders, horizon_days=None):

@@ -246,3 +246,54 @@ def test_segment_assign_reproduces_the_labels_of_the_fitted_rows():
     assert got == [labels[i - 1] for i in clean]
     with_header = SEGMENT_ASSIGN([grid[0], *new], grid)
     assert with_header[0] == ["Segment"]
+
+
+# --------------------------------------------------------------------------- issue 15 item 9
+
+
+def _udf_options(name: str, arg: str) -> dict:
+    """The conversion options xlwings records for a UDF argument (real decorators, any OS)."""
+    from segmenter.vba_wrapper import udf_functions
+
+    info = udf_functions()[name]
+    return next(a["options"] for a in info["args"] if a["name"] == arg)
+
+
+def test_whole_column_argument_is_read_down_to_the_data_only(monkeypatch):
+    """=SEGMENT(A:D): xlwings' own conversion (as call_udf runs it) on a remote-engine range."""
+    from xlwings import conversion
+
+    import remote_book as rb
+    from segmenter import udfs
+
+    rb.ensure_remote_engine(monkeypatch)
+    values = rb.customers(90, seed=3)
+    book = rb.open_book(rb.payload([rb.sheet("Customers", values)], "A1"))
+    try:
+        sht = book.sheets[0]
+        whole = sht.range("A:D")
+        assert whole.shape == (1_048_576, 4)
+        grid = conversion.read(whole, None, _udf_options("SEGMENT", "data"))
+        assert len(grid) == len(values) and len(grid[0]) == 4
+        assert grid == conversion.read(sht.range("A1:D91"), None, _udf_options("SEGMENT", "data"))
+        labels = udfs.SEGMENT(grid)
+        assert len(labels) == len(values) and labels[0] == ["Segment"]
+        wide = conversion.read(sht.range("A:Z"), None, _udf_options("SEGMENT_K", "data"))
+        assert len(wide) == len(values) and len(wide[0]) == 4
+        empty = conversion.read(sht.range("F:G"), None, _udf_options("SEGMENT", "data"))
+        assert empty == [[None]]
+        # the default converter, for contrast, reads every row of the column
+        assert len(conversion.read(sht.range("A:A"), None, {"ndim": 2})) == 1_048_576
+    finally:
+        rb.close(book)
+
+
+def test_functions_do_not_run_inside_the_function_wizard():
+    """call_in_wizard=False: xlwings' generated wrapper exits while the Function Wizard is open."""
+    from segmenter.vba_wrapper import udf_functions, udf_wrapper_vba
+
+    funcs = udf_functions()
+    assert funcs and all(f["call_in_wizard"] is False for f in funcs.values())
+    text = udf_wrapper_vba("segmenter.xlam")
+    guard = 'If (Not Application.CommandBars("Standard").Controls(1).Enabled) Then Exit Function'
+    assert text.count(guard) == len(funcs)

@@ -121,6 +121,26 @@ def _used_box(sheet: Any) -> tuple[int, int, int, int] | None:
     return ur.row, ur.column, ur.row + n - 1, ur.column + m - 1
 
 
+def used_part(rng: Any) -> Any:
+    """``rng`` cut at the end of the sheet's used range; its top-left cell stays.
+
+    A worksheet function given whole columns (``=SEGMENT(A:H)``) would otherwise read
+    1,048,576 rows and spill as many labels. Only the bottom and right edges are cut,
+    so a spilled result stays aligned with the rows of the argument.
+    """
+    r1, c1 = rng.row, rng.column
+    n, m = rng.shape
+    box = _used_box(rng.sheet)
+    r2, c2 = r1 + n - 1, c1 + m - 1
+    if box is not None:
+        r2, c2 = min(r2, box[2]), min(c2, box[3])
+    if box is None or r2 < r1 or c2 < c1:
+        return rng.sheet.range((r1, c1))  # nothing used there: one empty cell
+    if (r2, c2) == (r1 + n - 1, c1 + m - 1):
+        return rng
+    return rng.sheet.range((r1, c1), (r2, c2))
+
+
 def _table_around(sheet: Any, row: int, col: int) -> Source | None:
     """The Excel Table (ListObject) holding (row, col): header plus body, no totals row."""
     try:
