@@ -310,7 +310,8 @@ def test_category_one_hot_weighting_keeps_levels_half_a_deviation_apart():
         g.append([f"c{i}", int(rng.integers(20, 70)), float(rng.normal(5000, 500)),
                   cities[int(rng.choice(4, p=[0.4, 0.3, 0.2, 0.1]))]])
     t = read_grid(g)
-    p = prepare(t, _opts(log_transform="none", outliers="none"))
+    chosen = ["Age", "Income", "City"]  # City is unrelated here: chosen, so it is weighted
+    p = prepare(t, _opts(log_transform="none", outliers="none", columns=chosen))
     city = [i for i, s in enumerate(p.feature_sources) if s == "City"]
     assert [p.feature_names[i] for i in city] == [f"City={c}" for c in cities]  # most frequent first
     numeric = np.var(_col(p, "Age"))
@@ -325,7 +326,8 @@ def test_category_one_hot_weighting_keeps_levels_half_a_deviation_apart():
     # so the category carries less variance than any single numeric column
     assert np.var(block, axis=0).sum() < 0.2 * numeric
 
-    mm = prepare(t, _opts(log_transform="none", outliers="none", scaling="minmax"))
+    mm = prepare(t, _opts(log_transform="none", outliers="none", scaling="minmax",
+                          columns=chosen))
     city_mm = [i for i, s in enumerate(mm.feature_sources) if s == "City"]
     num_mm = [i for i, s in enumerate(mm.feature_sources) if s != "City"]
     target = np.var(mm.X[:, num_mm], axis=0).mean()
@@ -339,7 +341,9 @@ def test_dates_and_bools_are_features():
     for i in range(30):
         g.append([f"c{i}", dt.date(2024, 1, 1) + dt.timedelta(days=3 * i), "yes" if i % 3 else "no",
                   10.0 + i])
-    p = prepare(read_grid(g), _opts(scaling="none", outliers="none", log_transform="none"))
+    p = prepare(read_grid(g, columns=["Last order", "VIP", "Spend"]),
+                _opts(scaling="none", outliers="none", log_transform="none",
+                      columns=["Last order", "VIP", "Spend"]))
     assert p.feature_names == ["Last order", "VIP", "Spend"]
     assert _col(p, "Last order").tolist() == [float(3 * (29 - i)) for i in range(30)]
     # flags weighted like categories: yes vs no = 0.5 x the root mean variance of the numbers

@@ -34,9 +34,12 @@ def test_association_matches_scipy_kruskal():
 
 def test_unrelated_columns_are_not_features_and_the_log_says_why():
     seg = segmenter.segment(_table(), story=False)
-    used = set(seg.prepared.feature_sources)
-    assert {"Spend", "Orders", "Tier"} <= used
-    assert "City" not in used and "Has app" not in used
+    X = pd.DataFrame(seg.prepared.X, columns=seg.prepared.feature_names)
+    src = pd.Series(seg.prepared.feature_sources, index=seg.prepared.feature_names)
+    weight = {
+        c: float(X.loc[:, (src == c).to_numpy()].abs().to_numpy().max()) for c in set(src)}
+    assert all(weight[c] > 0 for c in ("Spend", "Orders", "Tier"))
+    assert weight["City"] == 0 and weight["Has app"] == 0  # in the table, no distance
     reasons = {e.column: e.reason for e in seg.log.entries if e.step == "unrelated"}
     assert set(reasons) == {"City", "Has app"}
     assert all("Kruskal-Wallis" in r and "not used to split" in r for r in reasons.values())
@@ -45,7 +48,8 @@ def test_unrelated_columns_are_not_features_and_the_log_says_why():
 
 def test_columns_the_owner_names_are_kept():
     seg = segmenter.segment(_table(), story=False, columns=["Spend", "Orders", "City"])
-    assert "City" in set(seg.prepared.feature_sources)
+    X = seg.prepared.X[:, [s == "City" for s in seg.prepared.feature_sources]]
+    assert X.any()
     assert not [e for e in seg.log.entries if e.step == "unrelated"]
 
 

@@ -83,6 +83,7 @@ class State:
     """Each feature's role (money, count, measure, date, flag, category); '' when unknown."""
     reference_date: dt.date | None = None  # dates are days before this date
     logged: list[str] = field(default_factory=list)  # columns now on the log1p scale
+    unrelated: set[str] = field(default_factory=set)  # weight 0: no measure differs across them
 
     def role(self, column: str) -> str:
         return self.roles.get(column, "")

@@ -38,7 +38,8 @@ class Categories(Step):
         for c in st.categorical:
             counts = st.data[c].value_counts()
             levels = sorted(counts.index, key=lambda lv: (-int(counts[lv]), str(lv)))
-            out[c] = {"levels": [str(lv) for lv in levels], "weight": float(w)}
+            out[c] = {"levels": [str(lv) for lv in levels],
+                      "weight": 0.0 if c in st.unrelated else float(w)}
         return {"columns": out}
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
@@ -48,8 +49,10 @@ class Categories(Step):
             v = st.data[c].to_numpy(dtype=object)
             st.encoded[c] = ([f"{c}={lv}" for lv in levels], one_hot(v, levels, spec["weight"]))
             if not st.new_rows:
-                ch.notes.append((c, f"one-hot with {len(levels)} levels, weight {spec['weight']:.3g} "
-                                 "so customers differing only here are 0.5 standard deviations apart"))
+                if spec["weight"] > 0:
+                    ch.notes.append((c, f"one-hot with {len(levels)} levels, weight "
+                                     f"{spec['weight']:.3g} so customers differing only here "
+                                     "are 0.5 standard deviations apart"))
                 continue
             unknown = np.flatnonzero(~pd.isna(v) & ~np.isin(v.astype(str), levels))
             if unknown.size:

@@ -34,13 +34,14 @@ class FlagWeights(Step):
 
     def fit(self, st: State, options: Options) -> Fitted:
         w = flag_weight(st)
-        return {"weights": {c: w for c in st.numeric if st.kinds[c] == "bool"}}
+        return {"weights": {c: 0.0 if c in st.unrelated else w
+                            for c in st.numeric if st.kinds[c] == "bool"}}
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
         ch = Changes()
         for c, w in fitted["weights"].items():
             st.data[c] = st.data[c].to_numpy(dtype=np.float64) * w
-            if not st.new_rows:
+            if not st.new_rows and w > 0:
                 ch.notes.append((c, f"yes/no weighted {w:.3g} so customers differing only here "
                                  f"are {CATEGORY_DISTANCE:g} standard deviations apart"))
         return ch

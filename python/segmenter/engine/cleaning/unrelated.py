@@ -4,15 +4,17 @@ Why: a City or a "Has app" flag that has nothing to do with what customers buy s
 adds distance between customers. The silhouette then rewards cutting real groups by
 city, and the automatic k merges small real groups (a VIP tier of 8% joined the
 regulars on the owner corpus). An owner would not segment on a column that tells
-nothing about behaviour, so by default such a column stays in the output and in the
-profiles' sheet but is left out of the distances.
+nothing about behaviour, so by default such a column gets weight 0: it stays a column
+of the table (its blanks still make a row non-empty, its levels still show in the
+profiles, new rows are read the same way) but adds no distance.
 
 The test, per column and per measure (number or date feature): Kruskal-Wallis across
 the column's levels (scipy), on the rows where both are known. The column is related
 when some measure differs across its levels both clearly (p < 0.001) and noticeably
 (epsilon squared = H / (n - 1) of at least 0.01, a small effect). Rank-based, so skewed
 money needs no transform first. Levels with fewer than 5 rows are pooled. When the
-owner names the columns (``columns=``), nothing is dropped.
+owner names the columns (``columns=``), nothing is dropped. Above TEST_ROWS rows the
+test runs on a fixed-seed sample of that many rows.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ EFFECT_MIN = 0.01
 """... and by at least this epsilon squared (H / (n - 1); 0.01 is a small effect)."""
 MIN_LEVEL = 5
 """Levels with fewer rows are pooled into one group before the test."""
+TEST_ROWS = 20_000
+"""Above this many rows the test runs on a fixed-seed sample (ample power; bounded time)."""
 
 
 def _groups(labels: pd.Series, values: pd.Series) -> list[np.ndarray]:
@@ -56,7 +60,11 @@ def association(labels: pd.Series, values: pd.Series) -> tuple[float, float]:
 
 
 class UnrelatedColumns(Step):
-    """Drop category and yes/no features that no measure differs across (see module doc)."""
+    """Mark category and yes/no features that no measure differs across (see module doc).
+
+    The weighting steps after it (categories, flags) give marked columns weight 0, and
+    save that weight, so new rows are placed the same way.
+    """
 
     name = "unrelated"
     description = "categories and yes/no columns unrelated to every measure not used to split"
@@ -66,23 +74,23 @@ class UnrelatedColumns(Step):
         labels = [c for c in st.features if st.kinds[c] in ("category", "bool")]
         if options.columns is not None or not measures:
             return {"dropped": [], "reasons": []}
+        data = st.data
+        if len(data) > TEST_ROWS:
+            pick = np.random.default_rng(0).choice(len(data), TEST_ROWS, replace=False)
+            data = data.iloc[np.sort(pick)]
         dropped, reasons = [], []
         for c in labels:
-            tests = {m: association(st.data[c], st.data[m]) for m in measures}
+            tests = {m: association(data[c], data[m]) for m in measures}
             if any(p < P_MAX and e >= EFFECT_MIN for p, e in tests.values()):
                 continue
             best = max(tests, key=lambda m: tests[m][1])
             p, e = tests[best]
             dropped.append(c)
             reasons.append(f"no measure differs across its values (closest: {best}, "
-                           f"Kruskal-Wallis p = {p:.2g}, effect {e:.3f}); kept in the output, "
-                           "not used to split segments")
+                           f"Kruskal-Wallis p = {p:.2g}, effect {e:.3f}); weight 0: shown in "
+                           "the profiles, not used to split segments")
         return {"dropped": dropped, "reasons": reasons}
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
-        dropped = fitted["dropped"]
-        ch = Changes(notes=list(zip(dropped, fitted["reasons"], strict=True)))
-        if dropped:
-            st.features = [c for c in st.features if c not in dropped]
-            st.data = st.data.drop(columns=dropped)
-        return ch
+        st.unrelated = set(fitted["dropped"])
+        return Changes(notes=list(zip(fitted["dropped"], fitted["reasons"], strict=True)))
