@@ -21,6 +21,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from segmenter.io.atomic import umask_mode
 from segmenter.io.xlsx_charts import add_chart
 from segmenter.layout import theme
 from segmenter.layout.blocks import Block, Layout, SheetSpec, safe_text, unique_sheet_name
@@ -81,13 +82,6 @@ def write_workbook(
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
-
-
-def umask_mode(base: int = 0o666) -> int:
-    """The mode a new file gets under the user's umask (mkstemp's 0600 must not survive)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return base & ~mask
 
 
 def _sheet_name(name: str, taken: list[str]) -> str:
