@@ -28,7 +28,7 @@ from segmenter.layout.blocks import Block, Layout, SheetSpec, safe_text, unique_
 
 __all__ = ["FIXED_TIME", "add_chart", "apply_sheet", "safe_text", "umask_mode", "write_workbook"]
 
-FIXED_TIME = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_TIME = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 """The creation time every output carries, so the same result gives the same bytes."""
 
 WORKBOOK_OPTIONS = {

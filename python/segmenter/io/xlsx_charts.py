@@ -30,15 +30,16 @@ def add_chart(wb: Any, ws: Any, spec: ChartSpec) -> None:
         chart = wb.add_chart({"type": "scatter"})
         chart.set_style(13)
         overlay = None
-        for i, (title, xbox, ybox) in enumerate(spec.series):
-            chart.add_series(_series(spec, i, title, name, xbox, ybox, marker="circle", line=False))
+        for i, (series_title, xbox, ybox) in enumerate(spec.series):
+            chart.add_series(_series(spec, i, series_title, name, xbox, ybox, marker="circle",
+                                     line=False))
     else:
         chart, overlay = _category_chart(wb, spec, name)
     if spec.title:
-        title: dict[str, Any] = {"name": _literal(spec.title)}
+        heading: dict[str, Any] = {"name": _literal(spec.title)}
         if spec.title_size:
-            title["name_font"] = {"size": spec.title_size, "bold": True}
-        chart.set_title(title)
+            heading["name_font"] = {"size": spec.title_size, "bold": True}
+        chart.set_title(heading)
     _axes(chart, spec)
     if overlay is not None:
         chart.combine(overlay)

@@ -1,6 +1,6 @@
 """Pure layout: a Segmentation becomes result sheets made of blocks.
 
-Both writers (openpyxl for files, xlwings for live Excel) apply the same
+Both writers (XlsxWriter for files, xlwings for live Excel) apply the same
 :class:`~segmenter.layout.blocks.Layout`, so the CLI output and the Excel result are
 the same sheets. Values are made Excel-safe here (no NaN, no numpy types).
 """
