@@ -17,7 +17,7 @@ import math
 import os
 import re
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -177,53 +177,50 @@ def apply_sheet(ws: Any, spec: SheetSpec, styles: Styles) -> None:
 
 
 class _BlockLook:
-    """Per block: the format of each header and body column, looked up once."""
+    """Per block: the format of each column for the header, numbers and text, looked up once."""
 
     def __init__(self, b: Block, st: Styles) -> None:
         self.block = b
+        width = b.n_cols
         if b.kind in ("title", "note"):
-            self.header = self.first = self.body = st.get(b.kind)
-            self.cols: dict[int, Any] = {}
-            self.text_cols: dict[int, Any] = {}
+            self.header: list[Any] | None = None
+            self.numbers = self.texts = [st.get(b.kind)] * width
             return
-        self.header = st.get("header") if b.header else None
+        self.header = [st.get("header")] * width if b.header else None
         key = b.kind == "keyvalue"
-        self.first = st.get("bold") if key else None
-        self.body = None
-        look = {j: ("bold" if key and j == 0 else "") for j in b.number_formats}
-        self.cols = {j: st.get(look[j], f) for j, f in b.number_formats.items()}
-        # text format ("@") also applies to text cells; number formats only to numbers
-        self.text_cols = {j: f for j, f in self.cols.items() if b.number_formats[j] == "@"}
-        self.date = st.get("", theme.FMT_DATE)
-        self.datetime = st.get("", theme.FMT_DATETIME)
+        looks = ["bold" if key and j == 0 else "" for j in range(width)]
+        fmts = [b.number_formats.get(j, "") for j in range(width)]
+        self.numbers = [st.get(look, f) for look, f in zip(looks, fmts, strict=True)]
+        # the text format ("@") also applies to text cells; number formats only to numbers
+        self.texts = [st.get(look, f if f == "@" else "") for look, f in zip(looks, fmts, strict=True)]
+        self.date, self.datetime = st.get("", theme.FMT_DATE), st.get("", theme.FMT_DATETIME)
 
-    def format(self, i: int, j: int, v: Any) -> Any:
+    def write_row(self, ws: Any, i: int, r: int) -> None:
+        """Row ``i`` of the block at 0-based sheet row ``r``; blanks and empty text stay blank."""
         b = self.block
-        if b.kind in ("title", "note"):
-            return self.body
-        if i == 0 and b.header:
-            return self.header
-        if isinstance(v, (str, bool)):
-            return self.text_cols.get(j, self.first if j == 0 else None)
-        fmt = self.cols.get(j)
-        if fmt is not None:
-            return fmt
-        if isinstance(v, dt.datetime):
-            return _date_format(v, self.date, self.datetime)
-        return self.first if j == 0 else None
+        c0 = b.col - 1
+        header = self.header if i == 0 else None
+        numbers, texts = (header, header) if header is not None else (self.numbers, self.texts)
+        for j, v in enumerate(b.values[i]):
+            kind = type(v)
+            if kind is str:
+                if v:
+                    ws.write_string(r, c0 + j, safe_text(v), texts[j])
+            elif kind is float or kind is int:
+                if kind is int or math.isfinite(v):
+                    ws.write_number(r, c0 + j, v, numbers[j])
+            elif v is not None:
+                fmt = numbers[j] if header is None else header[j]
+                if fmt is None and isinstance(v, dt.datetime):
+                    fmt = _date_format(v, self.date, self.datetime)
+                write_cell(ws, r, c0 + j, v, fmt if not isinstance(v, bool) else texts[j])
 
 
 def _write_blocks(ws: Any, blocks: list[Block], st: Styles) -> None:
-    for r, cells in _sheet_rows(blocks, st):
-        for c, v, fmt in cells:
-            write_cell(ws, r, c, v, fmt)
+    """Every row from the top, each written once, as constant-memory mode requires.
 
-
-def _sheet_rows(blocks: list[Block], st: Styles) -> Iterator[tuple[int, list[tuple[int, Any, Any]]]]:
-    """Every non-empty row from the top: 0-based row and its (col, value, format) cells.
-
-    Blocks may be listed in any order and may sit side by side; a later block's
-    cell wins where two overlap, as it did when cells were written one by one.
+    Blocks may be listed in any order and may sit side by side; where two overlap, the
+    one listed later wins, as it did when cells were written one by one.
     """
     order = sorted((b for b in blocks if b.n_rows), key=lambda b: (b.row, b.col))
     looks = {id(b): _BlockLook(b, st) for b in order}
@@ -231,21 +228,22 @@ def _sheet_rows(blocks: list[Block], st: Styles) -> Iterator[tuple[int, list[tup
     last = max((b.row + b.n_rows - 1 for b in order), default=0)
     active: list[Block] = []
     k = 0
-    for r in range(1, last + 1):
+    r = 1
+    while r <= last:
         active = [b for b in active if r < b.row + b.n_rows]
         while k < len(order) and order[k].row <= r:
             active.append(order[k])
             k += 1
         if not active:
+            r = order[k].row
             continue
-        cells: dict[int, tuple[Any, Any]] = {}
-        for b in sorted(active, key=lambda b: rank[id(b)]):
-            i, look = r - b.row, looks[id(b)]
-            for j, v in enumerate(b.values[i]):
-                if v is not None:
-                    cells[b.col + j - 1] = (v, look.format(i, j, v))
-        if cells:
-            yield r - 1, [(c, v, f) for c, (v, f) in sorted(cells.items())]
+        active.sort(key=lambda b: rank[id(b)])
+        # rows until the set of blocks changes are written block by block, without re-checking
+        stop = min([b.row + b.n_rows for b in active] + ([order[k].row] if k < len(order) else []))
+        for row in range(r, stop):
+            for b in active:
+                looks[id(b)].write_row(ws, row - b.row, row - 1)
+        r = stop
 
 
 def _add_color_scale(ws: Any, block: Block) -> None:
