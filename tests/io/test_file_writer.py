@@ -354,3 +354,13 @@ def test_input_copies_keep_their_number_formats(tmp_path: Path):
     assert [c.number_format for c in ws[2]][1:] == ["0", '"$"#,##0.00', theme.FMT_DATE]
     assert ws["D3"].number_format == theme.FMT_DATETIME
     assert calamine(out)["Data"][1] == ["007", 13812345678, 12.5, DAY.date()]
+
+
+def test_dates_and_times_without_a_format_still_read_as_dates(tmp_path: Path):
+    values = [["day", "moment", "clock", "span"],
+              [dt.date(2024, 2, 29), MOMENT, dt.time(8, 5), dt.timedelta(hours=30)]]
+    out = write_workbook(Layout([SheetSpec("S", [Block(1, 1, values)])]), tmp_path / "d.xlsx")
+    ws = openpyxl.load_workbook(out)["S"]
+    assert [c.number_format for c in ws[2]] == [theme.FMT_DATE, theme.FMT_DATETIME, "[h]:mm:ss", "[h]:mm:ss"]
+    assert ws["A2"].value == dt.datetime(2024, 2, 29) and ws["B2"].value == MOMENT
+    assert calamine(out)["S"][1][:2] == [dt.date(2024, 2, 29), MOMENT]

@@ -38,6 +38,7 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     "nan_inf_to_errors": False,
 }
+FMT_TIME = "[h]:mm:ss"
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -119,20 +120,32 @@ class Styles:
             self._made[key] = self.wb.add_format(props)
         return self._made[key]
 
+    def when(self, v: Any) -> Any:
+        """The format a date or time needs to read as one (a bare cell shows a serial number)."""
+        if isinstance(v, dt.datetime):
+            timed = (v.hour, v.minute, v.second, v.microsecond) != (0, 0, 0, 0)
+            return self.get("", theme.FMT_DATETIME if timed else theme.FMT_DATE)
+        if isinstance(v, dt.date):
+            return self.get("", theme.FMT_DATE)
+        if isinstance(v, (dt.time, dt.timedelta)):
+            return self.get("", FMT_TIME)
+        return None
 
-def write_cell(ws: Any, r: int, c: int, value: Any, fmt: Any, date_fmt: Any = None) -> None:
+
+def write_cell(ws: Any, r: int, c: int, value: Any, fmt: Any, st: Styles) -> None:
     """One value at 0-based (r, c) by its type: text stays text, dates get a date format."""
     if isinstance(value, str):
-        ws.write_string(r, c, safe_text(value), fmt)
+        if value:
+            ws.write_string(r, c, safe_text(value), fmt)
     elif isinstance(value, bool):
         ws.write_boolean(r, c, value, fmt)
     elif isinstance(value, (int, float)):
         if math.isfinite(value):
             ws.write_number(r, c, value, fmt)
     elif isinstance(value, (dt.datetime, dt.date, dt.time, dt.timedelta)):
-        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+        if isinstance(value, (dt.datetime, dt.time)) and value.tzinfo is not None:
             value = value.replace(tzinfo=None)
-        ws.write_datetime(r, c, value, fmt if fmt is not None else date_fmt)
+        ws.write_datetime(r, c, value, fmt if fmt is not None else st.when(value))
     elif value is not None:
         ws.write_string(r, c, safe_text(str(value)), fmt)
 
@@ -140,17 +153,10 @@ def write_cell(ws: Any, r: int, c: int, value: Any, fmt: Any, date_fmt: Any = No
 def _copy_sheet(ws: Any, rows: Sequence[Sequence[Any]], formats: dict[int, str], st: Styles) -> None:
     """The owner's values with their column number formats; dates readable without one."""
     col_fmt = {j: st.get("", f) for j, f in formats.items() if f and f != "General"}
-    date_fmt, datetime_fmt = st.get("", theme.FMT_DATE), st.get("", theme.FMT_DATETIME)
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
             if v is not None:
-                write_cell(ws, r, c, v, col_fmt.get(c), _date_format(v, date_fmt, datetime_fmt))
-
-
-def _date_format(v: Any, date_fmt: Any, datetime_fmt: Any) -> Any:
-    if isinstance(v, dt.datetime) and (v.hour, v.minute, v.second, v.microsecond) != (0, 0, 0, 0):
-        return datetime_fmt
-    return date_fmt
+                write_cell(ws, r, c, v, col_fmt.get(c), st)
 
 
 def apply_sheet(ws: Any, spec: SheetSpec, styles: Styles) -> None:
@@ -185,6 +191,7 @@ class _BlockLook:
         if b.kind in ("title", "note"):
             self.header: list[Any] | None = None
             self.numbers = self.texts = [st.get(b.kind)] * width
+            self.styles = st
             return
         self.header = [st.get("header")] * width if b.header else None
         key = b.kind == "keyvalue"
@@ -193,7 +200,7 @@ class _BlockLook:
         self.numbers = [st.get(look, f) for look, f in zip(looks, fmts, strict=True)]
         # the text format ("@") also applies to text cells; number formats only to numbers
         self.texts = [st.get(look, f if f == "@" else "") for look, f in zip(looks, fmts, strict=True)]
-        self.date, self.datetime = st.get("", theme.FMT_DATE), st.get("", theme.FMT_DATETIME)
+        self.styles = st
 
     def write_row(self, ws: Any, i: int, r: int) -> None:
         """Row ``i`` of the block at 0-based sheet row ``r``; blanks and empty text stay blank."""
@@ -210,10 +217,7 @@ class _BlockLook:
                 if kind is int or math.isfinite(v):
                     ws.write_number(r, c0 + j, v, numbers[j])
             elif v is not None:
-                fmt = numbers[j] if header is None else header[j]
-                if fmt is None and isinstance(v, dt.datetime):
-                    fmt = _date_format(v, self.date, self.datetime)
-                write_cell(ws, r, c0 + j, v, fmt if not isinstance(v, bool) else texts[j])
+                write_cell(ws, r, c0 + j, v, texts[j] if kind is bool else numbers[j], self.styles)
 
 
 def _write_blocks(ws: Any, blocks: list[Block], st: Styles) -> None:
