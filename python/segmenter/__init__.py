@@ -1,7 +1,7 @@
 """Segmenter: customer segments from an owner's own workbook.
 
 Flow: reader -> cleaning -> clustering -> quality -> profiles (the engine,
-pure) -> layout (pure) -> file_writer (openpyxl) / excel_writer (xlwings).
+pure) -> layout (pure) -> file_writer (XlsxWriter) / excel_writer (xlwings).
 The ribbon buttons (``segmenter.main()`` ...) and ``segment``/``segment_orders``
 are resolved lazily, so ``import segmenter`` stays cheap for RunPython.
 """

@@ -70,6 +70,12 @@ def _prediction_args(p: argparse.ArgumentParser) -> None:
                    "(default: 0.01 = 1%% a month)")
 
 
+def _copy_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--copy-input", action="store_true", help="also copy the input's sheets "
+                   "into the output, as values with their number formats (default: the "
+                   "Segments sheet already holds every input column)")
+
+
 _PREDICTION_FLAGS = ("calibration_end", "horizon_days", "discount_rate")
 
 
@@ -79,11 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("segment", help="segment the customers in a workbook or CSV file")
     _input_args(p)
     p.add_argument("--output", help="output .xlsx (default: <input>-segmented.xlsx next to the input)")
+    _copy_arg(p)
     _engine_options(p)
     _tracking_args(p)
     o = sub.add_parser("segment-orders", help="segment customers from an order ledger (RFM)")
     _input_args(o)
     o.add_argument("--output", help="output .xlsx (default: <input>-segmented.xlsx next to the input)")
+    _copy_arg(o)
     _engine_options(o)
     _tracking_args(o)
     _order_args(o)
@@ -98,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     _order_args(e)
     d = sub.add_parser("demo", help="write the bundled demo workbook and segment it")
     d.add_argument("--output", default="segmenter-demo-segmented.xlsx", help="output .xlsx")
+    _copy_arg(d)
     _engine_options(d)
     a = sub.add_parser("addin", help="install, uninstall or check the Excel add-in")
     a.add_argument("action", choices=["install", "uninstall", "status"])
@@ -229,6 +238,7 @@ def _order_flags(message: str) -> str:
 
 
 def _segment(ns: argparse.Namespace) -> int:
+    from segmenter.io import input_formats as fmt
     from segmenter.io.file_writer import write_workbook
     from segmenter.layout.build import build_layout
     from segmenter.layout.cells import RESULT_SHEETS
@@ -236,8 +246,13 @@ def _segment(ns: argparse.Namespace) -> int:
     src = Path(ns.input)
     out = _output_path(src, ns.output)
     data, seg = _run_engine(ns, src)
-    owners = [s for s in data.sheets if s.name not in RESULT_SHEETS]
-    write_workbook(build_layout(seg), out, owners)
+    layout = build_layout(seg)
+    copy = getattr(ns, "copy_input", False)
+    owners = [s for s in data.sheets if s.name not in RESULT_SHEETS] if copy else []
+    first_rows = {s.name: 1 for s in owners} | {data.sheet: (seg.table.header_row or 0) + 1}
+    found = fmt.sheet_formats(src, first_rows)
+    fmt.apply_to_segments(layout, seg, found.get(data.sheet, {}))
+    write_workbook(layout, out, owners, fmt.copy_formats(found, owners))
     _print_summary(seg, out)
     return 0
 

@@ -99,3 +99,14 @@ def test_numbers_are_not_touched_and_bad_folder_is_a_clear_error(tmp_path: Path)
         export_segments(fake_seg(), f)
     with pytest.raises(SegmenterError, match="does not exist"):
         export_segments(fake_seg(), tmp_path / "no" / "such")
+
+
+def test_csv_files_get_the_umask_mode_not_mkstemps_0600(tmp_path: Path):
+    import os
+
+    old = os.umask(0o022)
+    try:
+        paths = export_segments(fake_seg(), tmp_path / "out")
+    finally:
+        os.umask(old)
+    assert paths and all(p.stat().st_mode & 0o777 == 0o644 for p in paths)

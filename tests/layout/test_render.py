@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 import segmenter
-from segmenter.io.file_writer import apply_sheet
+from segmenter.io.file_writer import WORKBOOK_OPTIONS, Styles, apply_sheet
 from segmenter.layout import charts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,18 +37,16 @@ def soffice() -> str:
 
 def chart_workbook(seg, path: Path) -> Path:
     """Only the chart sheet, printed to one page: the PDF is the picture, not hundreds of pages."""
-    from openpyxl import Workbook
+    import xlsxwriter
 
     spec = charts.chart_sheet(seg)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = spec.name
-    apply_sheet(ws, spec)
-    ws.print_area = charts.print_area(spec)
-    ws.page_setup.paperSize = ws.PAPERSIZE_A3
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = ws.page_setup.fitToHeight = 1
-    wb.save(path)
+    wb = xlsxwriter.Workbook(str(path), WORKBOOK_OPTIONS)
+    ws = wb.add_worksheet(spec.name)
+    apply_sheet(ws, spec, Styles(wb))
+    ws.print_area(charts.print_area(spec))
+    ws.set_paper(8)  # A3
+    ws.fit_to_pages(1, 1)
+    wb.close()
     return path
 
 

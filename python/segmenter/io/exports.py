@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from segmenter.errors import SegmenterError
+from segmenter.io.atomic import umask_mode
 from segmenter.story.i18n import resolve_language, t
 from segmenter.story.naming import matches
 
@@ -97,6 +98,7 @@ def write_csv(frame: pd.DataFrame, path: Path) -> Path:
             w.writerow([neutralise(str(c)) for c in frame.columns])
             for row in frame.itertuples(index=False):
                 w.writerow([neutralise(v) for v in row])
+        os.chmod(tmp, umask_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

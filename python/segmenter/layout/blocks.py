@@ -1,7 +1,7 @@
 """What a result sheet is made of, independent of how it is written.
 
 The pure layout step (:mod:`segmenter.layout.core`) turns a result into a
-:class:`Layout`; the file writer (openpyxl) and the Excel writer (xlwings) apply
+:class:`Layout`; the file writer (XlsxWriter) and the Excel writer (xlwings) apply
 it. Keeping this vocabulary tiny keeps both writers thin: one write call per
 block, plus a few formats.
 """

@@ -1,6 +1,6 @@
 """Pure layout: a Segmentation becomes result sheets made of blocks.
 
-Both writers (openpyxl for files, xlwings for live Excel) apply the same
+Both writers (XlsxWriter for files, xlwings for live Excel) apply the same
 :class:`~segmenter.layout.blocks.Layout`, so the CLI output and the Excel result are
 the same sheets. Values are made Excel-safe here (no NaN, no numpy types).
 """
@@ -8,6 +8,7 @@ the same sheets. Values are made Excel-safe here (no NaN, no numpy types).
 from __future__ import annotations
 
 import datetime as dt
+import numbers
 from typing import Any
 
 import pandas as pd
@@ -27,7 +28,7 @@ from segmenter.layout.cells import (
     frame_block,
     grid,
 )
-from segmenter.layout.theme import FMT_DATE, FMT_INT, FMT_NUM, FMT_PCT, FMT_SCORE
+from segmenter.layout.theme import FMT_DATE, FMT_DATETIME, FMT_INT, FMT_NUM, FMT_PCT, FMT_SCORE
 from segmenter.result import Segmentation
 
 MIN_WIDTH, MAX_WIDTH, OVERFLOW_WIDTH, SIZE_SAMPLE = 8.0, 40.0, 16.0, 2_000
@@ -42,7 +43,7 @@ def text_width(value: Any) -> float:
     if isinstance(value, (int, float)):
         return len(f"{value:,.2f}") + 1.0
     if isinstance(value, dt.datetime):
-        return 11.0
+        return 11.0 if (value.hour, value.minute, value.second) == (0, 0, 0) else 20.0
     text = str(value)
     return float(sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)) + 1.0
 
@@ -85,14 +86,42 @@ def segments_sheet(seg: Segmentation) -> SheetSpec:
     )
     values = grid([header, *[[*b, *e] for b, e in zip(body, extra, strict=True)]])
     ncol = len(src.columns)
-    fmts = {ncol + 2: FMT_SCORE, ncol + 3: FMT_NUM}
-    for j, c in enumerate(src.columns):
-        if src[c].map(lambda v: isinstance(v, (dt.date, pd.Timestamp))).any():
-            fmts[j] = FMT_DATE
+    fmts = {**source_formats(seg), ncol + 2: FMT_SCORE, ncol + 3: FMT_NUM}
     sheet.blocks.append(Block(1, 1, values, name="segments", number_formats=fmts))
     sheet.column_widths = {j + 1: 14.0 for j in range(len(header))}
     sheet.column_widths[ncol + 2] = 22.0
     return sheet
+
+
+FMT_WHOLE = "0"  # every digit of an ID or phone number, never 1.4E+10
+
+
+def source_formats(seg: Segmentation) -> dict[int, str]:
+    """Number formats of the owner's columns on the Segments sheet, from their values and roles.
+
+    Dates as dates (with the time when there is one), IDs and phone numbers with all
+    their digits, money as money. The file writer's caller may replace these with the
+    formats of the owner's own cells.
+    """
+    src = seg.source
+    roles = getattr(seg.table, "roles", {}) or {}
+    fmts: dict[int, str] = {}
+    for j, c in enumerate(src.columns):
+        sample = src[c].dropna().head(SIZE_SAMPLE).tolist()
+        role = roles[c].role if c in roles else ""
+        if any(isinstance(v, (dt.date, pd.Timestamp)) for v in sample):
+            timed = any(isinstance(v, (dt.datetime, pd.Timestamp))
+                        and (v.hour, v.minute, v.second) != (0, 0, 0) for v in sample)
+            fmts[j] = FMT_DATETIME if timed else FMT_DATE
+        elif role in ("id", "contact") and any(_is_number(v) for v in sample):
+            fmts[j] = FMT_WHOLE
+        elif role == "money":
+            fmts[j] = FMT_NUM
+    return fmts
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, bool)
 
 
 RFM = "RFM"

@@ -1,6 +1,6 @@
 """The look of result sheets, shared by both writers.
 
-The file writer (openpyxl) and the Excel writer (xlwings) must draw the same
+The file writer (XlsxWriter) and the Excel writer (xlwings) must draw the same
 sheets; every colour, font size and number format they use is defined here
 once. Colours are hex without '#' (openpyxl's form); :func:`rgb` gives the
 '#RRGGBB' form xlwings wants.
