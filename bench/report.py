@@ -13,6 +13,8 @@ from synth import FULL_SHEET, NOISE, WEIGHTS
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTES = Path(__file__).resolve().parent / "NOTES.md"
+SUITES = Path(__file__).resolve().parent / "SUITES.md"
+FILES = Path(__file__).resolve().parent / "FILES.md"
 
 # --------------------------------------------------------------------------- machine
 
@@ -386,6 +388,9 @@ def markdown(meta: dict, machine: dict, results: list[dict], targets: list[dict]
     if NOTES.exists():
         add("## Notes (hand-written from this run's profile)\n")
         add(NOTES.read_text(encoding="utf-8").strip() + "\n")
+    for extra in (SUITES, FILES):  # the planted-truth suites and bench/files.py, run on their own
+        if extra.exists():
+            add(extra.read_text(encoding="utf-8").strip() + "\n")
     return "\n".join(L) + "\n"
 
 
