@@ -37,7 +37,7 @@ def _collect(ns: argparse.Namespace) -> dict[str, Any]:
 
 
 def _input_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", help=".xlsx, .xlsm or .csv file (never modified)")
+    p.add_argument("input", help=".xlsx, .xlsm, .xls, .xlsb, .ods or .csv file (never modified)")
     p.add_argument("--sheet", help="sheet name (default: the active sheet)")
     p.add_argument("--range", dest="cell_range", help="cell range, e.g. A1:H500 (default: used range)")
     p.add_argument("--decimal", default="auto", choices=("auto", ",", "."),
