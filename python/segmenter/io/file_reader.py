@@ -97,6 +97,13 @@ def _cell(v: Any) -> Any:
     return v
 
 
+def _convert(raw: list[list[Any]]) -> list[list[Any]]:
+    """:func:`_cell` on every value, with the two common types (float, str) inlined for speed."""
+    big, f, s = _EXACT_INT, float, str
+    return [[(int(v) if v.is_integer() and -big < v < big else v) if type(v) is f
+             else (v or None) if type(v) is s else _cell(v) for v in r] for r in raw]
+
+
 def _unreadable(p: Path, exc: BaseException) -> SegmenterError:
     if type(exc).__name__ == "PasswordError":
         return SegmenterError(f"{p.name} is protected by a password; save a copy without the password and try again")
@@ -125,7 +132,7 @@ def _sheet_values(p: Path, data: bytes, wb: Any, name: str, parts: dict[str, str
         raise
     except BaseException as exc:  # noqa: BLE001 - as in _open
         raise _unreadable(p, exc) from None
-    rows = [[_cell(v) for v in r] for r in raw]
+    rows = _convert(raw)
     if name in parts:
         errors = xlsx_errors(data, parts[name])
         for (r, c), text in (_openpyxl_errors(data, name) if errors is None else errors).items():

@@ -31,6 +31,7 @@ _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relati
 _CELL_START = re.compile(rb"<(?:[\w.-]+:)?c[\s>]")
 _REF = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})([0-9]+)["']""")
 _VALUE = re.compile(rb"<(?:[\w.-]+:)?v(?:\s[^>]*)?>([^<]*)</(?:[\w.-]+:)?v>")
+_CHUNK = 8 << 20  # bytes of sheet XML scanned at a time
 _ACTIVE_ODS = re.compile(r'config:name="ActiveTable"[^>]*>([^<]*)<')
 
 
@@ -77,16 +78,32 @@ def xlsx_sheet_parts(data: bytes) -> dict[str, str]:
     return parts
 
 
-def xlsx_errors(data: bytes, member: str) -> dict[tuple[int, int], str] | None:
+def xlsx_errors(data: bytes, member: str, chunk: int = _CHUNK) -> dict[tuple[int, int], str] | None:
     """(row, col) -> error text of every ``t="e"`` cell in one sheet part (1-based).
 
-    ``None`` means some error cell has no ``r`` reference; the caller must fall back.
+    The part is decompressed in chunks cut at row ends, so a full sheet (hundreds of
+    MB of XML) never sits in memory at once. ``None`` means some error cell has no
+    ``r`` reference; the caller must fall back.
     """
     z = _zip(data)
     if z is None or member not in z.namelist():
         return {}
-    xml = z.read(member)
     found: dict[tuple[int, int], str] = {}
+    carry = b""
+    with z.open(member) as fh:
+        while True:
+            part = fh.read(chunk)
+            buf = carry + part
+            cut = len(buf) if not part else buf.rfind(b"</row>") + 1
+            if cut > 0 and not _errors_in(buf[:cut], found):
+                return None
+            carry = buf[max(cut, 0):]
+            if not part:
+                return found
+
+
+def _errors_in(xml: bytes, found: dict[tuple[int, int], str]) -> bool:
+    """Add the error cells of complete rows in ``xml`` to ``found``; False if one has no ``r``."""
     pos = xml.find(b't="e"')
     while pos >= 0:
         start = xml.rfind(b"<", 0, pos)
@@ -94,13 +111,13 @@ def xlsx_errors(data: bytes, member: str) -> dict[tuple[int, int], str] | None:
         if _CELL_START.match(xml, start) and xml[pos - 1:pos].isspace():
             ref = _REF.search(xml, start, tag_end)
             if ref is None:
-                return None
+                return False
             end = xml.find(b"c>", tag_end)
             value = None if xml[tag_end - 1:tag_end] == b"/" else _VALUE.search(xml, tag_end, max(end, tag_end))
             if value is not None:
                 found[(int(ref.group(2)), column_index(ref.group(1)))] = value.group(1).decode()
         pos = xml.find(b't="e"', pos + 5)
-    return found
+    return True
 
 
 def active_sheet(data: bytes, names: list[str]) -> int:
