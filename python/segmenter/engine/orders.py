@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -487,7 +487,8 @@ def _clean_rows(
         )
     tx = _order_frame([r for r, k in zip(data_rows, keep, strict=True) if k], idx,
                       {"Customer ID": cids, "Date": dates, "Amount": amounts, "Order": oids}, keep)
-    _log_not_purchases(dropped, not_bought, set(tx["Customer ID"]), cols, log, warnings)
+    buyers = set(tx["Customer ID"].tolist()) if dropped else set()
+    _log_not_purchases(dropped, not_bought, buyers, cols, log, warnings)
     ids, keys = _normalise_ids(tx["Customer ID"].tolist())
     tx["Customer ID"] = ids
     tx["_key"] = keys
@@ -536,8 +537,10 @@ def _order_frame(kept: list[tuple[int, list[Any]]], idx: dict[str, int],
                  parsed: dict[str, list[Any]], keep: list[bool]) -> pd.DataFrame:
     """The kept rows as the transactions frame (index = sheet row), optional roles included."""
     row_no = [n for n, _ in kept]
+    every = all(keep)
     data: dict[str, list[Any]] = {
-        name: [v for v, k in zip(values, keep, strict=True) if k] for name, values in parsed.items()}
+        name: values if every else [v for v, k in zip(values, keep, strict=True) if k]
+        for name, values in parsed.items()}
     for role, name, parse in (("quantity", "Quantity", _parse_number), ("category", "Category", _text),
                               ("channel", "Channel", _text)):
         if role in idx:
@@ -774,16 +777,23 @@ def _customer_key(v: Any) -> int | str | None:
 
 def _normalise_ids(values: list[int | str]) -> tuple[list[int | str], list[int]]:
     """Ids and their sort position: all-int ids stay ints and sort numerically; otherwise all
-    become text and sort naturally (C2 before C10), ties broken by the exact text."""
-    if all(isinstance(v, int) for v in values):
+    become text and sort naturally (C2 before C10), ties broken by the exact text.
+
+    Sorting and text conversion happen once per distinct id (``values`` holds only ints
+    and texts, which pandas' hash table never takes for one another).
+    """
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    distinct = uniques.tolist()
+    if all(type(v) is int for v in distinct):
+        order: list[Any] = sorted(distinct)
         ids: list[int | str] = list(values)
-        order: Sequence[int | str] = sorted(set(values))
+        keyed = distinct
     else:
-        texts = [str(v) for v in values]
-        text_order = sorted(set(texts), key=_natural_key)
-        ids, order = list(texts), text_order
+        keyed = [str(v) for v in distinct]
+        order = sorted(set(keyed), key=_natural_key)
+        ids = np.asarray(keyed, dtype=object)[codes].tolist()
     pos = {v: i for i, v in enumerate(order)}
-    return ids, [pos[v] for v in ids]
+    return ids, np.asarray([pos[v] for v in keyed], dtype=np.int64)[codes].tolist()
 
 
 def _natural_key(s: str) -> tuple:

@@ -244,6 +244,8 @@ def _csv_cell(text: str) -> Any:
     """
     if not text or text.isspace():
         return None
+    if text.isascii() and text.isdigit() and (text[0] != "0" or len(text) == 1):
+        return int(text)  # the common case first: a whole number without leading zeros
     if _PLAIN_NUMBER.fullmatch(text):
         if "." in text or "e" in text or "E" in text:
             value = float(text)
