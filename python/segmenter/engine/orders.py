@@ -449,7 +449,7 @@ def _clean_rows(
     """
     idx = {r: headers.index(h) for r, h in cols.items()}
     sidx = {h: headers.index(h) for h in status}
-    data_rows = [(n, r) for n, r in zip(row_numbers, rows, strict=True) if _filled(r)]
+    data_rows = list(zip(row_numbers, rows, strict=True))  # _table left blank rows out
     dates, note = _parse_date_column([r[idx["date"]] for _, r in data_rows])
     if note:
         warnings.append(note)
@@ -736,17 +736,6 @@ def _err(v: Any) -> str:
 
 def _text(v: Any) -> str | None:
     return None if is_blank(v) or is_error(v) else display_text(v)
-
-
-def _filled(row: list[Any]) -> bool:
-    """Not every cell blank (``is_blank``), with the common int and text cells checked inline."""
-    for v in row:
-        t = type(v)
-        if t is int or (t is str and v.strip()):
-            return True
-        if v is not None and t is not str and not is_blank(v):
-            return True
-    return False
 
 
 def _is_total_row(row: list[Any]) -> bool:
