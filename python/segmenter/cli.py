@@ -37,7 +37,7 @@ def _collect(ns: argparse.Namespace) -> dict[str, Any]:
 
 
 def _input_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", help=".xlsx, .xlsm or .csv file (never modified)")
+    p.add_argument("input", help=".xlsx, .xlsm, .xls, .xlsb, .ods or .csv file (never modified)")
     p.add_argument("--sheet", help="sheet name (default: the active sheet)")
     p.add_argument("--range", dest="cell_range", help="cell range, e.g. A1:H500 (default: used range)")
     p.add_argument("--decimal", default="auto", choices=("auto", ",", "."),
@@ -168,14 +168,19 @@ def _output_path(input_path: Path, output: str | None) -> Path:
     return out
 
 
-def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
-    """Read the input (and last run, if any) and compute the whole result; writes nothing."""
+def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None) -> tuple[Any, Any]:
+    """Read the input (and last run, if any) and compute the whole result; writes nothing.
+
+    ``progress`` (a :class:`~segmenter.io.progress.StageProgress`) hears each stage.
+    """
     from segmenter.engine.orders import ORDER_ROLES
     from segmenter.io.file_reader import read_input
     from segmenter.io.previous_settings import with_previous
     from segmenter.pipeline import segment, segment_orders
     from segmenter.story.tracking import read_previous
 
+    if progress is not None:
+        progress(f"reading {src.name}")
     data = read_input(src, ns.sheet, ns.cell_range, decimal=getattr(ns, "decimal", "auto"))
     if data.read_as:
         print(f"read {src.name}: {data.read_as}")
@@ -196,7 +201,7 @@ def _run_engine(ns: argparse.Namespace, src: Path) -> tuple[Any, Any]:
     try:
         seg = run(data.grid, origin=data.origin,
                   source_name=f"{src.name}: {data.source_name}", previous=previous,
-                  track=getattr(ns, "track", "refit"), **kw)
+                  track=getattr(ns, "track", "refit"), progress=progress, **kw)
     except SegmenterError as exc:
         explained = settings.explain(exc)
         if orders:
@@ -240,32 +245,40 @@ def _order_flags(message: str) -> str:
 def _segment(ns: argparse.Namespace) -> int:
     from segmenter.io import input_formats as fmt
     from segmenter.io.file_writer import write_workbook
+    from segmenter.io.progress import StageProgress
     from segmenter.layout.build import build_layout
     from segmenter.layout.cells import RESULT_SHEETS
 
     src = Path(ns.input)
     out = _output_path(src, ns.output)
-    data, seg = _run_engine(ns, src)
+    progress = StageProgress()
+    data, seg = _run_engine(ns, src, progress)
     layout = build_layout(seg)
     copy = getattr(ns, "copy_input", False)
     owners = [s for s in data.sheets if s.name not in RESULT_SHEETS] if copy else []
     first_rows = {s.name: 1 for s in owners} | {data.sheet: (seg.table.header_row or 0) + 1}
     found = fmt.sheet_formats(src, first_rows)
     fmt.apply_to_segments(layout, seg, found.get(data.sheet, {}))
+    progress(f"writing {out.name}", len(seg.rows))
     write_workbook(layout, out, owners, fmt.copy_formats(found, owners))
+    progress.done()
     _print_summary(seg, out)
     return 0
 
 
 def _export(ns: argparse.Namespace) -> int:
     from segmenter.io.exports import export_segments
+    from segmenter.io.progress import StageProgress
 
     src = Path(ns.input)
     if not src.exists():
         raise SegmenterError(f"file not found: {src}; check the path and the file name")
     folder = Path(ns.folder) if ns.folder else src.with_name(f"{src.stem}-segments")
-    _, seg = _run_engine(ns, src)
+    progress = StageProgress()
+    _, seg = _run_engine(ns, src, progress)
+    progress(f"writing {folder.name}", len(seg.rows))
     paths = export_segments(seg, folder, per_segment=not ns.single_file, language=ns.language)
+    progress.done()
     for p in paths:
         print(f"wrote {p}")
     return 0

@@ -8,6 +8,7 @@ everything and writes nothing, so a bridge lays it out only once it is complete.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from segmenter.engine.chart_inputs import chart_inputs
@@ -29,6 +30,18 @@ from segmenter.story import tracking
 from segmenter.story.explain import explain_segmentation
 
 TRACK_MODES = ("refit", "assign")
+Progress = Callable[[str, int], None]
+"""``progress(stage, rows)``: told as each stage starts (the CLI's stage lines use it)."""
+
+
+def _rows(data: Any) -> int:
+    """Data rows of a grid (less its header row) or a DataFrame, for the progress lines."""
+    if isinstance(data, list):
+        return max(len(data) - 1, 0)
+    try:
+        return len(data)
+    except TypeError:
+        return 0
 
 
 def segment(
@@ -41,6 +54,7 @@ def segment(
     previous: tracking.Previous | None = None,
     track: str = "refit",
     story: bool = True,
+    progress: Progress | None = None,
     **options: Any,
 ) -> Segmentation:
     """Segment customers in ``data``; see the README for every option.
@@ -56,6 +70,7 @@ def segment(
     tracking, chart inputs): segments keep the plain names "Segment 1", "Segment 2",
     ... and everything else (labels, centres, profiles, quality, k scan) is the same.
     The worksheet functions use it; it cannot be combined with ``previous``.
+    ``progress(stage, rows)`` is called as cleaning, clustering and naming start.
     """
     if track not in TRACK_MODES:
         raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
@@ -63,10 +78,12 @@ def segment(
         raise SegmenterError("story=False cannot keep a previous run's segments; leave story on")
     try:
         opts = make_options(k=k, method=method, **options)
-        fitted = fit_table(data, opts, origin=origin, source_name=source_name)
+        if progress is not None:
+            progress("cleaning", _rows(data))
+        fitted = fit_table(data, opts, origin=origin, source_name=source_name, progress=progress)
         if not story:
             return assemble(fitted)
-        return _tell_story(fitted, previous, track)
+        return _tell_story(fitted, previous, track, progress=progress)
     except MemoryError:
         raise SegmenterError(
             "not enough memory for this selection; select fewer rows or columns, or close "
@@ -75,8 +92,10 @@ def segment(
 
 
 def _tell_story(fitted: Fitted, previous: tracking.Previous | None, track: str,
-                **parts: Any) -> Segmentation:
+                progress: Progress | None = None, **parts: Any) -> Segmentation:
     """Names, explanations and actions; with a previous run, its numbers and names carry over."""
+    if progress is not None:
+        progress("naming segments", len(fitted.used_rows))
     moved = None
     fixed = None
     if previous is not None:
@@ -106,6 +125,7 @@ def segment_orders(
     calibration_end: Any = None,
     horizon_days: float = 90,
     discount_rate: float = 0.01,
+    progress: Progress | None = None,
     **options: Any,
 ) -> Segmentation:
     """Segment customers from an order ledger: orders -> RFM features -> segments.
@@ -127,16 +147,23 @@ def segment_orders(
     if track not in TRACK_MODES:
         raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
     roles = {r: options.pop(r) for r in ORDER_ROLES if r in options}
+    if progress is not None:
+        progress("cleaning orders", _rows(data))
     features = customer_features(
         data, snapshot_date=snapshot_date, frequency=frequency, origin=origin, **roles
     )
+    if progress is not None:
+        progress("predicting", len(features.customers))
     forecast = _forecast(features, calibration_end, horizon_days, discount_rate)
     options.setdefault("id_column", ID_NAME)
     if options.get("columns") is None:
         options["columns"] = list(CLUSTER_FEATURES)
     try:
         opts = make_options(k=k, method=method, **options)
-        fitted = fit_table(to_customer_grid(features), opts, source_name=source_name)
+        if progress is not None:
+            progress("cleaning customers", len(features.customers))
+        fitted = fit_table(to_customer_grid(features), opts, source_name=source_name,
+                           progress=progress)
     except MemoryError:
         raise SegmenterError(
             "not enough memory for these orders; select fewer rows, or close other programs "
@@ -155,7 +182,7 @@ def segment_orders(
             **{k: v for k, v in fitted.run.items() if k != "input"},
         },
     )
-    return _tell_story(fitted, previous, track, orders=features, forecast=forecast,
+    return _tell_story(fitted, previous, track, progress, orders=features, forecast=forecast,
                        forecast_settings={"horizon_days": float(horizon_days),
                                           "discount_rate": float(discount_rate)})
 

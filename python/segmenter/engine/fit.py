@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import platform
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any
@@ -106,8 +106,12 @@ def fit_table(
     *,
     origin: tuple[int, int] = (1, 1),
     source_name: str = "",
+    progress: Callable[[str, int], None] | None = None,
 ) -> Fitted:
-    """Read, clean, cluster, evaluate and profile: the whole engine in one call."""
+    """Read, clean, cluster, evaluate and profile: the whole engine in one call.
+
+    ``progress(stage, rows)``, if given, is told when clustering starts (the CLI shows it).
+    """
     table = read_grid(
         data,
         id_column=opts.id_column,
@@ -116,6 +120,8 @@ def fit_table(
         origin=origin,
     )
     prep = prepare(table, opts)
+    if progress is not None:
+        progress("clustering", int(prep.X.shape[0]))
     never = _never_bought(prep)
     fit = fit_segments(prep.X, opts) if never is None else fit_segments_apart(prep.X, never, opts)
     qual = evaluate(prep.X, fit.labels, fit.centers, opts)

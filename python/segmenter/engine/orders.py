@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -458,47 +458,116 @@ def _clean_rows(
     headers: list[str], rows: list[list[Any]], row_numbers: list[int], cols: dict[str, str],
     status: list[str], log: CleaningLog, warnings: list[str],
 ) -> tuple[pd.DataFrame, int]:
-    """Parse customer, date and amount per row; log and drop rows that are not orders."""
+    """Parse customer, date and amount per row; log and drop rows that are not orders.
+
+    Each column is parsed once per distinct value (a ledger repeats its customers, dates,
+    categories), and only rows with a missing part or a not-purchase status go through
+    the per-row checks, so a million order lines take seconds.
+    """
     idx = {r: headers.index(h) for r, h in cols.items()}
     sidx = {h: headers.index(h) for h in status}
-    data_rows = [(n, r) for n, r in zip(row_numbers, rows, strict=True)
-                 if not all(is_blank(v) for v in r)]
+    data_rows = list(zip(row_numbers, rows, strict=True))  # _table left blank rows out
     dates, note = _parse_date_column([r[idx["date"]] for _, r in data_rows])
     if note:
         warnings.append(note)
     amounts = _parse_amount_column([r[idx["amount"]] for _, r in data_rows])
-    totals = _orders_with_total(data_rows, amounts, idx)
-    records = []
+    oids = (_each(_customer_id, [r[idx["order_id"]] for _, r in data_rows]) if "order_id" in idx
+            else [None] * len(data_rows))
+    totals = _orders_with_total(oids, amounts, idx)
+    cells = [r[idx["customer"]] for _, r in data_rows]
+    cids = _each(_customer_key, cells)
+    suspect = [a is None or c is None or d is None for a, c, d in zip(amounts, cids, dates, strict=True)]
+    for flags in [_each(is_summary_label, cells),
+                  *(_each(is_not_purchase, [r[i] for _, r in data_rows]) for i in sidx.values())]:
+        suspect = [a or b for a, b in zip(suspect, flags, strict=True)]
+    keep = [not s for s in suspect]
     not_bought: dict[int | str, tuple[int, Any]] = {}
     dropped: Counter[str] = Counter()
-    for (rown, row), d, a in zip(data_rows, dates, amounts, strict=True):
-        cid = _customer_key(row[idx["customer"]])
-        rec = {"row": rown, "Customer ID": cid, "Date": d, "Amount": a}
+    for i in (i for i, s in enumerate(suspect) if s):
+        rown, row = data_rows[i]
+        rec = {"row": rown, "Customer ID": cids[i], "Date": dates[i], "Amount": amounts[i]}
         problem = (_status_problem(row, sidx) or _line_problem(rec, row, idx, cols, totals)
                    or _row_problem(rec, row, idx, cols))
-        if problem is not None:
-            col, old, why = problem
-            log.add(STEP, why, column=col, row=rown, old=old, new=EXCLUDED)
-            if col in sidx:
-                dropped[display_text(old)] += 1
-                if cid is not None:
-                    not_bought.setdefault(cid, (rown, row[idx["customer"]]))
+        if problem is None:
+            keep[i] = True
             continue
-        records.append(_with_optional(rec, row, idx))
-    if not records:
+        col, old, why = problem
+        log.add(STEP, why, column=col, row=rown, old=old, new=EXCLUDED)
+        if col in sidx:
+            dropped[display_text(old)] += 1
+            if cids[i] is not None:
+                not_bought.setdefault(cids[i], (rown, row[idx["customer"]]))
+    if not any(keep):
         raise SegmenterError(
             "no usable orders: every row lacks a customer, a date or an amount, or is not a "
             f"purchase; check the columns {', '.join(repr(cols[r]) for r in REQUIRED)}"
         )
-    tx = pd.DataFrame.from_records(records).set_index("row")
-    tx.index.name = "row"
-    tx["Date"] = pd.to_datetime(tx["Date"])
-    tx["Amount"] = tx["Amount"].astype("float64")
-    _log_not_purchases(dropped, not_bought, set(tx["Customer ID"]), cols, log, warnings)
+    tx = _order_frame([r for r, k in zip(data_rows, keep, strict=True) if k], idx,
+                      {"Customer ID": cids, "Date": dates, "Amount": amounts, "Order": oids}, keep)
+    buyers = set(tx["Customer ID"].tolist()) if dropped else set()
+    _log_not_purchases(dropped, not_bought, buyers, cols, log, warnings)
     ids, keys = _normalise_ids(tx["Customer ID"].tolist())
     tx["Customer ID"] = ids
     tx["_key"] = keys
     return tx, len(data_rows)
+
+
+def _each(parse: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    """``parse`` of every value, computed once per distinct value.
+
+    pandas' hash table finds the distinct values, but it takes 1, 1.0 and True for one
+    value (and None for NaN); a column that mixes such types goes through a dict keyed
+    by type instead, and blanks are parsed one by one.
+    """
+    kinds = set(map(type, values))
+    if len(kinds & _NUMERIC_KINDS) > 1 or not kinds <= _FACTOR_KINDS:
+        return _each_by_type(parse, values)
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    parsed = np.empty(len(uniques) + 1, dtype=object)
+    parsed[:-1] = [parse(u) for u in uniques]
+    out = parsed[codes].tolist()  # code -1 (a blank) -> the spare last slot, filled below
+    for i in np.flatnonzero(codes < 0):
+        out[i] = parse(values[i])
+    return out
+
+
+_NUMERIC_KINDS = frozenset({int, float, bool})
+_FACTOR_KINDS = frozenset({int, float, bool, str, type(None), dt.date, dt.datetime})
+
+
+def _each_by_type(parse: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    cache: dict[Any, Any] = {}
+    out = []
+    for v in values:
+        key = v if type(v) is str else (type(v), v)
+        try:
+            hit = cache[key]
+        except KeyError:
+            hit = cache[key] = parse(v)
+        except TypeError:  # unhashable
+            hit = parse(v)
+        out.append(hit)
+    return out
+
+
+def _order_frame(kept: list[tuple[int, list[Any]]], idx: dict[str, int],
+                 parsed: dict[str, list[Any]], keep: list[bool]) -> pd.DataFrame:
+    """The kept rows as the transactions frame (index = sheet row), optional roles included."""
+    row_no = [n for n, _ in kept]
+    every = all(keep)
+    data: dict[str, list[Any]] = {
+        name: values if every else [v for v, k in zip(values, keep, strict=True) if k]
+        for name, values in parsed.items()}
+    for role, name, parse in (("quantity", "Quantity", _parse_number), ("category", "Category", _text),
+                              ("channel", "Channel", _text)):
+        if role in idx:
+            data[name] = _each(parse, [r[idx[role]] for _, r in kept])
+    data["Order"] = [f"id:{o}" if o is not None else f"row:{n}"
+                     for o, n in zip(data.pop("Order"), row_no, strict=True)]
+    tx = pd.DataFrame(data, index=pd.Index(row_no, name="row"))
+    tx["Date"] = pd.to_datetime(tx["Date"])
+    tx["Amount"] = tx["Amount"].astype("float64")
+    return tx
 
 
 def _status_problem(row: list[Any], sidx: dict[str, int]) -> tuple[str, Any, str] | None:
@@ -509,13 +578,12 @@ def _status_problem(row: list[Any], sidx: dict[str, int]) -> tuple[str, Any, str
     return None
 
 
-def _orders_with_total(data_rows: list[tuple[int, list[Any]]], amounts: list[float | None],
+def _orders_with_total(oids: list[int | str | None], amounts: list[float | None],
                        idx: dict[str, int]) -> set[int | str]:
     """Order ids that have an amount on some line (Shopify puts it on the first line only)."""
     if "order_id" not in idx:
         return set()
-    return {oid for (_, r), a in zip(data_rows, amounts, strict=True)
-            if a is not None and (oid := _customer_id(r[idx["order_id"]])) is not None}
+    return {oid for oid, a in zip(oids, amounts, strict=True) if a is not None and oid is not None}
 
 
 def _line_problem(rec: dict[str, Any], row: list[Any], idx: dict[str, int], cols: dict[str, str],
@@ -562,19 +630,6 @@ def _row_problem(rec: dict[str, Any], row: list[Any], idx: dict[str, int],
     if is_summary_label(cv) or (problems and rec["Date"] is None and _is_total_row(row)):
         return None, None, "a total row, not an order"
     return problems[0] if problems else None
-
-
-def _with_optional(rec: dict[str, Any], row: list[Any], idx: dict[str, int]) -> dict[str, Any]:
-    """Add quantity, category, channel and the order key (order id, else the sheet row)."""
-    if "quantity" in idx:
-        rec["Quantity"] = _parse_number(row[idx["quantity"]])
-    if "category" in idx:
-        rec["Category"] = _text(row[idx["category"]])
-    if "channel" in idx:
-        rec["Channel"] = _text(row[idx["channel"]])
-    oid = _customer_id(row[idx["order_id"]]) if "order_id" in idx else None
-    rec["Order"] = f"id:{oid}" if oid is not None else f"row:{rec['row']}"
-    return rec
 
 
 def _classify(tx: pd.DataFrame, count_zero: bool, cols: dict[str, str], log: CleaningLog,
@@ -707,6 +762,8 @@ def _is_total_row(row: list[Any]) -> bool:
 
 def _customer_id(v: Any) -> int | str | None:
     """An id as int (whole numbers) or tidy text; None when blank or an Excel error."""
+    if type(v) is int:  # the common case, first: a million order ids
+        return v
     v = plain(v)
     if is_blank(v) or is_error(v) or isinstance(v, bool):
         return None
@@ -727,16 +784,23 @@ def _customer_key(v: Any) -> int | str | None:
 
 def _normalise_ids(values: list[int | str]) -> tuple[list[int | str], list[int]]:
     """Ids and their sort position: all-int ids stay ints and sort numerically; otherwise all
-    become text and sort naturally (C2 before C10), ties broken by the exact text."""
-    if all(isinstance(v, int) for v in values):
+    become text and sort naturally (C2 before C10), ties broken by the exact text.
+
+    Sorting and text conversion happen once per distinct id (``values`` holds only ints
+    and texts, which pandas' hash table never takes for one another).
+    """
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    distinct = uniques.tolist()
+    if all(type(v) is int for v in distinct):
+        order: list[Any] = sorted(distinct)
         ids: list[int | str] = list(values)
-        order: Sequence[int | str] = sorted(set(values))
+        keyed = distinct
     else:
-        texts = [str(v) for v in values]
-        text_order = sorted(set(texts), key=_natural_key)
-        ids, order = list(texts), text_order
+        keyed = [str(v) for v in distinct]
+        order = sorted(set(keyed), key=_natural_key)
+        ids = np.asarray(keyed, dtype=object)[codes].tolist()
     pos = {v: i for i, v in enumerate(order)}
-    return ids, [pos[v] for v in ids]
+    return ids, np.asarray([pos[v] for v in keyed], dtype=np.int64)[codes].tolist()
 
 
 def _natural_key(s: str) -> tuple:
@@ -754,7 +818,7 @@ def _parse_number(v: Any, decimal_comma: bool = False) -> float | None:
 def _parse_amount_column(values: list[Any]) -> list[float | None]:
     """Amounts of one column; whether ',' is the decimal mark ('31,39') is decided once."""
     comma = is_decimal_comma_column(values)
-    return [_parse_number(v, comma) for v in values]
+    return _each(lambda v: _parse_number(v, comma), values)
 
 
 def _parse_date_column(values: list[Any]) -> tuple[list[dt.date | None], str | None]:
