@@ -169,3 +169,22 @@ def test_excel_rerun_with_settings_back_at_defaults_keeps_last_runs_settings(ope
     assert model is not None
     assert model.model["options"]["columns"] == ["Annual spend", "Visits"]
     assert model.model["options"]["k"] == 4
+
+
+def test_previous_with_a_derived_never_bought_column(tmp_path):
+    """The saved model lists the derived "Never bought" flag; the sheet never has it."""
+    import shutil
+
+    src = tmp_path / "non_buyers.xlsx"
+    shutil.copy(Path(__file__).parent / "owners" / "non_buyers.xlsx", src)
+    first, again = tmp_path / "first.xlsx", tmp_path / "again.xlsx"
+    assert main(["segment", str(src), "--output", str(first)]) == 0
+    assert "Never bought" in [c["name"] for c in _model(first)["cleaning"]["columns"]]
+    assert main(["segment", str(src), "--previous", str(first), "--output", str(again)]) == 0
+    ws1 = openpyxl.load_workbook(first, read_only=True)["Segments"]
+    ws2 = openpyxl.load_workbook(again, read_only=True)["Segments"]
+    head = [c for c in next(ws1.iter_rows(values_only=True))]
+    s = head.index("Segment")
+    a = [r[s] for r in ws1.iter_rows(min_row=2, values_only=True)]
+    b = [r[s] for r in ws2.iter_rows(min_row=2, values_only=True)]
+    assert a == b and len(set(a)) == 3

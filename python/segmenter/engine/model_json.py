@@ -119,8 +119,9 @@ def validate(model: Any) -> None:
 
 
 def model_columns(model: Mapping[str, Any]) -> list[str]:
-    """The owner's columns the model was built on, in order."""
-    return [str(c["name"]) for c in model["cleaning"]["columns"]]
+    """The owner's columns the model was built on, in order (not columns the cleaning derived,
+    such as "Never bought", which the sheet never has)."""
+    return [str(c["name"]) for c in model["cleaning"]["columns"] if not c.get("derived")]
 
 
 def check_compatible(model: Mapping[str, Any], columns: Sequence[str]) -> None:
