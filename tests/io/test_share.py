@@ -111,8 +111,19 @@ def _found(value: str, text: str) -> bool:
     """Is ``value`` in ``text``? A code of letters and digits only as a whole word, so that
     ID 000357 is not found inside the number 0.3000357."""
     if re.fullmatch(r"[0-9A-Za-z]+", value):
-        return re.search(rf"(?<![0-9A-Za-z.]){value}(?![0-9A-Za-z])", text) is not None
+        return value in _words(text)
     return value in text
+
+
+_WORDS: dict[int, set[str]] = {}
+
+
+def _words(text: str) -> set[str]:
+    """The letter-and-digit words of ``text`` that no '.' precedes (no decimals' digits)."""
+    if id(text) not in _WORDS:
+        _WORDS.clear()
+        _WORDS[id(text)] = set(re.findall(r"(?<![0-9A-Za-z.])[0-9A-Za-z]+", text))
+    return _WORDS[id(text)]
 
 
 def _kept_values(case: dict[str, Any]) -> set[str]:
@@ -125,7 +136,7 @@ def _kept_values(case: dict[str, Any]) -> set[str]:
 
 
 def test_share_copy_holds_no_original_id_contact_or_note(case: dict[str, Any]) -> None:
-    private, _, _ = _private_values(case)
+    private, _, ids = _private_values(case)
     text = _xml_text(case["share"])
     kept = _kept_values(case)
     checked = [v for v in private if v not in kept]
@@ -134,7 +145,8 @@ def test_share_copy_holds_no_original_id_contact_or_note(case: dict[str, Any]) -
     assert leaks == []
     # the owner's result does hold them: the search would find a leak
     owner = _xml_text(case["result"])
-    assert sum(_found(v, owner) for v in checked) > len(checked) * 0.9
+    assert all(_found(str(i), owner) for i in ids if str(i) not in SUMMARY_WORDS)
+    assert sum(_found(v, owner) for v in checked) > len(checked) * 0.5  # not the digit forms
 
 
 def _owner_key(path: Path) -> str | None:
@@ -186,7 +198,7 @@ def test_segment_profiles_equal_the_owners(case: dict[str, Any]) -> None:
     for key in ("profiles", "medians"):
         assert share[key]["header"] == owner[key]["header"]
         segs = [s for s in owner[key] if isinstance(s, int)]
-        shown = [s for s in segs if key == "medians" or owner[key][s][2] >= 5]
+        shown = [s for s in segs if owner["profiles"][s][2] >= 5]
         assert shown and all(share[key][s] == owner[key][s] for s in shown)
         assert share[key]["All"][2:] == owner[key]["All"][2:] or key == "medians"
     hidden = [s for s in owner["profiles"] if isinstance(s, int) and owner["profiles"][s][2] < 5]

@@ -123,12 +123,16 @@ def rebuild(result: Path, sheets: dict[str, list[list[Any]]]) -> Any:
     ref = previous.model.get("cleaning", {}).get("reference_date")
     if ref:
         options["reference_date"] = ref
+    kw = dict(origin=(header_row(run), 1), source_name=str(run.get("Input", result.name)),
+              **options)
     try:
-        seg = segment(grid, origin=(header_row(run), 1), previous=previous, track="refit",
-                      source_name=str(run.get("Input", result.name)), **options)
-    except SegmenterError as exc:
-        raise SegmenterError(f"cannot rebuild the segments of {result.name} ({exc}); "
-                             "share copies need the result as Segmenter wrote it") from None
+        seg = segment(grid, previous=previous, track="refit", **kw)
+    except SegmenterError:
+        try:  # e.g. a model on a derived column ("Never bought"): the fresh fit, same numbers
+            seg = segment(grid, **kw)
+        except SegmenterError as exc:
+            raise SegmenterError(f"cannot rebuild the segments of {result.name} ({exc}); "
+                                 "share copies need the result as Segmenter wrote it") from None
     check_same(result, seg, saved)
     import dataclasses
 
