@@ -108,6 +108,13 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--output", default="segmenter-demo-segmented.xlsx", help="output .xlsx")
     _copy_arg(d)
     _engine_options(d)
+    sh = sub.add_parser("share", help="write a copy of a result that is safe to share "
+                        "(no contacts, notes or IDs; small segments only in totals)")
+    sh.add_argument("result", help="a result workbook Segmenter wrote (never changed, except "
+                    "that the pseudonym key is stored in it on the first share)")
+    sh.add_argument("--output", help="output .xlsx (default: <result>-share.xlsx next to it)")
+    sh.add_argument("--lookup", metavar="TOKEN", help="print the customer ID behind a pseudonym "
+                    "of the share copy; writes nothing")
     a = sub.add_parser("addin", help="install, uninstall or check the Excel add-in")
     a.add_argument("action", choices=["install", "uninstall", "status"])
     a.add_argument("--platform", choices=["windows", "mac"], help="the Excel to install for "
@@ -140,6 +147,8 @@ def _main(argv: list[str]) -> int:
             return _export(ns)
         if ns.command == "demo":
             return _demo(ns)
+        if ns.command == "share":
+            return _share(ns)
         if ns.command == "addin":
             from segmenter.addin_install import run
 
@@ -309,6 +318,33 @@ def _demo(ns: argparse.Namespace) -> int:
     ns.input, ns.sheet, ns.cell_range = str(demo_input), "Customers", None
     ns.previous, ns.track = None, "refit"
     return _segment(ns)
+
+
+def _share(ns: argparse.Namespace) -> int:
+    from segmenter.io import share_key
+    from segmenter.io.share import lookup, share_copy
+
+    result = Path(ns.result)
+    if ns.lookup:
+        found = lookup(result, ns.lookup)
+        if not found:
+            raise SegmenterError(f"no customer of {result.name} has the pseudonym {ns.lookup}; "
+                                 "check the token and that it came from this result's share copy")
+        for column, value in found:
+            print(f"{ns.lookup.strip().upper()}: {column} = {value}")
+        return 0
+    done = share_copy(result, ns.output)
+    r = done.report
+    if done.key_created:
+        print(f"pseudonym key made and kept in {result.name} (hidden name {share_key.NAME}); "
+              "keep that file to map pseudonyms back")
+    removed = ", ".join(f"{c} ({role})" for c, role in r.removed) or "none"
+    print(f"removed columns: {removed}; pseudonymised: {', '.join(r.pseudonymised) or 'none'}")
+    if r.suppressed:
+        print(f"{len(r.suppressed)} segment(s) of fewer than {r.min_segment} customers shown "
+              f"only in totals ({r.suppressed_customers} customers)")
+    print(f"wrote {done.path}")
+    return 0
 
 
 def _print_summary(seg: Any, out: Path) -> None:

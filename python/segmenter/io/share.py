@@ -1,0 +1,268 @@
+"""``segmenter share RESULT.xlsx``: a copy of a result that is safe to send to others.
+
+The copy is rebuilt, not edited: the Segments sheet of the owner's result holds every
+original column and the segment of each row, and the hidden model sheet holds the
+settings, so running the same segmentation again on those columns (the settings and
+the reference date of that run, segment numbers and names matched to the saved model
+as ``--previous`` does) gives the same segments. The rebuild is checked row by row
+against the saved segments; when any row differs, nothing is written. The privacy
+step (:mod:`segmenter.layout.share`) then takes out contacts, notes, IDs and small
+segments, and the normal writer writes the copy.
+
+The pseudonym key lives in the owner's result workbook (:mod:`segmenter.io.share_key`):
+made on the first share, reused after, so the same result always gives the same
+pseudonyms. ``lookup`` maps a token back using the owner's own IDs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from segmenter.errors import SegmenterError
+from segmenter.io import share_key
+from segmenter.layout.cells import RUN, SEGMENTS, SUMMARY
+from segmenter.layout.share import ShareReport, pseudonym
+
+RESULT_TAIL = ("Segment", "Segment name", "Silhouette", "Distance to centre", "Note")
+"""The columns a run adds right of the owner's columns on the Segments sheet."""
+
+
+@dataclass
+class Shared:
+    path: Path
+    report: ShareReport
+    key_created: bool
+
+
+def share_output(result: Path, output: str | None) -> Path:
+    out = Path(output) if output else result.with_name(f"{result.stem}-share.xlsx")
+    if out.suffix.lower() != ".xlsx":
+        raise SegmenterError(f"output {out.name} must end in .xlsx; e.g. --output share.xlsx")
+    if out.resolve() == result.resolve():
+        raise SegmenterError("the share copy would overwrite the result; choose another --output")
+    if not out.parent.exists():
+        raise SegmenterError(f"output folder {out.parent} does not exist; create it or choose "
+                             "another --output")
+    return out
+
+
+def _sheets(result: Path) -> dict[str, list[list[Any]]]:
+    from segmenter.io.file_reader import read_input
+
+    if result.suffix.lower() not in (".xlsx", ".xlsm"):
+        raise SegmenterError(f"{result.name} is not a Segmenter result; give the .xlsx "
+                             "workbook that 'segmenter segment' wrote")
+    data = read_input(result)
+    return {s.name: [list(r) for r in s.values] for s in data.sheets}
+
+
+def _not_result(result: Path, why: str) -> SegmenterError:
+    return SegmenterError(f"{result.name} is not a Segmenter result ({why}); give the "
+                          "-segmented.xlsx workbook that 'segmenter segment' wrote")
+
+
+def owner_table(result: Path, sheets: dict[str, list[list[Any]]]) -> tuple[list[list[Any]],
+                                                                            list[Any]]:
+    """(the owner's columns with their header row, the saved segment of each row)."""
+    values = sheets.get(SEGMENTS)
+    if not values or not values[0]:
+        raise _not_result(result, f"no '{SEGMENTS}' sheet")
+    header = [str(h) if h is not None else "" for h in values[0]]
+    at = next((i for i in range(len(header) - len(RESULT_TAIL), -1, -1)
+               if tuple(header[i:i + len(RESULT_TAIL)]) == RESULT_TAIL), None)
+    if at is None or at == 0:
+        raise _not_result(result, f"its '{SEGMENTS}' sheet lacks the Segment columns")
+    grid = [list(r[:at]) + [None] * max(0, at - len(r)) for r in values]
+    saved = [r[at] if len(r) > at else None for r in values[1:]]
+    while grid and len(grid) > 1 and all(v is None for v in grid[-1]) and saved[-1] is None:
+        grid.pop()
+        saved.pop()
+    return grid, saved
+
+
+def run_rows(sheets: dict[str, list[list[Any]]]) -> dict[str, Any]:
+    """The owner's Segmenter Run table (setting -> value), as the copy repeats it."""
+    out: dict[str, Any] = {}
+    started = False
+    for row in sheets.get(RUN, []):
+        a = row[0] if row else None
+        if not started:
+            started = a == "Setting"
+            continue
+        if a is None or str(a).strip() == "":
+            break
+        out[str(a)] = row[1] if len(row) > 1 else None
+    return out
+
+
+def header_row(run: dict[str, Any]) -> int:
+    try:
+        return max(1, int(float(str(run.get("Header row")))))
+    except (TypeError, ValueError):
+        return 1
+
+
+def rebuild(result: Path, sheets: dict[str, list[list[Any]]]) -> Any:
+    """The owner's Segmentation again, from the result workbook alone; checked row by row."""
+    from segmenter.io.previous_settings import saved_options
+    from segmenter.pipeline import segment
+    from segmenter.story.tracking import read_previous
+
+    try:
+        previous = read_previous(sheets)
+    except SegmenterError as exc:
+        raise _not_result(result, str(exc).split(";")[0]) from None
+    if previous is None:
+        raise _not_result(result, "no hidden 'Segmenter Model' sheet")
+    grid, saved = owner_table(result, sheets)
+    run = run_rows(sheets)
+    options = saved_options(previous.model)
+    ref = previous.model.get("cleaning", {}).get("reference_date")
+    if ref:
+        options["reference_date"] = ref
+    kw = dict(origin=(header_row(run), 1), source_name=str(run.get("Input", result.name)),
+              **options)
+    try:
+        seg = segment(grid, previous=previous, track="refit", **kw)
+    except SegmenterError:
+        try:  # e.g. a model on a derived column ("Never bought"): the fresh fit, same numbers
+            seg = segment(grid, **kw)
+        except SegmenterError as exc:
+            raise SegmenterError(f"cannot rebuild the segments of {result.name} ({exc}); "
+                                 "share copies need the result as Segmenter wrote it") from None
+    check_same(result, seg, saved)
+    import dataclasses
+
+    log = owner_log(sheets)
+    story = seg.story
+    if story is not None:  # the owner's reasons, not "name carried over from the previous run"
+        reasons = name_reasons(sheets, story.language)
+        story = dataclasses.replace(story, names={
+            s: dataclasses.replace(n, reason=reasons.get(s, n.reason)) for s, n in story.names.items()})
+    return dataclasses.replace(seg, run=run or seg.run, log=log if log is not None else seg.log,
+                               story=story)
+
+
+def name_reasons(sheets: dict[str, list[list[Any]]], language: str) -> dict[int, str]:
+    """Segment -> "why this name" from the owner's Segment Profiles sheet."""
+    from segmenter.layout.cells import PROFILES
+    from segmenter.story.i18n import t
+
+    header = t("col.name_rule", language)
+    out: dict[int, str] = {}
+    col = None
+    for row in sheets.get(PROFILES, []):
+        if col is None:
+            col = row.index(header) if header in row else None
+            continue
+        s = _int(row[0]) if row else None
+        if s is None:
+            break
+        if col < len(row) and row[col] is not None:
+            out[s] = str(row[col])
+    return out
+
+
+LOG_HEADER = ["Step", "Column", "Sheet row", "Old value", "New value", "Reason"]
+
+
+def owner_log(sheets: dict[str, list[list[Any]]]) -> Any:
+    """The owner's Cleaning Log as it was written (with the reading notes of the input)."""
+    from segmenter.layout.cells import LOG
+    from segmenter.log import CleaningLog, LogEntry
+
+    values = sheets.get(LOG)
+    if not values:
+        return None
+    start = next((i for i, r in enumerate(values) if list(r[:6]) == LOG_HEADER), None)
+    if start is None:
+        return None
+    entries = []
+    for r in values[start + 1:]:
+        r = [*r, *[None] * (6 - len(r))]
+        if r[0] is None:
+            break
+        entries.append(LogEntry(str(r[0]), None if r[1] is None else str(r[1]), _int(r[2]),
+                                r[3], r[4], "" if r[5] is None else str(r[5])))
+    return CleaningLog(entries)
+
+
+def check_same(result: Path, seg: Any, saved: Sequence[Any]) -> None:
+    """Exit 2 unless every row lands in the segment the owner's result shows."""
+    got = [None if v is None or v != v else int(v) for v in seg.rows["segment"].tolist()]
+    want = [_int(v) for v in saved]
+    if len(got) != len(want):
+        raise SegmenterError(f"cannot rebuild {result.name} faithfully ({len(got)} rows read "
+                             f"back, {len(want)} in the Segments sheet); share copies need the "
+                             "result as Segmenter wrote it")
+    diff = sum(a != b for a, b in zip(got, want, strict=True))
+    if diff:
+        raise SegmenterError(f"cannot rebuild {result.name} faithfully ({diff} of {len(want)} "
+                             "rows land in another segment, e.g. after edits to the Segments "
+                             "sheet); segment the input again and share that result")
+
+
+def _int(v: Any) -> int | None:
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return None
+    try:
+        return int(float(v))
+    except (TypeError, ValueError):
+        return None
+
+
+def share_copy(result: Path, output: str | None = None) -> Shared:
+    """Write the share copy of ``result``; the key is stored in ``result`` on first use."""
+    from segmenter.io.file_writer import write_workbook
+    from segmenter.layout.share import sensitive_values, share_layout, share_segmentation
+
+    if not result.exists():
+        raise SegmenterError(f"file not found: {result}; check the path and the file name")
+    out = share_output(result, output)
+    sheets = _sheets(result)
+    seg = rebuild(result, sheets)
+    key, created = share_key.key_for(result)
+    shared, report = share_segmentation(seg, key)
+    layout = share_layout(shared, report, sensitive_values(seg, key))
+    if created:
+        share_key.store_key(result, key)
+    write_workbook(layout, out)
+    return Shared(out, report, created)
+
+
+def lookup(result: Path, token: str) -> list[tuple[str, Any]]:
+    """(ID column, original ID) for a pseudonym, from the owner's own result and key."""
+    if not result.exists():
+        raise SegmenterError(f"file not found: {result}; check the path and the file name")
+    key = share_key.read_key(result)
+    if key is None:
+        raise SegmenterError(f"{result.name} holds no pseudonym key; run 'segmenter share "
+                             f"{result.name}' first (the key is made then)")
+    sheets = _sheets(result)
+    grid, _ = owner_table(result, sheets)
+    ids = id_columns(sheets)
+    header = [str(h) for h in grid[0]]
+    want = token.strip().upper()
+    found = []
+    for j, h in enumerate(header):
+        if h in ids:
+            found += [(h, r[j]) for r in grid[1:] if pseudonym(key, r[j]) == want]
+    return found
+
+
+def id_columns(sheets: dict[str, list[list[Any]]]) -> set[str]:
+    """Columns with the role ``id`` in the Data Summary's Columns table."""
+    out: set[str] = set()
+    started = False
+    for row in sheets.get(SUMMARY, []):
+        if not started:
+            started = bool(row) and row[0] == "Column" and len(row) > 1 and row[1] == "Role"
+            continue
+        if not row or row[0] is None:
+            break
+        if len(row) > 1 and row[1] == "id":
+            out.add(str(row[0]))
+    return out
