@@ -12,6 +12,7 @@ from typing import Any
 
 from segmenter.engine.chart_inputs import chart_inputs
 from segmenter.engine.fit import Fitted, fit_table
+from segmenter.engine.join import Joined, join_customers
 from segmenter.engine.orders import (
     CLUSTER_FEATURES,
     ID_NAME,
@@ -106,9 +107,20 @@ def segment_orders(
     calibration_end: Any = None,
     horizon_days: float = 90,
     discount_rate: float = 0.01,
+    customers: Any = None,
+    customers_origin: tuple[int, int] = (1, 1),
+    customers_key: str | None = None,
     **options: Any,
 ) -> Segmentation:
     """Segment customers from an order ledger: orders -> RFM features -> segments.
+
+    With ``customers`` (the customer list: a grid or DataFrame, its sheet position
+    ``customers_origin``) the result has one row per customer on the list: the list's
+    columns, the ledger's measures and the predictions. The key both share is found
+    (``customer=`` names the orders' column, ``customers_key`` the list's) and compared as an
+    owner reads it (:mod:`segmenter.engine.join`); customers with no order are never bought
+    and a segment of their own. The default features are the ledger's and the list's usable
+    attributes (contact, note and ID columns stay out).
 
     Column roles (``customer=``, ``date=``, ``amount=``, ``quantity=``, ``category=``,
     ``channel=``, ``order_id=``) name headers when detection is not enough. The
@@ -127,21 +139,38 @@ def segment_orders(
     if track not in TRACK_MODES:
         raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
     roles = {r: options.pop(r) for r in ORDER_ROLES if r in options}
-    features = customer_features(
-        data, snapshot_date=snapshot_date, frequency=frequency, origin=origin, **roles
-    )
+    joined: Joined | None = None
+    if customers is None:
+        features = customer_features(
+            data, snapshot_date=snapshot_date, frequency=frequency, origin=origin, **roles
+        )
+        table: Any = to_customer_grid(features)
+        options.setdefault("id_column", ID_NAME)
+        default_columns = list(CLUSTER_FEATURES)
+    else:
+        joined = join_customers(
+            data, customers, origin=origin, customers_origin=customers_origin,
+            customers_key=customers_key, id_column=options.get("id_column"),
+            snapshot_date=snapshot_date, frequency=frequency, **roles,
+        )
+        features, table = joined.features, joined.frame
+        options["id_column"] = joined.id_column
+        default_columns = joined.feature_columns
     forecast = _forecast(features, calibration_end, horizon_days, discount_rate)
-    options.setdefault("id_column", ID_NAME)
     if options.get("columns") is None:
-        options["columns"] = list(CLUSTER_FEATURES)
+        options["columns"] = default_columns
     try:
         opts = make_options(k=k, method=method, **options)
-        fitted = fit_table(to_customer_grid(features), opts, source_name=source_name)
+        fitted = fit_table(table, opts, source_name=source_name)
     except MemoryError:
         raise SegmenterError(
             "not enough memory for these orders; select fewer rows, or close other programs "
             "and try again"
         ) from None
+    if joined is not None:
+        features = dataclasses.replace(
+            features, log=CleaningLog([*features.log.entries, *joined.log.entries]),
+            warnings=[*features.warnings, *joined.warnings])
     fitted = dataclasses.replace(
         fitted,
         log=CleaningLog([*features.log.entries, *fitted.log.entries]),
@@ -152,12 +181,25 @@ def segment_orders(
             "orders_used": features.n_orders_used,
             "snapshot_date": features.snapshot_date,
             "order_columns": ", ".join(f"{r}: {c}" for r, c in features.columns.items()),
+            **(_join_run(joined) if joined is not None else {}),
             **{k: v for k, v in fitted.run.items() if k != "input"},
         },
     )
     return _tell_story(fitted, previous, track, orders=features, forecast=forecast,
                        forecast_settings={"horizon_days": float(horizon_days),
                                           "discount_rate": float(discount_rate)})
+
+
+def _join_run(joined: Joined) -> dict[str, Any]:
+    """The join's numbers for the Segmenter Run sheet."""
+    st = joined.stats
+    return {
+        "join_key": f"{joined.key[0]} = {joined.key[1]} ({joined.kind})",
+        "customers_on_list": st["customers"],
+        "order_rows_matched": f"{st['order_rows_matched']:,} of {st['order_rows']:,} "
+                              f"({st['order_rows_matched'] / max(st['order_rows'], 1):.1%})",
+        "never_bought": st["never_bought"],
+    }
 
 
 def predict_orders(

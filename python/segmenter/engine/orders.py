@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -171,6 +171,7 @@ def customer_features(
     category_shares: bool = False,
     count_zero_amounts: bool = False,
     origin: tuple[int, int] = (1, 1),
+    rekey: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> OrderFeatures:
     """Per-customer Recency, Frequency, Monetary, Tenure and RFM scores from an order ledger.
 
@@ -203,6 +204,10 @@ def customer_features(
     The snapshot date defaults to the day after the last date in the data, so the most
     recent buyers have Recency 1. With an explicit snapshot, orders on that day count
     (Recency 0) and later rows are excluded, as in lifetimes' ``observation_period_end``.
+
+    ``rekey`` (used by :mod:`segmenter.engine.join`) gets the cleaned rows once the snapshot
+    date is known and returns them with another ``Customer ID`` (rows may be left out), so
+    several spellings of one customer's key become one customer before the totals.
     """
     freq = str(frequency).strip().lower()
     if freq not in ("days", "orders"):
@@ -219,6 +224,10 @@ def customer_features(
     tx, n_in = _clean_rows(headers, rows, row_numbers, cols, status, log, warnings)
 
     tx, snap = _snapshot(tx, snap, cols, log, warnings)
+    if rekey is not None:
+        tx = rekey(tx.drop(columns="_key"))
+        ids, keys = _normalise_ids(tx["Customer ID"].tolist())
+        tx = tx.assign(**{ID_NAME: ids, "_key": keys})
     if status:
         cols["status"] = ", ".join(status)
 
