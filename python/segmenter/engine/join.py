@@ -16,6 +16,7 @@ customer with no order and every second customer row with a key already seen is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from segmenter.engine import keys as K
+from segmenter.engine.headers import loose_key
 from segmenter.engine.orders import (
     CLUSTER_FEATURES,
     GRID_COLUMNS,
@@ -39,6 +41,24 @@ STEP = "join"
 SAMPLE_ROWS = 2000
 """Order rows read to choose the key (the choice is made before the whole ledger is read)."""
 NEVER = "never bought: on the customer list with no order (0 orders, no recency)"
+SHEET_NAMES = ("customers", "customer", "customer list", "customerlist", "clients", "client list",
+               "members", "member list", "contacts", "客户", "客户表", "客户列表", "客户信息",
+               "客户名单", "客户资料", "会员", "会员表", "会员列表", "会员信息", "顾客", "kunden",
+               "kundenliste", "kundenstamm", "kundendaten", "mitglieder")
+"""Sheet names an owner gives a customer list (compared on loose keys)."""
+
+
+def customer_sheet(names: Sequence[str], skip: Sequence[str] = ()) -> str | None:
+    """The sheet that holds the customer list, by its name (None when no sheet is named so)."""
+    skipped = {loose_key(n) for n in skip}
+    wanted = [loose_key(w) for w in SHEET_NAMES]
+    left = [n for n in names if loose_key(n) not in skipped]
+    for w in wanted:
+        hit = next((n for n in left if loose_key(n) == w), None)
+        if hit is not None:
+            return hit
+    return next((n for n in left if any(w in loose_key(n) for w in ("customer", "客户", "kunden"))
+                 and not any(o in loose_key(n) for o in ("order", "订单", "bestell"))), None)
 
 
 @dataclass
@@ -155,8 +175,8 @@ def _no_key_message(left: list[tuple[str, str]], right: list[tuple[str, str]],
             map(str, frame.columns[:12]))
     return ("no common key between the orders and the customer list: order key columns "
             f"{names(left, sample)}; customer list key columns {names(right, customers)}; give "
-            "both a customer ID, e-mail or phone column holding the same customers, or name them "
-            "with customer=... and customers_key=...")
+            "both a customer ID, e-mail or phone column holding the same customers, or name "
+            "them: pass customer=... for the orders and pass customers_key=... for the list")
 
 
 # ----------------------------------------------------------------------------- the customer list
