@@ -10,9 +10,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from join_books import build
 from sklearn.metrics import adjusted_rand_score
 
+from join_books import build
 from segmenter.cli import main
 from segmenter.pipeline import segment_orders
 

@@ -130,3 +130,12 @@ def test_the_customer_sheet_is_found_by_its_name():
     assert customer_sheet(["Bestellungen", "Kundenliste"]) == "Kundenliste"
     assert customer_sheet(["Orders", "Customer orders"]) is None
     assert customer_sheet(["Customers", "Segments"], skip=["Customers"]) is None
+
+
+def test_an_order_number_is_never_the_customer_key():
+    customers = pd.DataFrame({"Customer ID": [f"{i:05d}" for i in range(1, 9)],
+                              "Email": [f"u{i}@x.com" for i in range(1, 9)]})
+    sample = pd.DataFrame({"Order ID": list(range(1, 9)),  # 1..8: every one a customer code
+                           "Email": [f"U{i % 7 + 1}@x.com" for i in range(1, 9)],
+                           "Date": [D] * 8, "Amount": [1.0] * 8})
+    assert choose_key(sample, customers) == ("Email", "Email", "email")

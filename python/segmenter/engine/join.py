@@ -127,16 +127,16 @@ def _candidates(frame: pd.DataFrame, only: str | None, side: str) -> list[tuple[
         if not hit:
             raise SegmenterError(f"{side}: {only!r} is not a column; available: {', '.join(names)}")
         return [(hit[0], _kind(frame, hit[0]) or "id")]
-    found = [(c, _kind(frame, c)) for c in names]
+    found = [(c, _kind(frame, c, ledger=side == "orders")) for c in names]
     return [(c, k) for c, k in found if k is not None]
 
 
-def _kind(frame: pd.DataFrame, column: str) -> str | None:
+def _kind(frame: pd.DataFrame, column: str, ledger: bool = False) -> str | None:
     col = frame[column].to_numpy(dtype=object)
     texts = [t for t in (K.cell_text(v) for v in col[:500]) if t]
     nums = np.array([float(v) for v in col[:500] if isinstance(v, (int, float, np.number))
                      and not isinstance(v, bool)], dtype=float)
-    return K.column_kind(column, texts, nums if nums.size == len(texts) else None)
+    return K.column_kind(column, texts, nums if nums.size == len(texts) else None, ledger=ledger)
 
 
 # ----------------------------------------------------------------------------- key choice
@@ -257,15 +257,15 @@ class _Rekey:
     def _log_tidied(self, rows: np.ndarray, codes: np.ndarray, uniques: Any,
                     pos: np.ndarray) -> None:
         """One entry per key spelled differently from the list (first order row that has it)."""
-        first = pd.Series(np.arange(len(codes))).groupby(codes).first()
-        for u, i in first.items():
-            p = int(pos[int(u)])
+        us, first = np.unique(codes, return_index=True)
+        for u, i in zip(us.tolist(), first.tolist(), strict=True):
+            p = int(pos[u]) if u >= 0 else -1
             if p < 0:
                 continue
-            typed = normalize_text(display_text(uniques[int(u)]))
+            typed = normalize_text(display_text(uniques[u]))
             if typed != self.cust.shown[p]:
                 self.log.add(STEP, f"orders: {K.REASONS[self.kind]}", column=self.column,
-                             row=int(rows[int(i)]), old=typed, new=self.cust.shown[p])
+                             row=int(rows[i]), old=typed, new=self.cust.shown[p])
 
 
 # ----------------------------------------------------------------------------- together

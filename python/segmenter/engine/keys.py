@@ -51,6 +51,9 @@ _COUNTRY = re.compile(r"^(?:1|7|2[07]|3[0-469]|4[013-9]|5[1-8]|6[0-6]|8[1246]|9[
 _NON_DIGIT = re.compile(r"\D")
 _SPACES = re.compile(r"\s+")
 _ID_ALIASES = {loose_key(a) for a in ROLE_ALIASES["customer"]}
+_ORDER_IDS = {loose_key(a) for a in ROLE_ALIASES["order_id"]}
+_CUSTOMER_PARTS = ("customer", "client", "member", "buyer", "account", "user", "kunde", "mitglied",
+                   "客户", "会员", "顾客", "买家", "用户")
 _TIERS = {loose_key(a): kind for kind, tier in zip(("email", "phone", "name"), CUSTOMER_FALLBACKS,
                                                    strict=True) for a in tier}
 
@@ -110,11 +113,18 @@ def _one_key(text: str | None, kind: str, zeros: bool) -> str | None:
     return text.casefold()
 
 
-def column_kind(header: str, texts: Sequence[str], numbers: np.ndarray | None = None) -> str | None:
-    """The kind of key a column holds (None: not a key), from its values, then its header."""
+def column_kind(header: str, texts: Sequence[str], numbers: np.ndarray | None = None, *,
+                ledger: bool = False) -> str | None:
+    """The kind of key a column holds (None: not a key), from its values, then its header.
+
+    In a ledger an ID must name the customer ("Customer ID", "会员编号"): "Order ID",
+    "Invoice no" and "SKU code" identify other things.
+    """
+    key = loose_key(header)
+    if ledger and (key in _ORDER_IDS or "order" in key or "订单" in key):
+        return None
     if looks_like_emails(texts):
         return "email"
-    key = loose_key(header)
     if _TIERS.get(key) == "email":
         return "email"
     phone_header = _TIERS.get(key) == "phone" or (
@@ -123,7 +133,8 @@ def column_kind(header: str, texts: Sequence[str], numbers: np.ndarray | None = 
     if phone_header or (texts and looks_like_phones(texts) and not header_says(header, "id")) or (
             numbers is not None and numbers.size and looks_like_mobile_numbers(numbers)):
         return "phone"
-    if key in _ID_ALIASES or header_says(header, "id"):
+    if key in _ID_ALIASES or (header_says(header, "id") and (
+            not ledger or any(p in key for p in _CUSTOMER_PARTS))):
         return "id"
     if _TIERS.get(key) == "name":
         return "name"
