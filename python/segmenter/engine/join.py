@@ -93,6 +93,7 @@ class _Customers:
     ids: list[Any]  # one id per kept row
     by_key: dict[str, int]  # normal key -> position in rows
     shown: list[str]  # the key cell of each kept row as typed (display text)
+    id_column: str  # the column whose cells are the ids
 
 
 # ----------------------------------------------------------------------------- reading
@@ -205,10 +206,15 @@ def _customer_side(table: Table, column: str, kind: str, log: CleaningLog,
         warnings.append(f"customer list: {int(repeat.sum())} rows repeat a {kind} already seen "
                         f"and {int(blank.sum())} have none; they were left out (see Cleaning Log)")
     kept = frame.loc[keyed[~repeat].index]
-    ids = _ids(kept[table.id_column] if table.id_column else kept[column])
+    id_column = table.id_column or column
+    ids = _ids(kept[id_column])
+    if len(set(ids)) < len(ids):  # an ID column with repeats: the key tells customers apart
+        id_column, ids = column, _ids(kept[column])
+        warnings.append(f"customer list: {table.id_column} repeats ids; customers are told apart "
+                        f"by {column}")
     by_key = {k: i for i, k in enumerate(keyed[~repeat].tolist())}
     shown = [normalize_text(display_text(v)) for v in kept[column].tolist()]
-    return _Customers(table, kept, ids, by_key, shown)
+    return _Customers(table, kept, ids, by_key, shown, id_column)
 
 
 def _ids(cells: pd.Series) -> list[Any]:
@@ -289,28 +295,24 @@ def join_customers(orders: Any, customers: Any, *, origin: tuple[int, int] = (1,
     cust = _customer_side(table, rcol, kind, log, warnings)
     rekey = _Rekey(cust, lcol, kind, log)
     features = customer_features(orders, origin=origin, rekey=rekey, **{**ledger, "customer": lcol})
-    frame, feats, never = _frame(cust, features, rcol)
+    frame, feats, never = _frame(cust, features)
     for r, shown in zip(cust.rows.index[never], np.asarray(cust.shown, dtype=object)[never],
                         strict=True):
         log.add(STEP, f"customer list: {NEVER}", column=rcol, row=int(r), old=shown,
                 new="never bought")
     stats = {**rekey.stats, "customers": len(cust.rows), "never_bought": int(never.sum())}
     warnings.extend(_summary(stats, lcol, rcol))
-    return Joined(frame=frame, features=features, id_column=_id_header(table, rcol),
+    return Joined(frame=frame, features=features, id_column=cust.id_column,
                   feature_columns=feats, key=(lcol, rcol), kind=kind, log=log,
                   warnings=warnings, stats=stats)
 
 
-def _id_header(table: Table, key_column: str) -> str:
-    return table.id_column or key_column
-
-
-def _frame(cust: _Customers, features: OrderFeatures, key_column: str,
+def _frame(cust: _Customers, features: OrderFeatures,
            ) -> tuple[pd.DataFrame, list[str], np.ndarray]:
     """The list's columns, then the ledger's measures; default features; never-bought mask."""
     out = cust.rows.copy()
     out.index = pd.RangeIndex(len(out))
-    id_col = _id_header(cust.table, key_column)
+    id_col = cust.id_column
     out[id_col] = pd.Series(cust.ids, dtype=object)
     names = {c: (c if c not in out.columns else f"{c} (orders)") for c in GRID_COLUMNS}
     measures = features.customers[list(GRID_COLUMNS)].reindex(pd.Index(cust.ids, dtype=object))

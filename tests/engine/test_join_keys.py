@@ -139,3 +139,15 @@ def test_an_order_number_is_never_the_customer_key():
                            "Email": [f"U{i % 7 + 1}@x.com" for i in range(1, 9)],
                            "Date": [D] * 8, "Amount": [1.0] * 8})
     assert choose_key(sample, customers) == ("Email", "Email", "email")
+
+
+def test_an_id_column_with_repeats_gives_way_to_the_key():
+    customers = [["Member no", "Email", "Age"], [7, "a@x.com", 30], [7, "b@x.com", 40],
+                 [8, "c@x.com", 50]]
+    orders = _orders([["S1", "a@x.com", D, 10.0], ["S2", "b@x.com", D, 20.0],
+                      ["S3", "c@x.com", D, 5.0]])
+    joined = join_customers(orders, customers, id_column="Member no")
+    assert joined.id_column == "Email"
+    f = joined.frame.set_index("Email")
+    assert f["Monetary"].to_dict() == {"a@x.com": 10.0, "b@x.com": 20.0, "c@x.com": 5.0}
+    assert any("repeats ids" in w for w in joined.warnings)
