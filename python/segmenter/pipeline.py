@@ -114,13 +114,11 @@ def segment_orders(
 ) -> Segmentation:
     """Segment customers from an order ledger: orders -> RFM features -> segments.
 
-    With ``customers`` (the customer list: a grid or DataFrame, its sheet position
-    ``customers_origin``) the result has one row per customer on the list: the list's
-    columns, the ledger's measures and the predictions. The key both share is found
-    (``customer=`` names the orders' column, ``customers_key`` the list's) and compared as an
-    owner reads it (:mod:`segmenter.engine.join`); customers with no order are never bought
-    and a segment of their own. The default features are the ledger's and the list's usable
-    attributes (contact, note and ID columns stay out).
+    With ``customers`` (the customer list, a grid or DataFrame at ``customers_origin``) there
+    is one row per listed customer: the list's columns, the ledger's measures, predictions.
+    The shared key (``customer=`` / ``customers_key`` name it) is compared as an owner reads it
+    (:mod:`segmenter.engine.join`); customers with no order are never bought, a segment of
+    their own. Default features: the ledger's and the list's usable attributes.
 
     Column roles (``customer=``, ``date=``, ``amount=``, ``quantity=``, ``category=``,
     ``channel=``, ``order_id=``) name headers when detection is not enough. The
@@ -139,23 +137,9 @@ def segment_orders(
     if track not in TRACK_MODES:
         raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
     roles = {r: options.pop(r) for r in ORDER_ROLES if r in options}
-    joined: Joined | None = None
-    if customers is None:
-        features = customer_features(
-            data, snapshot_date=snapshot_date, frequency=frequency, origin=origin, **roles
-        )
-        table: Any = to_customer_grid(features)
-        options.setdefault("id_column", ID_NAME)
-        default_columns = list(CLUSTER_FEATURES)
-    else:
-        joined = join_customers(
-            data, customers, origin=origin, customers_origin=customers_origin,
-            customers_key=customers_key, id_column=options.get("id_column"),
-            snapshot_date=snapshot_date, frequency=frequency, **roles,
-        )
-        features, table = joined.features, joined.frame
-        options["id_column"] = joined.id_column
-        default_columns = joined.feature_columns
+    features, table, joined, default_columns = _order_table(
+        data, customers, options, roles, origin=origin, customers_origin=customers_origin,
+        customers_key=customers_key, snapshot_date=snapshot_date, frequency=frequency)
     forecast = _forecast(features, calibration_end, horizon_days, discount_rate)
     if options.get("columns") is None:
         options["columns"] = default_columns
@@ -188,6 +172,26 @@ def segment_orders(
     return _tell_story(fitted, previous, track, orders=features, forecast=forecast,
                        forecast_settings={"horizon_days": float(horizon_days),
                                           "discount_rate": float(discount_rate)})
+
+
+def _order_table(data: Any, customers: Any, options: dict[str, Any], roles: dict[str, Any], *,
+                 origin: tuple[int, int], customers_origin: tuple[int, int],
+                 customers_key: str | None, **ledger: Any,
+                 ) -> tuple[OrderFeatures, Any, Joined | None, list[str]]:
+    """The ledger's features, the per-customer table to segment, the join and default features.
+
+    Sets ``options["id_column"]`` to the table's ID column (a ledger's unless the owner named one).
+    """
+    if customers is None:
+        features = customer_features(data, origin=origin, **ledger, **roles)
+        options.setdefault("id_column", ID_NAME)
+        return features, to_customer_grid(features), None, list(CLUSTER_FEATURES)
+    joined = join_customers(
+        data, customers, origin=origin, customers_origin=customers_origin,
+        customers_key=customers_key, id_column=options.get("id_column"), **ledger, **roles,
+    )
+    options["id_column"] = joined.id_column
+    return joined.features, joined.frame, joined, joined.feature_columns
 
 
 def _join_run(joined: Joined) -> dict[str, Any]:

@@ -204,10 +204,6 @@ def customer_features(
     The snapshot date defaults to the day after the last date in the data, so the most
     recent buyers have Recency 1. With an explicit snapshot, orders on that day count
     (Recency 0) and later rows are excluded, as in lifetimes' ``observation_period_end``.
-
-    ``rekey`` (used by :mod:`segmenter.engine.join`) gets the cleaned rows once the snapshot
-    date is known and returns them with another ``Customer ID`` (rows may be left out), so
-    several spellings of one customer's key become one customer before the totals.
     """
     freq = str(frequency).strip().lower()
     if freq not in ("days", "orders"):
@@ -224,10 +220,7 @@ def customer_features(
     tx, n_in = _clean_rows(headers, rows, row_numbers, cols, status, log, warnings)
 
     tx, snap = _snapshot(tx, snap, cols, log, warnings)
-    if rekey is not None:
-        tx = rekey(tx.drop(columns="_key"))
-        ids, keys = _normalise_ids(tx["Customer ID"].tolist())
-        tx = tx.assign(**{ID_NAME: ids, "_key": keys})
+    tx = tx if rekey is None else _rekeyed(tx, rekey)
     if status:
         cols["status"] = ", ".join(status)
 
@@ -243,6 +236,17 @@ def customer_features(
         customers=customers, log=log, snapshot_date=snap, columns=cols, n_orders_in=n_in,
         n_orders_used=len(tx), warnings=warnings, transactions=tx, daily=daily, frequency=freq,
     )
+
+
+def _rekeyed(tx: pd.DataFrame, rekey: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    """The cleaned rows with the ``Customer ID`` that ``rekey`` gives them (rows may go).
+
+    :mod:`segmenter.engine.join` uses it once the snapshot date is known, so several
+    spellings of one customer's key become one customer before the totals.
+    """
+    tx = rekey(tx.drop(columns="_key"))
+    ids, keys = _normalise_ids(tx[ID_NAME].tolist())
+    return tx.assign(**{ID_NAME: ids, "_key": keys})
 
 
 def _snapshot(tx: pd.DataFrame, snap: dt.date | None, cols: dict[str, str], log: CleaningLog,
