@@ -60,6 +60,12 @@ def _order_args(p: argparse.ArgumentParser) -> None:
         p.add_argument(f"--{role.replace('_', '-')}", dest=role, help=f"header of the {role} column")
     p.add_argument("--snapshot-date", help="date recency is counted to (default: day after the last order)")
     p.add_argument("--frequency", default="days", help="days (distinct order days, default) or orders")
+    p.add_argument("--customers", metavar="FILE[:SHEET]", help="the customer list to join: "
+                   "one row per customer with attributes such as city or membership level")
+    p.add_argument("--customers-sheet", metavar="NAME", help="the customer list's sheet (in "
+                   "--customers, else in the input workbook)")
+    p.add_argument("--customers-key", metavar="COLUMN", help="the customer list's key column "
+                   "(default: the ID, e-mail, phone or name column matching most orders)")
 
 
 def _prediction_args(p: argparse.ArgumentParser) -> None:
@@ -205,6 +211,7 @@ def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None) -> tupl
         kw.update({r: getattr(ns, r) for r in (*ORDER_ROLES, "snapshot_date", *_PREDICTION_FLAGS)
                    if getattr(ns, r, None) is not None})
         kw["frequency"] = ns.frequency
+        kw.update(_customer_list(ns, src, data))
     else:
         run = segment
     try:
@@ -217,6 +224,47 @@ def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None) -> tupl
             raise SegmenterError(_order_flags(str(explained))) from None
         raise explained from None
     return data, _with_read_log(settings.mark(seg), data)
+
+
+def _customer_list(ns: argparse.Namespace, src: Path, orders: Any) -> dict[str, Any]:
+    """``customers=`` and friends for segment_orders, from --customers / --customers-sheet.
+
+    Without a sheet name, the sheet named like Customers / 客户 / Kunden is taken (in another
+    file: else its active sheet). The orders' own workbook is not read twice.
+    """
+    from segmenter.engine.join import customer_sheet
+    from segmenter.io.file_reader import read_input
+
+    spec, sheet = getattr(ns, "customers", None), getattr(ns, "customers_sheet", None)
+    if spec is None and sheet is None:
+        return {}
+    path = src if spec is None else Path(spec)
+    if spec is not None and not path.exists() and ":" in spec:
+        head, _, tail = spec.rpartition(":")
+        if Path(head).exists() and tail:
+            path, sheet = Path(head), sheet or tail
+    same = path.exists() and path.resolve() == src.resolve()
+    book = orders if same else read_input(path, sheet)
+    names = [s.name for s in book.sheets]
+    if sheet is None:
+        sheet = customer_sheet(names, skip=[orders.sheet] if same else [])
+        if sheet is None and same:
+            raise SegmenterError("no sheet of the input is named like Customers; name the "
+                                 f"customer list with --customers-sheet (sheets: {', '.join(names)})")
+    if not same and (sheet is None or sheet.casefold() == book.sheet.casefold()):
+        grid, origin = book.grid, book.origin
+    else:
+        found = [s for s in book.sheets if s.name.casefold() == str(sheet).strip().casefold()]
+        if not found:
+            raise SegmenterError(f"sheet {sheet!r} not found in {path.name}; sheets: {', '.join(names)}")
+        if same and found[0].name == orders.sheet:
+            raise SegmenterError(f"the customer list and the orders are the same sheet "
+                                 f"{orders.sheet!r}; give the orders' sheet with --sheet")
+        grid, origin = found[0].values, (1, 1)
+    out: dict[str, Any] = {"customers": grid, "customers_origin": origin}
+    if getattr(ns, "customers_key", None):
+        out["customers_key"] = ns.customers_key
+    return out
 
 
 def _with_read_log(seg: Any, data: Any) -> Any:
@@ -243,9 +291,10 @@ def _order_flags(message: str) -> str:
     """The API's 'pass customer=...' / "customer='X'" spelled as the CLI's --customer."""
     from segmenter.engine.orders import ORDER_ROLES
 
-    for name in (*ORDER_ROLES, "snapshot_date", "frequency"):
+    for name in (*ORDER_ROLES, "customers_key", "snapshot_date", "frequency"):
         flag = "--" + name.replace("_", "-")
-        message = message.replace(f"pass {name}=...", f"use {flag} COLUMN" if name in ORDER_ROLES
+        column = name in ORDER_ROLES or name == "customers_key"
+        message = message.replace(f"pass {name}=...", f"use {flag} COLUMN" if column
                                   else f"use {flag}")
         message = re.sub(rf"(?<![\w-]){name}=(?=['\"])", f"{flag} ", message)
     return message

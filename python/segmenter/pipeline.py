@@ -13,6 +13,7 @@ from typing import Any
 
 from segmenter.engine.chart_inputs import chart_inputs
 from segmenter.engine.fit import Fitted, fit_table
+from segmenter.engine.join import Joined, join_customers
 from segmenter.engine.orders import (
     CLUSTER_FEATURES,
     ID_NAME,
@@ -126,9 +127,18 @@ def segment_orders(
     horizon_days: float = 90,
     discount_rate: float = 0.01,
     progress: Progress | None = None,
+    customers: Any = None,
+    customers_origin: tuple[int, int] = (1, 1),
+    customers_key: str | None = None,
     **options: Any,
 ) -> Segmentation:
     """Segment customers from an order ledger: orders -> RFM features -> segments.
+
+    With ``customers`` (the customer list, a grid or DataFrame at ``customers_origin``) there
+    is one row per listed customer: the list's columns, the ledger's measures, predictions.
+    The shared key (``customer=`` / ``customers_key`` name it) is compared as an owner reads it
+    (:mod:`segmenter.engine.join`); customers with no order are never bought, a segment of
+    their own. Default features: the ledger's and the list's usable attributes.
 
     Column roles (``customer=``, ``date=``, ``amount=``, ``quantity=``, ``category=``,
     ``channel=``, ``order_id=``) name headers when detection is not enough. The
@@ -149,26 +159,28 @@ def segment_orders(
     roles = {r: options.pop(r) for r in ORDER_ROLES if r in options}
     if progress is not None:
         progress("cleaning orders", _rows(data))
-    features = customer_features(
-        data, snapshot_date=snapshot_date, frequency=frequency, origin=origin, **roles
-    )
+    features, table, joined, default_columns = _order_table(
+        data, customers, options, roles, origin=origin, customers_origin=customers_origin,
+        customers_key=customers_key, snapshot_date=snapshot_date, frequency=frequency)
     if progress is not None:
         progress("predicting", len(features.customers))
     forecast = _forecast(features, calibration_end, horizon_days, discount_rate)
-    options.setdefault("id_column", ID_NAME)
     if options.get("columns") is None:
-        options["columns"] = list(CLUSTER_FEATURES)
+        options["columns"] = default_columns
     try:
         opts = make_options(k=k, method=method, **options)
         if progress is not None:
             progress("cleaning customers", len(features.customers))
-        fitted = fit_table(to_customer_grid(features), opts, source_name=source_name,
-                           progress=progress)
+        fitted = fit_table(table, opts, source_name=source_name, progress=progress)
     except MemoryError:
         raise SegmenterError(
             "not enough memory for these orders; select fewer rows, or close other programs "
             "and try again"
         ) from None
+    if joined is not None:
+        features = dataclasses.replace(
+            features, log=CleaningLog([*features.log.entries, *joined.log.entries]),
+            warnings=[*features.warnings, *joined.warnings])
     fitted = dataclasses.replace(
         fitted,
         log=CleaningLog([*features.log.entries, *fitted.log.entries]),
@@ -179,12 +191,45 @@ def segment_orders(
             "orders_used": features.n_orders_used,
             "snapshot_date": features.snapshot_date,
             "order_columns": ", ".join(f"{r}: {c}" for r, c in features.columns.items()),
+            **(_join_run(joined) if joined is not None else {}),
             **{k: v for k, v in fitted.run.items() if k != "input"},
         },
     )
     return _tell_story(fitted, previous, track, progress, orders=features, forecast=forecast,
                        forecast_settings={"horizon_days": float(horizon_days),
                                           "discount_rate": float(discount_rate)})
+
+
+def _order_table(data: Any, customers: Any, options: dict[str, Any], roles: dict[str, Any], *,
+                 origin: tuple[int, int], customers_origin: tuple[int, int],
+                 customers_key: str | None, **ledger: Any,
+                 ) -> tuple[OrderFeatures, Any, Joined | None, list[str]]:
+    """The ledger's features, the per-customer table to segment, the join and default features.
+
+    Sets ``options["id_column"]`` to the table's ID column (a ledger's unless the owner named one).
+    """
+    if customers is None:
+        features = customer_features(data, origin=origin, **ledger, **roles)
+        options.setdefault("id_column", ID_NAME)
+        return features, to_customer_grid(features), None, list(CLUSTER_FEATURES)
+    joined = join_customers(
+        data, customers, origin=origin, customers_origin=customers_origin,
+        customers_key=customers_key, id_column=options.get("id_column"), **ledger, **roles,
+    )
+    options["id_column"] = joined.id_column
+    return joined.features, joined.frame, joined, joined.feature_columns
+
+
+def _join_run(joined: Joined) -> dict[str, Any]:
+    """The join's numbers for the Segmenter Run sheet."""
+    st = joined.stats
+    return {
+        "join_key": f"{joined.key[0]} = {joined.key[1]} ({joined.kind})",
+        "customers_on_list": st["customers"],
+        "order_rows_matched": f"{st['order_rows_matched']:,} of {st['order_rows']:,} "
+                              f"({st['order_rows_matched'] / max(st['order_rows'], 1):.1%})",
+        "never_bought": st["never_bought"],
+    }
 
 
 def predict_orders(

@@ -171,6 +171,7 @@ def customer_features(
     category_shares: bool = False,
     count_zero_amounts: bool = False,
     origin: tuple[int, int] = (1, 1),
+    rekey: Callable[[pd.DataFrame], pd.DataFrame] | None = None,
 ) -> OrderFeatures:
     """Per-customer Recency, Frequency, Monetary, Tenure and RFM scores from an order ledger.
 
@@ -219,6 +220,7 @@ def customer_features(
     tx, n_in = _clean_rows(headers, rows, row_numbers, cols, status, log, warnings)
 
     tx, snap = _snapshot(tx, snap, cols, log, warnings)
+    tx = tx if rekey is None else _rekeyed(tx, rekey)
     if status:
         cols["status"] = ", ".join(status)
 
@@ -234,6 +236,17 @@ def customer_features(
         customers=customers, log=log, snapshot_date=snap, columns=cols, n_orders_in=n_in,
         n_orders_used=len(tx), warnings=warnings, transactions=tx, daily=daily, frequency=freq,
     )
+
+
+def _rekeyed(tx: pd.DataFrame, rekey: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+    """The cleaned rows with the ``Customer ID`` that ``rekey`` gives them (rows may go).
+
+    :mod:`segmenter.engine.join` uses it once the snapshot date is known, so several
+    spellings of one customer's key become one customer before the totals.
+    """
+    tx = rekey(tx.drop(columns="_key"))
+    ids, keys = _normalise_ids(tx[ID_NAME].tolist())
+    return tx.assign(**{ID_NAME: ids, "_key": keys})
 
 
 def _snapshot(tx: pd.DataFrame, snap: dt.date | None, cols: dict[str, str], log: CleaningLog,

@@ -81,6 +81,8 @@ def _compute(book: Any, state: Any, orders: bool, labels: bool = False) -> tuple
     opts = dict(chosen.options)
     k = opts.pop("k", "auto")
     method = opts.pop("method", "kmeans")
+    if orders:
+        opts.update(customer_list(book, src, settings.customers_sheet))
     run = segment_orders if orders else segment
     try:
         seg = run(values, k=k, method=method, origin=(src.row, src.col), source_name=src.name,
@@ -88,6 +90,30 @@ def _compute(book: Any, state: Any, orders: bool, labels: bool = False) -> tuple
     except SegmenterError as exc:
         raise chosen.explain(exc) from None
     return settings, src, labels_target, chosen.mark(seg)
+
+
+def customer_list(book: Any, src: Any, named: str | None) -> dict[str, Any]:
+    """The customer list the orders are joined with: the sheet named on Settings, else a sheet
+    named like Customers / 客户 / Kunden (not the ledger's own); ``{}`` when there is none."""
+    from segmenter.engine.join import customer_sheet
+    from segmenter.errors import SegmenterError
+    from segmenter.excel.settings import SHEET_NAME
+    from segmenter.layout.cells import RESULT_SHEETS
+
+    names = [sh.name for sh in book.sheets]
+    if named:
+        hit = next((n for n in names if n.strip().casefold() == named.strip().casefold()), None)
+        if hit is None:
+            raise SegmenterError(f"{SHEET_NAME}: customers sheet {named!r} is not a sheet of this "
+                                 f"workbook; sheets: {', '.join(names)}")
+    else:
+        hit = customer_sheet(names, skip=[*RESULT_SHEETS, SHEET_NAME])
+    if hit is None or hit == src.sheet.name:
+        return {}
+    sheet = book.sheets[hit]
+    ur = sheet.used_range
+    values = ur.options(ndim=2, err_to_str=True).value
+    return {"customers": values, "customers_origin": (ur.row, ur.column)}
 
 
 def _main(book: Any, state: Any, orders: bool = False) -> RunOutcome:

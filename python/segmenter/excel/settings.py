@@ -18,6 +18,9 @@ from segmenter.options import BY_NAME, make_options
 
 SHEET_NAME = "Segmenter Settings"
 LABELS_KEY = "labels_next_to_data"
+CUSTOMERS_KEY = "customers_sheet"
+"""Bridge-only: the customer list the Segment orders button joins (default: a sheet named
+like Customers / 客户 / Kunden). Typed in as a row of its own; not a row of the default sheet."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,9 @@ _ALIASES = {
     "columns to use": "columns", "columns": "columns", "use columns": "columns",
     "labels next to the data": LABELS_KEY, "labels next to data": LABELS_KEY,
     "write labels next to the data": LABELS_KEY,
+    "customers sheet": CUSTOMERS_KEY, "customer sheet": CUSTOMERS_KEY,
+    "customer list": CUSTOMERS_KEY, "customer list sheet": CUSTOMERS_KEY,
+    "客户表": CUSTOMERS_KEY, "客户工作表": CUSTOMERS_KEY, "kundenblatt": CUSTOMERS_KEY,
 }
 _YES = {"yes", "y", "true", "1", "on", "是"}
 _NO = {"no", "n", "false", "0", "off", "", "否"}
@@ -81,6 +87,7 @@ class Settings:
 
     options: dict[str, Any] = field(default_factory=dict)
     labels_next_to_data: bool = False
+    customers_sheet: str | None = None
 
 
 def _key(label: Any) -> str | None:
@@ -93,7 +100,7 @@ def _key(label: Any) -> str | None:
     if bare in _ALIASES:
         return _ALIASES[bare]
     snake = bare.replace(" ", "_")
-    if snake in _OPTION_KEYS or snake == LABELS_KEY:
+    if snake in _OPTION_KEYS or snake in (LABELS_KEY, CUSTOMERS_KEY):
         return snake
     return None
 
@@ -124,6 +131,7 @@ def parse_settings(rows: Any, where: str = SHEET_NAME) -> Settings:
     """
     options: dict[str, Any] = {}
     labels = False
+    customers: str | None = None
     for row in _rows(rows):
         if not row or _blank(row[0]):
             continue
@@ -138,6 +146,9 @@ def parse_settings(rows: Any, where: str = SHEET_NAME) -> Settings:
         if key == LABELS_KEY:
             labels = _yes_no(f"{where}: {label}", value)
             continue
+        if key == CUSTOMERS_KEY:
+            customers = None if _blank(value) else str(value).strip()
+            continue
         if key == "id_column":
             if _blank(value) or str(value).strip().lower() in _DETECT:
                 continue
@@ -151,7 +162,7 @@ def parse_settings(rows: Any, where: str = SHEET_NAME) -> Settings:
         make_options(**options)
     except SegmenterError as exc:
         raise SegmenterError(f"{where}: {exc}") from None
-    return Settings(options, labels)
+    return Settings(options, labels, customers)
 
 
 def _rows(rows: Any) -> list[list[Any]]:
