@@ -2,8 +2,7 @@
 
 ``python bench/files.py`` (about 15 minutes on the 2-core machine; ``--quick`` for a smoke
 run) makes the inputs once under ``--work`` (default /tmp/segmenter-bench), runs every case
-in its own Python process (wall time, CPU time and the process's peak RSS from
-``getrusage``), writes ``bench/FILES.md`` and re-renders ``bench/RESULTS.md`` from
+in its own Python process (wall time, CPU time and the process's peak RSS, VmHWM), writes ``bench/FILES.md`` and re-renders ``bench/RESULTS.md`` from
 ``bench/results.json`` with that section appended (``bench/report.py``). ``--quick``
 writes its report under ``--work`` only.
 
@@ -129,13 +128,25 @@ def _tutorial(n: int) -> dict[str, Any]:
 WORKERS = {"cli": _cli, "pandas": _pandas_copy, "first": _first_call, "tutorial": _tutorial}
 
 
+def _peak_mb() -> float:
+    """This process's peak RSS. VmHWM, not getrusage: on Linux ru_maxrss survives exec, so a
+    worker started from a big parent would report the parent's peak."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def worker(spec: str) -> None:
     """Run one case in this process and print its result (with this process's peak RSS)."""
     d = json.loads(spec)
     t0, c0 = time.perf_counter(), time.process_time()
     out = WORKERS[d["kind"]](*d["args"])
     out.update(wall_s=time.perf_counter() - t0, cpu_s=time.process_time() - c0,
-               peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+               peak_mb=_peak_mb())
     print("RESULT " + json.dumps(out))
 
 
@@ -170,7 +181,7 @@ def markdown(r: dict[str, Any], when: str, quick: bool) -> str:
     idle = max(loads) < 0.5
     L = ["## Files (issue 14): whole CLI runs on big files", "",
          f"Written by `python bench/files.py{' --quick' if quick else ''}` on {when}. Each case "
-         "ran in a fresh Python process; `peak` is that process's peak RSS (getrusage). "
+         "ran in a fresh Python process; `peak` is that process's peak RSS (VmHWM). "
          f"1-minute load average before the cases: {min(loads):.1f}-{max(loads):.1f} "
          f"({'idle' if idle else '**the machine was not idle**'}).", "",
          "| target | status | measured |", "|---|---|---|"]

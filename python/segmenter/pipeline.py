@@ -181,7 +181,15 @@ def segment_orders(
         features = dataclasses.replace(
             features, log=CleaningLog([*features.log.entries, *joined.log.entries]),
             warnings=[*features.warnings, *joined.warnings])
-    fitted = dataclasses.replace(
+    fitted = _with_ledger(fitted, features, joined, source_name)
+    return _tell_story(fitted, previous, track, progress, orders=features, forecast=forecast,
+                       forecast_settings={"horizon_days": float(horizon_days),
+                                          "discount_rate": float(discount_rate)})
+
+
+def _with_ledger(fitted: Fitted, features: OrderFeatures, joined: Any, source_name: str) -> Fitted:
+    """The fit with the ledger's log and warnings first and its facts on the Run sheet."""
+    return dataclasses.replace(
         fitted,
         log=CleaningLog([*features.log.entries, *fitted.log.entries]),
         warnings=[*features.warnings, *fitted.warnings],
@@ -195,9 +203,6 @@ def segment_orders(
             **{k: v for k, v in fitted.run.items() if k != "input"},
         },
     )
-    return _tell_story(fitted, previous, track, progress, orders=features, forecast=forecast,
-                       forecast_settings={"horizon_days": float(horizon_days),
-                                          "discount_rate": float(discount_rate)})
 
 
 def _order_table(data: Any, customers: Any, options: dict[str, Any], roles: dict[str, Any], *,
