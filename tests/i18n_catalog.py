@@ -85,7 +85,7 @@ ALLOWED_WORDS = frozenset({"rfm", "k-means", "kmeans", "dbscan", "pca", "davies-
                            "id", "excel"})
 """Latin words a Chinese entry may keep: method names and terms Chinese owners use as is."""
 _FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
 
 
 def fields(text: str) -> set[str]:
@@ -95,7 +95,8 @@ def fields(text: str) -> set[str]:
 
 def english_words(zh: str) -> list[str]:
     """Latin words in a Chinese entry outside placeholders and the allow-list."""
-    return [w for w in _WORD.findall(_FIELD.sub(" ", zh)) if w.lower() not in ALLOWED_WORDS]
+    return [w for w in _WORD.findall(_FIELD.sub(" ", zh))
+            if w.lower() not in ALLOWED_WORDS and len(w.replace("-", "")) >= 3]
 
 
 def problems(cat: Catalog, messages: dict[Message, str]) -> list[str]:

@@ -56,6 +56,11 @@ def write_rows(rows: list[list[Any]], path: Path, sheet: str = "会员") -> Path
     return path
 
 
+def _unfield(text: str) -> str:
+    """Text without mail-merge placeholders ({name}), which are for the owner's mail tool."""
+    return re.sub(r"\{\w+\}", " ", text)
+
+
 def english_strings(out: Path, input_sheets: set[str]) -> dict[str, list[str]]:
     """Distinct English cell texts of the result sheets -> where they are (sheet!cell)."""
     wb = load_workbook(out)
@@ -65,13 +70,17 @@ def english_strings(out: Path, input_sheets: set[str]) -> dict[str, list[str]]:
             own.update(str(v) for v in row if v is not None)
     found: dict[str, list[str]] = {}
     for ws in wb.worksheets:
-        if ws.title in input_sheets:
+        if ws.title in input_sheets or ws.sheet_state != "visible":
+            if english_words(ws.title):
+                found.setdefault(ws.title, []).append("sheet name")
+            continue
+        if False:
             continue
         if english_words(ws.title):
             found.setdefault(ws.title, []).append("sheet name")
         for row in ws.iter_rows():
             for c in row:
-                if isinstance(c.value, str) and c.value not in own and english_words(c.value):
+                if isinstance(c.value, str) and c.value not in own and english_words(_unfield(c.value)):
                     found.setdefault(c.value, []).append(f"{ws.title}!{c.coordinate}")
     return found
 
@@ -83,7 +92,7 @@ def chart_titles(out: Path) -> list[str]:
         for n in z.namelist():
             if n.startswith("xl/charts/chart"):
                 xml = z.read(n).decode("utf-8")
-                for title in re.findall(r"<c:title>(.*?)</c:title>", xml, re.S):
+                for title in re.findall(r"<(?:c:)?title>(.*?)</(?:c:)?title>", xml, re.S):
                     texts.append("".join(re.findall(r"<a:t>(.*?)</a:t>", title, re.S)))
     return texts
 

@@ -13,7 +13,7 @@ gettext context. Every message is ``str.format``-ed, so literal braces are doubl
 from __future__ import annotations
 
 import gettext
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ LOCALES = {"zh": "zh_CN"}
 """Run languages other than English and their gettext locale."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> gettext.NullTranslations:
     """The catalogue of ``language``; English (or anything unknown) is the source text."""
     locale = LOCALES.get(language)
@@ -35,6 +35,12 @@ def translations(language: str) -> gettext.NullTranslations:
 def tr(message: str, language: str, **kw: Any) -> str:
     """``message`` in ``language``, formatted with ``kw``."""
     return translations(language).gettext(message).format(**kw)
+
+
+def translate(text: str, language: str) -> str:
+    """Text made elsewhere (a reason, a role) in ``language`` when the catalogue has it; as is
+    otherwise, never formatted, so the owner's braces and unknown text pass through."""
+    return translations(language).gettext(text) if text else text
 
 
 def ptr(context: str, message: str, language: str, **kw: Any) -> str:

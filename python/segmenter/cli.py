@@ -236,7 +236,7 @@ def _segment(ns: argparse.Namespace) -> int:
     src = Path(ns.input)
     out = _output_path(src, ns.output)
     data, seg = _run_engine(ns, src)
-    owners = [s for s in data.sheets if s.name not in RESULT_SHEETS]
+    owners = [s for s in data.sheets if not s.key and s.name not in RESULT_SHEETS]
     write_workbook(build_layout(seg), out, owners)
     _print_summary(seg, out)
     return 0

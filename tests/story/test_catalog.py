@@ -9,7 +9,6 @@ from babel.messages.catalog import Catalog
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import i18n_catalog as cat  # noqa: E402
-
 from segmenter import catalog  # noqa: E402
 from segmenter.story.i18n import ENGLISH, t  # noqa: E402
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from segmenter.errors import SegmenterError
 from segmenter.io import csv_locale
+from segmenter.layout.blocks import parse_marker
 from segmenter.log import CleaningLog
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -29,6 +30,7 @@ class InputSheet:
 
     name: str
     values: list[list[Any]]
+    key: str = ""  # a Segmenter result sheet's key from its marker name ("model", ...); "" otherwise
 
 
 @dataclass
@@ -93,7 +95,9 @@ def _read_workbook(p: Path, sheet: str | None, cell_range: str | None) -> InputD
         if not match:
             raise SegmenterError(f"sheet {sheet!r} not found in {p.name}; its sheets are: {', '.join(names)}")
         ws = wb[match[0]]
-    sheets = [InputSheet(w.title, [list(r) for r in w.iter_rows(values_only=True)]) for w in wb.worksheets]
+    keys = marked_sheets(wb)
+    sheets = [InputSheet(w.title, [list(r) for r in w.iter_rows(values_only=True)],
+                         keys.get(w.title, "")) for w in wb.worksheets]
     if cell_range:
         try:
             min_col, min_row, max_col, max_row = range_boundaries(cell_range.strip().upper().replace("$", ""))
@@ -112,6 +116,23 @@ def _read_workbook(p: Path, sheet: str | None, cell_range: str | None) -> InputD
 
     address = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
     return InputData(rows, (min_row, min_col), ws.title, address, sheets)
+
+
+def marked_sheets(wb: Any) -> dict[str, str]:
+    """Sheet title -> key of every sheet a Segmenter marker name points at (any language)."""
+    out: dict[str, str] = {}
+    for name, dn in wb.defined_names.items():
+        parsed = parse_marker(name)
+        if parsed is None:
+            continue
+        try:
+            targets = [sheet for sheet, _ in dn.destinations]
+        except (AttributeError, ValueError, TypeError):  # a broken name is simply not ours
+            continue
+        for sheet in targets:
+            if sheet in wb.sheetnames:
+                out[sheet] = parsed[1] or "result"
+    return out
 
 
 def _empty(ws: Any) -> bool:

@@ -25,6 +25,7 @@ from segmenter.layout.blocks import (
     Layout,
     SheetSpec,
     is_formula_like,
+    marker_name,
     safe_text,
     unique_sheet_name,
 )
@@ -68,16 +69,25 @@ def write_workbook(
         taken.append(ws.title)
         for row in src.values:
             ws.append([_inert(ws, v) for v in row])
-    for spec in layout.sheets:
+    for number, spec in enumerate(layout.sheets, start=1):
         name = unique_sheet_name(spec.name, taken)
         taken.append(name)
         apply_sheet(wb.create_sheet(name), spec)
+        _mark(wb, marker_name(number, spec.key), name)
     if layout.sheets:
         wb.active = len(input_sheets)
     wb.properties.creator = "Segmenter"
     wb.properties.created = wb.properties.modified = FIXED_TIME
     _save_atomically(wb, target)
     return target
+
+
+def _mark(wb: Any, marker: str, sheet: str) -> None:
+    """The workbook-level name that says Segmenter made ``sheet`` (and which sheet it is)."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    wb.defined_names.add(DefinedName(marker, attr_text=f"{quoted}!$A$1"))
 
 
 def apply_sheet(ws: Any, spec: SheetSpec) -> None:
