@@ -82,8 +82,9 @@ if __name__ == "__main__":
 
 ALLOWED_WORDS = frozenset({"rfm", "k-means", "kmeans", "dbscan", "pca", "davies-bouldin",
                            "calinski-harabasz", "python", "vip", "pc", "ss", "log1p", "iqr",
-                           "id", "excel"})
-"""Latin words a Chinese entry may keep: method names and terms Chinese owners use as is."""
+                           "id", "excel", "nbd", "bg", "fader", "hardie", "lee", "gamma-gamma",
+                           "gamma", "beta", "pareto", "mae"})
+"""Latin words a Chinese entry may keep: method and author names, terms owners use as is."""
 _FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
 
@@ -95,7 +96,7 @@ def fields(text: str) -> set[str]:
 
 def english_words(zh: str) -> list[str]:
     """Latin words in a Chinese entry outside placeholders and the allow-list."""
-    return [w for w in _WORD.findall(_FIELD.sub(" ", zh))
+    return [w for w in _WORD.findall(re.sub(r"\{\{?[^{}]*\}?\}", " ", zh))
             if w.lower() not in ALLOWED_WORDS and len(w.replace("-", "")) >= 3]
 
 

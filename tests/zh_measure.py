@@ -20,7 +20,7 @@ import build as owners  # noqa: E402
 
 ALLOWED = {"rfm", "k-means", "kmeans", "dbscan", "pca", "davies-bouldin", "calinski-harabasz",
            "python", "davies", "bouldin", "calinski", "harabasz", "means", "segmenter", "xlsx",
-           "csv", "true", "false"}
+           "csv", "true", "false", "vip"}
 WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
 
 
