@@ -316,3 +316,17 @@ def test_not_a_result_is_refused(bad: str, tmp_path: Path, capsys: Any) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     if digest is not None:
         assert _digest(src) == digest
+
+
+def test_result_sheets_found_by_marker_key_then_by_title_in_any_language() -> None:
+    from segmenter.io.file_reader import InputSheet
+    from segmenter.io.share import by_english_title
+
+    marked = [InputSheet("客户分群", [["owner's"]]), InputSheet("客户分群 (2)", [["ours"]], "segments"),
+              InputSheet("我的模型", [["m"]], "model"), InputSheet("运行信息", [["run"]]),
+              InputSheet("Notes", [["n"]])]
+    got = by_english_title(marked)
+    assert got["Segments"] == [["ours"]]  # the marked sheet, not the owner's of that title
+    assert got["Segmenter Model"] == [["m"]]  # renamed by the owner, found by its key
+    assert got["Segmenter Run"] == [["run"]]  # an older result without markers: by title
+    assert got["Notes"] == [["n"]]
