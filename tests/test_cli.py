@@ -131,7 +131,7 @@ def test_csv_input_with_chinese_headers(tmp_path, capsys):
     assert main(["segment", str(src)]) == 0
     out = tmp_path / "客户-segmented.xlsx"
     wb = openpyxl.load_workbook(out)
-    assert [c.value for c in wb["Segments"][1]][:3] == ["客户编号", "年龄", "消费金额"]
+    assert [c.value for c in wb["客户分群"][1]][:3] == ["客户编号", "年龄", "消费金额"]
     assert "wrote" in capsys.readouterr().out
 
 

@@ -102,7 +102,7 @@ def test_chinese_headers_work_end_to_end():
     from segmenter.layout.build import build_layout
 
     layout = build_layout(seg)
-    assert layout.sheet("Segments").blocks[0].values[0][:4] == grid[0]
+    assert layout.sheet("segments").blocks[0].values[0][:4] == grid[0]
 
 
 @pytest.mark.parametrize(

@@ -150,7 +150,7 @@ def test_refusal_shows_the_reason_and_no_numbers(ledger):
 
 def test_chinese_run_translates_the_sheet(ledger):
     zh = segment_orders(ledger, k=4, language="zh")
-    sheet = build_layout(zh).sheet("Predictions")
+    sheet = build_layout(zh).sheet("predictions")
     assert sheet.block("title").values[0][0].startswith("预测")
     header = sheet.block("predictions").values[0]
     assert header[3] == "活跃概率"

@@ -313,7 +313,7 @@ def _segment(ns: argparse.Namespace) -> int:
     data, seg = _run_engine(ns, src, progress)
     layout = build_layout(seg)
     copy = getattr(ns, "copy_input", False)
-    owners = [s for s in data.sheets if s.name not in RESULT_SHEETS] if copy else []
+    owners = [s for s in data.sheets if not s.key and s.name not in RESULT_SHEETS] if copy else []
     first_rows = {s.name: 1 for s in owners} | {data.sheet: (seg.table.header_row or 0) + 1}
     found = fmt.sheet_formats(src, first_rows)
     fmt.apply_to_segments(layout, seg, found.get(data.sheet, {}))

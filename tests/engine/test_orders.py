@@ -404,8 +404,12 @@ def test_cdnow_segment_orders_names_segments_with_actions(cdnow_path, language, 
     out = tmp_path / f"cdnow-{language}.xlsx"
     assert main(["segment-orders", str(cdnow_path), "--language", language, "--output", str(out)]) == 0
     wb = openpyxl.load_workbook(out)
-    assert {"RFM", "Segments", "Segment Profiles", "Campaigns"} <= set(wb.sheetnames)
-    rows = [r for r in wb["Campaigns"].iter_rows(values_only=True) if any(v is not None for v in r)]
+    en = language == "en"
+    sheets = ({"RFM", "Segments", "Segment Profiles", "Campaigns"} if en
+              else {"RFM", "客户分群", "分群画像", "营销活动"})  # issue 16: Chinese sheet names
+    assert sheets <= set(wb.sheetnames)
+    campaigns = wb["Campaigns" if en else "营销活动"]
+    rows = [r for r in campaigns.iter_rows(values_only=True) if any(v is not None for v in r)]
     body = [r for r in rows if isinstance(r[0], int)]
     assert len(body) >= 2
     for r in body:

@@ -224,7 +224,8 @@ def test_unicode_series_names_reach_excel(opened):
     book = opened(data)
     spec = charts.chart_sheet(seg)
     write_layout(book, Layout([spec]))
-    groups, _ = check_charts(data, book, spec.charts, charts.SHEET)
+    assert spec.name == "分群图表"  # Chinese headers: a Chinese run, Chinese sheet names (issue 16)
+    groups, _ = check_charts(data, book, spec.charts, spec.name)
     names = [a.args[2]["name"] for a in groups[0] if a.func == "setChartSeries"]
     assert names == ["1 高价值客户", "2 新客户", "1 高价值客户", "2 新客户"]
 

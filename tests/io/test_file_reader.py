@@ -26,6 +26,7 @@ from segmenter.io.workbook_parts import (
     active_sheet,
     column_index,
     column_letter,
+    sheet_of_reference,
     xlsx_errors,
     xlsx_sheet_parts,
 )
@@ -276,3 +277,40 @@ def test_cli_segments_an_ods_file_and_leaves_it_unchanged(tmp_path, capsys):
     assert sha(ods) == before
     assert zipfile.is_zipfile(out)
     assert f"rows: {len(df)} in" in capsys.readouterr().out
+
+
+def test_marker_names_give_result_sheets_their_key(tmp_path):
+    """Markers written by openpyxl (not our writer): workbook-level names only, quoted
+    titles with a doubled quote, a deleted sheet's #REF! and other names ignored."""
+    from openpyxl.workbook.defined_name import DefinedName
+
+    wb = openpyxl.Workbook()
+    data = wb.active
+    data.title = "Data"
+    data.append(["Customer", "Spend"])
+    data.append(["Ann", 3])
+    for title in ("客户分群", "It's mine", "Plain", "Old"):
+        wb.create_sheet(title).append(["x"])
+    names = {"_segmenter_sheet_1_segments": "'客户分群'!$A$1",
+             "_segmenter_sheet_2_model": "'It''s mine'!$A$1",
+             "_segmenter_sheet_3": "Plain!$A$1",
+             "_segmenter_sheet_4_run": "#REF!$A$1",
+             "Totals": "Old!$A$1"}
+    for name, ref in names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+    data.defined_names["_segmenter_sheet_9_log"] = DefinedName("_segmenter_sheet_9_log",
+                                                               attr_text="Data!$A$1")
+    path = tmp_path / "marked.xlsx"
+    wb.save(path)
+    got = read_input(path)
+    assert {s.name: s.key for s in got.sheets} == {
+        "Data": "", "客户分群": "segments", "It's mine": "model", "Plain": "result", "Old": ""}
+    assert got.sheet == "Data"
+
+
+@pytest.mark.parametrize("ref, sheet", [
+    ("'客户分群'!$A$1", "客户分群"), ("'It''s'!$A$1", "It's"), ("Data!$A$1", "Data"),
+    ("'a!b'!$A$1", "a!b"), ("#REF!$A$1", "#REF"), ("'unclosed!$A$1", None), ("$A$1", None),
+])
+def test_sheet_of_reference(ref, sheet):
+    assert sheet_of_reference(ref) == sheet

@@ -364,3 +364,21 @@ def test_dates_and_times_without_a_format_still_read_as_dates(tmp_path: Path):
     assert [c.number_format for c in ws[2]] == [theme.FMT_DATE, theme.FMT_DATETIME, "[h]:mm:ss", "[h]:mm:ss"]
     assert ws["A2"].value == dt.datetime(2024, 2, 29) and ws["B2"].value == MOMENT
     assert calamine(out)["S"][1][:2] == [dt.date(2024, 2, 29), MOMENT]
+
+
+def test_result_sheets_carry_marker_names_read_back_by_openpyxl(tmp_path: Path):
+    """One workbook-level name per result sheet, at its A1 under its final (unique) title."""
+    layout = Layout([SheetSpec("客户分群", [Block(1, 1, [["a"]])], key="segments"),
+                     SheetSpec("It's", [Block(1, 1, [["b"]])], key="model"),
+                     SheetSpec("Notes", [Block(1, 1, [["c"]])])])
+    out = write_workbook(layout, tmp_path / "marked.xlsx", [InputSheet("客户分群", [["mine"]])])
+    wb = openpyxl.load_workbook(out)
+    got = {name: dn.attr_text for name, dn in wb.defined_names.items()}
+    assert got == {"_segmenter_sheet_1_segments": "'客户分群 (2)'!$A$1",
+                   "_segmenter_sheet_2_model": "'It''s'!$A$1",  # Excel doubles a quote
+                   "_segmenter_sheet_3": "'Notes'!$A$1"}
+    assert wb.sheetnames == ["客户分群", "客户分群 (2)", "It's", "Notes"]
+    from segmenter.io.file_reader import read_input
+
+    keys = {s.name: s.key for s in read_input(out).sheets}
+    assert keys == {"客户分群": "", "客户分群 (2)": "segments", "It's": "model", "Notes": "result"}

@@ -19,6 +19,7 @@ from typing import Any
 import openpyxl
 import pytest
 
+from segmenter.catalog import translations
 from segmenter.cli import main
 
 OWNERS = Path(__file__).resolve().parents[1] / "owners"
@@ -49,6 +50,28 @@ def _small_book(path: Path) -> None:
                        f"p{i}@example.com", f"likes green tea {i}", rnd.randint(*orders),
                        round(rnd.uniform(*spend), 2), rnd.choice(["Oslo", "Lima", "Rome"])])
     wb.save(path)
+
+
+WORDS = {  # what the result calls things, by the run's language (zh_customers runs in Chinese)
+    "en": {"profiles": "Segment profiles", "medians": "Medians", "All": "All", "Other": "Other",
+           "Segment": "Segment", "model": "Segmenter Model"},
+    "zh": {"profiles": "分群画像", "medians": "中位数", "All": "全部", "Other": "其他",
+           "Segment": "客群", "model": "分群模型"},
+}
+
+
+def _words_of(case: dict[str, Any]) -> dict[str, str]:
+    return WORDS["zh" if case["name"].startswith("zh") else "en"]
+
+
+def _sheet(path: Path, key: str) -> Any:
+    """The result sheet ``key`` ("segments", ...) found by Segmenter's marker name, as
+    openpyxl reads the workbook's defined names (the title depends on the language)."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    for name, dn in wb.defined_names.items():
+        if name.startswith("_segmenter_sheet_") and name.endswith(f"_{key}"):
+            return wb[next(iter(dn.destinations))[0]]
+    raise KeyError(key)
 
 
 def _digest(path: Path) -> str:
@@ -102,9 +125,26 @@ def _private_values(case: dict[str, Any]) -> tuple[set[str], str, list[Any]]:
 
 
 def _xml_text(path: Path) -> str:
-    """Every part of the .xlsx as text (sheets, shared strings, charts, docProps, names)."""
+    """Every part of the .xlsx as text (sheets, shared strings, charts, docProps, names),
+    with Segmenter's own Chinese words taken out: a two-character name such as 于平 is
+    also inside 高于平均 ("above average") of a chart heading, which is no leak."""
     with zipfile.ZipFile(path) as z:
-        return "\n".join(html.unescape(z.read(n).decode("utf-8", "replace")) for n in z.namelist())
+        text = "\n".join(html.unescape(z.read(n).decode("utf-8", "replace")) for n in z.namelist())
+    for fragment in _catalogue_fragments():
+        text = text.replace(fragment, "\x00")
+    return text
+
+
+_FRAGMENTS: list[str] = []
+
+
+def _catalogue_fragments() -> list[str]:
+    """The Chinese catalogue's translations cut at their {placeholders}, longest first."""
+    if not _FRAGMENTS:
+        texts = translations("zh")._catalog.values()  # type: ignore[attr-defined]
+        parts = {p for t in texts if isinstance(t, str) for p in re.split(r"\{[^{}]*\}", t)}
+        _FRAGMENTS.extend(sorted((p for p in parts if len(p.strip()) >= 4), key=len, reverse=True))
+    return _FRAGMENTS
 
 
 def _found(value: str, text: str) -> bool:
@@ -160,7 +200,10 @@ def test_key_stays_in_the_owner_result_only(case: dict[str, Any]) -> None:
     assert key is not None and re.fullmatch(r"[0-9a-f]{64}", key)
     assert key not in _xml_text(case["share"])
     assert _owner_key(case["share"]) is None
-    assert "Segmenter Model" not in openpyxl.load_workbook(case["share"], read_only=True).sheetnames
+    assert _words_of(case)["model"] not in openpyxl.load_workbook(case["share"], read_only=True).sheetnames
+    with pytest.raises(KeyError):
+        _sheet(case["share"], "model")
+    assert _sheet(case["result"], "model").title == _words_of(case)["model"]
 
 
 def test_owner_files_untouched_but_for_the_key(case: dict[str, Any]) -> None:
@@ -175,25 +218,28 @@ def test_owner_files_untouched_but_for_the_key(case: dict[str, Any]) -> None:
     assert wa.sheetnames == wb.sheetnames
 
 
-def _profile_tables(path: Path) -> dict[str, dict[Any, list[Any]]]:
-    """The profiles and medians tables of Segment Profiles: segment -> its row."""
-    ws = openpyxl.load_workbook(path, read_only=True)["Segment Profiles"]
+def _profile_tables(path: Path, words: dict[str, str]) -> dict[str, dict[Any, list[Any]]]:
+    """The profiles and medians tables of Segment Profiles: segment -> its row ("All" for
+    the totals, whatever the language)."""
+    ws = _sheet(path, "profiles")
     rows = [list(r) for r in ws.iter_rows(values_only=True)]
     out: dict[str, dict[Any, list[Any]]] = {}
-    for title, key in (("Segment profiles", "profiles"), ("Medians", "medians")):
+    for key in ("profiles", "medians"):
+        title = words[key]
         i = next(i for i, r in enumerate(rows) if isinstance(r[0], str) and r[0].startswith(title))
         table: dict[Any, list[Any]] = {"header": rows[i + 2]}
         for r in rows[i + 3:]:
             if r[0] is None and r[1] is None:
                 break
-            table[r[0] if r[0] not in (None, "") else r[1]] = r
+            label = r[0] if r[0] not in (None, "") else r[1]
+            table["All" if label == words["All"] else label] = r
         out[key] = table
     return out
 
 
 def test_segment_profiles_equal_the_owners(case: dict[str, Any]) -> None:
-    owner = _profile_tables(case["result"])
-    share = _profile_tables(case["share"])
+    owner = _profile_tables(case["result"], _words_of(case))
+    share = _profile_tables(case["share"], _words_of(case))
     small = case["name"] == "small.xlsx"
     for key in ("profiles", "medians"):
         assert share[key]["header"] == owner[key]["header"]
@@ -206,17 +252,17 @@ def test_segment_profiles_equal_the_owners(case: dict[str, Any]) -> None:
     for s in hidden:
         assert s not in share["profiles"] and s not in share["medians"]
     if small:
-        other = next(r for k, r in share["profiles"].items() if str(k).startswith("Other"))
+        other = next(r for k, r in share["profiles"].items() if str(k).startswith(_words_of(case)["Other"]))
         assert other[2] == sum(owner["profiles"][s][2] for s in hidden) == 3
         assert share["profiles"]["All"][2] == owner["profiles"]["All"][2] == 83
 
 
 def test_small_segment_customers_are_not_listed(case: dict[str, Any]) -> None:
-    owner = openpyxl.load_workbook(case["result"], read_only=True)["Segments"]
-    share = openpyxl.load_workbook(case["share"], read_only=True)["Segments"]
+    owner, share = _sheet(case["result"], "segments"), _sheet(case["share"], "segments")
     o = [list(r) for r in owner.iter_rows(values_only=True)]
     s = [list(r) for r in share.iter_rows(values_only=True)]
-    seg_o, seg_s = o[0].index("Segment"), s[0].index("Segment")
+    segment = _words_of(case)["Segment"]
+    seg_o, seg_s = o[0].index(segment), s[0].index(segment)
     sizes: dict[Any, int] = {}
     for r in o[1:]:
         sizes[r[seg_o]] = sizes.get(r[seg_o], 0) + 1
@@ -224,7 +270,7 @@ def test_small_segment_customers_are_not_listed(case: dict[str, Any]) -> None:
     assert len(s) - 1 == expected
     assert all(r[seg_s] is None or sizes[r[seg_s]] >= 5 for r in s[1:])
     removed = set(PRIVATE[case["name"]][2]) - {PRIVATE[case["name"]][3]}
-    assert not removed & set(map(str, s[0]))
+    assert not removed & set(map(str, s[0][:seg_s]))  # the owner's columns (备注 is also "Note")
 
 
 def test_pseudonyms_are_stable_and_map_back(case: dict[str, Any], capsys: Any) -> None:
@@ -232,7 +278,7 @@ def test_pseudonyms_are_stable_and_map_back(case: dict[str, Any], capsys: Any) -
     again = case["share"].with_name("again.xlsx")
     assert main(["share", str(case["result"]), "--output", str(again)]) == 0
     assert again.read_bytes() == first  # same key, same pseudonyms, same bytes
-    ws = openpyxl.load_workbook(case["share"], read_only=True)["Segments"]
+    ws = _sheet(case["share"], "segments")
     rows = list(ws.iter_rows(values_only=True))
     _, id_col, ids = _private_values(case)
     tokens = [r[list(rows[0]).index(id_col)] for r in rows[1:3]]
@@ -270,3 +316,17 @@ def test_not_a_result_is_refused(bad: str, tmp_path: Path, capsys: Any) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     if digest is not None:
         assert _digest(src) == digest
+
+
+def test_result_sheets_found_by_marker_key_then_by_title_in_any_language() -> None:
+    from segmenter.io.file_reader import InputSheet
+    from segmenter.io.share import by_english_title
+
+    marked = [InputSheet("客户分群", [["owner's"]]), InputSheet("客户分群 (2)", [["ours"]], "segments"),
+              InputSheet("我的模型", [["m"]], "model"), InputSheet("运行信息", [["run"]]),
+              InputSheet("Notes", [["n"]])]
+    got = by_english_title(marked)
+    assert got["Segments"] == [["ours"]]  # the marked sheet, not the owner's of that title
+    assert got["Segmenter Model"] == [["m"]]  # renamed by the owner, found by its key
+    assert got["Segmenter Run"] == [["run"]]  # an older result without markers: by title
+    assert got["Notes"] == [["n"]]

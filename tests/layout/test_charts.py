@@ -130,7 +130,7 @@ def by_title(found: list[dict], start: str) -> dict:
 def write(seg, path: Path, full: bool = True) -> Path:
     """All result sheets (build_layout includes the chart sheet), or the chart sheet alone."""
     layout = build_layout(seg) if full else Layout([charts.chart_sheet(seg)])
-    assert [s.name for s in layout.sheets].count(charts.SHEET) == 1
+    assert [s.key for s in layout.sheets].count("charts") == 1
     return write_workbook(layout, path)
 
 
@@ -343,10 +343,10 @@ def test_chinese_names_reach_the_charts(tmp_path):
     seg = segmenter.segment(grid, k=2)
     seg.segment_names = {1: "高价值客户", 2: "新客户"}
     path = write(seg, tmp_path / "zh.xlsx", full=False)
-    m = by_title(read_charts(path), "Segment map")
+    m = by_title(read_charts(path), "客群分布图")  # a Chinese run: Chinese chart titles (issue 16)
     assert [s["title"] for s in m["series"]] == ["1 高价值客户", "2 新客户", "1 高价值客户", "2 新客户"]
     heat = charts.chart_sheet(seg).block("chart heatmap")
-    assert heat.values[0] == ["Feature", "1 高价值客户", "2 新客户"] and heat.color_scale
+    assert heat.values[0] == ["特征", "1 高价值客户", "2 新客户"] and heat.color_scale
     assert {r[0] for r in heat.values[1:]} == {"年龄", "收入"}
 
 

@@ -13,8 +13,8 @@ OWNERS = Path(__file__).resolve().parents[1] / "owners"
 
 def test_columns_table_lists_every_column_with_its_role():
     data = read_input(OWNERS / "zh_customers.xlsx")
-    seg = segmenter.segment(data.grid, origin=data.origin)
-    block = build_layout(seg).sheet("Data Summary").block("columns")
+    seg = segmenter.segment(data.grid, origin=data.origin, language="en")  # the English words
+    block = build_layout(seg).sheet("summary").block("columns")
     header, *rows = block.values
     assert header == ["Column", "Role", "Why", "Used as feature"]
     by_column = {r[0]: r for r in rows}
@@ -25,3 +25,13 @@ def test_columns_table_lists_every_column_with_its_role():
     used = {c for c, r in by_column.items() if r[3] == "yes"}
     assert used == set(seg.table.feature_columns)
     assert not any(c.startswith(("手机号", "备注", "姓名", "客户编号")) for c in seg.feature_names)
+
+
+def test_a_chinese_run_names_the_roles_in_chinese():
+    data = read_input(OWNERS / "zh_customers.xlsx")
+    seg = segmenter.segment(data.grid, origin=data.origin)  # Chinese headers: language auto -> zh
+    header, *rows = build_layout(seg).sheet("summary").block("columns").values
+    assert header == ["列", "用途", "原因", "用于分群"]
+    by_column = {r[0]: r for r in rows}
+    assert by_column["手机号"][1:] == ["联系方式", "列名表明是联系方式", "否"]
+

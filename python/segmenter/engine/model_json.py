@@ -138,13 +138,15 @@ def check_compatible(model: Mapping[str, Any], columns: Sequence[str]) -> None:
 
 def find_model(sheets: Any) -> dict[str, Any] | None:
     """The model from a workbook's sheets (objects with .name/.values, or name -> grid)."""
-    for name, values in _iter_sheets(sheets):
-        if str(name).strip().casefold() == SHEET.casefold():
+    for name, values, key in iter_sheets(sheets):
+        if key == "model" or (not key and str(name).strip().casefold() == SHEET.casefold()):
             return from_rows(values)
     return None
 
 
-def _iter_sheets(sheets: Any) -> list[tuple[str, Any]]:
+def iter_sheets(sheets: Any) -> list[tuple[str, Any, str]]:
+    """(title, values, key) of each sheet; the key comes from Segmenter's marker name, so a
+    result sheet is found in any language ("" for name -> grid mappings and owner sheets)."""
     if isinstance(sheets, Mapping):
-        return list(sheets.items())
-    return [(s.name, s.values) for s in sheets]
+        return [(n, v, "") for n, v in sheets.items()]
+    return [(s.name, s.values, str(getattr(s, "key", "") or "")) for s in sheets]

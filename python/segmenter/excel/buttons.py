@@ -50,14 +50,17 @@ def main_orders(book: Any = None) -> RunOutcome | None:
 def previous_run(book: Any) -> Any:
     """Last run's model and the owner's segment names, read from this workbook (or None)."""
     from segmenter.engine.model_json import SHEET
+    from segmenter.excel.writer import owned_sheets
+    from segmenter.io.file_reader import InputSheet
     from segmenter.story.tracking import read_previous
 
+    roles = {name: key for key, name in owned_sheets(book).roles.items()}
     wanted = {SHEET.casefold(), "segment profiles"}
-    sheets = {
-        sh.name: sh.used_range.options(ndim=2).value
+    sheets = [
+        InputSheet(sh.name, sh.used_range.options(ndim=2).value, roles.get(sh.name, ""))
         for sh in book.sheets
-        if sh.name.strip().casefold() in wanted
-    }
+        if roles.get(sh.name) in ("model", "profiles") or sh.name.strip().casefold() in wanted
+    ]
     return read_previous(sheets) if sheets else None
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -35,6 +35,8 @@ from segmenter.layout.blocks import (
     Layout,
     SheetSpec,
     is_formula_like,
+    marker_name,
+    parse_marker,
     safe_text,
     unique_sheet_name,
 )
@@ -42,7 +44,7 @@ from segmenter.layout.blocks import (
 CELLS_PER_WRITE = 100_000
 """Cells per values write; larger blocks use xlwings' ``chunksize`` (rows per chunk)."""
 
-MARKER_PREFIX = "_segmenter_sheet_"
+MARKER_PREFIX = "_segmenter_sheet_"  # layout.blocks.MARKER_PREFIX
 LABELS_MARKER = "_segmenter_labels"
 TEMP_PREFIX = "Segmenter tmp "
 HEADER_FILL = theme.rgb(theme.HEADER_FILL)
@@ -125,6 +127,7 @@ class Owned:
     sheets: dict[str, list[str]]
     stale: list[str]
     numbers: set[int]
+    roles: dict[str, str] = field(default_factory=dict)  # sheet key ("model", ...) -> sheet name
 
 
 def _sheet_of(refers_to: str | None) -> str | None:
@@ -140,16 +143,16 @@ def owned_sheets(book: Any) -> Owned:
     sheets: dict[str, list[str]] = {}
     stale: list[str] = []
     numbers: set[int] = set()
+    roles: dict[str, str] = {}
     for nm in book.names:
         try:
             full = nm.name
         except Exception:  # noqa: BLE001 - a broken name is simply not ours
             continue
-        if "!" in full or not full.startswith(MARKER_PREFIX):
+        parsed = parse_marker(full) if "!" not in full else None
+        if parsed is None:
             continue
-        suffix = full[len(MARKER_PREFIX) :]
-        if suffix.isdigit():
-            numbers.add(int(suffix))
+        numbers.add(parsed[0])
         try:
             target = _sheet_of(nm.refers_to)
         except Exception:  # noqa: BLE001
@@ -159,7 +162,9 @@ def owned_sheets(book: Any) -> Owned:
             stale.append(full)
         else:
             sheets.setdefault(real, []).append(full)
-    return Owned(sheets, stale, numbers)
+            if parsed[1]:
+                roles[parsed[1]] = real
+    return Owned(sheets, stale, numbers, roles)
 
 
 def quote_sheet(name: str) -> str:
@@ -268,7 +273,7 @@ def write_layout(
         for i, spec in enumerate(layout.sheets):
             say(f"writing {finals[i]} ({i + 1} of {len(finals)})")
             sheet = book.sheets.add(name=temps[i], after=book.sheets[len(book.sheets) - 1])
-            marker = f"{MARKER_PREFIX}{first_number + i}"
+            marker = marker_name(first_number + i, spec.key)
             book.names.add(marker, f"={quote_sheet(temps[i])}!$A$1")
             created.append((sheet, marker))
             write_sheet(sheet, spec, remote=is_remote(book))

@@ -26,9 +26,12 @@ from segmenter.io.workbook_parts import (
     active_sheet,
     column_index,
     column_letter,
+    sheet_of_reference,
+    xlsx_defined_names,
     xlsx_errors,
     xlsx_sheet_parts,
 )
+from segmenter.layout.blocks import parse_marker
 from segmenter.log import CleaningLog
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
@@ -43,6 +46,7 @@ class InputSheet:
 
     name: str
     values: list[list[Any]]
+    key: str = ""  # a Segmenter result sheet's key from its marker name ("model", ...); "" otherwise
 
 
 @dataclass
@@ -185,7 +189,8 @@ def _read_workbook(p: Path, sheet: str | None, cell_range: str | None) -> InputD
     if not names:
         raise SegmenterError(f"{p.name} has no worksheets; give a workbook with the table on a sheet")
     parts = xlsx_sheet_parts(data)
-    sheets = [InputSheet(n, _sheet_values(p, data, wb, n, parts)) for n in names]
+    keys = marked_sheets(data)
+    sheets = [InputSheet(n, _sheet_values(p, data, wb, n, parts), keys.get(n, "")) for n in names]
     ws = _choose(p, data, wb, sheets, sheet)
     rows = ws.values
     height, width = max(len(rows), 1), max((len(r) for r in rows), default=1)
@@ -200,6 +205,24 @@ def _read_workbook(p: Path, sheet: str | None, cell_range: str | None) -> InputD
         grid = [r if len(r) == width else _cut(r, 1, width) for r in rows] or [[None]]
     address = f"{column_letter(min_col)}{min_row}:{column_letter(max_col)}{max_row}"
     return InputData(grid, (min_row, min_col), ws.name, address, sheets)
+
+
+def marked_sheets(data: bytes) -> dict[str, str]:
+    """Sheet name -> key of every sheet a Segmenter marker name points at (any language).
+
+    The markers are workbook-level defined names (``_segmenter_sheet_<n>_<key>``,
+    see :func:`segmenter.layout.blocks.marker_name`), read from an .xlsx/.xlsm's
+    ``xl/workbook.xml``; other formats keep no markers, so their result sheets are
+    recognised by title alone.
+    """
+    sheets = xlsx_sheet_parts(data)
+    out: dict[str, str] = {}
+    for name, formula in xlsx_defined_names(data).items():
+        parsed = parse_marker(name)
+        target = sheet_of_reference(formula) if parsed is not None else None
+        if parsed is not None and target in sheets:
+            out[target] = parsed[1] or "result"
+    return out
 
 
 def _cut(row: list[Any], first: int, last: int) -> list[Any]:

@@ -24,7 +24,14 @@ from typing import Any
 from segmenter.io.atomic import umask_mode
 from segmenter.io.xlsx_charts import add_chart
 from segmenter.layout import theme
-from segmenter.layout.blocks import Block, Layout, SheetSpec, safe_text, unique_sheet_name
+from segmenter.layout.blocks import (
+    Block,
+    Layout,
+    SheetSpec,
+    marker_name,
+    safe_text,
+    unique_sheet_name,
+)
 
 __all__ = ["FIXED_TIME", "add_chart", "apply_sheet", "safe_text", "umask_mode", "write_workbook"]
 
@@ -69,9 +76,10 @@ def write_workbook(
             formats = input_formats[i] if i < len(input_formats) else {}
             _copy_sheet(ws, src.values, formats, styles)
         first = None
-        for spec in layout.sheets:
+        for number, spec in enumerate(layout.sheets, start=1):
             ws = wb.add_worksheet(_sheet_name(spec.name, taken))
             apply_sheet(ws, spec, styles)
+            wb.define_name(marker_name(number, spec.key), marker_formula(ws.name))
             if first is None and not spec.hidden:
                 first = ws
         if first is not None:
@@ -83,6 +91,11 @@ def write_workbook(
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def marker_formula(sheet: str) -> str:
+    """The defined name's target: the marked sheet's A1, so the marker follows a rename."""
+    return "='" + sheet.replace("'", "''") + "'!$A$1"
 
 
 def _sheet_name(name: str, taken: list[str]) -> str:

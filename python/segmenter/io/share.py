@@ -21,13 +21,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from segmenter.catalog import LOCALES, tr
 from segmenter.errors import SegmenterError
 from segmenter.io import share_key
-from segmenter.layout.cells import RUN, SEGMENTS, SUMMARY
+from segmenter.layout.cells import RUN, SEGMENTS, SHEETS, SUMMARY
 from segmenter.layout.share import ShareReport, pseudonym
 
 RESULT_TAIL = ("Segment", "Segment name", "Silhouette", "Distance to centre", "Note")
 """The columns a run adds right of the owner's columns on the Segments sheet."""
+LANGUAGES = ("en", *LOCALES)
+
+
+def said(text: str) -> set[str]:
+    """``text`` as a result in any language shows it (a Chinese run writes Chinese labels)."""
+    return {tr(text, lang) for lang in LANGUAGES}
 
 
 @dataclass
@@ -56,7 +63,21 @@ def _sheets(result: Path) -> dict[str, list[list[Any]]]:
         raise SegmenterError(f"{result.name} is not a Segmenter result; give the .xlsx "
                              "workbook that 'segmenter segment' wrote")
     data = read_input(result)
-    return {s.name: [list(r) for r in s.values] for s in data.sheets}
+    return by_english_title(data.sheets)
+
+
+def by_english_title(sheets: Sequence[Any]) -> dict[str, list[list[Any]]]:
+    """Result sheets under their English titles, found by marker key in any language.
+
+    A sheet without a marker (an older result) is taken by its title, English or
+    translated; a marked sheet wins over an unmarked one of the same title.
+    """
+    english = {tr(title, lang): title for title in SHEETS.values() for lang in LANGUAGES}
+    out = {SHEETS[s.key]: [list(r) for r in s.values] for s in sheets if s.key in SHEETS}
+    for s in sheets:
+        if s.key not in SHEETS:
+            out.setdefault(english.get(s.name, s.name), [list(r) for r in s.values])
+    return out
 
 
 def _not_result(result: Path, why: str) -> SegmenterError:
@@ -71,8 +92,9 @@ def owner_table(result: Path, sheets: dict[str, list[list[Any]]]) -> tuple[list[
     if not values or not values[0]:
         raise _not_result(result, f"no '{SEGMENTS}' sheet")
     header = [str(h) if h is not None else "" for h in values[0]]
+    tails = {tuple(tr(h, lang) for h in RESULT_TAIL) for lang in LANGUAGES}
     at = next((i for i in range(len(header) - len(RESULT_TAIL), -1, -1)
-               if tuple(header[i:i + len(RESULT_TAIL)]) == RESULT_TAIL), None)
+               if tuple(header[i:i + len(RESULT_TAIL)]) in tails), None)
     if at is None or at == 0:
         raise _not_result(result, f"its '{SEGMENTS}' sheet lacks the Segment columns")
     grid = [list(r[:at]) + [None] * max(0, at - len(r)) for r in values]
@@ -87,10 +109,11 @@ def run_rows(sheets: dict[str, list[list[Any]]]) -> dict[str, Any]:
     """The owner's Segmenter Run table (setting -> value), as the copy repeats it."""
     out: dict[str, Any] = {}
     started = False
+    setting = said("Setting")
     for row in sheets.get(RUN, []):
         a = row[0] if row else None
         if not started:
-            started = a == "Setting"
+            started = a in setting
             continue
         if a is None or str(a).strip() == "":
             break
@@ -98,9 +121,14 @@ def run_rows(sheets: dict[str, list[list[Any]]]) -> dict[str, Any]:
     return out
 
 
+def run_value(run: dict[str, Any], label: str, default: Any = None) -> Any:
+    """The run table's value for ``label`` (English) in whichever language it was written."""
+    return next((run[k] for k in said(label) if k in run), default)
+
+
 def header_row(run: dict[str, Any]) -> int:
     try:
-        return max(1, int(float(str(run.get("Header row")))))
+        return max(1, int(float(str(run_value(run, "Header row")))))
     except (TypeError, ValueError):
         return 1
 
@@ -123,7 +151,7 @@ def rebuild(result: Path, sheets: dict[str, list[list[Any]]]) -> Any:
     ref = previous.model.get("cleaning", {}).get("reference_date")
     if ref:
         options["reference_date"] = ref
-    kw = dict(origin=(header_row(run), 1), source_name=str(run.get("Input", result.name)),
+    kw = dict(origin=(header_row(run), 1), source_name=str(run_value(run, "Input", result.name)),
               **options)
     try:
         seg = segment(grid, previous=previous, track="refit", **kw)
@@ -177,7 +205,8 @@ def owner_log(sheets: dict[str, list[list[Any]]]) -> Any:
     values = sheets.get(LOG)
     if not values:
         return None
-    start = next((i for i, r in enumerate(values) if list(r[:6]) == LOG_HEADER), None)
+    heads = [[tr(h, lang) for h in LOG_HEADER] for lang in LANGUAGES]
+    start = next((i for i, r in enumerate(values) if list(r[:6]) in heads), None)
     if start is None:
         return None
     entries = []
@@ -257,12 +286,14 @@ def id_columns(sheets: dict[str, list[list[Any]]]) -> set[str]:
     """Columns with the role ``id`` in the Data Summary's Columns table."""
     out: set[str] = set()
     started = False
+    heads = {(tr("Column", lang), tr("Role", lang)) for lang in LANGUAGES}
+    role_id = said("id")
     for row in sheets.get(SUMMARY, []):
         if not started:
-            started = bool(row) and row[0] == "Column" and len(row) > 1 and row[1] == "Role"
+            started = len(row) > 1 and (row[0], row[1]) in heads
             continue
         if not row or row[0] is None:
             break
-        if len(row) > 1 and row[1] == "id":
+        if len(row) > 1 and row[1] in role_id:
             out.add(str(row[0]))
     return out

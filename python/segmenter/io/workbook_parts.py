@@ -10,6 +10,9 @@ calamine gives every cell value fast, but two things the reader needs are lost:
   an ``r`` attribute (allowed, never written by Excel) makes it return ``None`` and
   the caller falls back to openpyxl for that sheet. In .xls, .xlsb and .ods an
   error cell stays blank: the engine treats it as missing, only the log cannot name it.
+* **Defined names.** Segmenter marks its result sheets with workbook-level names
+  (see :func:`segmenter.layout.blocks.marker_name`); :func:`xlsx_defined_names`
+  reads them from ``xl/workbook.xml``. Other formats give none.
 * **The active sheet.** calamine has no notion of it. .xlsx/.xlsm keep it in
   ``workbookView/@activeTab``, .ods in ``settings.xml`` (``ActiveTable``). For .xls
   and .xlsb the reader starts from the first sheet (then skips hidden/empty ones).
@@ -118,6 +121,40 @@ def _errors_in(xml: bytes, found: dict[tuple[int, int], str]) -> bool:
                 found[(int(ref.group(2)), column_index(ref.group(1)))] = value.group(1).decode()
         pos = xml.find(b't="e"', pos + 5)
     return True
+
+
+def xlsx_defined_names(data: bytes) -> dict[str, str]:
+    """Workbook-level defined name -> its formula text (without '='), for an .xlsx/.xlsm.
+
+    Names scoped to one sheet (``localSheetId``) are left out; anything that is not
+    an .xlsx/.xlsm, or has a broken workbook part, gives an empty dict.
+    """
+    z = _zip(data)
+    if z is None or "xl/workbook.xml" not in z.namelist():
+        return {}
+    try:
+        book = ET.fromstring(z.read("xl/workbook.xml"))
+    except (KeyError, ET.ParseError):
+        return {}
+    return {dn.get("name", ""): (dn.text or "").strip().removeprefix("=")
+            for dn in book.iter(f"{_MAIN}definedName") if dn.get("localSheetId") is None}
+
+
+def sheet_of_reference(formula: str) -> str | None:
+    """The sheet a reference such as ``'My ''x'' sheet'!$A$1`` or ``Data!$A$1`` points at."""
+    if formula.startswith("'"):
+        end = 1
+        while True:
+            end = formula.find("'", end)
+            if end < 0:
+                return None
+            if formula[end + 1:end + 2] != "'":
+                break
+            end += 2
+        rest = formula[end + 1:]
+        return formula[1:end].replace("''", "'") if rest.startswith("!") else None
+    sheet, bang, _ = formula.partition("!")
+    return sheet if bang and sheet else None
 
 
 def active_sheet(data: bytes, names: list[str]) -> int:

@@ -151,6 +151,7 @@ class SheetSpec:
     column_widths: dict[int, float] = field(default_factory=dict)  # 1-based column -> width
     freeze: tuple[int, int] | None = None  # first unfrozen cell (row, col)
     hidden: bool = False
+    key: str = ""  # what the sheet is ("segments", "model", ...), whatever its title's language
 
     def block(self, name: str) -> Block:
         for b in self.blocks:
@@ -166,14 +167,44 @@ class Layout:
     sheets: list[SheetSpec] = field(default_factory=list)
 
     def sheet(self, name: str) -> SheetSpec:
+        """The sheet titled ``name``, or else the one whose key is ``name`` ("segments", ...)."""
         for s in self.sheets:
             if s.name == name:
+                return s
+        for s in self.sheets:
+            if s.key and s.key == name:
                 return s
         raise KeyError(name)
 
     @property
+    def keys(self) -> list[str]:
+        return [s.key for s in self.sheets]
+
+    @property
     def names(self) -> list[str]:
         return [s.name for s in self.sheets]
+
+
+MARKER_PREFIX = "_segmenter_sheet_"
+"""Workbook-level defined names that mark Segmenter's sheets (see :func:`marker_name`)."""
+
+
+def marker_name(number: int, key: str = "") -> str:
+    """The defined name marking a result sheet: ``_segmenter_sheet_<n>[_<key>]``.
+
+    Writers define it at workbook level referring to the sheet's ``$A$1``, so a re-run,
+    Clear results, ``--previous`` and ``export`` find the sheets in any language or
+    after the owner renamed them; ``number`` keeps two runs' markers apart.
+    """
+    return f"{MARKER_PREFIX}{number}_{key}" if key else f"{MARKER_PREFIX}{number}"
+
+
+def parse_marker(name: str) -> tuple[int, str] | None:
+    """(number, key) of a marker name, or None when ``name`` is not one of ours."""
+    if not name.startswith(MARKER_PREFIX):
+        return None
+    number, _, key = name[len(MARKER_PREFIX):].partition("_")
+    return (int(number), key) if number.isdigit() else None
 
 
 def is_formula_like(value: Any) -> bool:

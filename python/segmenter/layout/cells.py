@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import LOCALES, N_, tr
 from segmenter.layout.blocks import Block, SheetSpec
 
 SEGMENTS = "Segments"
@@ -21,10 +22,40 @@ SUMMARY = "Data Summary"
 LOG = "Cleaning Log"
 RUN = "Segmenter Run"
 SHEET_NAMES = (SEGMENTS, PROFILES, QUALITY, SUMMARY, LOG, RUN)
-RESULT_SHEETS = frozenset(
-    {*SHEET_NAMES, "RFM", "Predictions", "Segment Charts", "Campaigns", "Segment Moves", "Segmenter Model"}
-)
-"""Every sheet a run may create: an input that is last month's output is copied without them."""
+SHEETS: dict[str, str] = {
+    "segments": N_("Segments"),
+    "rfm": N_("RFM"),
+    "predictions": N_("Predictions"),
+    "profiles": N_("Segment Profiles"),
+    "charts": N_("Segment Charts"),
+    "quality": N_("Segment Quality"),
+    "summary": N_("Data Summary"),
+    "log": N_("Cleaning Log"),
+    "run": N_("Segmenter Run"),
+    "campaigns": N_("Campaigns"),
+    "moves": N_("Segment Moves"),
+    "model": N_("Segmenter Model"),
+}
+"""Every sheet a run may create, by key: the English title; :func:`sheet_name` translates it."""
+RESULT_SHEETS = frozenset(tr(n, lang) for n in SHEETS.values() for lang in ("en", *LOCALES))
+"""Result titles in every language: an unmarked input that is an old output is copied without them."""
+
+
+def sheet_name(key: str, language: str) -> str:
+    """The title of result sheet ``key`` in the run's language."""
+    return tr(SHEETS[key], language)
+
+
+def run_language(seg: Any) -> str:
+    """The run's language (English when no story was told)."""
+    story = getattr(seg, "story", None)
+    return str(getattr(story, "language", "en") or "en")
+
+
+def result_sheet(key: str, seg: Any, **kw: Any) -> SheetSpec:
+    """An empty result sheet ``key`` titled in the run's language and marked with its key."""
+    return SheetSpec(sheet_name(key, run_language(seg)), key=key, **kw)
+
 
 LOG_DETAIL_LIMIT = 100_000  # rows of the change table; the summary above it counts all
 

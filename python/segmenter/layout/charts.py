@@ -20,9 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import tr
 from segmenter.engine.chart_inputs import ChartInputs, Dendrogram
 from segmenter.engine.fit import UNASSIGNED
 from segmenter.layout.blocks import Block, Box, ChartSpec, SeriesStyle, SheetSpec, wide_series
+from segmenter.layout.cells import result_sheet, run_language
 from segmenter.result import Segmentation
 
 SHEET = "Segment Charts"
@@ -83,6 +85,7 @@ class _Sheet:
     wide_cm: float = 2 * _CHART_W + _GAP_CM  # width of a chart spanning the whole grid row
     full: dict[int, str] = field(default_factory=dict)  # segment -> legend text
     short: dict[int, str] = field(default_factory=dict)  # segment -> label on crowded charts
+    lang: str = "en"  # the run's language
     _slot: int = 0  # next free column slot in the current grid row
     _row_rows: int = 0  # sheet rows taken by the tallest chart of the current grid row
 
@@ -188,34 +191,38 @@ def chart_sheet(seg: Segmentation) -> SheetSpec:
     used = pd.Index(seg.used_rows)
     labels = seg.rows.loc[used, "segment"].to_numpy(dtype=np.int64) if len(used) else np.array([])
     segs = sorted((int(s) for s in np.unique(labels)), key=lambda s: (s == UNASSIGNED, s))
-    raw = {s: str(seg.segment_names.get(s, f"Segment {s}")) for s in segs}
+    lang = run_language(seg)
+    raw = {s: str(seg.segment_names.get(s, tr("Segment {s}", lang, s=s))) for s in segs}
     full = {s: full_label(s, raw[s]) for s in segs}
     short = {s: short_label(s, raw[s]) for s in segs}
     n = len(labels)
 
-    spec = SheetSpec(SHEET)
+    spec = result_sheet("charts", seg)
     first = min(60.0, max(_FIRST_COL_WIDTH, *[_width(t) + 2.0 for t in full.values()]))
     seg_col = min(24.0, max(_COL_WIDTH, *[_width(t) + 2.0 for t in short.values()]))
     widths = {1: first, **{c: (seg_col if c <= 1 + len(segs) else _COL_WIDTH) for c in range(2, 60)}}
     chart_cols, data_col, wide = _grid_columns(widths)
     data_col = max(data_col, len(segs) + 3)  # right of a wide heatmap too
     spec.column_widths = {c: w for c, w in widths.items() if c < data_col - 1}
-    sheet = _Sheet(spec, data_col, chart_cols=chart_cols, wide_cm=wide, full=full, short=short)
+    sheet = _Sheet(spec, data_col, chart_cols=chart_cols, wide_cm=wide, full=full, short=short,
+                   lang=lang)
 
     n_segs = sum(1 for s in segs if s != UNASSIGNED)
     n_out = int((labels == UNASSIGNED).sum())
-    head = f"Segment charts: {n_segs} segments of {n:,} customers ({seg.method})"
+    head = tr("Segment charts: {k} segments of {n:,} customers ({method})", lang, k=n_segs, n=n,
+              method=seg.method)
     if n_out:
-        head += f"; {n_out:,} unassigned"
+        head += tr("; {n:,} unassigned", lang, n=n_out)
     spec.blocks.append(Block(1, 1, [[head]], kind="title", header=False, name="title"))
     col_name = _column_letter(data_col)
-    spec.blocks.append(Block(2, 1, [[f"Each segment has the same colour in every chart. The charts "
-                                     f"read the tables here and from column {col_name} on, so they "
-                                     "stay live."]], kind="note", header=False, name="note"))
+    spec.blocks.append(Block(2, 1, [[tr("Each segment has the same colour in every chart. The charts "
+                                        "read the tables here and from column {col} on, so they "
+                                        "stay live.", lang, col=col_name)]],
+                             kind="note", header=False, name="note"))
     if n == 0:
         return spec
-    row = _heatmap(seg, spec, segs, short, start=4)
-    sizes = _size_table(spec, labels, segs, full, short, start=row)
+    row = _heatmap(seg, spec, segs, short, start=4, lang=lang)
+    sizes = _size_table(spec, labels, segs, full, short, start=row, lang=lang)
     sheet.chart_row = sizes.row + sizes.n_rows + 1
     inputs = seg.charts
     if inputs is not None:
@@ -230,17 +237,17 @@ def chart_sheet(seg: Segmentation) -> SheetSpec:
 
 
 def _heatmap(seg: Segmentation, spec: SheetSpec, segs: list[int], short: dict[int, str],
-             start: int) -> int:
+             start: int, lang: str) -> int:
     """Features down, segments across: long feature names get a wide first column."""
     z = seg.zscores
     shown = [s for s in segs if z is not None and s in z.index]
     if not shown or not len(z.columns):
         return start
-    spec.blocks.append(Block(start, 1, [["What sets each segment apart: segment average minus "
-                                         "overall average, in standard deviations (red above, "
-                                         "blue below)"]], kind="note", header=False,
+    spec.blocks.append(Block(start, 1, [[tr("What sets each segment apart: segment average minus "
+                                            "overall average, in standard deviations (red above, "
+                                            "blue below)", lang)]], kind="note", header=False,
                              name="heatmap caption"))
-    header = ["Feature", *[short[s] for s in shown]]
+    header = [tr("Feature", lang), *[short[s] for s in shown]]
     body = [[str(f), *[_num(z.loc[s, f]) for s in shown]] for f in z.columns]
     block = Block(start + 1, 1, [header, *body], name="chart heatmap", color_scale=True,
                   number_formats={j: "0.00" for j in range(1, len(shown) + 1)})
@@ -249,13 +256,14 @@ def _heatmap(seg: Segmentation, spec: SheetSpec, segs: list[int], short: dict[in
 
 
 def _size_table(spec: SheetSpec, labels: np.ndarray, segs: list[int], full: dict[int, str],
-                short: dict[int, str], start: int) -> Block:
+                short: dict[int, str], start: int, lang: str) -> Block:
     """The key to every chart: full names, sizes, shares (and the sizes chart's labels)."""
     n = len(labels)
     counts = [int((labels == s).sum()) for s in segs]
     rows = [[full[s], c, c / n, f"{short[s]} ({_pct(c / n)})"]
             for s, c in zip(segs, counts, strict=True)]
-    block = Block(start, 1, [["Segment", "Customers", "Share", "Chart label"], *rows],
+    head = [tr("Segment", lang), tr("Customers", lang), tr("Share", lang), tr("Chart label", lang)]
+    block = Block(start, 1, [head, *rows],
                   name="chart sizes", number_formats={1: "#,##0", 2: "0.0%"})
     spec.blocks.append(block)
     return block
@@ -265,11 +273,13 @@ def _sizes_chart(sheet: _Sheet, key: Block, segs: list[int], n: int) -> None:
     """Bars labelled "2 Dormant (24%)"; the chart reads its own copy of the key's columns
     so that labels and counts are one rectangle."""
     rows = [[r[3], r[1]] for r in key.values[1:]]
-    _, source, series = sheet.wide("Segment sizes", [["Segment", "Customers"], *rows],
+    lang = sheet.lang
+    _, source, series = sheet.wide(tr("Segment sizes", lang),
+                                   [[tr("Segment", lang), tr("Customers", lang)], *rows],
                                    "chart sizes data", {1: "#,##0"})
     sheet.chart(ChartSpec(
-        "bar", f"Segment sizes: customers (share of all {n:,})", (0, 0), series, source=source,
-        y_title="Customers", colors=[INK], point_colors=[segment_color(s) for s in segs],
+        "bar", tr("Segment sizes: customers (share of all {n:,})", lang, n=n), (0, 0), series,
+        source=source, y_title=tr("Customers", lang), colors=[INK], point_colors=[segment_color(s) for s in segs],
         styles=[SeriesStyle(labels="value", label_position="outEnd")], legend="",
         gap_width=60, y_format="#,##0", name="sizes",
     ))
@@ -296,10 +306,12 @@ def _segment_map(sheet: _Sheet, seg: Segmentation, inputs: ChartInputs, labels: 
     for j, s in enumerate(centred):
         cells = [None] * width
         cells[len(shown) + j] = _num(cen[j, 1])
-        rows.append([None, f"Centre of {short[s]}", _num(cen[j, 0]), *cells])
-    head = ["Customer", "Segment", "PC1", *[full[s] for s in shown], *[short[s] for s in centred]]
+        rows.append([None, tr("Centre of {name}", sheet.lang, name=short[s]), _num(cen[j, 0]), *cells])
+    head = [tr("Customer", sheet.lang), tr("Segment", sheet.lang), "PC1", *[full[s] for s in shown],
+            *[short[s] for s in centred]]
     _, source, series = sheet.wide(
-        "Segment map: PC1, and PC2 in the column of the customer's segment; then the centres",
+        tr("Segment map: PC1, and PC2 in the column of the customer's segment; then the centres",
+           sheet.lang),
         [head, *rows], "chart map points", {c: "0.00" for c in range(2, len(head))}, lead=2)
 
     size = 5 if len(order) <= 1_000 else 3
@@ -310,12 +322,15 @@ def _segment_map(sheet: _Sheet, seg: Segmentation, inputs: ChartInputs, labels: 
         colors.append(CENTRE_COLOR)  # black stands out on any segment's cloud; the label names it
         styles.append(SeriesStyle(marker="diamond", marker_size=12, outline="FFFFFF", labels="name",
                                   label_position=sides[j], label_fill="FFFFFF", legend=False))
-    title = "Segment map: each dot a customer, similar customers close together; ◆ segment centres"
+    lang = sheet.lang
+    title = tr("Segment map: each dot a customer, similar customers close together; ◆ segment "
+               "centres", lang)
     if len(order) < n:
-        title += f" (random sample of {len(order):,} of {n:,})"
+        title += tr(" (random sample of {shown:,} of {n:,})", lang, shown=len(order), n=n)
     sheet.chart(ChartSpec(
         "scatter", title, (0, 0), series, colors=colors, styles=styles, source=source,
-        x_title=f"PC1 ({ratio[0]:.0%} of variance)", y_title=f"PC2 ({ratio[1]:.0%} of variance)",
+        x_title=tr("PC1 ({share:.0%} of variance)", lang, share=ratio[0]),
+        y_title=tr("PC2 ({share:.0%} of variance)", lang, share=ratio[1]),
         x_format="0.0", y_format="0.0", legend="r", name="map",
     ), span=2, height_cm=_MAP_H)
 
@@ -373,7 +388,9 @@ def _silhouettes(sheet: _Sheet, seg: Segmentation, inputs: ChartInputs, labels: 
     avg = float(np.mean(sil[ok]))
     shown = [s for s in segs if (labels[keep] == s).any()]
     # one wide rectangle from "#": a segment's column holds its customers' silhouettes only
-    head = ["Segment", "Silhouette", "#", *[short[s] for s in shown], f"Average {avg:.2f}"]
+    lang = sheet.lang
+    head = [tr("Segment", lang), tr("Silhouette", lang), "#", *[short[s] for s in shown],
+            tr("Average {avg:.2f}", lang, avg=avg)]
     rows: list[list[Any]] = []
     for j, s in enumerate(shown):
         members = keep[labels[keep] == s]
@@ -382,18 +399,19 @@ def _silhouettes(sheet: _Sheet, seg: Segmentation, inputs: ChartInputs, labels: 
             cells[j] = v
             rows.append([full[s], v, len(rows) + 1, *cells, avg])
     fmt = {c: "0.000" for c in range(3, len(head))} | {1: "0.000"}
-    _, source, series = sheet.wide("Silhouette of each customer, sorted within its segment",
+    _, source, series = sheet.wide(tr("Silhouette of each customer, sorted within its segment", lang),
                                    [head, *rows], "chart silhouettes", fmt, lead=2)
     styles = [SeriesStyle() for _ in shown]
     styles.append(SeriesStyle(as_line=True, dash="dash", line_width_pt=1.5))
     n_neg = int((sil[ok] < 0).sum())
-    neg = f"{n_neg:,} below 0 (closer to another segment)" if n_neg else "none below 0"
-    title = f"Silhouette per customer: average {avg:.2f}; {neg}"
+    neg = (tr("{n:,} below 0 (closer to another segment)", lang, n=n_neg) if n_neg
+           else tr("none below 0", lang))
+    title = tr("Silhouette per customer: average {avg:.2f}; {neg}", lang, avg=avg, neg=neg)
     if len(keep) < len(ok):
-        title += f" (sample of {len(keep):,} of {len(ok):,})"
+        title += tr(" (sample of {shown:,} of {n:,})", lang, shown=len(keep), n=len(ok))
     sheet.chart(ChartSpec(
         "bar", title, (0, 0), series, colors=[*[segment_color(s) for s in shown], INK],
-        styles=styles, source=source, y_title="Silhouette (-1 to 1)", x_title="",
+        styles=styles, source=source, y_title=tr("Silhouette (-1 to 1)", lang), x_title="",
         x_labels=False, gap_width=0, overlap=100, legend="b", name="silhouette", y_format="0.0",
         y_max=1.0, y_min=min(0.0, math.floor(float(np.min(sil[keep])) * 5) / 5),  # ticks at 0.2s
     ))
@@ -423,13 +441,16 @@ def _k_scan(sheet: _Sheet, seg: Segmentation) -> None:
     at = ks.index(chosen_k) if chosen_k in ks else None
     for j, (_, t) in enumerate(metrics):
         # one wide rectangle per chart: k, the metric, and the chosen k's value on its row only
-        head = ["k", t]
+        lang, what = sheet.lang, t.split(" (")[0].lower()
+        head = ["k", tr(t, lang)]
         body = [[r[0], r[1 + j]] for r in rows]
         if at is not None:
-            head.append(f"chosen k = {chosen_k}")
+            head.append(tr("chosen k = {k}", sheet.lang, k=chosen_k))
             body = [[*r, r[1] if i == at else None] for i, r in enumerate(body)]
         fmt = "0.000" if t == "Silhouette" else "#,##0.0"
-        _, source, series = sheet.wide(f"k scan: {t.lower()} of each number of segments",
+        caption = (tr("k scan: silhouette of each number of segments", lang) if t == "Silhouette"
+                   else tr("k scan: inertia (within SS) of each number of segments", lang))
+        _, source, series = sheet.wide(caption,
                                        [head, *body], f"chart k scan {t.split(' (')[0].lower()}",
                                        {1: fmt, 2: fmt})
         styles = [SeriesStyle(marker="circle", marker_size=6, line=True, line_width_pt=2)]
@@ -437,12 +458,13 @@ def _k_scan(sheet: _Sheet, seg: Segmentation) -> None:
             styles.append(SeriesStyle(marker="diamond", marker_size=12, outline="000000",
                                       line=False, labels="name", label_fill="FFFFFF",
                                       label_position=_label_side(rows, at, 1 + j)))
-        better = "higher is better" if t == "Silhouette" else "lower is better; look for the elbow"
+        title = (tr("k scan: silhouette by k (higher is better)", lang) if t == "Silhouette"
+                 else tr("k scan: inertia by k (lower is better; look for the elbow)", lang))
         sheet.chart(ChartSpec(
-            "scatter", f"k scan: {t.split(' (')[0].lower()} by k ({better})", (0, 0), series,
+            "scatter", title, (0, 0), series,
             colors=[INK, "000000"][: len(series)], styles=styles, source=source,
-            x_title="k (number of segments)", y_title=t, x_min=min(ks), x_max=max(ks),
-            x_major_unit=1, legend="", name=f"k scan {t.split(' (')[0].lower()}",
+            x_title=tr("k (number of segments)", lang), y_title=tr(t, lang), x_min=min(ks), x_max=max(ks),
+            x_major_unit=1, legend="", name=f"k scan {what}",
             y_format="0.00" if t == "Silhouette" else "#,##0",
         ))
 
@@ -465,24 +487,27 @@ def _dendrogram(sheet: _Sheet, seg: Segmentation, dend: Dendrogram, labels: np.n
                 cells: list[Any] = [None] * width
                 cells[j] = _num(y)
                 rows.append([_num(x), *cells])
-    cut_name = f"Cut into {seg.k} segments"
+    lang = sheet.lang
+    cut_name = tr("Cut into {k} segments", lang, k=seg.k)
     rows.append([rows[-1][0], *[None] * width])
     for x in (0.0, x_max):
         rows.append([_num(x), *[None] * len(order), _num(cut)])
-    titles = [names[g] if g is not None else "Above the cut" for g in order]
-    _, source, series = sheet.wide(f"Dendrogram ({method} linkage): line segments",
+    titles = [names[g] if g is not None else tr("Above the cut", lang) for g in order]
+    _, source, series = sheet.wide(tr("Dendrogram ({method} linkage): line segments", lang,
+                                      method=method),
                                    [["x", *titles, cut_name], *rows], "chart dendrogram",
                                    {c: "0.000" for c in range(1, width + 1)} | {0: "0.0"})
     colors = [segment_color(g) if g is not None else ABOVE_CUT_COLOR for g in order]
     styles = [SeriesStyle(marker="none", line=True, line_width_pt=1.5) for _ in order]
     colors.append(CENTRE_COLOR)
     styles.append(SeriesStyle(marker="none", line=True, dash="dash", line_width_pt=1.25))
-    title = f"Dendrogram: how customers merge into segments ({method} linkage, last merges)"
+    title = tr("Dendrogram: how customers merge into segments ({method} linkage, last merges)",
+               lang, method=method)
     if len(keep) < len(labels):
-        title += f"; sample of {len(keep):,} of {len(labels):,}"
+        title += tr("; sample of {shown:,} of {n:,}", lang, shown=len(keep), n=len(labels))
     sheet.chart(ChartSpec(
         "scatter", title, (0, 0), series, colors=colors, styles=styles, source=source,
-        x_title="", y_title="Merge distance", x_labels=False,
+        x_title="", y_title=tr("Merge distance", lang), x_labels=False,
         x_min=0, x_max=x_max, y_min=0, legend="b", name="dendrogram", y_format="0.0",
     ))
 

@@ -11,22 +11,20 @@ import datetime as dt
 import numbers
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from segmenter.catalog import N_, tr, translate
 from segmenter.engine.fit import CORRELATION_FLAG
 from segmenter.engine.orders import OrderFeatures
 from segmenter.layout.blocks import Block, SheetSpec
 from segmenter.layout.cells import (
-    LOG,
     LOG_DETAIL_LIMIT,
-    PROFILES,
-    QUALITY,
-    RUN,
-    SEGMENTS,
-    SUMMARY,
     Stack,
     frame_block,
     grid,
+    result_sheet,
+    run_language,
 )
 from segmenter.layout.theme import FMT_DATE, FMT_DATETIME, FMT_INT, FMT_NUM, FMT_PCT, FMT_SCORE
 from segmenter.result import Segmentation
@@ -71,22 +69,26 @@ def autosize(sheet: SheetSpec) -> None:
 
 
 def segments_sheet(seg: Segmentation) -> SheetSpec:
-    sheet = SheetSpec(SEGMENTS, freeze=(2, 1))
+    lang = run_language(seg)
+    sheet = result_sheet("segments", seg, freeze=(2, 1))
     src = seg.source
     r = seg.rows
-    header = [*map(str, src.columns), "Segment", "Segment name", "Silhouette", "Distance to centre", "Note"]
+    header = [*map(str, src.columns), tr("Segment", lang), tr("Segment name", lang),
+              tr("Silhouette", lang), tr("Distance to centre", lang), tr("Note", lang),
+              tr("Sheet row", lang)]
     body = src.to_numpy(dtype=object).tolist()
     extra = zip(
         r["segment"].tolist(),
         r["segment_name"].tolist(),
         r["silhouette"].tolist(),
         r["distance"].tolist(),
-        r["excluded"].tolist(),
+        [translate(str(x), lang) if x else x for x in r["excluded"].tolist()],
+        [int(i) if isinstance(i, (int, np.integer)) else None for i in r.index],
         strict=True,
     )
     values = grid([header, *[[*b, *e] for b, e in zip(body, extra, strict=True)]])
     ncol = len(src.columns)
-    fmts = {**source_formats(seg), ncol + 2: FMT_SCORE, ncol + 3: FMT_NUM}
+    fmts = {**source_formats(seg), ncol + 2: FMT_SCORE, ncol + 3: FMT_NUM, ncol + 5: FMT_INT}
     sheet.blocks.append(Block(1, 1, values, name="segments", number_formats=fmts))
     sheet.column_widths = {j + 1: 14.0 for j in range(len(header))}
     sheet.column_widths[ncol + 2] = 22.0
@@ -125,19 +127,22 @@ def _is_number(v: Any) -> bool:
 
 
 RFM = "RFM"
+_RFM_COLUMNS = {c: c for c in (
+    N_("Recency"), N_("Frequency"), N_("Monetary"), N_("Average order value"), N_("Tenure"),
+    N_("Buying span"), N_("First order"), N_("Last order"), N_("Orders"), N_("Items"),
+    N_("Main channel"), "R", "F", "M", "RFM", N_("RFM segment"))}
 
 
 def rfm_sheet(seg: Segmentation, feats: OrderFeatures) -> SheetSpec:
     """Per customer: recency, frequency, monetary, the classic RFM scores and our segment."""
+    lang = run_language(seg)
     cust = feats.customers
-    sheet = SheetSpec(RFM, column_widths={1: 22.0})
+    sheet = result_sheet("rfm", seg, column_widths={1: 22.0})
     st = Stack(sheet)
-    st.title(f"RFM per customer, as of {feats.snapshot_date.isoformat()} "
-             f"({feats.n_orders_used:,} of {feats.n_orders_in:,} order rows used)", name="title")
-    cols = [c for c in ["Recency", "Frequency", "Monetary", "Average order value", "Tenure",
-                        "Buying span",
-                        "First order", "Last order", "Orders", "Items", "Main channel",
-                        "R", "F", "M", "RFM", "RFM segment"] if c in cust.columns]
+    st.title(tr("RFM per customer, as of {date} ({used:,} of {n:,} order rows used)", lang,
+                date=feats.snapshot_date.isoformat(), used=feats.n_orders_used, n=feats.n_orders_in),
+             name="title")
+    cols = [c for c in _RFM_COLUMNS if c in cust.columns]
     by_id = seg.rows.set_index("id")
     ids = list(cust.index)
     segs = [by_id["segment"].get(i, None) for i in ids]
@@ -149,183 +154,289 @@ def rfm_sheet(seg: Segmentation, feats: OrderFeatures) -> SheetSpec:
             for j, c in enumerate(cols) if c not in ("RFM", "RFM segment", "Main channel")}
     cross = pd.crosstab(pd.Series(cust["RFM segment"].to_numpy(), name="RFM segment"),
                         pd.Series(names, name="Segment name"))
-    st.title("Classic RFM map against Segmenter's segments (number of customers)", name="cross title")
-    st.add(frame_block(cross, 0, name="rfm vs segments", index="RFM segment"))
-    st.title("Every customer", name="customers title")
-    st.add(Block(0, 1, grid([["Customer ID", *cols, "Segment", "Segment name"], *body]),
-                 name="rfm", number_formats=fmts))
+    st.title(tr("Classic RFM map against Segmenter's segments (number of customers)", lang),
+             name="cross title")
+    st.add(frame_block(cross, 0, name="rfm vs segments", index=tr("RFM segment", lang)))
+    st.title(tr("Every customer", lang), name="customers title")
+    head = [tr("Customer ID", lang), *[translate(c, lang) for c in cols], tr("Segment", lang),
+            tr("Segment name", lang)]
+    st.add(Block(0, 1, grid([head, *body]), name="rfm", number_formats=fmts))
     return sheet
 
 
 def profiles_sheet(seg: Segmentation) -> SheetSpec:
-    sheet = SheetSpec(PROFILES, column_widths={1: 12.0, 2: 26.0})
+    lang = run_language(seg)
+    sheet = result_sheet("profiles", seg, column_widths={1: 12.0, 2: 26.0})
     st = Stack(sheet)
     prof = seg.profile_stats
     segs = list(prof.sizes.index)
     features = list(prof.means.columns)
     cats = list(prof.categories.columns)
     name = seg.segment_names
+    seg_col, name_col, every = tr("Segment", lang), tr("Name", lang), tr("All customers", lang)
+    all_row = tr("All", lang)
 
-    st.title("Segment profiles: averages in the data's own units", name="title")
-    header = ["Segment", "Name", "Size", "Share", *features, *cats]
+    st.title(tr("Segment profiles: averages in the data's own units", lang), name="title")
+    header = [seg_col, name_col, tr("Size", lang), tr("Share", lang), *features, *cats]
     rows = [
         [s, name.get(int(s), ""), prof.sizes.loc[s, "size"], prof.sizes.loc[s, "share"],
          *prof.means.loc[s, features].tolist(), *prof.categories.loc[s, cats].tolist()]
         for s in segs
     ]
     n_all = int(prof.sizes["size"].sum())
-    rows.append(["All", "All customers", n_all, 1.0, *prof.means.loc["All", features].tolist()])
+    rows.append([all_row, every, n_all, 1.0, *prof.means.loc["All", features].tolist()])
     fmts = {2: FMT_INT, 3: FMT_PCT, **{4 + j: FMT_NUM for j in range(len(features))}}
     st.add(Block(0, 1, grid([header, *rows]), name="profiles", number_formats=fmts))
 
-    st.title("Medians", name="medians title")
-    med = [[s, name.get(int(s), "") if s != "All" else "All customers",
+    st.title(tr("Medians", lang), name="medians title")
+    med = [[s if s != "All" else all_row, name.get(int(s), "") if s != "All" else every,
             *prof.medians.loc[s, features].tolist()] for s in [*segs, "All"]]
-    st.add(Block(0, 1, grid([["Segment", "Name", *features], *med]), name="medians",
+    st.add(Block(0, 1, grid([[seg_col, name_col, *features], *med]), name="medians",
                  number_formats={2 + j: FMT_NUM for j in range(len(features))}))
 
-    st.title("Distance from the average (z-score: segment mean minus overall mean, in standard deviations)",
-             name="zscore title")
+    st.title(tr("Distance from the average (z-score: segment mean minus overall mean, in standard "
+                "deviations)", lang), name="zscore title")
     z = [[s, name.get(int(s), ""), *prof.zscores.loc[s, features].tolist()] for s in segs]
-    st.add(Block(0, 1, grid([["Segment", "Name", *features], *z]), name="zscores",
+    st.add(Block(0, 1, grid([[seg_col, name_col, *features], *z]), name="zscores",
                  number_formats={2 + j: "0.00" for j in range(len(features))}, color_scale=True))
 
-    st.title("What sets each segment apart", name="apart title")
-    apart = [[s, name.get(int(s), ""), "; ".join(seg.distinctive.get(int(s), []))] for s in segs]
-    st.add(Block(0, 1, grid([["Segment", "Name", "What sets it apart"], *apart]), name="distinctive"))
+    st.title(tr("What sets each segment apart", lang), name="apart title")
+    apart = [[s, name.get(int(s), ""), t_sep(lang).join(seg.distinctive.get(int(s), []))]
+             for s in segs]
+    st.add(Block(0, 1, grid([[seg_col, name_col, tr("What sets it apart", lang)], *apart]),
+                 name="distinctive"))
     for j in range(len(features) + len(cats)):
         sheet.column_widths[5 + j] = 14.0
     return sheet
 
 
+def t_sep(lang: str) -> str:
+    """Between items of one cell: "; " in English, "；" in Chinese."""
+    return tr("; ", lang)
+
+
 def quality_sheet(seg: Segmentation) -> SheetSpec:
-    sheet = SheetSpec(QUALITY, column_widths={1: 30.0, 2: 16.0, 3: 16.0, 4: 16.0, 5: 18.0, 6: 16.0})
+    lang = run_language(seg)
+    sheet = result_sheet("quality", seg, column_widths={1: 30.0, 2: 16.0, 3: 16.0, 4: 16.0,
+                                                        5: 18.0, 6: 16.0})
     st = Stack(sheet)
     q = seg.quality
-    st.title(f"Segment quality: {seg.k} segments by {seg.method}", name="title")
+    st.title(tr("Segment quality: {k} segments by {method}", lang, k=seg.k, method=seg.method),
+             name="title")
+    explained = q["between_ss"] / q["total_ss"] if q["total_ss"] else None
     kv = [
-        ["Measure", "Value", "How to read it"],
-        ["Silhouette (overall)", q["silhouette"], "-1..1; above 0.5 strong, 0.25-0.5 reasonable, below 0.25 weak"],
-        ["Silhouette computed", q["silhouette_method"], ""],
-        ["Davies-Bouldin", q["davies_bouldin"], "lower is better (0 = perfectly separated)"],
-        ["Calinski-Harabasz", q["calinski_harabasz"], "higher is better"],
-        ["Within-segment sum of squares", q["within_ss"], "spread inside segments (scaled units)"],
-        ["Between-segment sum of squares", q["between_ss"], "spread between segment centres"],
-        ["Share of spread explained", q["between_ss"] / q["total_ss"] if q["total_ss"] else None, "between / total"],
-        ["Mean distance to centre", q["mean_distance_to_centre"], "scaled units"],
+        [tr("Measure", lang), tr("Value", lang), tr("How to read it", lang)],
+        [tr("Silhouette (overall)", lang), q["silhouette"],
+         tr("-1..1; above 0.5 strong, 0.25-0.5 reasonable, below 0.25 weak", lang)],
+        [tr("Silhouette computed", lang), _silhouette_method(str(q["silhouette_method"]), lang), ""],
+        ["Davies-Bouldin", q["davies_bouldin"], tr("lower is better (0 = perfectly separated)", lang)],
+        ["Calinski-Harabasz", q["calinski_harabasz"], tr("higher is better", lang)],
+        [tr("Within-segment sum of squares", lang), q["within_ss"],
+         tr("spread inside segments (scaled units)", lang)],
+        [tr("Between-segment sum of squares", lang), q["between_ss"],
+         tr("spread between segment centres", lang)],
+        [tr("Share of spread explained", lang), explained, tr("between / total", lang)],
+        [tr("Mean distance to centre", lang), q["mean_distance_to_centre"], tr("scaled units", lang)],
     ]
     st.add(Block(0, 1, grid(kv), kind="keyvalue", name="metrics", number_formats={1: FMT_SCORE}))
 
     sq = seg.segment_quality.copy()
     sq.insert(1, "name", [seg.segment_names.get(int(s), "") for s in sq["segment"]])
-    sq.columns = ["Segment", "Name", "Size", "Silhouette", "Mean distance to centre", "Within SS"][: len(sq.columns)]
-    st.title("Per segment", name="per segment title")
+    heads = [N_("Segment"), N_("Name"), N_("Size"), N_("Silhouette"), N_("Mean distance to centre"),
+             N_("Within SS")]
+    sq.columns = [translate(h, lang) for h in heads][: len(sq.columns)]
+    st.title(tr("Per segment", lang), name="per segment title")
     st.add(frame_block(sq, 0, name="per segment",
                        number_formats={2: FMT_INT, 3: FMT_SCORE, 4: FMT_NUM, 5: FMT_NUM}))
-
-    st.title("Choice of the number of segments (k)", name="k title")
-    st.add(Block(0, 1, grid([["Chosen k", seg.k], ["Rule", seg.k_rule], ["Why", seg.k_reason]]),
-                 kind="keyvalue", header=False, name="k choice"))
-    if seg.k_scan is not None and len(seg.k_scan):
-        ks = seg.k_scan.copy()
-        ks["chosen"] = ["◀ chosen" if c else "" for c in ks["chosen"]]
-        ks.columns = [_K_SCAN_HEADERS.get(str(c), str(c)) for c in ks.columns]
-        st.add(frame_block(ks, 0, name="k scan",
-                           number_formats={1: FMT_SCORE, 2: FMT_NUM, 3: FMT_NUM, 4: FMT_SCORE}))
-
+    _k_choice(st, seg, lang)
     if len(seg.centre_distances):
-        st.title("Distance between segment centres (scaled units)", name="centre title")
+        st.title(tr("Distance between segment centres (scaled units)", lang), name="centre title")
         cd = seg.centre_distances.copy()
         cd.index = [str(i) for i in cd.index]
         cd.columns = [str(c) for c in cd.columns]
-        st.add(frame_block(cd, 0, name="centre distances", index="Segment",
+        st.add(frame_block(cd, 0, name="centre distances", index=tr("Segment", lang),
                            number_formats={j: FMT_NUM for j in range(1, len(cd.columns) + 1)}))
     if seg.warnings:
-        st.title("Warnings", name="warnings title")
-        st.add(Block(0, 1, grid([["Warning"], *[[w] for w in seg.warnings]]), name="warnings"))
+        st.title(tr("Warnings", lang), name="warnings title")
+        st.add(Block(0, 1, grid([[tr("Warning", lang)], *[[translate(w, lang)] for w in seg.warnings]]),
+                     name="warnings"))
     return sheet
+
+
+def _silhouette_method(text: str, lang: str) -> str:
+    """"exact on all 800 rows" / "sampled on 10,000 of 50,000 rows" in the run's language."""
+    import re
+
+    numbers = re.findall(r"[\d,]+", text)
+    if text.startswith("exact") and len(numbers) == 1:
+        return tr("exact on all {n} rows", lang, n=numbers[0])
+    if len(numbers) == 2:
+        return tr("sampled on {n} of {total} rows", lang, n=numbers[0], total=numbers[1])
+    return translate(text, lang)
+
+
+def _k_choice(st: Stack, seg: Segmentation, lang: str) -> None:
+    st.title(tr("Choice of the number of segments (k)", lang), name="k title")
+    st.add(Block(0, 1, grid([[tr("Chosen k", lang), seg.k], [tr("Rule", lang), translate(seg.k_rule, lang)],
+                             [tr("Why", lang), translate(seg.k_reason, lang)]]),
+                 kind="keyvalue", header=False, name="k choice"))
+    if seg.k_scan is not None and len(seg.k_scan):
+        ks = seg.k_scan.copy()
+        ks["chosen"] = [tr("◀ chosen", lang) if c else "" for c in ks["chosen"]]
+        ks.columns = [translate(_K_SCAN_HEADERS.get(str(c), str(c)), lang) for c in ks.columns]
+        st.add(frame_block(ks, 0, name="k scan",
+                           number_formats={1: FMT_SCORE, 2: FMT_NUM, 3: FMT_NUM, 4: FMT_SCORE}))
 
 
 _K_SCAN_HEADERS = {
-    "k": "k", "silhouette": "Silhouette", "inertia": "Inertia (within SS)",
+    "k": "k", "silhouette": N_("Silhouette"), "inertia": N_("Inertia (within SS)"),
     "calinski_harabasz": "Calinski-Harabasz", "davies_bouldin": "Davies-Bouldin",
-    "silhouette_vs_best": "Silhouette / best", "calinski_harabasz_vs_best": "CH / best",
-    "score": "Score (highest chosen)", "smallest_segment": "Smallest segment (estimate)",
-    "chosen": "Chosen",
+    "silhouette_vs_best": N_("Silhouette / best"), "calinski_harabasz_vs_best": N_("CH / best"),
+    "score": N_("Score (highest chosen)"), "smallest_segment": N_("Smallest segment (estimate)"),
+    "chosen": N_("Chosen"),
 }
+_STAT_HEADERS = {"feature": N_("Feature"), "kind": N_("Kind"), "unit": N_("Unit"),
+                 "count": N_("Count"), "missing": N_("Missing"), "mean": N_("Mean"),
+                 "std": N_("Std"), "min": N_("Min"), "median": N_("Median"), "max": N_("Max"),
+                 "p25": "P25", "p75": "P75", "25%": "25%", "50%": "50%", "75%": "75%"}
+ROLE_WORDS = (N_("id"), N_("contact"), N_("money"), N_("count"), N_("date"), N_("category"),
+              N_("note"), N_("number"), N_("flag"), N_("text"), N_("age"), N_("dates"),
+              N_("identifies customers"), N_("header names contact details"),
+              N_("header names a count; whole numbers"), N_("header names money"),
+              N_("header names notes"), N_("yes"), N_("no"))
+"""Words the engine writes into the summary (roles, kinds, why); translated where shown."""
 
 
 def summary_sheet(seg: Segmentation) -> SheetSpec:
-    sheet = SheetSpec(SUMMARY, column_widths={1: 24.0, 2: 10.0, 3: 24.0})
+    lang = run_language(seg)
+    sheet = result_sheet("summary", seg, column_widths={1: 24.0, 2: 10.0, 3: 24.0})
     st = Stack(sheet)
-    st.title("Columns: what each column is for, and whether segments are built on it",
+    st.title(tr("Columns: what each column is for, and whether segments are built on it", lang),
              name="columns title")
-    roles = [[c, r.role, r.why, "yes" if c in seg.table.feature_columns else "no"]
+    yes, no = tr("yes", lang), tr("no", lang)
+    roles = [[c, translate(r.role, lang), translate(r.why, lang), yes if c in seg.table.feature_columns else no]
              for c, r in seg.table.roles.items()]
-    st.add(Block(0, 1, grid([["Column", "Role", "Why", "Used as feature"], *roles]),
-                 name="columns"))
-    st.title("Data summary: every feature as read (before filling and clipping)", name="title")
+    head = [tr("Column", lang), tr("Role", lang), tr("Why", lang), tr("Used as feature", lang)]
+    st.add(Block(0, 1, grid([head, *roles]), name="columns"))
+    st.title(tr("Data summary: every feature as read (before filling and clipping)", lang),
+             name="title")
     s = seg.summary.copy()
     if len(s):
-        s.columns = [str(c).capitalize() if c.islower() else c for c in s.columns]
+        s.columns = [translate(_STAT_HEADERS.get(str(c), str(c).capitalize() if str(c).islower() else str(c)),
+                        lang) for c in s.columns]
+        for c in s.columns[:3]:
+            if s[c].dtype == object:
+                s[c] = [translate(v, lang) if isinstance(v, str) else v for v in s[c]]
         st.add(frame_block(s, 0, name="statistics",
                            number_formats={j: FMT_NUM for j in range(5, len(s.columns))}))
-    corr = seg.correlations
-    if len(corr):
-        st.title(f"Correlation between features (|r| > {CORRELATION_FLAG:g} counts one concept "
-                 "twice)", name="corr title")
-        c = corr.copy()
-        c.index = [str(i) for i in c.index]
-        st.add(frame_block(c, 0, name="correlations", index="Feature", color_scale=True,
-                           number_formats={j: "0.00" for j in range(1, len(c.columns) + 1)}))
-        pairs = [[a, b, r] for a, b, r in seg.correlation_flags]
-        st.title("Flagged pairs", name="flagged title")
-        none = [[f"No pair above |r| = {CORRELATION_FLAG:g}"]]
-        st.add(Block(0, 1, grid([["Feature", "Feature", "r"], *pairs] if pairs else none),
-                     name="flagged", header=bool(pairs)))
+    _correlations(st, seg, lang)
     return sheet
+
+
+def _correlations(st: Stack, seg: Segmentation, lang: str) -> None:
+    corr = seg.correlations
+    if not len(corr):
+        return
+    st.title(tr("Correlation between features (|r| > {flag:g} counts one concept twice)", lang,
+                flag=CORRELATION_FLAG), name="corr title")
+    c = corr.copy()
+    c.index = [str(i) for i in c.index]
+    feature = tr("Feature", lang)
+    st.add(frame_block(c, 0, name="correlations", index=feature, color_scale=True,
+                       number_formats={j: "0.00" for j in range(1, len(c.columns) + 1)}))
+    pairs = [[a, b, r] for a, b, r in seg.correlation_flags]
+    st.title(tr("Flagged pairs", lang), name="flagged title")
+    none = [[tr("No pair above |r| = {flag:g}", lang, flag=CORRELATION_FLAG)]]
+    st.add(Block(0, 1, grid([[feature, feature, "r"], *pairs] if pairs else none),
+                 name="flagged", header=bool(pairs)))
 
 
 def log_sheet(seg: Segmentation) -> SheetSpec:
-    sheet = SheetSpec(LOG, column_widths={1: 18.0, 2: 18.0, 3: 10.0, 4: 18.0, 5: 18.0, 6: 60.0}, freeze=None)
+    lang = run_language(seg)
+    sheet = result_sheet("log", seg, column_widths={1: 18.0, 2: 18.0, 3: 10.0, 4: 18.0, 5: 18.0,
+                                                    6: 60.0}, freeze=None)
     st = Stack(sheet)
-    st.title("Cleaning log: every change Segmenter made to a copy of your data (your sheet is untouched)",
-             name="title")
+    st.title(tr("Cleaning log: every change Segmenter made to a copy of your data (your sheet is "
+                "untouched)", lang), name="title")
     summary = seg.log.summary()
-    st.add(Block(0, 1, grid([["Step", "Changes"], *[[k, v] for k, v in summary.items()],
-                             ["Total", len(seg.log)]]), name="summary"))
+    step = tr("Step", lang)
+    st.add(Block(0, 1, grid([[step, tr("Changes", lang)],
+                             *[[translate(k, lang), v] for k, v in summary.items()],
+                             [tr("Total", lang), len(seg.log)]]), name="summary"))
     entries = seg.log.entries[:LOG_DETAIL_LIMIT]
     if len(seg.log) > LOG_DETAIL_LIMIT:
-        st.note(f"Showing the first {LOG_DETAIL_LIMIT:,} of {len(seg.log):,} changes.")
-    body = [[e.step, e.column, e.row, e.old, e.new, e.reason] for e in entries]
-    st.add(Block(0, 1, grid([["Step", "Column", "Sheet row", "Old value", "New value", "Reason"], *body]),
-                 name="changes"))
+        st.note(tr("Showing the first {shown:,} of {n:,} changes.", lang, shown=LOG_DETAIL_LIMIT,
+                   n=len(seg.log)))
+    body = [[translate(e.step, lang), e.column, e.row, _logged(e.old, lang), _logged(e.new, lang),
+             translate(e.reason, lang)] for e in entries]
+    head = [step, tr("Column", lang), tr("Sheet row", lang), tr("Old value", lang),
+            tr("New value", lang), tr("Reason", lang)]
+    st.add(Block(0, 1, grid([head, *body]), name="changes"))
     return sheet
 
 
+def _logged(value: Any, lang: str) -> Any:
+    """An old/new value of the log: Segmenter's own words translated, the owner's data kept."""
+    return translate(value, lang) if isinstance(value, str) and value.startswith("(") else value
+
+
 def run_sheet(seg: Segmentation) -> SheetSpec:
-    sheet = SheetSpec(RUN, column_widths={1: 26.0, 2: 60.0})
+    lang = run_language(seg)
+    sheet = result_sheet("run", seg, column_widths={1: 26.0, 2: 60.0})
     st = Stack(sheet)
-    st.title("Segmenter run", name="title")
-    run = [["Setting", "Value"], *[[_label(k), _show(v)] for k, v in seg.run.items()]]
+    st.title(tr("Segmenter run", lang), name="title")
+    run = [[tr("Setting", lang), tr("Value", lang)],
+           *[[translate(_label(k), lang), _show(v, lang)] for k, v in seg.run.items()]]
     st.add(Block(0, 1, grid(run), kind="keyvalue", name="run", number_formats={}))
-    opts = [["Option", "Value"], *[[k, _show(v)] for k, v in seg.options.as_dict().items()]]
-    st.title("Options used", name="options title")
+    opts = [[tr("Option", lang), tr("Value", lang)],
+            *[[translate(_OPTION_LABELS.get(k, k), lang), _show(v, lang)]
+              for k, v in seg.options.as_dict().items()]]
+    st.title(tr("Options used", lang), name="options title")
     st.add(Block(0, 1, grid(opts), kind="keyvalue", name="options"))
     return sheet
 
 
+_RUN_LABELS = {
+    "input": N_("Input"), "header_row": N_("Header row"), "id_column": N_("Id column"),
+    "reference_date": N_("Reference date"), "rows_in": N_("Rows in"), "rows_used": N_("Rows used"),
+    "rows_excluded": N_("Rows excluded"), "features": N_("Features"), "run_at": N_("Run at"),
+    "orders_in": N_("Orders in"), "orders_used": N_("Orders used"),
+    "snapshot_date": N_("Snapshot date"), "order_columns": N_("Order columns"),
+    "settings_from_previous_run": N_("Settings from previous run"),
+}
+_OPTION_LABELS = {
+    "k": N_("Number of segments (k)"), "method": N_("Method"), "linkage": N_("Linkage"),
+    "eps": N_("DBSCAN radius (eps)"), "min_samples": N_("DBSCAN neighbours (min_samples)"),
+    "k_min": N_("Smallest k tried"), "k_max": N_("Largest k tried"), "id_column": N_("ID column"),
+    "columns": N_("Columns used"), "missing": N_("Missing values"),
+    "impossible": N_("Impossible values"), "outliers": N_("Outliers"),
+    "outlier_iqr": N_("Outlier fence (IQRs)"), "log_transform": N_("Log transform"),
+    "scaling": N_("Scaling"), "reference_date": N_("Reference date"),
+    "random_state": N_("Random seed"), "n_init": N_("k-means starts"),
+    "silhouette_exact_max": N_("Exact silhouette up to (rows)"),
+    "silhouette_sample_size": N_("Silhouette sample (rows)"), "language": N_("Language"),
+}
+OPTION_VALUES = (N_("auto"), N_("median"), N_("fix"), N_("keep"), N_("clip"), N_("none"),
+                 N_("standard"), N_("ward"), N_("drop"), N_("mean"), N_("robust"), N_("minmax"),
+                 N_("(default)"), N_("(none: sheet row numbers)"), N_("not installed"))
+"""Option values and run words shown in the Run sheet, for extraction."""
+
+
 def _label(key: str) -> str:
+    if key in _RUN_LABELS:
+        return _RUN_LABELS[key]
     return key.replace("_", " ").capitalize() if key.islower() else key
 
 
-def _show(v: Any) -> Any:
+def _show(v: Any, lang: str = "en") -> Any:
     if isinstance(v, (list, tuple)):
         return ", ".join(map(str, v))
     if v is None:
-        return "(default)"
+        return tr("(default)", lang)
     if isinstance(v, dt.datetime):
         return v
     if isinstance(v, dt.date):
         return v.isoformat()
+    if isinstance(v, str):
+        return translate(v, lang)
     return v

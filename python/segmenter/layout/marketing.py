@@ -17,7 +17,7 @@ from typing import Any
 from segmenter.engine.model_json import SHEET as MODEL_SHEET
 from segmenter.engine.model_json import to_rows
 from segmenter.layout.blocks import Block, Layout, SheetSpec
-from segmenter.layout.cells import PROFILES, RUN, SEGMENTS, grid
+from segmenter.layout.cells import grid, result_sheet, sheet_name
 from segmenter.layout.theme import FMT_INT, FMT_PCT
 from segmenter.result import Segmentation
 from segmenter.story.explain import SegmentStory
@@ -61,7 +61,7 @@ def campaigns_sheet(seg: Segmentation, story: SegmentStory) -> SheetSpec:
         rows.append([s, seg.segment_names.get(s, ""), int(sizes.loc[s, "size"]),
                      float(sizes.loc[s, "share"]), a.action if a else "", a.message if a else "",
                      a.reason if a else ""])
-    sheet = SheetSpec(CAMPAIGNS, column_widths={1: 10.0, 2: 36.0, 3: 8.0, 4: 8.0, 5: 48.0,
+    sheet = result_sheet("campaigns", seg, column_widths={1: 10.0, 2: 36.0, 3: 8.0, 4: 8.0, 5: 48.0,
                                                 6: 60.0, 7: 48.0})
     _stack(sheet, [_title(t("title.campaigns", lang), "title"),
                    Block(0, 1, grid([header, *rows]), name="campaigns",
@@ -110,7 +110,7 @@ def why_column(seg: Segmentation, story: SegmentStory) -> tuple[str, list[str]]:
 def moves_sheet(seg: Segmentation, tr: Tracking) -> SheetSpec:
     """Matching of segments, the from → to matrix and the customers who moved."""
     lang = tr.language
-    sheet = SheetSpec(MOVES, column_widths={1: 28.0, 2: 30.0, 3: 16.0, 4: 30.0, 5: 16.0,
+    sheet = result_sheet("moves", seg, column_widths={1: 28.0, 2: 30.0, 3: 16.0, 4: 30.0, 5: 16.0,
                                             6: 30.0}, freeze=None)
     blocks: list[Block] = [_title(t("title.matching", lang), "matching title")]
     h = [t(k, lang) for k in ("col.segment", "col.name", "col.status", "col.previous",
@@ -154,31 +154,33 @@ def extend_layout(layout: Layout, seg: Segmentation) -> Layout:
     story = seg.story
     if story is None:
         return layout
-    names = layout.names
-    if SEGMENTS in names:
-        block = layout.sheet(SEGMENTS).block("segments")
+    names = layout.keys
+    if "segments" in names:
+        block = layout.sheet("segments").block("segments")
         header, texts = why_column(seg, story)
         width = block.n_cols
         block.values[0] = [*block.values[0], header]
         for i, text in enumerate(texts, start=1):
             if i < len(block.values):
                 block.values[i] = [*block.values[i], text]
-        layout.sheet(SEGMENTS).column_widths[width + 1] = 50.0
-    if PROFILES in names:
-        sheet = layout.sheet(PROFILES)
+        layout.sheet("segments").column_widths[width + 1] = 50.0
+    if "profiles" in names:
+        sheet = layout.sheet("profiles")
         _stack(sheet, profile_blocks(seg, story), next_free_row(sheet))
-    if RUN in names and story.warnings:
-        sheet = layout.sheet(RUN)
+    if "run" in names and story.warnings:
+        sheet = layout.sheet("run")
         rows = [[t("title.small", story.language)], *[[w] for w in story.warnings]]
         _stack(sheet, [Block(0, 1, grid(rows), name="story warnings")], next_free_row(sheet))
     layout.sheets.append(campaigns_sheet(seg, story))
     if seg.tracking is not None:
         layout.sheets.append(moves_sheet(seg, seg.tracking))
-    layout.sheets.append(model_sheet(seg.model))
+    layout.sheets.append(model_sheet(seg.model, sheet_name("model", story.language)))
     return layout
 
 
-def model_sheet(model: Mapping[str, Any]) -> SheetSpec:
-    """The hidden sheet that keeps the model as JSON text for next month's run."""
+def model_sheet(model: Mapping[str, Any], name: str = MODEL_SHEET) -> SheetSpec:
+    """The hidden sheet that keeps the model as JSON text for next month's run.
+
+    Found again by its marker (key "model"), so its title may be in the run's language."""
     block = Block(1, 1, to_rows(model), kind="table", header=False, name="model")
-    return SheetSpec(MODEL_SHEET, [block], column_widths={1: 12.0}, hidden=True)
+    return SheetSpec(name, [block], column_widths={1: 12.0}, hidden=True, key="model")

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from segmenter.layout.blocks import Block, Box, ChartSpec, SeriesStyle, SheetSpec, wide_series
-from segmenter.layout.cells import Stack, grid
+from segmenter.layout.cells import Stack, grid, result_sheet
 from segmenter.layout.theme import FMT_INT, FMT_NUM, FMT_PCT
 from segmenter.result import Segmentation
 from segmenter.story.i18n import t
@@ -38,7 +38,7 @@ def predictions_sheet(seg: Segmentation) -> SheetSpec | None:
     if model is None:
         return None
     lang = seg.story.language if seg.story is not None else "en"
-    sheet = SheetSpec(SHEET, column_widths=dict(_WIDTHS))
+    sheet = result_sheet("predictions", seg, column_widths=dict(_WIDTHS))
     st = Stack(sheet)
     st.title(t("pred.title", lang, days=_g(model.get("horizon_days", 90))), name="title")
     pred = seg.predictions

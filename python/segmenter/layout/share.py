@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import tr
 from segmenter.engine.chart_inputs import ChartInputs
 from segmenter.engine.model_json import SHEET as MODEL_SHEET
 from segmenter.layout.blocks import Block, Layout, SheetSpec
@@ -53,6 +54,8 @@ SHEET_NAME = {"en": "Share copy", "zh": "分享副本说明"}
 OTHER = {"en": "Other (segments of fewer than {n} customers)", "zh": "其他（不足 {n} 人的客群）"}
 DROPPED_SHEETS = frozenset({MODEL_SHEET, MOVES, "RFM", "Predictions"})
 """Sheets the copy never holds: the model (it lists every customer ID), per-customer tracking."""
+DROPPED_KEYS = frozenset({"model", "moves", "rfm", "predictions"})
+"""The same sheets by key, so they are left out whatever the run's language titles them."""
 
 
 def id_text(value: Any) -> str:
@@ -246,8 +249,9 @@ def share_layout(shared: Segmentation, report: ShareReport,
     replacement, and the log's reasons lose any mention of one.
     """
     layout = build_layout(shared)
-    report.dropped_sheets = [s.name for s in layout.sheets if s.name in DROPPED_SHEETS]
-    layout.sheets = [s for s in layout.sheets if s.name not in DROPPED_SHEETS]
+    dropped = [s for s in layout.sheets if s.key in DROPPED_KEYS or s.name in DROPPED_SHEETS]
+    report.dropped_sheets = [s.name for s in dropped]
+    layout.sheets = [s for s in layout.sheets if all(s is not d for d in dropped)]
     if report.suppressed:
         _other_lines(layout, report)
     if scrub:
@@ -261,15 +265,17 @@ def _other_lines(layout: Layout, report: ShareReport) -> None:
     """One "other" line, before the totals, where the small segments' rows were."""
     label = OTHER[report.language].format(n=report.min_segment)
     n = report.suppressed_customers
+    every = {"All", tr("All", report.language)}
     places = [(PROFILES, "profiles"), (CAMPAIGNS, "campaigns")]
-    for sheet_name, block_name in places:
-        if sheet_name not in layout.names:
+    for sheet_name, key in places:
+        sheet = next((s for s in layout.sheets if s.key == key or s.name == sheet_name), None)
+        if sheet is None:
             continue
         try:
-            block = layout.sheet(sheet_name).block(block_name)
+            block = sheet.block(key)
         except KeyError:
             continue
-        everyone = next((r for r in block.values[1:] if r[0] == "All"), None)
+        everyone = next((r for r in block.values[1:] if r[0] in every), None)
         if everyone is not None:  # the totals count every customer, the hidden ones too
             everyone[2] = int(everyone[2] or 0) + n
             total = everyone[2]
@@ -277,9 +283,9 @@ def _other_lines(layout: Layout, report: ShareReport) -> None:
             total = sum(int(r[2]) for r in block.values[1:] if isinstance(r[2], int)) + n
         line: list[Any] = [None] * block.n_cols
         line[:4] = ["", label, n, n / total if total else None]
-        at = next((i for i, r in enumerate(block.values) if r[0] == "All"), len(block.values))
+        at = next((i for i, r in enumerate(block.values) if r[0] in every), len(block.values))
         block.values.insert(at, line)
-        _shift_below(layout.sheet(sheet_name), block)
+        _shift_below(sheet, block)
 
 
 def _shift_below(sheet: SheetSpec, grown: Block) -> None:

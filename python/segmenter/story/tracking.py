@@ -44,7 +44,7 @@ CLEAR_MATCH = 0.5
 SINGLE_SEGMENT_MATCH = 1.0
 _SEGMENT_HEADERS = {"segment", "客群", "细分"}
 _NAME_HEADERS = {"name", "名称", "segment name", "客群名称"}
-_PROFILE_SHEETS = ("segment profiles", "客群画像")
+_PROFILE_SHEETS = ("segment profiles", "客群画像", "分群画像")
 
 
 @dataclass
@@ -127,9 +127,8 @@ def read_previous(sheets: Any) -> Previous | None:
         return None
     saved = {int(k): str(v) for k, v in model.get("names", {}).items()}
     typed: dict[int, str] = {}
-    items = sheets.items() if isinstance(sheets, Mapping) else [(s.name, s.values) for s in sheets]
-    for name, values in items:
-        if str(name).strip().casefold() in _PROFILE_SHEETS:
+    for name, values, key in model_store.iter_sheets(sheets):
+        if key == "profiles" or (not key and str(name).strip().casefold() in _PROFILE_SHEETS):
             typed = owner_names(values)
             break
     names = dict(saved)
