@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
+DATA = Path(__file__).resolve().parent / "data"  # CDNOW is copied into the repo with its licence
 
 
 @pytest.fixture(scope="session")
@@ -20,9 +19,8 @@ def demo_grid() -> list[list]:
 
 @pytest.fixture(scope="session")
 def cdnow_path() -> Path:
-    path = SHARED / "cdnow_orders.csv"
-    if not path.exists():
-        pytest.skip(f"CDNOW data not found at {path}")
+    path = DATA / "cdnow_orders.csv"
+    assert path.exists(), f"CDNOW data missing at {path} (tests/data/README.md says where it is from)"
     return path
 
 

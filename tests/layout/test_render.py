@@ -22,7 +22,7 @@ from segmenter.io.file_writer import WORKBOOK_OPTIONS, Styles, apply_sheet
 from segmenter.layout import charts
 
 ROOT = Path(__file__).resolve().parents[2]
-CDNOW = ROOT.parent / "shared" / "data" / "cdnow_orders.csv"
+CDNOW = ROOT / "tests" / "data" / "cdnow_orders.csv"
 DOCS_IMG = ROOT / "docs" / "img"
 
 
