@@ -209,8 +209,9 @@ _METHOD_ALIASES = (("agglomerative", "hierarchical"), ("hclust", "hierarchical")
 
 OPTIONS: tuple[Option, ...] = (
     Option("k", _K, "auto",
-           "number of segments; auto scans k_min to k_max and picks the highest silhouette "
-           "(the smaller k when within 0.01)"),
+           "number of segments; auto scans k_min to k_max and picks the highest "
+           "silhouette / best + 0.5 x Calinski-Harabasz / best (the Segment Quality sheet shows "
+           "the scan)"),
     Option("method", OneOf(METHODS, _METHOD_ALIASES), "kmeans",
            "kmeans (round segments), hierarchical (nested) or dbscan (finds outliers)"),
     Option("linkage", OneOf(LINKAGES), "ward", "how hierarchical clustering merges groups"),
@@ -233,7 +234,7 @@ OPTIONS: tuple[Option, ...] = (
            "values beyond the fence: clip them to it, flag them only, drop the row, or keep them"),
     Option("outlier_iqr", Above(0.0), 3.0, "the outlier fence: this many IQRs beyond the quartiles"),
     Option("log_transform", OneOf(LOG_TRANSFORM, bools=("auto", "none")), "auto",
-           "auto: log1p on skewed money-like columns; none: values as they are"),
+           "auto: log1p on skewed or wide-ranging amounts, counts and measures; none: values as they are"),
     Option("scaling", OneOf(SCALING), "standard",
            "standard puts every column on the same footing; robust resists outliers"),
     Option("reference_date", Date(), None, "date that 'days before' is counted from",

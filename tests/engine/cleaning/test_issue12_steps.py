@@ -251,13 +251,36 @@ def test_log_runs_before_the_fences_and_the_log_reports_original_units():
     assert "on the log scale" in e.reason
 
 
-def test_log_only_money_and_count_columns():
+def test_log_takes_skewed_measures_but_never_flags_or_dates():
     rng = np.random.default_rng(2)
     tail = rng.pareto(1.2, 300)
-    st = _state({"Spend": tail, "Size": tail.copy()}, {"Spend": "number", "Size": "number"},
-                {"Spend": "money", "Size": "measure"})
+    st = _state({"Spend": tail, "Size": tail.copy(), "Joined": tail.copy()},
+                {"Spend": "number", "Size": "number", "Joined": "date"},
+                {"Spend": "money", "Size": "measure", "Joined": "date"})
     fitted, _ = _run(LogTransform(), st)
-    assert list(fitted["skews"]) == ["Spend"]
+    assert list(fitted["skews"]) == ["Spend", "Size"]
+
+
+def test_log_takes_a_wide_range_that_is_not_skewed_and_leaves_narrow_ones():
+    """Three shop segments at 8, 60 and 450 days since the last order: skewness under 1,
+    yet the middle 90% spans far more than a factor of ten, so ratios are compared."""
+    rng = np.random.default_rng(7)
+    days = np.concatenate([rng.lognormal(np.log(m), 0.25, n) for m, n in
+                           ((8, 80), (60, 100), (450, 120))]).round()
+    age = rng.uniform(18, 80, 300).round()  # narrow: a factor of about 4
+    returns = np.where(rng.random(300) < 0.3, 0, rng.integers(1, 5, 300)).astype(float)
+    st = _state({"Days": days, "Age": age, "Returns": returns},
+                {c: "number" for c in ("Days", "Age", "Returns")},
+                {"Days": "measure", "Age": "measure", "Returns": "count"})
+    assert pd.Series(days).skew() < 1 and pd.Series(returns).skew() < 1
+    fitted, log = _run(LogTransform(), st)
+    assert list(fitted["skews"]) == ["Days"]  # Returns: no positive 5th percentile
+    lo, hi = np.quantile(days, [0.05, 0.95])
+    assert fitted["spans"]["Days"] == pytest.approx((lo, hi)) and hi >= 10 * lo
+    assert np.allclose(st.data["Days"], np.log1p(days))
+    assert st.data["Age"].tolist() == age.tolist()
+    note = next(e.reason for e in log if e.column == "Days")
+    assert "factor of 10" in note and f"{lo:.4g}" in note
 
 
 # --------------------------------------------------------------------------- duplicates
