@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from segmenter.catalog import N_
 from segmenter.errors import SegmenterError
+from segmenter.excel.language import ExcelError
 from segmenter.options import BY_NAME, make_options
 
 SHEET_NAME = "Segmenter Settings"
@@ -119,7 +121,7 @@ def _yes_no(label: str, v: Any) -> bool:
         return True
     if text in _NO:
         return False
-    raise SegmenterError(f"{label} = {v!r} is not yes or no; write yes or no")
+    raise ExcelError(N_("{setting} = {value!r} is not yes or no; write yes or no"), setting=label, value=v)
 
 
 def parse_settings(rows: Any, where: str = SHEET_NAME) -> Settings:
@@ -142,7 +144,8 @@ def parse_settings(rows: Any, where: str = SHEET_NAME) -> Settings:
         key = _key(label)
         if key is None:
             known = ", ".join(r.label for r in ROWS)
-            raise SegmenterError(f"{where}: unknown setting {label!r}; known settings are: {known}")
+            raise ExcelError(N_("{where}: unknown setting {label!r}; known settings are: {known}"),
+                             where=where, label=label, known=known)
         if key == LABELS_KEY:
             labels = _yes_no(f"{where}: {label}", value)
             continue
