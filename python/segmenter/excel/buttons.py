@@ -67,16 +67,17 @@ def previous_run(book: Any) -> Any:
 
 def _compute(book: Any, state: Any, orders: bool, labels: bool = False) -> tuple[Any, Any, Any, Any]:
     """Settings, selection, ONE read and the engine: everything before any write."""
-    from segmenter.excel.language import option_language
+    from segmenter.excel.messages import option_language
     from segmenter.excel.settings import read_settings
     from segmenter.story.i18n import resolve_language
 
     settings = read_settings(book)
-    state.language = option_language(settings.options)
+    fixed = option_language(settings.options)
+    state.language = fixed
     state.status(N_("reading the selection"))
     src = without_old_labels(book, resolve_selection(book))
     values, labels_target = read_data(book, src, labels and settings.labels_next_to_data)
-    state.language = resolve_language(state.language, values[0] if values else ())
+    state.language = resolve_language(fixed, values[0] if values else ())
 
     state.status(N_("segmenting {rows:,} rows"), rows=src.n_rows - 1)
     from segmenter.errors import SegmenterError
@@ -106,7 +107,7 @@ def customer_list(book: Any, src: Any, named: str | None) -> dict[str, Any]:
     """The customer list the orders are joined with: the sheet named on Settings, else a sheet
     named like Customers / 客户 / Kunden (not the ledger's own); ``{}`` when there is none."""
     from segmenter.engine.join import customer_sheet
-    from segmenter.excel.language import ExcelError
+    from segmenter.excel.messages import ExcelError
     from segmenter.excel.settings import SHEET_NAME
     from segmenter.layout.cells import RESULT_SHEETS
 
@@ -165,9 +166,9 @@ def clear_results(book: Any = None) -> list[str] | None:
 
 def open_settings(book: Any = None) -> None:
     """The Settings button: show (or create) the Segmenter Settings sheet."""
-    from segmenter.excel.settings import open_settings as _open
+    from segmenter.excel.settings import show_settings
 
-    _open(book)
+    run_macro(book, show_settings)
 
 
 def export_segments(book: Any = None) -> list[str] | None:

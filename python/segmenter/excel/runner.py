@@ -42,12 +42,13 @@ def run_macro(book: Any, work: Callable[[Any, Any], Any]) -> Any:
     Messages are in the run's language: ``state.language`` once the button knows it,
     else a guess from the workbook (:mod:`segmenter.excel.language`).
     """
-    from segmenter.excel.language import guess_language, shown
+    from segmenter.excel.language import guess_language
+    from segmenter.excel.messages import shown
     from segmenter.excel.writer import ExcelState
 
     if book is None:
         book = caller_book()
-    state = ExcelState(book)
+    state = ExcelState(book, guess=lambda: guess_language(book))
     try:
         with state:
             return work(book, state)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from segmenter.catalog import N_
-from segmenter.excel.language import ExcelError
+from segmenter.excel.messages import ExcelError
 from segmenter.excel.writer import LABELS_MARKER, LabelsTarget
 
 MAX_ROWS = 1_048_576

@@ -190,9 +190,9 @@ class ExcelState:
     these are conveniences, never a reason to fail a run.
     """
 
-    def __init__(self, book: Any) -> None:
+    def __init__(self, book: Any, guess: Callable[[], str] | None = None) -> None:
         self.app = book.app
-        self.book = book
+        self._guess = guess
         self.language: str | None = None
         """The run's language once known (the button sets it); None until then."""
         self._screen: Any = _MISSING
@@ -218,9 +218,7 @@ class ExcelState:
         if self._status is _MISSING:
             return
         if self.language is None:
-            from segmenter.excel.language import guess_language
-
-            self.language = guess_language(self.book)
+            self.language = self._guess() if self._guess is not None else "en"
         try:
             self.app.status_bar = status_text(message, self.language, **kw)
         except Exception:  # noqa: BLE001
