@@ -15,6 +15,8 @@ Why it is built this way (there is no Excel on our machines):
   pinned xlwings package and changed only by :data:`XLWINGS_SETTINGS`, the settings
   xlwings' "Custom Add-ins" docs tell you to change by hand.
 - The UDF wrappers come from :func:`segmenter.vba_wrapper.udf_wrapper_vba`.
+- The ribbon's and the VBA's text, English and Chinese, is the generated ``SegmenterText``
+  module (:func:`segmenter.vba_text.segmenter_text_vba`, Chinese from the gettext catalogue).
 - openpyxl cannot write a ribbon, an add-in content type, a Forms button or a
   dynamic-array formula, so :func:`finish_package` adds those parts to the zip,
   fixes every timestamp and sorts the entries.
@@ -124,9 +126,12 @@ def crlf(text: str) -> str:
 
 def vba_modules(kind: str, udf_module: str = "segmenter.udfs") -> list[tuple[str, str]]:
     """(module name, source) in the order they are added, for 'xlam' or 'xlsm'."""
+    from segmenter.vba_text import MODULE_NAME as TEXT_MODULE_NAME
+    from segmenter.vba_text import segmenter_text_vba
     from segmenter.vba_wrapper import (
         HELP_MODULE_NAME,
         VBA_MODULE_NAME,
+        udf_functions,
         udf_help_vba,
         udf_wrapper_vba,
     )
@@ -142,6 +147,7 @@ def vba_modules(kind: str, udf_module: str = "segmenter.udfs") -> list[tuple[str
         (ours, our_module(ours)),
         (VBA_MODULE_NAME, udf_wrapper_vba(book, udf_module)),
         (HELP_MODULE_NAME, udf_help_vba(udf_module)),
+        (TEXT_MODULE_NAME, segmenter_text_vba(udf_functions(udf_module))),
     ]
 
 

@@ -14,7 +14,9 @@ VBA project shows up as missing modules), and the form controls on each sheet.
 LibreOffice refuses ``.xlam`` files, so an add-in is inspected through a copy whose
 workbook content type is rewritten to a macro-enabled workbook's.
 With ``--render`` it writes ``<sheet>.png`` (first printed page, via PDF and
-``pdftoppm``) of the first file's named sheets.
+``pdftoppm``) of the first file's named sheets (``--names`` for other file names).
+With ``--call Module.Function --args calls.json`` it opens the files with macros on and
+reports what LibreOffice Basic returns for each argument list (``calls``).
 """
 
 from __future__ import annotations
@@ -82,10 +84,24 @@ class Office:
                     raise RuntimeError("LibreOffice did not start") from None
                 time.sleep(0.3)
         self.desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        self.ctx = ctx
 
-    def load(self, path: Path):
+    def executable_vba(self) -> None:
+        """Import VBA as runnable Basic (Options > Load/Save > VBA Properties > Executable
+        code); off by default, when LibreOffice imports the VBA source as comments."""
+        provider = self.ctx.ServiceManager.createInstanceWithContext(
+            "com.sun.star.configuration.ConfigurationProvider", self.ctx)
+        access = provider.createInstanceWithArguments(
+            "com.sun.star.configuration.ConfigurationUpdateAccess",
+            _props(nodepath="/org.openoffice.Office.Calc/Filter/Import/VBA"))
+        access.setPropertyValue("Executable", True)
+        access.commitChanges()
+
+    def load(self, path: Path, run_macros: bool = False):
+        """Open ``path``; its macros stay off unless ``run_macros`` (4: always, no warning)."""
         return self.desktop.loadComponentFromURL(
-            path.resolve().as_uri(), "_blank", 0, _props(Hidden=True, MacroExecutionMode=0))
+            path.resolve().as_uri(), "_blank", 0,
+            _props(Hidden=True, MacroExecutionMode=4 if run_macros else 0))
 
     def close(self) -> None:
         try:
@@ -138,18 +154,37 @@ def _control_macros(page) -> dict[str, str]:
     return out
 
 
-def render(doc, sheets: list[str], rows: int, cols: int, out_dir: Path, tmp: Path) -> list[str]:
-    """PNG of the top-left ``rows`` x ``cols`` cells of each named sheet (PDF, then pdftoppm)."""
+def call(doc, function: str, calls: list[list]) -> list:
+    """Results of the VBA ``Module.Function`` for each argument list, run by LibreOffice Basic
+    (its VBA support mode): a second interpreter of our VBA source.
+
+    The module is copied alone into a new library first: LibreOffice compiles a library as a
+    whole, and xlwings' Windows-only declarations in the same project do not compile there.
+    """
+    module, _, name = function.partition(".")
+    basic = doc.BasicLibraries
+    basic.loadLibrary("segmenter")
+    probe = basic.createLibrary("probe")
+    probe.insertByName(module, basic.getByName("segmenter").getByName(module))
+    script = doc.getScriptProvider().getScript(
+        f"vnd.sun.star.script:probe.{module}.{name}?language=Basic&location=document")
+    return [script.invoke(tuple(args), (), ())[0] for args in calls]
+
+
+def render(doc, sheets: list[str], rows: int, cols: int, out_dir: Path, tmp: Path,
+           names: list[str] | None = None) -> list[str]:
+    """PNG of the top-left ``rows`` x ``cols`` cells of each named sheet (PDF, then pdftoppm);
+    named after the sheet (ASCII letters and digits) unless ``names`` gives the file names."""
     written = []
     out_dir.mkdir(parents=True, exist_ok=True)
-    for wanted in sheets:
+    for i, wanted in enumerate(sheets):
         sheet = doc.Sheets.getByName(wanted)
         area = sheet.getCellRangeByPosition(0, 0, cols - 1, rows - 1)
         pdf = tmp / "sheet.pdf"
         doc.storeToURL(pdf.as_uri(), _props(
             FilterName="calc_pdf_Export",
             FilterData=uno.Any("[]com.sun.star.beans.PropertyValue", _props(Selection=area))))
-        stem = re.sub(r"[^A-Za-z0-9]+", "-", wanted).strip("-").lower()
+        stem = names[i] if names else re.sub(r"[^A-Za-z0-9]+", "-", wanted).strip("-").lower()
         target = out_dir / f"{stem}.png"
         x, y, w, h = _content_box(pdf, tmp, DPI)
         subprocess.run(["pdftoppm", "-png", "-r", str(DPI), "-singlefile", "-f", "1", "-l", "1",
@@ -194,6 +229,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sheets", nargs="*", default=["Start here", "Customers"])
     parser.add_argument("--rows", type=int, default=28, help="rows of each sheet to render")
     parser.add_argument("--cols", type=int, default=13, help="columns of each sheet to render")
+    parser.add_argument("--names", nargs="*", help="file names (no .png) for the rendered sheets")
+    parser.add_argument("--call", help="Module.Function of the VBA to run in each file (macros on)")
+    parser.add_argument("--args", type=Path, help="JSON file: a list of argument lists for --call")
     args = parser.parse_args(argv)
     if shutil.which("soffice") is None:
         print(json.dumps({"error": "soffice not found"}))
@@ -202,18 +240,23 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         office = Office(tmp)
+        if args.call:
+            office.executable_vba()
         try:
             for i, path in enumerate(args.files):
                 opened = as_workbook_copy(path, tmp) if path.suffix.lower() == ".xlam" else path
-                doc = office.load(opened)
+                doc = office.load(opened, run_macros=bool(args.call))
                 if doc is None:
                     report[str(path)] = {"error": "LibreOffice could not open it"}
                     continue
                 try:
                     report[str(path)] = describe(doc)
+                    if args.call:
+                        calls = json.loads(args.args.read_text("utf-8")) if args.args else [[]]
+                        report[str(path)]["calls"] = call(doc, args.call, calls)
                     if args.render and i == 0:
                         report[str(path)]["rendered"] = render(doc, args.sheets, args.rows, args.cols,
-                                                               args.render, tmp)
+                                                               args.render, tmp, args.names)
                 finally:
                     doc.close(True)
         finally:

@@ -83,7 +83,7 @@ if __name__ == "__main__":
 ALLOWED_WORDS = frozenset({"rfm", "k-means", "kmeans", "dbscan", "pca", "davies-bouldin",
                            "calinski-harabasz", "python", "vip", "pc", "ss", "log1p", "iqr",
                            "id", "excel", "nbd", "bg", "fader", "hardie", "lee", "gamma-gamma",
-                           "gamma", "beta", "pareto", "mae"})
+                           "gamma", "beta", "pareto", "mae", "csv", "utf", "xlwings"})
 """Latin words a Chinese entry may keep: method and author names, terms owners use as is."""
 _FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")

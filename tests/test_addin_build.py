@@ -117,9 +117,9 @@ def test_zip_entries_have_fixed_dates_and_order(built):
 
 def test_every_module_is_extracted(vba):
     ours = {"xlam": {"xlwings", "Dictionary", "RibbonSegmenter", "xlwings_udfs", "segmenter_udf_help",
-                     "ThisWorkbook"},
+                     "SegmenterText", "ThisWorkbook"},
             "xlsm": {"xlwings", "Dictionary", "SegmenterMacros", "xlwings_udfs", "segmenter_udf_help",
-                     "ThisWorkbook"}}
+                     "SegmenterText", "ThisWorkbook"}}
     for kind, expected in ours.items():
         assert expected <= set(vba[kind]), kind
         assert all(code.strip() for code in vba[kind].values())
@@ -349,20 +349,155 @@ def _subs(code: str) -> dict[str, str]:
             re.finditer(r"^(?:Public |Private )?Sub (\w+)\(([^)]*)\)", code, re.M | re.I)}
 
 
+RIBBON_GETTERS = ("getLabel", "getScreentip", "getSupertip")
+# The attributes [MS-CUSTOMUI] (schema 2006/01) defines for the elements we use; a static
+# text and its getter are mutually exclusive (Office refuses the ribbon with both).
+UI_ATTRIBUTES = {
+    "tab": {"id", "idMso", "idQ", "label", "getLabel", "visible", "getVisible", "keytip",
+            "getKeytip", "insertAfterMso", "insertBeforeMso", "insertAfterQ", "insertBeforeQ", "tag"},
+    "group": {"id", "idMso", "idQ", "label", "getLabel", "image", "imageMso", "getImage", "visible",
+              "getVisible", "keytip", "getKeytip", "screentip", "getScreentip", "supertip",
+              "getSupertip", "insertAfterMso", "insertBeforeMso", "insertAfterQ", "insertBeforeQ",
+              "tag"},
+    "button": {"id", "idMso", "idQ", "label", "getLabel", "size", "getSize", "image", "imageMso",
+               "getImage", "onAction", "enabled", "getEnabled", "visible", "getVisible",
+               "showLabel", "getShowLabel", "showImage", "getShowImage", "screentip",
+               "getScreentip", "supertip", "getSupertip", "keytip", "getKeytip", "description",
+               "getDescription", "insertAfterMso", "insertBeforeMso", "insertAfterQ",
+               "insertBeforeQ", "tag"},
+}
+
+
+def _ui() -> ET.Element:
+    return ET.fromstring((ROOT / "addin" / "customUI.xml").read_bytes())
+
+
+def test_the_ribbon_xml_uses_only_schema_attributes_and_one_text_source_each():
+    ui = _ui()
+    assert ui.tag == f"{NS_UI}customUI"
+    for element in ui.iter():
+        kind = element.tag.replace(NS_UI, "")
+        if kind not in UI_ATTRIBUTES:
+            assert kind in ("customUI", "ribbon", "tabs"), kind
+            continue
+        assert set(element.attrib) <= UI_ATTRIBUTES[kind], (kind, set(element.attrib) - UI_ATTRIBUTES[kind])
+        for static in ("label", "screentip", "supertip"):
+            getter = "get" + static[0].upper() + static[1:]
+            assert not (static in element.attrib and getter in element.attrib), (element.get("id"), static)
+    ids = [e.get("id") for e in ui.iter() if e.get("id")]
+    assert len(ids) == len(set(ids))
+
+
 def test_every_ribbon_action_is_a_ribbon_callback(vba):
-    ui = ET.fromstring((ROOT / "addin" / "customUI.xml").read_bytes())
+    ui = _ui()
     buttons = list(ui.iter(f"{NS_UI}button"))
     assert buttons
+    subs = _subs(vba["xlam"]["RibbonSegmenter"])
     for button in buttons:
         module, _, proc = button.get("onAction").partition(".")
-        assert button.get("imageMso") and button.get("screentip") and button.get("label")
+        assert button.get("imageMso") and all(button.get(g) for g in RIBBON_GETTERS)
         params = _subs(vba["xlam"][module]).get(proc.lower())
         assert params is not None, f"{module}.{proc} is not a Sub"
         assert re.fullmatch(r"(ByRef |ByVal )?control As IRibbonControl", params, re.I), params
+    for element in [*buttons, *ui.iter(f"{NS_UI}group")]:
+        for getter in RIBBON_GETTERS:
+            if element.get(getter) is None:
+                continue
+            module, _, proc = element.get(getter).partition(".")
+            assert module == "RibbonSegmenter"
+            params = subs.get(proc.lower())
+            assert params is not None, f"{module}.{proc} is not a Sub"
+            assert re.fullmatch(r"(ByRef |ByVal )?control As IRibbonControl, ByRef \w+", params, re.I), params
     tab = next(ui.iter(f"{NS_UI}tab"))
     assert tab.get("label") == "Segmenter"
-    segment = [b for b in buttons if b.get("label") == "Segment"]
+    english = _segmenter_text(vba["xlam"])
+    segment = [b for b in buttons if english[f"{b.get('id')}.label"][0] == "Segment"]
     assert len(segment) == 1 and segment[0].get("size") == "large"
+
+
+_CASE = re.compile(r'^    Case "([^"]+)"\n        If chinese Then SegmenterTextIn = SegmenterFromHex\("([0-9A-F]*)"\) '
+                   r'Else SegmenterTextIn = "((?:[^"]|"")*)"$', re.M)
+
+
+def _from_hex(units: str) -> str:
+    return bytes.fromhex(units).decode("utf-16-be")
+
+
+def _segmenter_text(modules: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Key -> (English, Chinese), read from the SegmenterText module as extracted by olevba."""
+    code = modules["SegmenterText"]
+    return {m.group(1): (m.group(3).replace('""', '"'), _from_hex(m.group(2))) for m in _CASE.finditer(code)}
+
+
+def _po() -> object:
+    sys.path.insert(0, str(ROOT / "tests"))
+    import i18n_catalog
+
+    (po,) = i18n_catalog.po_paths()
+    return i18n_catalog.read(po)
+
+
+def test_every_ribbon_text_is_in_both_languages_and_chinese_is_the_catalogue(vba):
+    """The keys the ribbon asks for exist, and each Chinese text in the VBA is what the .po
+    (read with babel) says for its English: the module cannot drift from the catalogue."""
+    catalogue = _po()
+    for kind in ("xlam", "xlsm"):
+        texts = _segmenter_text(vba[kind])
+        assert texts, f"{kind}: no SegmenterText entries found"
+        for key, (english, chinese) in texts.items():
+            entry = catalogue.get(english, context="ribbon")
+            assert entry is not None and entry.string, f"no Chinese for {english!r}"
+            assert chinese == entry.string, key
+            assert re.search(r"[\u4e00-\u9fff]", chinese) and english.isascii(), key
+    texts = _segmenter_text(vba["xlam"])
+    ui = _ui()
+    for element in ui.iter():
+        for getter, suffix in zip(RIBBON_GETTERS, (".label", ".screentip", ".supertip"), strict=True):
+            if element.get(getter):
+                assert element.get("id") + suffix in texts, element.get("id") + suffix
+    code = vba["xlam"]["RibbonSegmenter"]
+    for key in re.findall(r'SegmenterText\("([^"]+)"\)', code):
+        assert key in texts, key
+    assert "MsgBox \"" not in code  # no message box text outside SegmenterText
+
+
+def test_the_ui_language_decides_and_chinese_lcids_are_the_five(vba):
+    code = vba["xlam"]["SegmenterText"]
+    chinese = re.search(r"Function SegmenterChinese\(\).*?End Function", code, re.S).group(0)
+    assert "Application.LanguageSettings.LanguageID(2)" in chinese  # msoLanguageIDUI = 2
+    assert "On Error Resume Next" in chinese
+    case = re.search(r"^\s*Case ([\d, ]+)$", chinese, re.M).group(1)
+    assert sorted(int(x) for x in case.split(",")) == [1028, 2052, 3076, 4100, 5124]
+    assert code.isascii()  # the VBA project's code page cannot hold Chinese
+    assert all(len(line) < 1000 for line in code.splitlines())
+
+
+def test_the_insert_function_help_has_a_chinese_twin_from_the_catalogue(vba):
+    """With Excel in Chinese, SegmenterRegisterChinese registers every function with the
+    catalogue's Chinese (context udf) of its English docstring and argument help."""
+    from segmenter.vba_wrapper import udf_functions
+
+    catalogue = _po()
+    for kind in ("xlam", "xlsm"):
+        help_code = vba[kind]["segmenter_udf_help"]
+        body = re.search(r"Sub RegisterSegmenterFunctions\(\)\n(.*?)End Sub", help_code, re.S).group(1)
+        first = [ln.strip() for ln in body.splitlines() if ln.strip() and not ln.strip().startswith("On Error")][0]
+        assert first.startswith("If SegmenterRegisterChinese() Then Exit Sub")
+        code = vba[kind]["SegmenterText"]
+        calls = re.findall(r"Application\.MacroOptions Macro:=.*?'!(\w+)\", _\n(.*?)(?=\n    Application|\n    SegmenterRegisterChinese)",
+                           code, re.S)
+        assert [name for name, _ in calls] == list(udf_functions())
+        for name, rest in calls:
+            xlfunc = udf_functions()[name]
+            english = [" ".join(xlfunc["ret"]["doc"].split())]
+            english += [" ".join(a["doc"].split()) for a in xlfunc["args"] if not a["vba"]]
+            chinese = [_from_hex(h) for h in re.findall(r'SegmenterFromHex\("([0-9A-F]*)"\)', rest)]
+            assert len(chinese) == len(english), name
+            for en, zh in zip(english, chinese, strict=True):
+                entry = catalogue.get(en, context="udf")
+                assert entry is not None and entry.string == zh, (name, en)
+                assert len(zh) <= 255 and re.search(r"[\u4e00-\u9fff]", zh)
+            assert 'Category:="Segmenter"' in rest
 
 
 NO_WORKBOOK_NEEDED = {"about", "self_test"}
@@ -571,3 +706,26 @@ def test_wrapper_generation_leaves_no_stand_ins_behind():
     after = {name: sys.modules.get(name) for name in before}
     assert after == before
     assert (xlwings.func, xlwings.arg, xlwings.ret) == funcs_before
+
+
+def test_libreoffice_basic_reads_the_same_texts_from_the_vba(built, vba, tmp_path):
+    """LibreOffice Basic runs SegmenterTextIn (our VBA source, hex decoding and all): the
+    Chinese it returns is the catalogue's, the English is the module's."""
+    exe = _uno_python()
+    if exe is None:
+        pytest.skip("LibreOffice (soffice + python3-uno + pdftoppm) is not installed; .ci/run installs it")
+    texts = _segmenter_text(vba["xlam"])
+    keys = sorted(texts)
+    calls = [[k, True] for k in keys] + [[k, False] for k in keys] + [["no.such.key", True]]
+    args = tmp_path / "calls.json"
+    args.write_text(json.dumps(calls), "utf-8")
+    proc = subprocess.run([exe, str(ROOT / "addin" / "lo_inspect.py"), str(built["xlam"]),
+                           "--call", "SegmenterText.SegmenterTextIn", "--args", str(args)],
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    got = json.loads(proc.stdout)[str(built["xlam"])]["calls"]
+    catalogue = _po()
+    english = [texts[k][0] for k in keys]
+    assert got[len(keys):2 * len(keys)] == english
+    assert got[:len(keys)] == [catalogue.get(e, context="ribbon").string for e in english]
+    assert got[-1] == "no.such.key"

@@ -6,7 +6,22 @@ Attribute VB_Name = "RibbonSegmenter"
 ' open, or the active file in Protected View, that is VBA error 91 and a Debug button.
 ' So the buttons that work on a workbook check first and explain; About and Self-test
 ' need no workbook and run in a temporary blank one instead.
+' Every text shown (ribbon labels and tips, message boxes) comes from the generated
+' SegmenterText module, in Excel's UI language: English or Chinese.
 Option Explicit
+
+Public Sub SegmenterGetLabel(control As IRibbonControl, ByRef returnedVal)
+    ' getLabel of every group and button: the text in Excel's UI language (SegmenterText).
+    returnedVal = SegmenterText(control.ID & ".label")
+End Sub
+
+Public Sub SegmenterGetScreentip(control As IRibbonControl, ByRef returnedVal)
+    returnedVal = SegmenterText(control.ID & ".screentip")
+End Sub
+
+Public Sub SegmenterGetSupertip(control As IRibbonControl, ByRef returnedVal)
+    returnedVal = SegmenterText(control.ID & ".supertip")
+End Sub
 
 Public Sub OnSegment(control As IRibbonControl)
     If Not SegmenterWorkbookReady() Then Exit Sub
@@ -60,11 +75,9 @@ End Function
 Private Function SegmenterWorkbookReady() As Boolean
     ' True when there is a workbook to work on; otherwise a message saying what to do.
     If SegmenterInProtectedView() Then
-        MsgBox "This workbook is open in Protected View. Click Enable Editing in the yellow bar, " & _
-               "then click the Segmenter button again.", vbInformation, "Segmenter"
+        MsgBox SegmenterText("msg.protectedView"), vbInformation, "Segmenter"
     ElseIf ActiveWorkbook Is Nothing Then
-        MsgBox "No workbook is open. Open the workbook with your customer table, " & _
-               "then click the Segmenter button again.", vbInformation, "Segmenter"
+        MsgBox SegmenterText("msg.noWorkbook"), vbInformation, "Segmenter"
     Else
         SegmenterWorkbookReady = True
     End If

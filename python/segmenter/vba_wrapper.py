@@ -150,7 +150,9 @@ def udf_help_vba(module_name: str = UDF_MODULE) -> str:
     It makes the same ``Application.MacroOptions`` call that xlwings' Import Functions
     makes from Python (description = the function's docstring, argument descriptions
     = the ``@xw.arg`` docs, each cut at Excel's 255 characters), so the shipped add-in
-    needs no Import Functions. ``Auto_Open`` in our VBA modules calls it.
+    needs no Import Functions. ``Auto_Open`` in our VBA modules calls it. With Excel's UI
+    in Chinese, the generated ``SegmenterText`` module registers the Chinese help instead
+    (:mod:`segmenter.vba_text`).
     """
     lines = [
         f'Attribute VB_Name = "{HELP_MODULE_NAME}"',
@@ -160,6 +162,7 @@ def udf_help_vba(module_name: str = UDF_MODULE) -> str:
         "",
         "Public Sub RegisterSegmenterFunctions()",
         "    On Error Resume Next  ' help text only: never stop Excel over it",
+        "    If SegmenterRegisterChinese() Then Exit Sub  ' Excel in Chinese (module SegmenterText)",
     ]
     for name, xlfunc in udf_functions(module_name).items():
         args = [_vba_text(a.get("doc", "")) for a in xlfunc["args"] if not a["vba"]]

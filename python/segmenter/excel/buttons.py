@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from segmenter.catalog import N_, tr
 from segmenter.excel.runner import alert, run_macro
 from segmenter.excel.selection import Source, read_data, resolve_selection, without_old_labels
 from segmenter.excel.writer import write_labels
@@ -66,14 +67,19 @@ def previous_run(book: Any) -> Any:
 
 def _compute(book: Any, state: Any, orders: bool, labels: bool = False) -> tuple[Any, Any, Any, Any]:
     """Settings, selection, ONE read and the engine: everything before any write."""
+    from segmenter.excel.messages import option_language
     from segmenter.excel.settings import read_settings
+    from segmenter.story.i18n import resolve_language
 
-    state.status("reading the selection")
     settings = read_settings(book)
+    fixed = option_language(settings.options)
+    state.language = fixed
+    state.status(N_("reading the selection"))
     src = without_old_labels(book, resolve_selection(book))
     values, labels_target = read_data(book, src, labels and settings.labels_next_to_data)
+    state.language = resolve_language(fixed, values[0] if values else ())
 
-    state.status(f"segmenting {src.n_rows - 1:,} rows")
+    state.status(N_("segmenting {rows:,} rows"), rows=src.n_rows - 1)
     from segmenter.errors import SegmenterError
     from segmenter.io.previous_settings import explicit, with_previous
     from segmenter.pipeline import segment, segment_orders
@@ -92,6 +98,8 @@ def _compute(book: Any, state: Any, orders: bool, labels: bool = False) -> tuple
                   previous=previous, **opts)
     except SegmenterError as exc:
         raise chosen.explain(exc) from None
+    if seg.story is not None:
+        state.language = seg.story.language
     return settings, src, labels_target, chosen.mark(seg)
 
 
@@ -99,7 +107,7 @@ def customer_list(book: Any, src: Any, named: str | None) -> dict[str, Any]:
     """The customer list the orders are joined with: the sheet named on Settings, else a sheet
     named like Customers / 客户 / Kunden (not the ledger's own); ``{}`` when there is none."""
     from segmenter.engine.join import customer_sheet
-    from segmenter.errors import SegmenterError
+    from segmenter.excel.messages import ExcelError
     from segmenter.excel.settings import SHEET_NAME
     from segmenter.layout.cells import RESULT_SHEETS
 
@@ -107,8 +115,9 @@ def customer_list(book: Any, src: Any, named: str | None) -> dict[str, Any]:
     if named:
         hit = next((n for n in names if n.strip().casefold() == named.strip().casefold()), None)
         if hit is None:
-            raise SegmenterError(f"{SHEET_NAME}: customers sheet {named!r} is not a sheet of this "
-                                 f"workbook; sheets: {', '.join(names)}")
+            raise ExcelError(N_("{settings}: customers sheet {name!r} is not a sheet of this "
+                                "workbook; sheets: {sheets}"),
+                             settings=SHEET_NAME, name=named, sheets=", ".join(names))
     else:
         hit = customer_sheet(names, skip=[*RESULT_SHEETS, SHEET_NAME])
     if hit is None or hit == src.sheet.name:
@@ -130,7 +139,7 @@ def _main(book: Any, state: Any, orders: bool = False) -> RunOutcome:
 
         column = [[v] for v in segment_column(seg, src.n_rows, src.row)]
 
-    state.status("writing the result sheets")
+    state.status(N_("writing the result sheets"))
     from segmenter.excel.writer import write_layout
 
     undo: list[Callable[[], None]] = []
@@ -157,9 +166,9 @@ def clear_results(book: Any = None) -> list[str] | None:
 
 def open_settings(book: Any = None) -> None:
     """The Settings button: show (or create) the Segmenter Settings sheet."""
-    from segmenter.excel.settings import open_settings as _open
+    from segmenter.excel.settings import show_settings
 
-    _open(book)
+    run_macro(book, show_settings)
 
 
 def export_segments(book: Any = None) -> list[str] | None:
@@ -174,15 +183,16 @@ def export_segments(book: Any = None) -> list[str] | None:
         full = Path(str(b.fullname))
         base = full.parent if full.parent != Path(".") and full.parent.exists() else Path.home()
         folder = base / f"{full.stem or 'Segmenter'}-segments"
-        state.status("writing the CSV files")
+        state.status(N_("writing the CSV files"))
         paths = _export(seg, folder)
-        alert(b, f"Wrote {len(paths)} CSV files (UTF-8, one per segment) to {folder}", mode="info")
+        alert(b, tr("Wrote {n} CSV files (UTF-8, one per segment) to {folder}", state.language or "en",
+                    n=len(paths), folder=folder), mode="info")
         return [str(p) for p in paths]
 
     return run_macro(book, work)
 
 
-def self_test_report() -> tuple[bool, str]:
+def self_test_report(language: str = "en") -> tuple[bool, str]:
     """Run the whole pipeline on the bundled demo data in memory; writes nothing anywhere."""
     import math
 
@@ -195,33 +205,37 @@ def self_test_report() -> tuple[bool, str]:
     seg = segment(grid)
     layout = build_layout(seg)
     checks = {
-        "every row labelled or explained": bool(
+        N_("every row labelled or explained"): bool(
             (seg.rows["segment"].notna() | (seg.rows["excluded"] != "")).all()
         ),
-        "at least two segments": seg.k >= 2,
-        "silhouette is a number": math.isfinite(seg.silhouette),
-        "result sheets laid out": {"Segments", "Segment Profiles", "Cleaning Log"} <= set(layout.names),
+        N_("at least two segments"): seg.k >= 2,
+        N_("silhouette is a number"): math.isfinite(seg.silhouette),
+        N_("result sheets laid out"): {"Segments", "Segment Profiles", "Cleaning Log"} <= set(layout.names),
     }
     ok = all(checks.values())
-    lines = [f"Self-test {'PASSED' if ok else 'FAILED'}: {len(seg.rows)} demo customers, "
-             f"{seg.k} segments, silhouette {seg.silhouette:.3f}"]
-    lines += [f"{'ok ' if v else 'FAIL'} {k}" for k, v in checks.items()]
-    lines.append(about_text())
+    head = (N_("Self-test PASSED: {rows} demo customers, {k} segments, silhouette {silhouette:.3f}")
+            if ok else
+            N_("Self-test FAILED: {rows} demo customers, {k} segments, silhouette {silhouette:.3f}"))
+    lines = [tr(head, language, rows=len(seg.rows), k=seg.k, silhouette=seg.silhouette)]
+    lines += [f"{'ok ' if v else 'FAIL'} {tr(k, language)}" for k, v in checks.items()]
+    lines.append(about_text(language=language))
     return ok, "\n".join(lines)
 
 
 def self_test(book: Any = None) -> bool | None:
     """The Self-test button: the pipeline on the demo data inside this Excel; pass or fail."""
 
-    def work(b: Any, _state: Any) -> bool:
-        ok, text = self_test_report()
+    def work(b: Any, state: Any) -> bool:
+        from segmenter.excel.language import guess_language
+
+        ok, text = self_test_report(state.language or guess_language(b))
         alert(b, text, mode="info" if ok else "critical")
         return ok
 
     return run_macro(book, work)
 
 
-def about_text(addin_xlwings: str | None = None) -> str:
+def about_text(addin_xlwings: str | None = None, language: str = "en") -> str:
     """Versions and the setup check shown by the About button."""
     import xlwings
 
@@ -230,19 +244,20 @@ def about_text(addin_xlwings: str | None = None) -> str:
     lines = [
         f"Segmenter {__version__}",
         f"Python {sys.version.split()[0]}: {sys.executable}",
-        f"xlwings (Python package) {xlwings.__version__}",
+        tr("xlwings (Python package) {version}", language, version=xlwings.__version__),
     ]
     if not addin_xlwings:
         addin_xlwings = _installed_addin_xlwings()
     if addin_xlwings:
         same = str(addin_xlwings).strip() == xlwings.__version__
-        verdict = "match" if same else (
-            "MISMATCH: install the same xlwings version as the add-in "
-            f"(pip install xlwings=={str(addin_xlwings).strip()}) or update the add-in"
-        )
-        lines.append(f"xlwings (add-in) {addin_xlwings}: {verdict}")
+        command = "pip install xlwings==" + str(addin_xlwings).strip()
+        verdict = tr("match", language) if same else tr(
+            "MISMATCH: install the same xlwings version as the add-in ({command}) "
+            "or update the add-in", language, command=command)
+        lines.append(tr("xlwings (add-in) {version}: {verdict}", language,
+                        version=addin_xlwings, verdict=verdict))
     else:
-        lines.append("xlwings (add-in): not reported")
+        lines.append(tr("xlwings (add-in): not reported", language))
     return "\n".join(lines)
 
 
@@ -262,7 +277,9 @@ def _installed_addin_xlwings() -> str | None:
 def about(addin_xlwings: str | None = None, book: Any = None) -> None:
     """The About button: versions and whether the add-in and Python agree on xlwings."""
 
-    def work(b: Any, _state: Any) -> None:
-        alert(b, about_text(addin_xlwings), mode="info")
+    def work(b: Any, state: Any) -> None:
+        from segmenter.excel.language import guess_language
+
+        alert(b, about_text(addin_xlwings, state.language or guess_language(b)), mode="info")
 
     run_macro(book, work)

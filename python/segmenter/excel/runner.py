@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+from segmenter.catalog import tr
 from segmenter.errors import SegmenterError
 
 TITLE = "Segmenter"
@@ -36,21 +37,29 @@ def alert(book: Any, message: str, mode: str = "critical") -> None:
 
 
 def run_macro(book: Any, work: Callable[[Any, Any], Any]) -> Any:
-    """Run one button: Excel state saved/restored, errors shown as one line, never a traceback."""
+    """Run one button: Excel state saved/restored, errors shown as one line, never a traceback.
+
+    Messages are in the run's language: ``state.language`` once the button knows it,
+    else a guess from the workbook (:mod:`segmenter.excel.language`).
+    """
+    from segmenter.excel.language import guess_language
+    from segmenter.excel.messages import shown
     from segmenter.excel.writer import ExcelState
 
     if book is None:
         book = caller_book()
+    state = ExcelState(book, guess=lambda: guess_language(book))
     try:
-        with ExcelState(book) as state:
+        with state:
             return work(book, state)
     except SegmenterError as exc:
-        alert(book, exc.message)
+        alert(book, shown(exc, state.language or guess_language(book)))
     except Exception as exc:  # noqa: BLE001 - a bug: one line for the owner, details in a file
         path = _log_traceback()
-        first = " ".join(str(exc).split())[:200]
-        alert(book, f"Segmenter stopped on an internal error ({type(exc).__name__}: {first}). "
-                    f"Nothing was changed. Details: {path}")
+        error = type(exc).__name__ + ": " + " ".join(str(exc).split())[:200]
+        alert(book, tr("Segmenter stopped on an internal error ({error}). Nothing was changed. "
+                       "Details: {path}", state.language or guess_language(book),
+                       error=error, path=path))
     return None
 
 

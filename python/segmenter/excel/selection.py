@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from segmenter.errors import SegmenterError
+from segmenter.catalog import N_
+from segmenter.excel.messages import ExcelError
 from segmenter.excel.writer import LABELS_MARKER, LabelsTarget
 
 MAX_ROWS = 1_048_576
@@ -53,11 +54,11 @@ class Source:
         return self.sheet.range((self.row, self.col), (self.last_row, self.last_col + extra_cols))
 
 
-NO_RANGE = "a chart, picture or shape is selected; click a cell inside your customer table, then Segment"
-EMPTY_CELL = "the selected cell is empty; click a cell inside your customer table, then Segment"
-EMPTY_RANGE = "the selected cells are empty; select your customer table including its header row"
-MULTI_AREA = "several separate areas are selected; select one block of cells (your customer table)"
-ONE_CELL = "only one cell holds data here; select your customer table including its header row"
+NO_RANGE = N_("a chart, picture or shape is selected; click a cell inside your customer table, then Segment")
+EMPTY_CELL = N_("the selected cell is empty; click a cell inside your customer table, then Segment")
+EMPTY_RANGE = N_("the selected cells are empty; select your customer table including its header row")
+MULTI_AREA = N_("several separate areas are selected; select one block of cells (your customer table)")
+ONE_CELL = N_("only one cell holds data here; select your customer table including its header row")
 
 
 def resolve_selection(book: Any) -> Source:
@@ -76,17 +77,16 @@ def resolve_selection(book: Any) -> Source:
     except Exception:  # noqa: BLE001 - engines fail in different ways when no range is selected
         address = None
         if "," in _raw_selection(book):
-            raise SegmenterError(MULTI_AREA) from None
+            raise ExcelError(MULTI_AREA) from None
     if not address:
-        raise SegmenterError(NO_RANGE)
+        raise ExcelError(NO_RANGE)
     if "," in address:
-        raise SegmenterError(MULTI_AREA)
+        raise ExcelError(MULTI_AREA)
     sheet = sel.sheet
     if sheet.name in owned_sheets(book).sheets or sheet.name.casefold() == SHEET_NAME.casefold():
-        raise SegmenterError(
-            f"the selection is on Segmenter's own sheet {sheet.name!r}; "
-            "go to your customer sheet, click a cell in the table, then Segment"
-        )
+        raise ExcelError(N_("the selection is on Segmenter's own sheet {sheet!r}; "
+                            "go to your customer sheet, click a cell in the table, then Segment"),
+                         sheet=sheet.name)
     r1, c1 = sel.row, sel.column
     n, m = sel.shape
     r2, c2 = r1 + n - 1, c1 + m - 1
@@ -97,11 +97,11 @@ def resolve_selection(book: Any) -> Source:
         return _current_region(sheet, r1, c1)
     used = _used_box(sheet)
     if used is None:
-        raise SegmenterError(EMPTY_RANGE)
+        raise ExcelError(EMPTY_RANGE)
     ur1, uc1, ur2, uc2 = used
     r1, c1, r2, c2 = max(r1, ur1), max(c1, uc1), min(r2, ur2), min(c2, uc2)
     if r1 > r2 or c1 > c2:
-        raise SegmenterError(EMPTY_RANGE)
+        raise ExcelError(EMPTY_RANGE)
     return Source(sheet, r1, c1, r2, c2, "selection")
 
 
@@ -173,7 +173,7 @@ def _current_region(sheet: Any, row: int, col: int) -> Source:
         box = _region_from_values(sheet, row, col)
     if box[0] == box[2] and box[1] == box[3]:
         value = cell.value
-        raise SegmenterError(EMPTY_CELL if value in (None, "") else ONE_CELL)
+        raise ExcelError(EMPTY_CELL if value in (None, "") else ONE_CELL)
     return Source(sheet, *box, "current region")
 
 
@@ -244,10 +244,8 @@ def read_data(book: Any, src: Source, labels: bool) -> tuple[list[list[Any]], La
     """The data's values in ONE read (plus the column right of it when labels are wanted)."""
     extra = 1 if labels else 0
     if labels and src.last_col >= MAX_COLS:
-        raise SegmenterError(
-            "labels next to the data: there is no column right of the data; "
-            "turn the setting off or move the table"
-        )
+        raise ExcelError(N_("labels next to the data: there is no column right of the data; "
+                            "turn the setting off or move the table"))
     values = src.range(extra).options(ndim=2, err_to_str=True).value
     if not labels:
         return values, None
@@ -258,10 +256,9 @@ def read_data(book: Any, src: Source, labels: bool) -> tuple[list[list[Any]], La
     if not ours and any(v not in (None, "") for v in right):
         from xlwings.utils import col_name
 
-        raise SegmenterError(
-            f"labels next to the data: column {col_name(src.last_col + 1)} right of the data is "
-            "not empty; clear it or turn the setting off (Segmenter never overwrites your cells)"
-        )
+        raise ExcelError(N_("labels next to the data: column {column} right of the data is "
+                            "not empty; clear it or turn the setting off (Segmenter never "
+                            "overwrites your cells)"), column=col_name(src.last_col + 1))
     return data, LabelsTarget(src.sheet, src.row, src.last_col + 1, src.n_rows, prev if ours else None)
 
 

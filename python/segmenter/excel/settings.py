@@ -3,7 +3,7 @@
 Parsing is pure (:func:`parse_settings` takes the grid the sheet holds and
 returns keyword options for :func:`segmenter.options.make_options`) so it can
 be tested without Excel and reused for the ``options`` argument of =SEGMENT.
-Only :func:`read_settings` and :func:`open_settings` talk to xlwings.
+Only :func:`read_settings` and :func:`show_settings` talk to xlwings.
 Settings are data: they are parsed, never evaluated.
 """
 
@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from segmenter.catalog import N_
 from segmenter.errors import SegmenterError
+from segmenter.excel.messages import ExcelError
 from segmenter.options import BY_NAME, make_options
 
 SHEET_NAME = "Segmenter Settings"
@@ -25,7 +27,7 @@ like Customers / 客户 / Kunden). Typed in as a row of its own; not a row of th
 
 @dataclass(frozen=True)
 class Row:
-    """One row of the settings sheet as created by :func:`open_settings`."""
+    """One row of the settings sheet as created by :func:`show_settings`."""
 
     label: str
     key: str
@@ -119,7 +121,7 @@ def _yes_no(label: str, v: Any) -> bool:
         return True
     if text in _NO:
         return False
-    raise SegmenterError(f"{label} = {v!r} is not yes or no; write yes or no")
+    raise ExcelError(N_("{setting} = {value!r} is not yes or no; write yes or no"), setting=label, value=v)
 
 
 def parse_settings(rows: Any, where: str = SHEET_NAME) -> Settings:
@@ -142,7 +144,8 @@ def parse_settings(rows: Any, where: str = SHEET_NAME) -> Settings:
         key = _key(label)
         if key is None:
             known = ", ".join(r.label for r in ROWS)
-            raise SegmenterError(f"{where}: unknown setting {label!r}; known settings are: {known}")
+            raise ExcelError(N_("{where}: unknown setting {label!r}; known settings are: {known}"),
+                             where=where, label=label, known=known)
         if key == LABELS_KEY:
             labels = _yes_no(f"{where}: {label}", value)
             continue
@@ -193,7 +196,7 @@ def parse_option_text(text: Any, where: str = "options") -> Settings:
 
 
 def default_grid() -> list[list[Any]]:
-    """What :func:`open_settings` writes: header plus one row per setting."""
+    """What :func:`show_settings` writes: header plus one row per setting."""
     return [["Setting", "Value", "Help"], *[[r.label, r.default or None, r.help] for r in ROWS]]
 
 
@@ -216,14 +219,8 @@ def read_settings(book: Any) -> Settings:
     return parse_settings(values)
 
 
-def open_settings(book: Any = None) -> None:
-    """Ribbon button: show the settings sheet, creating it with defaults and dropdowns."""
-    from segmenter.excel.runner import run_macro
-
-    run_macro(book, _open_settings)
-
-
-def _open_settings(book: Any, state: Any) -> None:
+def show_settings(book: Any, _state: Any) -> None:
+    """The Settings button's work: show the settings sheet, creating it with defaults and dropdowns."""
     from segmenter.excel.writer import show_settings_sheet
 
     choices = {i: list(row.choices) for i, row in enumerate(ROWS, start=2) if row.choices}

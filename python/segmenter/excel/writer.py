@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from segmenter.catalog import N_, tr
 from segmenter.layout import theme
 from segmenter.layout.blocks import (
     Block,
@@ -69,7 +70,8 @@ _NUMBERISH = re.compile(r"^\s*[-+(]?[$€£¥]?\s*[\d.,]+(?:[eE][-+]?\d+)?\s*%?\
 _DATEISH = re.compile(r"^\s*\d{1,4}\s*[-/.:]\s*\d{1,2}(?:\s*[-/.:]\s*\d{1,4})?(?:[ T].*)?$")
 _REF = re.compile(r"^=(?:'((?:[^']|'')+)'|([^!]+))!")
 
-Progress = Callable[[str], None]
+Progress = Callable[..., None]
+"""Hears ``(message, **fields)``: a catalogue message (``N_``) and its format fields."""
 
 
 # --------------------------------------------------------------------------- values
@@ -188,8 +190,11 @@ class ExcelState:
     these are conveniences, never a reason to fail a run.
     """
 
-    def __init__(self, book: Any) -> None:
+    def __init__(self, book: Any, guess: Callable[[], str] | None = None) -> None:
         self.app = book.app
+        self._guess = guess
+        self.language: str | None = None
+        """The run's language once known (the button sets it); None until then."""
         self._screen: Any = _MISSING
         self._status: Any = _MISSING
 
@@ -208,11 +213,14 @@ class ExcelState:
             self._status = _MISSING
         return self
 
-    def status(self, text: str) -> None:
+    def status(self, message: str, **kw: Any) -> None:
+        """Show the catalogue ``message`` (marked with ``N_``) in the run's language."""
         if self._status is _MISSING:
             return
+        if self.language is None:
+            self.language = self._guess() if self._guess is not None else "en"
         try:
-            self.app.status_bar = f"Segmenter: {text}"
+            self.app.status_bar = status_text(message, self.language, **kw)
         except Exception:  # noqa: BLE001
             self._status = _MISSING
 
@@ -230,6 +238,11 @@ class ExcelState:
 
 
 _MISSING = object()
+
+
+def status_text(message: str, language: str, **kw: Any) -> str:
+    """What the status bar says: "Segmenter: " and the message in ``language``."""
+    return "Segmenter: " + tr(message, language, **kw)
 
 
 # --------------------------------------------------------------------------- writing
@@ -257,7 +270,7 @@ def write_layout(
     on any failure ``undo`` runs, the sheets created by this call are deleted
     again and the error is re-raised.
     """
-    say = progress or (lambda _text: None)
+    say = progress or (lambda _message, **_kw: None)
     owned = owned_sheets(book)
     existing = [s.name for s in book.sheets]
     keep = [n for n in existing if n not in owned.sheets]
@@ -271,7 +284,7 @@ def write_layout(
     created: list[tuple[Any, str]] = []  # (sheet, marker name)
     try:
         for i, spec in enumerate(layout.sheets):
-            say(f"writing {finals[i]} ({i + 1} of {len(finals)})")
+            say(N_("writing {sheet} ({i} of {n})"), sheet=finals[i], i=i + 1, n=len(finals))
             sheet = book.sheets.add(name=temps[i], after=book.sheets[len(book.sheets) - 1])
             marker = marker_name(first_number + i, spec.key)
             book.names.add(marker, f"={quote_sheet(temps[i])}!$A$1")
@@ -279,7 +292,7 @@ def write_layout(
             write_sheet(sheet, spec, remote=is_remote(book))
         if before_commit is not None:
             before_commit()
-        say("replacing the previous result")
+        say(N_("replacing the previous result"))
         replaced = sorted(owned.sheets)
         _delete_names(book, [m for ms in owned.sheets.values() for m in ms] + owned.stale)
         _delete_sheets(book, replaced)
