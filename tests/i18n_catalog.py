@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "python" / "segmenter"
-KEYWORDS = {"tr": None, "N_": None, "ptr": ((1, "c"), 2)}
+KEYWORDS = {"tr": None, "N_": None, "msg": None, "ptr": ((1, "c"), 2)}
 
 Message = tuple[str | None, str]  # (context, English)
 

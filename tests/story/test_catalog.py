@@ -52,3 +52,22 @@ def test_keyed_messages_read_the_catalogue_in_both_languages():
     assert t("name.no_order", "zh", days=90) != t("name.no_order", "en", days=90)
     assert "90" in t("name.no_order", "zh", days=90)
     assert catalog.tr("Segment name", "fr") == "Segment name"  # unknown language: the English
+
+
+def test_engine_text_is_english_until_shown_and_then_in_the_run_language():
+    import copy
+    import pickle
+
+    role = catalog.msg("money")
+    text = catalog.msg("{role}: {why}; used as a feature", role=role,
+                       why=catalog.msg("amounts in {unit}", unit="¥"))
+    assert text == "money: amounts in ¥; used as a feature"  # an ordinary English str
+    assert catalog.translate(text, "en") == text
+    zh = catalog.translate(text, "zh")
+    again = pickle.loads(pickle.dumps(text))
+    assert catalog.translate(again, "zh") == catalog.translate(copy.deepcopy(text), "zh") == zh
+    # the nested role and reason are translated too, the owner's unit is kept as is
+    assert catalog.translate(role, "zh") in zh and "¥" in zh
+    assert not cat.english_words(zh) and zh != text
+    # text the catalogue does not know (the owner's) passes through untouched, braces too
+    assert catalog.translate("{not a field}", "zh") == "{not a field}"

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from segmenter.catalog import N_, tr, translate
+from segmenter.catalog import N_, Text, tr, translate
+from segmenter.engine.cleaning.missing import BLANK
 from segmenter.engine.fit import CORRELATION_FLAG
 from segmenter.engine.orders import OrderFeatures
 from segmenter.layout.blocks import Block, SheetSpec
@@ -228,7 +230,7 @@ def quality_sheet(seg: Segmentation) -> SheetSpec:
         [tr("Measure", lang), tr("Value", lang), tr("How to read it", lang)],
         [tr("Silhouette (overall)", lang), q["silhouette"],
          tr("-1..1; above 0.5 strong, 0.25-0.5 reasonable, below 0.25 weak", lang)],
-        [tr("Silhouette computed", lang), _silhouette_method(str(q["silhouette_method"]), lang), ""],
+        [tr("Silhouette computed", lang), _silhouette_method(q["silhouette_method"], lang), ""],
         ["Davies-Bouldin", q["davies_bouldin"], tr("lower is better (0 = perfectly separated)", lang)],
         ["Calinski-Harabasz", q["calinski_harabasz"], tr("higher is better", lang)],
         [tr("Within-segment sum of squares", lang), q["within_ss"],
@@ -267,6 +269,8 @@ def _silhouette_method(text: str, lang: str) -> str:
     """"exact on all 800 rows" / "sampled on 10,000 of 50,000 rows" in the run's language."""
     import re
 
+    if isinstance(text, Text):
+        return translate(text, lang)
     numbers = re.findall(r"[\d,]+", text)
     if text.startswith("exact") and len(numbers) == 1:
         return tr("exact on all {n} rows", lang, n=numbers[0])
@@ -324,9 +328,9 @@ def summary_sheet(seg: Segmentation) -> SheetSpec:
     if len(s):
         s.columns = [translate(_STAT_HEADERS.get(str(c), str(c).capitalize() if str(c).islower() else str(c)),
                         lang) for c in s.columns]
-        for c in s.columns[:3]:
-            if s[c].dtype == object:
-                s[c] = [translate(v, lang) if isinstance(v, str) else v for v in s[c]]
+        for c in s.columns[1:3]:  # kind and unit: the engine's words (the feature is the owner's)
+            s[c] = pd.Series([translate(v, lang) if isinstance(v, str) else v for v in s[c]],
+                             index=s.index, dtype=object)
         st.add(frame_block(s, 0, name="statistics",
                            number_formats={j: FMT_NUM for j in range(5, len(s.columns))}))
     _correlations(st, seg, lang)
@@ -422,6 +426,15 @@ OPTION_VALUES = (N_("auto"), N_("median"), N_("fix"), N_("keep"), N_("clip"), N_
 """Option values and run words shown in the Run sheet, for extraction."""
 
 
+def _blank_levels(names: str, lang: str) -> str:
+    """One-hot feature names ("City=(blank), Age") with Segmenter's blank level in ``lang``."""
+    blank = translate(BLANK, lang)
+    return names if blank == BLANK else _BLANK_LEVEL.sub(lambda _: "=" + blank, names)
+
+
+_BLANK_LEVEL = re.compile("=" + re.escape(BLANK) + "(?=, |$)")
+
+
 def _label(key: str) -> str:
     if key in _RUN_LABELS:
         return _RUN_LABELS[key]
@@ -438,5 +451,5 @@ def _show(v: Any, lang: str = "en") -> Any:
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, str):
-        return translate(v, lang)
+        return _blank_levels(translate(v, lang), lang)
     return v

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.cleaning.base import Changes, Fitted, State, Step, n_distinct_upto
 from segmenter.options import Options
 
@@ -31,7 +32,7 @@ class LogTransform(Step):
     Skewness is pandas' bias-corrected sample skewness of the observed (not filled) values.
     """
 
-    name = "log"
+    name = N_("log")
     description = "very skewed money and count columns log-transformed"
     changes_values = True
 
@@ -56,10 +57,11 @@ class LogTransform(Step):
             st.data[c] = np.log1p(np.maximum(v, 0.0))
             st.logged.append(c)
             if skew is None:
-                ch.notes.append((c, "log1p applied, as when the segments were built"))
+                ch.notes.append((c, msg("log1p applied, as when the segments were built")))
             else:
-                ch.notes.append((c, f"skewed (skewness {skew:.1f} > {SKEW_THRESHOLD:g}); log1p "
-                                 "applied so a few big values do not dominate"))
+                ch.notes.append((c, msg("skewed (skewness {skew:.1f} > {limit:g}); log1p applied so a "
+                                     "few big values do not dominate", skew=skew,
+                                     limit=SKEW_THRESHOLD)))
         return ch
 
     def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import msg
 from segmenter.engine.cleaning.base import Changes, State, Step
 from segmenter.engine.cleaning.categories import Categories
 from segmenter.engine.cleaning.columns import EmptyRows, UselessColumns
@@ -125,12 +126,14 @@ def _summary_warnings(table: Table, st: State, features: list[str], excluded: di
     out = []
     dropped = [c for c in features if c not in st.features]
     if dropped:
-        out.append(f"not used (one value or none): {', '.join(dropped)}")
+        out.append(msg("not used (one value or none): {columns}", columns=", ".join(dropped)))
     n_in = table.n_input_rows
     if n_in and len(excluded) > 0.2 * n_in:
-        out.append(f"{len(excluded)} of {n_in} rows were excluded; see the Cleaning Log")
+        out.append(msg("{n} of {total} rows were excluded; see the Cleaning Log", n=len(excluded),
+                       total=n_in))
     if len(st.features) == 1:
-        out.append(f"only one column ({st.features[0]}) to segment on; add more measures")
+        out.append(msg("only one column ({column}) to segment on; add more measures",
+                       column=st.features[0]))
     return out
 
 
