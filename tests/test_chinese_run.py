@@ -45,3 +45,53 @@ def test_a_chinese_output_is_found_again_by_its_markers(tmp_path):
     wb = load_workbook(first)
     keys = {n.rsplit("_", 1)[-1] for n in wb.defined_names if n.startswith("_segmenter_sheet_")}
     assert {"segments", "profiles", "model", "log"} <= keys
+
+
+def _log_rows(ws) -> dict[int, tuple[str, str]]:
+    """Cleaning Log: sheet row -> (reason, number format of the row cell), from the changes table."""
+    out = {}
+    for r in ws.iter_rows(min_col=1, max_col=6):
+        if isinstance(r[2].value, int) and isinstance(r[5].value, str):
+            out.setdefault(r[2].value, (r[5].value, r[2].number_format))
+    return out
+
+
+def test_log_rows_name_the_owner_sheet_and_row_under_a_title_row(tmp_path):
+    rows = zh_measure.held_out_rows()
+    # a title above the header, so sheet rows are the data index + 3; a member repeated at the end
+    src = zh_measure.write_rows([["2026 年会员名单"], *rows, rows[5]], tmp_path / "会员名单.xlsx")
+    out = tmp_path / "out.xlsx"
+    assert main(["segment", str(src), "--output", str(out)]) == 0
+    owner = load_workbook(src)["会员"]
+    excel_row: dict[str, int] = {}  # member ID -> the sheet row of its first appearance
+    for r in owner.iter_rows(min_row=3):
+        if r[0].value:
+            excel_row.setdefault(str(r[0].value), r[0].row)
+    total_row = next(r[0].row for r in owner.iter_rows() if "合计" in str(r[0].value) or
+                     "合计" in str(r[1].value))
+    wb = load_workbook(out)
+    log = _log_rows(wb["清洗日志"])
+    assert log[1][0] == "表头上方的标题或备注；未读取"
+    assert "合计" in log[total_row][0]
+    dup = owner.max_row  # the repeated member, excluded as a duplicate of its first row
+    assert log[dup][0] == f"与原表第 {excel_row[str(rows[5][0])]} 行重复"
+    assert {f for _, f in log.values()} == {'"原表“会员”第 "0" 行"'}
+    # the Segments sheet's Sheet row is the same sheet row as the log's, per customer
+    seg = wb["客户分群"]
+    head = [c.value for c in seg[1]]
+    col = head.index("原表行号") if "原表行号" in head else len(head) - 1
+    shown = {(str(r[0].value), r[col].value) for r in seg.iter_rows(min_row=2) if r[0].value}
+    in_sheet = {(str(r[0].value), r[0].row) for r in owner.iter_rows(min_row=3) if r[0].value}
+    assert len(shown) >= 800 and shown <= in_sheet
+
+
+def test_an_english_log_says_sheet_row_in_english(tmp_path):
+    rows = [["Customer list"], ["ID", "Orders", "Spend", "Last order"],
+            *[[f"C{i:03d}", i % 7 + 1, 20.0 * (i % 11) + 5, f"2024-0{i % 9 + 1}-15"] for i in range(60)],
+            ["Total", 999, 99999.0, None]]
+    src = zh_measure.write_rows(rows, tmp_path / "customers.xlsx", sheet="Customers")
+    out = tmp_path / "out.xlsx"
+    assert main(["segment", str(src), "--output", str(out)]) == 0
+    log = _log_rows(load_workbook(out)["Cleaning Log"])
+    assert log[1] == ("title or note above the header; not read", '"Customers row "0')
+    assert log[len(rows)][0] == "summary row (Total)"

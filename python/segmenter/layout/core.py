@@ -375,8 +375,39 @@ def log_sheet(seg: Segmentation) -> SheetSpec:
              translate(e.reason, lang)] for e in entries]
     head = [step, tr("Column", lang), tr("Sheet row", lang), tr("Old value", lang),
             tr("New value", lang), tr("Reason", lang)]
-    st.add(Block(0, 1, grid([head, *body]), name="changes"))
+    st.add(Block(0, 1, grid([head, *body]), name="changes",
+                 number_formats={2: sheet_row_format(input_sheet(seg), lang)}))
     return sheet
+
+
+def input_sheet(seg: Segmentation) -> str:
+    """The name of the owner's sheet the rows were read from ("" when unknown).
+
+    The Run sheet's input reads "file.xlsx: Sheet!A1:H501" or "Sheet!A1:H501"; a sheet
+    name cannot hold ":" in Excel, so the name is what stands between the last ":" before
+    the "!" and the "!" (quotes of 'My sheet' removed).
+    """
+    text = str((getattr(seg, "run", None) or {}).get("input", "") or "")
+    if "!" not in text:
+        return ""
+    name = text.rsplit("!", 1)[0].rsplit(":", 1)[-1].strip()
+    return name[1:-1].replace("''", "'") if len(name) > 1 and name[0] == name[-1] == "'" else name
+
+
+_ROW = "\x00"
+
+
+def sheet_row_format(sheet: str, lang: str) -> str:
+    """A number format that shows a sheet row as "Customers row 22" / "原表“会员”第 22 行".
+
+    The cell stays the number (sortable, read back as a row, the same number as the
+    Segments sheet's Sheet row); only its display says which sheet and row it means.
+    """
+    text = tr("{sheet} row {row}", lang, sheet=sheet, row=_ROW) if sheet else ""
+    if not text or '"' in text or _ROW not in text:
+        text = tr("sheet row {row}", lang, row=_ROW)
+    before, _, after = text.partition(_ROW)
+    return "".join([f'"{before}"' if before else "", "0", f'"{after}"' if after else ""])
 
 
 def _logged(value: Any, lang: str) -> Any:
