@@ -83,8 +83,9 @@ if __name__ == "__main__":
 ALLOWED_WORDS = frozenset({"rfm", "k-means", "kmeans", "dbscan", "pca", "davies-bouldin",
                            "calinski-harabasz", "python", "vip", "pc", "ss", "log1p", "iqr",
                            "id", "excel", "nbd", "bg", "fader", "hardie", "lee", "gamma-gamma",
-                           "gamma", "beta", "pareto", "mae"})
-"""Latin words a Chinese entry may keep: method and author names, terms owners use as is."""
+                           "gamma", "beta", "pareto", "mae", "csv", "xlsx", "utf"})
+"""Latin words a Chinese entry may keep: method and author names, terms owners use as is, file
+formats (CSV, .xlsx, UTF-8: the names Excel's own Chinese menus show)."""
 _FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -95,3 +96,51 @@ def test_an_english_log_says_sheet_row_in_english(tmp_path):
     log = _log_rows(load_workbook(out)["Cleaning Log"])
     assert log[1] == ("title or note above the header; not read", '"Customers row "0')
     assert log[len(rows)][0] == "summary row (Total)"
+
+
+def _cli(*args: str, cwd: Path) -> tuple[int, str, str]:
+    """The real CLI in a subprocess (the package of this checkout, as the tests import it)."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "python"),
+           "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-m", "segmenter.cli", *args], capture_output=True,
+                          text=True, encoding="utf-8", env=env, cwd=cwd, timeout=600)
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_the_console_speaks_chinese_for_a_chinese_sheet(tmp_path):
+    # an ASCII file name: the language comes from the Chinese headers
+    zh_measure.write_rows(zh_measure.held_out_rows(), tmp_path / "members.xlsx")
+    code, out, err = _cli("segment", "members.xlsx", "--output", "out.xlsx", cwd=tmp_path)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert re.match(r"^\d+ 个客群（kmeans）；规模 .+：\d+(，.+：\d+)+$", lines[0]), lines[0]
+    assert lines[1].startswith("轮廓系数 0.") and lines[2].startswith("行数：读入 801，使用 800")
+    assert lines[-1] == "已写入 out.xlsx"
+    assert not [w for line in lines[:-1] for w in zh_measure.english_words(line)], out
+    # a bad option: one Chinese line, exit 2, nothing written
+    code, out, err = _cli("segment", "members.xlsx", "--output", "bad.xlsx", "--k", "900",
+                          cwd=tmp_path)
+    assert code == 2 and out == "" and not (tmp_path / "bad.xlsx").exists()
+    assert err.count("\n") == 1 and err.startswith("错误：k=900，") and "799" in err, err
+    # before anything is read, a Chinese file name says the run is Chinese
+    (tmp_path / "members.xlsx").rename(tmp_path / "会员名单.xlsx")
+    code, _, err = _cli("segment", "会员名单.xlsx", "--output", "out.csv", cwd=tmp_path)
+    assert code == 2 and err.startswith("错误：输出文件 out.csv 的扩展名必须是 .xlsx"), err
+
+
+def test_the_console_stays_english_for_an_english_run(tmp_path):
+    zh_measure.write_rows(zh_measure.held_out_rows(), tmp_path / "members.xlsx")
+    code, out, err = _cli("segment", "members.xlsx", "--output", "out.xlsx", "--language", "en",
+                          cwd=tmp_path)
+    assert code == 0, err
+    assert re.match(r"^\d+ segments \(kmeans\); sizes .+: \d+(, .+: \d+)+$", out.splitlines()[0])
+    assert out.splitlines()[1].startswith("silhouette 0.") and "(exact on all 800 rows)" in out
+    assert "rows: 801 in, 800 used, 1 excluded (" in out and out.endswith("wrote out.xlsx\n")
+    code, out, err = _cli("segment", "members.xlsx", "--output", "bad.xlsx", "--k", "900",
+                          "--language", "en", cwd=tmp_path)
+    assert (code, out) == (2, "")
+    assert err == ("error: k=900 but only 800 usable rows; choose k of at most 799 or leave k "
+                   "as auto\n")

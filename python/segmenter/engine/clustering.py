@@ -102,24 +102,23 @@ def fit_segments(X: np.ndarray, options: Options) -> Fit:
     """Cluster the rows of X (finite, scaled) with ``options.method``."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] == 0:
-        raise SegmenterError("no usable columns to segment on; choose at least one numeric column")
+        raise SegmenterError(msg("no usable columns to segment on; choose at least one numeric column"))
     n = len(X)
     if n < MIN_ROWS:
-        raise SegmenterError(
-            f"only {n} usable row(s); segmenting needs at least {MIN_ROWS} customers with values "
-            "- add rows or check the Cleaning Log for excluded rows"
-        )
+        raise SegmenterError(msg(
+            "only {n} usable row(s); segmenting needs at least {min} customers with values - add "
+            "rows or check the Cleaning Log for excluded rows", n=n, min=MIN_ROWS))
     if not np.all(np.isfinite(X)):
-        raise SegmenterError("the cleaned data still has blank or infinite values; "
-                             "set missing to median (or another fill) and run again")
+        raise SegmenterError(msg("the cleaned data still has blank or infinite values; set {option} "
+                                 "to {value} (or another fill) and run again", option="missing",
+                                 value="median"))
     order = canonical_order(X)
     Xc = np.ascontiguousarray(X[order])
     d = n_distinct_sorted(Xc)
     if d < 2:
-        raise SegmenterError(
-            f"all {n} usable rows have the same values, so there is nothing to segment; "
-            "choose columns that differ between customers"
-        )
+        raise SegmenterError(msg(
+            "all {n} usable rows have the same values, so there is nothing to segment; choose "
+            "columns that differ between customers", n=n))
     rng_seed = options.random_state
     if options.method == "dbscan":
         raw = _fit_dbscan(Xc, options)
@@ -252,14 +251,13 @@ def _eps(details: dict[str, Any]) -> float:
 
 def _check_explicit_k(k: int, n: int, d: int) -> None:
     if k > n - 1:
-        raise SegmenterError(
-            f"k={k} but only {n} usable rows; choose k of at most {n - 1} or leave k as auto"
-        )
+        raise SegmenterError(msg(
+            "k={k} but only {n} usable rows; choose k of at most {most} or leave k as auto", k=k, n=n,
+            most=n - 1))
     if k > d:
-        raise SegmenterError(
-            f"k={k} but only {d} distinct customers (the other rows repeat the same values); "
-            f"choose k of at most {d} or leave k as auto"
-        )
+        raise SegmenterError(msg(
+            "k={k} but only {d} distinct customers (the other rows repeat the same values); choose "
+            "k of at most {d} or leave k as auto", k=k, d=d))
 
 
 def _sample_rows(n: int, m: int, seed: int) -> np.ndarray:
@@ -601,10 +599,9 @@ def _fit_hierarchical(Xc: np.ndarray, options: Options, d: int) -> _Raw:
     else:
         k = int(options.k)
         if k > n_leaves:
-            raise SegmenterError(
-                f"k={k} is more than the {n_leaves} micro-clusters hierarchical clustering uses "
-                f"on this many rows; choose k of at most {n_leaves} or leave k as auto"
-            )
+            raise SegmenterError(msg(
+                "k={k} is more than the {n} micro-clusters hierarchical clustering uses on this many "
+                "rows; choose k of at most {n} or leave k as auto", k=k, n=n_leaves))
         scan, (rule, reason) = None, _k_set(k)
         final = codes_for(k)
     return _Raw(codes=final, centers=None, k_scan=scan, k_rule=rule, k_reason=reason,

@@ -59,8 +59,9 @@ _WEAK_ID = {
     "顾客姓名", "用户名", "邮箱", "电子邮件", "账户", "帐户",
 }
 _CUSTOMER_WORDS = ("customer", "cust", "client", "member", "account", "user", "客户", "会员", "顾客")
-_EMPTY = "the selection is empty; select the customer table including its header"
-_NO_ROWS = "no data rows below the header in the selection; select the header and the customer rows"
+_EMPTY = msg("the selection is empty; select the customer table including its header")
+_NO_ROWS = msg("no data rows below the header in the selection; select the header and the customer "
+               "rows")
 _CODE = re.compile(r"[A-Za-z#]{0,8}[-_/ ]?\d+[A-Za-z0-9\-_/]*")
 
 
@@ -703,10 +704,9 @@ def _choose_id(id_column: str | None, names: list[str], info: dict[str, _Kind],
         return None
     found = find_header(id_column, names)
     if found is None:
-        raise SegmenterError(
-            f"id_column {id_column!r} is not a header in the selection; "
-            f"use one of: {', '.join(names)} (or leave it blank)"
-        )
+        raise SegmenterError(msg(
+            "{option} {value!r} is not a header in the selection; use one of: {names} (or leave it "
+            "blank)", option="id_column", value=id_column, names=", ".join(names)))
     return found
 
 
@@ -719,9 +719,8 @@ def _chosen_columns(columns: Sequence[str] | None, names: list[str],
     for want in columns:
         found = find_header(want, names)
         if found is None:
-            raise SegmenterError(
-                f"column {want!r} is not a header in the selection; use any of: {', '.join(names)}"
-            )
+            raise SegmenterError(msg("column {value!r} is not a header in the selection; use any of: "
+                                     "{names}", value=want, names=", ".join(names)))
         if found != id_col:
             chosen.append(found)
     return chosen
@@ -771,10 +770,8 @@ def _feature_columns(names: list[str], chosen: list[str] | None, roles: dict[str
     if chosen is None and not any(roles[c].role in BEHAVIOUR_ROLES for c in features):
         raise SegmenterError(no_measure_message(list(roles.values())))
     if not features:
-        raise SegmenterError(
-            "none of the chosen columns holds numbers, dates, yes/no or categories; "
-            "choose columns such as spend or orders"
-        )
+        raise SegmenterError(msg("none of the chosen columns holds numbers, dates, yes/no or "
+                                 "categories; choose columns such as spend or orders"))
     return features
 
 

@@ -27,7 +27,7 @@ ROLES = (N_("id"), N_("contact"), N_("note"), N_("money"), N_("count"), N_("meas
 FEATURE_ROLES = ("money", "count", "measure", "date", "flag", "category")
 BEHAVIOUR_ROLES = ("money", "count", "measure", "date", "flag")
 """Roles that measure what a customer does: a table needs one of them to be segmented."""
-NO_MEASURE = "segments need at least one measure such as spend, orders or a last-order date"
+NO_MEASURE = msg("segments need at least one measure such as spend, orders or a last-order date")
 
 
 # header words, compared on loose keys (width, case, separators and '(unit)' ignored)
@@ -96,7 +96,11 @@ class ColumnRole:
 def no_measure_message(roles: Sequence[ColumnRole]) -> str:
     """The refusal for a table without measures, naming what it does have."""
     found = ", ".join(f"{r.column} ({r.role})" for r in roles if r.role != "empty")
-    return f"{NO_MEASURE}; found only {found or 'empty columns'}: add such a column to the selection"
+    if not found:
+        return msg("{need}; found only empty columns: add such a column to the selection",
+                   need=NO_MEASURE)
+    return msg("{need}; found only {found}: add such a column to the selection", need=NO_MEASURE,
+               found=found)
 
 
 def _has_word(header: str, words: Sequence[str], parts: Sequence[str] = ()) -> bool:

@@ -48,10 +48,9 @@ class UselessColumns(Step):
         if dropped:
             st.data = st.data.drop(columns=dropped)
         if not st.features:
-            raise SegmenterError(
-                f"every usable column is empty or constant ({', '.join(dropped)}); "
-                "add columns whose values differ between customers"
-            )
+            raise SegmenterError(msg(
+                "every usable column is empty or constant ({columns}); add columns whose values "
+                "differ between customers", columns=", ".join(dropped)))
         return ch
 
 
