@@ -144,3 +144,45 @@ def test_the_console_stays_english_for_an_english_run(tmp_path):
     assert (code, out) == (2, "")
     assert err == ("error: k=900 but only 800 usable rows; choose k of at most 799 or leave k "
                    "as auto\n")
+
+
+def _yuan_rows() -> list[list[object]]:
+    import datetime as dt
+
+    rows: list[list[object]] = [["客户编号", "最近购买日期", "购买次数", "消费金额"]]
+    for i in range(80):
+        big = i % 4 == 0
+        rows.append([f"K{i:03d}", dt.date(2024, 1 + i % 12, 1 + i % 27), 10 + i % 5 if big else 1 + i % 3,
+                     f"¥{(5000 + 37 * i) if big else (120 + 11 * i):,.2f}"])
+    return rows
+
+
+def _formats_under(ws, header: str) -> list[str]:
+    """Number formats of the numeric cells below every ``header`` cell of a sheet."""
+    out = []
+    for row in ws.iter_rows():
+        for c in row:
+            if c.value == header:
+                below = ws.cell(c.row + 1, c.column)
+                if isinstance(below.value, (int, float)):
+                    out.append(below.number_format)
+    return out
+
+
+def test_a_chinese_run_shows_yuan_amounts_with_the_yuan_sign_and_iso_dates(tmp_path):
+    src = zh_measure.write_rows(_yuan_rows(), tmp_path / "客户.xlsx", sheet="客户")
+    out = tmp_path / "out.xlsx"
+    assert main(["segment", str(src), "--output", str(out)]) == 0
+    wb = load_workbook(out)
+    money = _formats_under(wb["分群画像"], "消费金额")
+    # averages and medians in yuan; the z-scores below them are plain numbers
+    assert money == ['"¥"#,##0.00', '"¥"#,##0.00', "0.00"]
+    seg = wb["客户分群"]
+    head = [c.value for c in seg[1]]
+    date_col = head.index("最近购买日期") + 1
+    assert seg.cell(2, date_col).number_format == "yyyy-mm-dd"
+    # the same owner in an English run keeps the plain format
+    out_en = tmp_path / "en.xlsx"
+    assert main(["segment", str(src), "--output", str(out_en), "--language", "en"]) == 0
+    assert _formats_under(load_workbook(out_en)["Segment Profiles"], "消费金额") == [
+        "#,##0.00", "#,##0.00", "0.00"]

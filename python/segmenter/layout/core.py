@@ -90,7 +90,7 @@ def segments_sheet(seg: Segmentation) -> SheetSpec:
     )
     values = grid([header, *[[*b, *e] for b, e in zip(body, extra, strict=True)]])
     ncol = len(src.columns)
-    fmts = {**source_formats(seg), ncol + 2: FMT_SCORE, ncol + 3: FMT_NUM, ncol + 5: FMT_INT}
+    fmts = {**source_formats(seg, lang), ncol + 2: FMT_SCORE, ncol + 3: FMT_NUM, ncol + 5: FMT_INT}
     sheet.blocks.append(Block(1, 1, values, name="segments", number_formats=fmts))
     sheet.column_widths = {j + 1: 14.0 for j in range(len(header))}
     sheet.column_widths[ncol + 2] = 22.0
@@ -100,7 +100,7 @@ def segments_sheet(seg: Segmentation) -> SheetSpec:
 FMT_WHOLE = "0"  # every digit of an ID or phone number, never 1.4E+10
 
 
-def source_formats(seg: Segmentation) -> dict[int, str]:
+def source_formats(seg: Segmentation, lang: str = "en") -> dict[int, str]:
     """Number formats of the owner's columns on the Segments sheet, from their values and roles.
 
     Dates as dates (with the time when there is one), IDs and phone numbers with all
@@ -120,8 +120,20 @@ def source_formats(seg: Segmentation) -> dict[int, str]:
         elif role in ("id", "contact") and any(_is_number(v) for v in sample):
             fmts[j] = FMT_WHOLE
         elif role == "money":
-            fmts[j] = FMT_NUM
+            fmts[j] = money_format(seg, c, lang)
     return fmts
+
+
+def money_format(seg: Segmentation, column: str, lang: str) -> str:
+    """#,##0.00, with the input's currency sign in a Chinese run ("¥"#,##0.00 for ¥ amounts).
+
+    The sign is the one the owner typed (the column's unit, e.g. ¥ from "¥1,200" or 元);
+    English runs keep their plain format.
+    """
+    unit = str((getattr(seg.table, "units", {}) or {}).get(column, "") or "")
+    if lang != "zh" or not unit or unit in ("fraction", "%") or unit.startswith("days") or '"' in unit:
+        return FMT_NUM
+    return f'"{unit}"{FMT_NUM}'
 
 
 def _is_number(v: Any) -> bool:
@@ -187,14 +199,15 @@ def profiles_sheet(seg: Segmentation) -> SheetSpec:
     ]
     n_all = int(prof.sizes["size"].sum())
     rows.append([all_row, every, n_all, 1.0, *prof.means.loc["All", features].tolist()])
-    fmts = {2: FMT_INT, 3: FMT_PCT, **{4 + j: FMT_NUM for j in range(len(features))}}
+    money = [money_format(seg, str(f), lang) for f in features]
+    fmts = {2: FMT_INT, 3: FMT_PCT, **{4 + j: m for j, m in enumerate(money)}}
     st.add(Block(0, 1, grid([header, *rows]), name="profiles", number_formats=fmts))
 
     st.title(tr("Medians", lang), name="medians title")
     med = [[s if s != "All" else all_row, name.get(int(s), "") if s != "All" else every,
             *prof.medians.loc[s, features].tolist()] for s in [*segs, "All"]]
     st.add(Block(0, 1, grid([[seg_col, name_col, *features], *med]), name="medians",
-                 number_formats={2 + j: FMT_NUM for j in range(len(features))}))
+                 number_formats={2 + j: m for j, m in enumerate(money)}))
 
     st.title(tr("Distance from the average (z-score: segment mean minus overall mean, in standard "
                 "deviations)", lang), name="zscore title")
