@@ -449,7 +449,8 @@ def _print_summary(seg: Any, out: Path) -> None:
     sizes = tr(", ", lang).join(tr("{name}: {n}", lang, name=seg.segment_names[s], n=n)
                                 for s, n in seg.sizes.items())
     q, run = seg.quality, seg.run
-    print(tr("{k} segments ({method}); sizes {sizes}", lang, k=seg.k, method=seg.method, sizes=sizes))
+    print(tr("{k} segments ({method}); sizes {sizes}", lang, k=seg.k,
+             method=translate(seg.method, lang), sizes=sizes))
     print(tr("silhouette {value:.3f} ({how})", lang, value=q["silhouette"],
              how=translate(q["silhouette_method"], lang)))
     print(tr("rows: {rows_in} in, {rows_used} used, {rows_excluded} excluded ({changes} changes in "

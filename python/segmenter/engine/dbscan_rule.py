@@ -69,7 +69,7 @@ def drop_small(codes: np.ndarray, comp: np.ndarray, min_size: int) -> tuple[np.n
 
 def rule_text(min_samples_set: bool, eps_set: bool) -> str:
     """One sentence: how this run's eps and min_samples were chosen."""
-    ms = msg("set in the options") if min_samples_set else "max(5, 2 x columns, 2 ln rows)"
+    ms = msg("set in the options") if min_samples_set else msg("max(5, 2 x columns, 2 ln rows)")
     eps = msg("set in the options") if eps_set else msg(
         "the knee of the sorted distances to each customer's min_samples-th nearest neighbour")
     return msg("DBSCAN finds the number of segments itself: customers with at least min_samples "

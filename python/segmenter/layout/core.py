@@ -84,7 +84,7 @@ def segments_sheet(seg: Segmentation) -> SheetSpec:
         r["segment_name"].tolist(),
         r["silhouette"].tolist(),
         r["distance"].tolist(),
-        [translate(str(x), lang) if x else x for x in r["excluded"].tolist()],
+        [translate(x, lang) if isinstance(x, str) and x else x for x in r["excluded"].tolist()],
         [int(i) if isinstance(i, (int, np.integer)) else None for i in r.index],
         strict=True,
     )
@@ -236,7 +236,8 @@ def quality_sheet(seg: Segmentation) -> SheetSpec:
                                                         5: 18.0, 6: 16.0})
     st = Stack(sheet)
     q = seg.quality
-    st.title(tr("Segment quality: {k} segments by {method}", lang, k=seg.k, method=seg.method),
+    st.title(tr("Segment quality: {k} segments by {method}", lang, k=seg.k,
+                method=translate(seg.method, lang)),
              name="title")
     explained = q["between_ss"] / q["total_ss"] if q["total_ss"] else None
     kv = [
@@ -464,7 +465,7 @@ _OPTION_LABELS = {
     "silhouette_exact_max": N_("Exact silhouette up to (rows)"),
     "silhouette_sample_size": N_("Silhouette sample (rows)"), "language": N_("Language"),
 }
-OPTION_VALUES = (N_("auto"), N_("median"), N_("fix"), N_("keep"), N_("clip"), N_("none"),
+OPTION_VALUES = (N_("auto"), N_("hierarchical"), N_("average"), N_("complete"), N_("single"), N_("median"), N_("fix"), N_("keep"), N_("clip"), N_("none"),
                  N_("standard"), N_("ward"), N_("drop"), N_("mean"), N_("robust"), N_("minmax"),
                  N_("(default)"), N_("(none: sheet row numbers)"), N_("not installed"))
 """Option values and run words shown in the Run sheet, for extraction."""
