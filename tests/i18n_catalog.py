@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "python" / "segmenter"
-KEYWORDS = {"tr": None, "N_": None, "ptr": ((1, "c"), 2)}
+KEYWORDS = {"tr": None, "N_": None, "msg": None, "ptr": ((1, "c"), 2)}
 
 Message = tuple[str | None, str]  # (context, English)
 
@@ -83,8 +83,9 @@ if __name__ == "__main__":
 ALLOWED_WORDS = frozenset({"rfm", "k-means", "kmeans", "dbscan", "pca", "davies-bouldin",
                            "calinski-harabasz", "python", "vip", "pc", "ss", "log1p", "iqr",
                            "id", "excel", "nbd", "bg", "fader", "hardie", "lee", "gamma-gamma",
-                           "gamma", "beta", "pareto", "mae", "csv", "utf", "xlwings"})
-"""Latin words a Chinese entry may keep: method and author names, terms owners use as is."""
+                           "gamma", "beta", "pareto", "mae", "csv", "xlsx", "utf", "xlwings"})
+"""Latin words a Chinese entry may keep: method and author names, terms owners use as is, file
+formats (CSV, .xlsx, UTF-8: the names Excel's own Chinese menus show)."""
 _FIELD = re.compile(r"\{\{|\}\}|\{[^{}]*\}")
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*[A-Za-z]")
 

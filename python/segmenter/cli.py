@@ -13,8 +13,43 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
+from segmenter.catalog import msg, tr, translate
 from segmenter.errors import SegmenterError
 from segmenter.options import OPTIONS
+
+
+class _Console:
+    """The language the CLI speaks: ``--language``, else (auto) the input's headers, then the
+    run's own. English until known, so a usage error before reading anything is English."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.language, self.auto = "en", True
+
+    def option(self, ns: argparse.Namespace) -> None:
+        """The option; auto: Chinese for a Chinese file name until the headers are read."""
+        from segmenter.story.i18n import has_cjk
+
+        chosen = str(getattr(ns, "language", None) or "auto").strip().lower()
+        self.auto = chosen not in ("en", "zh")
+        named = has_cjk(Path(str(getattr(ns, "input", "") or "")).stem)
+        self.language = ("zh" if named else "en") if self.auto else chosen
+
+    def input(self, grid: list[list[Any]]) -> None:
+        """Auto: the language of the row that looks most like a header (most text cells)."""
+        from segmenter.story.i18n import detect_language
+
+        if self.auto and grid:
+            head = max(grid[:10], key=lambda r: sum(isinstance(v, str) and bool(v.strip()) for v in r))
+            self.language = detect_language(v for v in head if isinstance(v, str))
+
+    def error(self, exc: SegmenterError) -> str:
+        return tr("error: {text}", self.language, text=translate(exc.text, self.language))
+
+
+_CONSOLE = _Console()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -141,12 +176,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    _CONSOLE.reset()  # each run starts in English
     try:
         parser = build_parser()
         if not argv or argv[0] in ("-h", "--help"):
             parser.print_help()
             return 0
         ns = parser.parse_args(argv)
+        _CONSOLE.option(ns)
         if ns.command in ("segment", "segment-orders"):
             return _segment(ns)
         if ns.command == "export":
@@ -160,12 +197,13 @@ def _main(argv: list[str]) -> int:
 
             return run(ns.action, platform=ns.platform, target_dir=ns.target_dir,
                        dry_run=ns.dry_run, encoding=ns.encoding)
-        raise SegmenterError(f"unknown command {argv[0]!r}; run 'segmenter --help'")
+        raise SegmenterError(msg("unknown command {command!r}; run {help}", command=argv[0],
+                                 help="'segmenter --help'"))
     except SegmenterError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_CONSOLE.error(exc), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("error: interrupted; nothing was written", file=sys.stderr)
+        print(_CONSOLE.error(SegmenterError(msg("interrupted; nothing was written"))), file=sys.stderr)
         return 2
     except Exception as exc:  # noqa: BLE001 - the one place that turns bugs into exit 1
         print(f"internal error: {type(exc).__name__}: {exc}; please report this", file=sys.stderr)
@@ -175,11 +213,14 @@ def _main(argv: list[str]) -> int:
 def _output_path(input_path: Path, output: str | None) -> Path:
     out = Path(output) if output else input_path.with_name(f"{input_path.stem}-segmented.xlsx")
     if out.suffix.lower() != ".xlsx":
-        raise SegmenterError(f"output {out.name} must end in .xlsx; e.g. --output result.xlsx")
+        raise SegmenterError(msg("output {name} must end in .xlsx; e.g. {example}", name=out.name,
+                                 example="--output result.xlsx"))
     if out.resolve() == input_path.resolve():
-        raise SegmenterError("the output would overwrite the input; choose another --output")
+        raise SegmenterError(msg("the output would overwrite the input; choose another {flag}",
+                                 flag="--output"))
     if not out.parent.exists():
-        raise SegmenterError(f"output folder {out.parent} does not exist; create it or choose another --output")
+        raise SegmenterError(msg("output folder {folder} does not exist; create it or choose another "
+                                 "{flag}", folder=out.parent, flag="--output"))
     return out
 
 
@@ -197,6 +238,7 @@ def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None) -> tupl
     if progress is not None:
         progress(f"reading {src.name}")
     data = read_input(src, ns.sheet, ns.cell_range, decimal=getattr(ns, "decimal", "auto"))
+    _CONSOLE.input(data.grid)
     if data.read_as:
         print(f"read {src.name}: {data.read_as}")
     prev_sheets = read_input(Path(ns.previous)).sheets if getattr(ns, "previous", None) else data.sheets
@@ -256,7 +298,8 @@ def _customer_list(ns: argparse.Namespace, src: Path, orders: Any) -> dict[str, 
     else:
         found = [s for s in book.sheets if s.name.casefold() == str(sheet).strip().casefold()]
         if not found:
-            raise SegmenterError(f"sheet {sheet!r} not found in {path.name}; sheets: {', '.join(names)}")
+            raise SegmenterError(msg("sheet {sheet!r} not found in {file}; sheets: {sheets}", sheet=sheet,
+                                     file=path.name, sheets=", ".join(names)))
         if same and found[0].name == orders.sheet:
             raise SegmenterError(f"the customer list and the orders are the same sheet "
                                  f"{orders.sheet!r}; give the orders' sheet with --sheet")
@@ -330,7 +373,7 @@ def _export(ns: argparse.Namespace) -> int:
 
     src = Path(ns.input)
     if not src.exists():
-        raise SegmenterError(f"file not found: {src}; check the path and the file name")
+        raise SegmenterError(msg("file not found: {path}; check the path and the file name", path=src))
     folder = Path(ns.folder) if ns.folder else src.with_name(f"{src.stem}-segments")
     progress = StageProgress()
     _, seg = _run_engine(ns, src, progress)
@@ -350,9 +393,11 @@ def _demo(ns: argparse.Namespace) -> int:
 
     out = Path(ns.output)
     if out.suffix.lower() != ".xlsx":
-        raise SegmenterError(f"output {out.name} must end in .xlsx; e.g. --output demo.xlsx")
+        raise SegmenterError(msg("output {name} must end in .xlsx; e.g. {example}", name=out.name,
+                                 example="--output demo.xlsx"))
     if not out.parent.exists():
-        raise SegmenterError(f"output folder {out.parent} does not exist; create it first")
+        raise SegmenterError(msg("output folder {folder} does not exist; create it first",
+                                 folder=out.parent))
     demo_input = out.with_name("segmenter-demo.xlsx")
 
     def sheet(name: str, df: pd.DataFrame) -> InputSheet:
@@ -397,16 +442,23 @@ def _share(ns: argparse.Namespace) -> int:
 
 
 def _print_summary(seg: Any, out: Path) -> None:
-    sizes = ", ".join(f"{seg.segment_names[s]}: {n}" for s, n in seg.sizes.items())
-    q = seg.quality
-    print(f"{seg.k} segments ({seg.method}); sizes {sizes}")
-    print(f"silhouette {q['silhouette']:.3f} ({q['silhouette_method']})")
-    run = seg.run
-    print(f"rows: {run['rows_in']} in, {run['rows_used']} used, {run['rows_excluded']} excluded "
-          f"({len(seg.log)} changes in the Cleaning Log)")
+    """The run in a few lines, in the run's language (4 个客群（kmeans）；…)."""
+    from segmenter.layout.cells import run_language
+
+    lang = _CONSOLE.language = run_language(seg)
+    sizes = tr(", ", lang).join(tr("{name}: {n}", lang, name=seg.segment_names[s], n=n)
+                                for s, n in seg.sizes.items())
+    q, run = seg.quality, seg.run
+    print(tr("{k} segments ({method}); sizes {sizes}", lang, k=seg.k,
+             method=translate(seg.method, lang), sizes=sizes))
+    print(tr("silhouette {value:.3f} ({how})", lang, value=q["silhouette"],
+             how=translate(q["silhouette_method"], lang)))
+    print(tr("rows: {rows_in} in, {rows_used} used, {rows_excluded} excluded ({changes} changes in "
+             "the Cleaning Log)", lang, **{k: run[k] for k in ("rows_in", "rows_used", "rows_excluded")},
+             changes=len(seg.log)))
     for w in seg.warnings:
-        print(f"warning: {w}")
-    print(f"wrote {out}")
+        print(tr("warning: {text}", lang, text=translate(w, lang)))
+    print(tr("wrote {path}", lang, path=out))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,6 +13,8 @@ class SegmenterError(ValueError):
     """A user error: one line, names the problem and what to do about it."""
 
     def __init__(self, message: str) -> None:
+        self.text = message
+        """The message as made (a :func:`segmenter.catalog.msg` shows in the run's language)."""
         message = " ".join(str(message).split())  # always exactly one line
         super().__init__(message)
         self.message = message

@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from segmenter.catalog import N_
+
 
 @dataclass(frozen=True)
 class LogEntry:
@@ -64,5 +66,5 @@ class CleaningLog:
         return iter(self.entries)
 
 
-EXCLUDED = "(row excluded)"
+EXCLUDED = N_("(row excluded)")
 """The ``new`` value of a log entry that removes a whole row from the analysis."""

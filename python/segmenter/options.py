@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from segmenter.catalog import msg
 from segmenter.errors import SegmenterError
 
 METHODS = ("kmeans", "hierarchical", "dbscan")
@@ -52,7 +53,8 @@ class OneOf:
         v = str(value).strip().lower()
         v = dict(self.aliases).get(v, v)
         if v not in self.values:
-            raise SegmenterError(f"{name}={value!r} is not valid; use one of: {', '.join(self.values)}")
+            raise SegmenterError(msg("{name}={value!r} is not valid; use one of: {values}", name=name,
+                                     value=value, values=", ".join(self.values)))
         return v
 
     def describe(self) -> str:
@@ -76,10 +78,11 @@ class Whole:
                 raise ValueError
             i = int(f)
         except (TypeError, ValueError, OverflowError):
-            raise SegmenterError(
-                f"{name}={value!r} is not a whole number; give e.g. {name}={self.lo}") from None
+            raise SegmenterError(msg("{name}={value!r} is not a whole number; give e.g. {name}={lo}",
+                                     name=name, value=value, lo=self.lo)) from None
         if i < self.lo or (self.hi is not None and i > self.hi):
-            raise SegmenterError(f"{name}={i} is out of range; use a whole number {self._range()}")
+            raise SegmenterError(msg("{name}={value} is out of range; use a whole number {range}",
+                                     name=name, value=i, range=self._range()))
         return i
 
     def _range(self) -> str:
@@ -102,9 +105,11 @@ class Above:
                 raise ValueError
             f = float(value)
         except (TypeError, ValueError):
-            raise SegmenterError(f"{name}={value!r} is not a number; give a number above {self.lo}") from None
+            raise SegmenterError(msg("{name}={value!r} is not a number; give a number above {lo}",
+                                     name=name, value=value, lo=self.lo)) from None
         if not (f > self.lo) or f != f or f == float("inf"):
-            raise SegmenterError(f"{name}={value!r} is out of range; give a number above {self.lo}")
+            raise SegmenterError(msg("{name}={value!r} is out of range; give a number above {lo}",
+                                     name=name, value=value, lo=self.lo))
         return f
 
     def describe(self) -> str:
@@ -141,7 +146,8 @@ class Date:
         try:
             return dt.date.fromisoformat(str(value).strip()[:10])
         except ValueError:
-            raise SegmenterError(f"{name}={value!r} is not a date; use YYYY-MM-DD") from None
+            raise SegmenterError(msg("{name}={value!r} is not a date; use {form}", name=name,
+                                     value=value, form="YYYY-MM-DD")) from None
 
     def describe(self) -> str:
         return "a date, YYYY-MM-DD"
@@ -171,8 +177,8 @@ class Headers:
             value = [c for c in (p.strip() for p in value.split(",")) if c]
         cols = tuple(str(c).strip() for c in value)
         if not cols:
-            raise SegmenterError(
-                f"{name} is empty; name at least one column, or leave it blank to use all")
+            raise SegmenterError(msg(
+                "{name} is empty; name at least one column, or leave it blank to use all", name=name))
         return cols
 
     def describe(self) -> str:
@@ -301,14 +307,14 @@ def make_options(**kwargs: Any) -> Options:
     """
     unknown = sorted(set(kwargs) - set(BY_NAME))
     if unknown:
-        raise SegmenterError(
-            f"unknown option {unknown[0]!r}; known options are: {', '.join(sorted(BY_NAME))}"
-        )
+        raise SegmenterError(msg("unknown option {name!r}; known options are: {names}",
+                                 name=unknown[0], names=", ".join(sorted(BY_NAME))))
     out: dict[str, Any] = {o.name: o.rule.parse(o.name, kwargs[o.name]) for o in OPTIONS
            if kwargs.get(o.name) is not None}
     opts = Options(**out)
     if opts.k_min > opts.k_max:
-        raise SegmenterError(f"k_min={opts.k_min} is larger than k_max={opts.k_max}; make k_min <= k_max")
+        raise SegmenterError(msg("{a}={lo} is larger than {b}={hi}; make {a} <= {b}", a="k_min",
+                                 b="k_max", lo=opts.k_min, hi=opts.k_max))
     return opts
 
 

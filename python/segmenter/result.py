@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from segmenter.catalog import msg
 from segmenter.engine.chart_inputs import ChartInputs
 from segmenter.engine.fit import UNASSIGNED, UNASSIGNED_NAME, Fitted
 from segmenter.engine.orders import OrderFeatures
@@ -119,9 +120,9 @@ def _prediction_fields(rows: pd.DataFrame, forecast: PredictionResult | None,
 def prediction_warnings(forecast: PredictionResult) -> list[str]:
     """Lines for ``seg.warnings``: the refusal (one line), else the models' own notes."""
     if forecast.reason is not None:
-        return [f"no predictions: {forecast.reason}"]
-    out = [f"predictions: {w}" for w in forecast.warnings]
+        return [msg("no predictions: {why}", why=forecast.reason)]
+    out = [msg("predictions: {note}", note=w) for w in forecast.warnings]
     check = forecast.check
     if check is not None and check.get("reason"):
-        out.append(f"no prediction check: {check['reason']}")
+        out.append(msg("no prediction check: {why}", why=check["reason"]))
     return out

@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import msg
+
 SCORE_COLUMNS = ("silhouette_vs_best", "calinski_harabasz_vs_best", "score")
 
 CH_WEIGHT = 0.5
@@ -32,10 +34,10 @@ MIN_SEGMENT = 5
 
 def rule_text(k_lo: int, k_hi: int) -> str:
     """The rule in one sentence (shown as k_rule)."""
-    return (f"k (from {k_lo} to {k_hi}) is the one with the highest score = silhouette / best "
-            f"silhouette + {CH_WEIGHT:g} x Calinski-Harabasz / best Calinski-Harabasz, the "
-            f"smaller k on a tie; a k whose smallest segment would hold fewer than {MIN_SEGMENT} "
-            "customers is not chosen.")
+    return msg("k (from {lo} to {hi}) is the one with the highest score = silhouette / best "
+               "silhouette + {w:g} x Calinski-Harabasz / best Calinski-Harabasz, the smaller k on "
+               "a tie; a k whose smallest segment would hold fewer than {min} customers is not "
+               "chosen.", lo=k_lo, hi=k_hi, w=CH_WEIGHT, min=MIN_SEGMENT)
 
 
 def _vs_best(v: np.ndarray) -> np.ndarray:
@@ -61,8 +63,8 @@ def choose_k(scan: pd.DataFrame) -> tuple[int, str, list[str]]:
     scan["score"] = score.round(4)
     if not np.any(np.isfinite(sil)):
         k = int(ks[0])
-        return k, f"k={k}: no k had a measurable silhouette, so the smallest k was used", [
-            "silhouette could not be measured for any k; the smallest k was used"
+        return k, msg("k={k}: no k had a measurable silhouette, so the smallest k was used", k=k), [
+            msg("silhouette could not be measured for any k; the smallest k was used")
         ]
     eligible = np.ones(len(ks), dtype=bool)
     if "smallest_segment" in scan.columns:  # a segment of 1-4 customers is a typo, not a market
@@ -72,10 +74,13 @@ def choose_k(scan: pd.DataFrame) -> tuple[int, str, list[str]]:
     masked = np.where(eligible, score, -np.inf)
     i = int(np.flatnonzero(masked == masked.max())[0])
     k = int(ks[i])
-    reason = (f"k={k}: silhouette {sil[i]:.3f} ({rs[i]:.0%} of the best) and Calinski-Harabasz "
-              f"{ch[i]:.1f} ({rc[i]:.0%} of the best) give the highest score, {score[i]:.3f}")
+    why = dict(k=k, sil=sil[i], rs=rs[i], ch=ch[i], rc=rc[i], score=score[i])
     others = [j for j in range(len(ks)) if j != i and eligible[j]]
-    if others:
-        j = max(others, key=lambda t: (score[t], -t))
-        reason += f" (next: k={int(ks[j])}, score {score[j]:.3f})"
-    return k, reason, []
+    if not others:
+        return k, msg("k={k}: silhouette {sil:.3f} ({rs:.0%} of the best) and Calinski-Harabasz "
+                      "{ch:.1f} ({rc:.0%} of the best) give the highest score, {score:.3f}", **why), []
+    j = max(others, key=lambda t: (score[t], -t))
+    return k, msg("k={k}: silhouette {sil:.3f} ({rs:.0%} of the best) and Calinski-Harabasz "
+                  "{ch:.1f} ({rc:.0%} of the best) give the highest score, {score:.3f} (next: "
+                  "k={next}, score {next_score:.3f})", **why, next=int(ks[j]),
+                  next_score=score[j]), []

@@ -37,6 +37,7 @@ from scipy.spatial.distance import cdist, pdist
 from sklearn.cluster import KMeans
 from sklearn.neighbors import NearestNeighbors
 
+from segmenter.catalog import msg
 from segmenter.engine import auto_k
 from segmenter.engine import dbscan_rule as dbr
 from segmenter.engine.nearest import nearest_centre
@@ -101,29 +102,29 @@ def fit_segments(X: np.ndarray, options: Options) -> Fit:
     """Cluster the rows of X (finite, scaled) with ``options.method``."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] == 0:
-        raise SegmenterError("no usable columns to segment on; choose at least one numeric column")
+        raise SegmenterError(msg("no usable columns to segment on; choose at least one numeric column"))
     n = len(X)
     if n < MIN_ROWS:
-        raise SegmenterError(
-            f"only {n} usable row(s); segmenting needs at least {MIN_ROWS} customers with values "
-            "- add rows or check the Cleaning Log for excluded rows"
-        )
+        raise SegmenterError(msg(
+            "only {n} usable row(s); segmenting needs at least {min} customers with values - add "
+            "rows or check the Cleaning Log for excluded rows", n=n, min=MIN_ROWS))
     if not np.all(np.isfinite(X)):
-        raise SegmenterError("the cleaned data still has blank or infinite values; "
-                             "set missing to median (or another fill) and run again")
+        raise SegmenterError(msg("the cleaned data still has blank or infinite values; set {option} "
+                                 "to {value} (or another fill) and run again", option="missing",
+                                 value="median"))
     order = canonical_order(X)
     Xc = np.ascontiguousarray(X[order])
     d = n_distinct_sorted(Xc)
     if d < 2:
-        raise SegmenterError(
-            f"all {n} usable rows have the same values, so there is nothing to segment; "
-            "choose columns that differ between customers"
-        )
+        raise SegmenterError(msg(
+            "all {n} usable rows have the same values, so there is nothing to segment; choose "
+            "columns that differ between customers", n=n))
     rng_seed = options.random_state
     if options.method == "dbscan":
         raw = _fit_dbscan(Xc, options)
         if options.k != "auto":
-            raw.warnings.append(f"k={options.k} is ignored: DBSCAN finds the number of segments itself")
+            raw.warnings.append(msg("k={k} is ignored: DBSCAN finds the number of segments itself",
+                                    k=options.k))
     else:
         if options.k != "auto":
             _check_explicit_k(int(options.k), n, d)
@@ -180,11 +181,12 @@ def fit_segments_apart(X: np.ndarray, apart: np.ndarray, options: Options) -> Fi
     scan = rest.k_scan.copy() if rest.k_scan is not None else None
     if scan is not None:
         scan["k"] = scan["k"] + 1  # the buyers' segments plus the never-bought one
-    note = (f" The {n_apart:,} customers who never bought are one segment of their own; "
-            "the scan is over the buyers, and k counts their segments plus that one.")
+    rule = msg("{rule} The {n:,} customers who never bought are one segment of their own; the "
+               "scan is over the buyers, and k counts their segments plus that one.",
+               rule=rest.k_rule, n=n_apart)
     return Fit(
         labels=labels, centers=centers, k=rest.k + 1, method=options.method, k_scan=scan,
-        k_rule=rest.k_rule + note, k_reason=rest.k_reason,
+        k_rule=rule, k_reason=rest.k_reason,
         details={**rest.details, "never_bought_apart": n_apart}, warnings=rest.warnings,
     )
 
@@ -249,14 +251,13 @@ def _eps(details: dict[str, Any]) -> float:
 
 def _check_explicit_k(k: int, n: int, d: int) -> None:
     if k > n - 1:
-        raise SegmenterError(
-            f"k={k} but only {n} usable rows; choose k of at most {n - 1} or leave k as auto"
-        )
+        raise SegmenterError(msg(
+            "k={k} but only {n} usable rows; choose k of at most {most} or leave k as auto", k=k, n=n,
+            most=n - 1))
     if k > d:
-        raise SegmenterError(
-            f"k={k} but only {d} distinct customers (the other rows repeat the same values); "
-            f"choose k of at most {d} or leave k as auto"
-        )
+        raise SegmenterError(msg(
+            "k={k} but only {d} distinct customers (the other rows repeat the same values); choose "
+            "k of at most {d} or leave k as auto", k=k, d=d))
 
 
 def _sample_rows(n: int, m: int, seed: int) -> np.ndarray:
@@ -365,13 +366,20 @@ def _scan_range(options: Options, n: int, d: int, d_sample: int) -> tuple[list[i
     hi = min(options.k_max, n - 1, n // MIN_AUTO_SEGMENT, d, d_sample)
     warnings = []
     if hi < options.k_max:
-        why = (f"only {min(d, d_sample)} distinct customers" if hi == min(d, d_sample)
-               else f"only {n} usable rows (at least {MIN_AUTO_SEGMENT} customers a segment)")
-        warnings.append(f"k_max={options.k_max} lowered to {hi}: {why}")
+        why = (msg("only {n} distinct customers", n=min(d, d_sample)) if hi == min(d, d_sample)
+               else msg("only {n} usable rows (at least {min} customers a segment)", n=n,
+                        min=MIN_AUTO_SEGMENT))
+        warnings.append(msg("k_max={k} lowered to {hi}: {why}", k=options.k_max, hi=hi, why=why))
     lo = min(options.k_min, hi)
     if lo < options.k_min:
-        warnings.append(f"k_min={options.k_min} lowered to {lo}: not enough distinct customers")
+        warnings.append(msg("k_min={k} lowered to {lo}: not enough distinct customers", k=options.k_min,
+                            lo=lo))
     return list(range(max(lo, 2), max(hi, 2) + 1)), warnings
+
+
+def _k_set(k: int) -> tuple[str, str]:
+    """The k rule and reason when the owner set k."""
+    return msg("k was set in the options (k={k}).", k=k), msg("k={k} was set in the options", k=k)
 
 
 def _sample_note(m: int, n: int, seed: int) -> str:
@@ -423,8 +431,7 @@ def _fit_kmeans(Xc: np.ndarray, options: Options, d: int) -> _Raw:
     else:
         k = int(options.k)
         scan, warnings, w2 = None, [], []
-        rule = f"k was set in the options (k={k})."
-        reason = f"k={k} was set in the options"
+        rule, reason = _k_set(k)
         if sampled and n_distinct_sorted(S) < k:
             S, sampled = Xc, False  # the sample is too repetitive: fit on all rows
         with threadpool_limits(1 if len(S) <= SCAN_SAMPLE else None):
@@ -566,9 +573,9 @@ def _fit_hierarchical(Xc: np.ndarray, options: Options, d: int) -> _Raw:
             "micro-cluster and inherits its segment; micro-clusters are weighted by their size)"
         )
         details["micro_clusters"] = n_leaves
-        warnings.append(
-            f"{n:,} rows is above the exact hierarchical limit of {limit:,}; "
-            f"the tree was built on {n_leaves:,} micro-clusters"
+        warnings.append(msg(
+            "{n:,} rows is above the exact hierarchical limit of {limit:,}; the tree was built on "
+            "{leaves:,} micro-clusters", n=n, limit=limit, leaves=n_leaves)
         )
 
     def codes_for(k: int) -> np.ndarray:
@@ -592,11 +599,10 @@ def _fit_hierarchical(Xc: np.ndarray, options: Options, d: int) -> _Raw:
     else:
         k = int(options.k)
         if k > n_leaves:
-            raise SegmenterError(
-                f"k={k} is more than the {n_leaves} micro-clusters hierarchical clustering uses "
-                f"on this many rows; choose k of at most {n_leaves} or leave k as auto"
-            )
-        scan, rule, reason = None, f"k was set in the options (k={k}).", f"k={k} was set in the options"
+            raise SegmenterError(msg(
+                "k={k} is more than the {n} micro-clusters hierarchical clustering uses on this many "
+                "rows; choose k of at most {n} or leave k as auto", k=k, n=n_leaves))
+        scan, (rule, reason) = None, _k_set(k)
         final = codes_for(k)
     return _Raw(codes=final, centers=None, k_scan=scan, k_rule=rule, k_reason=reason,
                 details=details, warnings=warnings)
@@ -645,7 +651,7 @@ def _fit_dbscan(Xc: np.ndarray, options: Options) -> _Raw:
     ms = options.min_samples or dbr.default_min_samples(p, m)
     ms_eff = min(ms, m)
     if ms_eff < ms:
-        warnings.append(f"min_samples={ms} lowered to {ms_eff}: only {m} rows")
+        warnings.append(msg("min_samples={ms} lowered to {eff}: only {m} rows", ms=ms, eff=ms_eff, m=m))
     # distance to the ms-th nearest row, self included (the DBSCAN core test)
     nn = NearestNeighbors(n_neighbors=ms_eff, algorithm="brute").fit(S)
     kd = nn.kneighbors(S, return_distance=True)[0][:, -1]
@@ -670,11 +676,11 @@ def _fit_dbscan(Xc: np.ndarray, options: Options) -> _Raw:
     n_clusters = int(len(np.unique(codes[codes >= 0])))
     noise = int(np.count_nonzero(codes < 0))
     if n_clusters == 0:
-        warnings.append("DBSCAN found no dense group: every row is Unassigned; "
-                        "try a larger eps or a smaller min_samples")
+        warnings.append(msg("DBSCAN found no dense group: every row is Unassigned; try a larger "
+                            "eps or a smaller min_samples"))
     elif n_clusters == 1:
-        warnings.append("DBSCAN found a single dense group; try a smaller eps for more segments, "
-                        "or use k-means")
+        warnings.append(msg("DBSCAN found a single dense group; try a smaller eps for more "
+                            "segments, or use k-means"))
     details = {
         "eps": eps_all,
         "core_radius": radius,
@@ -697,8 +703,9 @@ def _fit_dbscan(Xc: np.ndarray, options: Options) -> _Raw:
             "joins the segment of its nearest core customer within the radius, or is Unassigned"
         ),
     }
-    reason = (f"DBSCAN found {n_clusters} dense group(s) with eps={eps_all:.6g} and "
-              f"min_samples={ms_eff}; {noise:,} rows ({noise / n:.1%}) are Unassigned")
+    reason = msg("DBSCAN found {k} dense group(s) with eps={eps:.6g} and min_samples={ms}; "
+                 "{noise:,} rows ({share:.1%}) are Unassigned", k=n_clusters, eps=eps_all,
+                 ms=ms_eff, noise=noise, share=noise / n)
     rule = dbr.rule_text(bool(options.min_samples), options.eps is not None)
     return _Raw(codes=codes, centers=None, k_rule=rule, k_reason=reason, details=details,
                 warnings=warnings, cores=U, core_codes=comp)
@@ -718,8 +725,8 @@ def _auto_eps(kd_sorted: np.ndarray, scale: float, warnings: list[str]) -> float
     if eps <= 0.0:
         pos = kd_sorted[kd_sorted > 0]
         eps = float(pos[0]) if len(pos) else 0.0
-        warnings.append("many customers share identical values; eps was raised to the "
-                        "smallest non-zero neighbour distance")
+        warnings.append(msg("many customers share identical values; eps was raised to the "
+                            "smallest non-zero neighbour distance"))
     eps_all = dbr.round_sig(eps / scale)
     if eps_all * scale < eps * (1 - 1e-9) and eps > 0:  # rounding must not lose the knee's cores
         eps_all = dbr.round_sig(eps_all + 10 ** (math.floor(math.log10(eps_all)) - dbr.EPS_DIGITS + 1))

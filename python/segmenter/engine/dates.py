@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from segmenter.catalog import msg
 from segmenter.engine.textvalues import parse_date, slash_date_parts
 from segmenter.errors import SegmenterError
 
@@ -63,5 +64,6 @@ def as_date(name: str, value: Any) -> dt.date:
         return value
     parsed = parse_date(value)
     if parsed is None:
-        raise SegmenterError(f"{name}={value!r} is not a date; use YYYY-MM-DD")
+        raise SegmenterError(msg("{name}={value!r} is not a date; use {form}", name=name, value=value,
+                                 form="YYYY-MM-DD"))
     return parsed.date()

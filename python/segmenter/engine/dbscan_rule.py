@@ -23,6 +23,8 @@ import math
 
 import numpy as np
 
+from segmenter.catalog import msg
+
 MIN_SEGMENT_SHARE = 0.01  # dense groups smaller than this share of rows stay Unassigned
 EPS_DIGITS = 3  # significant digits of the automatic eps (what the owner sees is exact)
 
@@ -67,10 +69,10 @@ def drop_small(codes: np.ndarray, comp: np.ndarray, min_size: int) -> tuple[np.n
 
 def rule_text(min_samples_set: bool, eps_set: bool) -> str:
     """One sentence: how this run's eps and min_samples were chosen."""
-    ms = "set in the options" if min_samples_set else "max(5, 2 x columns, 2 ln rows)"
-    eps = "set in the options" if eps_set else (
+    ms = msg("set in the options") if min_samples_set else msg("max(5, 2 x columns, 2 ln rows)")
+    eps = msg("set in the options") if eps_set else msg(
         "the knee of the sorted distances to each customer's min_samples-th nearest neighbour")
-    return (f"DBSCAN finds the number of segments itself: customers with at least min_samples "
-            f"({ms}) customers within distance eps ({eps}) are core customers, core customers "
-            "within eps of each other form one segment, groups under 1% of the customers and "
-            "customers near no core customer are Unassigned.")
+    return msg("DBSCAN finds the number of segments itself: customers with at least min_samples "
+               "({ms}) customers within distance eps ({eps}) are core customers, core customers "
+               "within eps of each other form one segment, groups under 1% of the customers and "
+               "customers near no core customer are Unassigned.", ms=ms, eps=eps)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import msg
 from segmenter.engine.cleaning import Prepared, prepare
 from segmenter.engine.cleaning.neverbought import NEVER_BOUGHT
 from segmenter.engine.clustering import fit_segments, fit_segments_apart
@@ -131,8 +132,8 @@ def fit_table(
     summary, correlations = _data_summary(table)
     flagged = flag_correlations(correlations)
     warnings = [*prep.warnings, *fit.warnings, *qual.warnings]
-    warnings += [f"{a} and {b} are almost the same measure (r = {r:+.2f}); "
-                 "they count twice in the distances" for a, b, r in flagged]
+    warnings += [msg("{a} and {b} are almost the same measure (r = {r:+.2f}); they count twice "
+                     "in the distances", a=a, b=b, r=r) for a, b, r in flagged]
     model = {
         "format": "segmenter-model",
         "version": 1,
@@ -304,7 +305,7 @@ def _data_summary(table: Table) -> tuple[pd.DataFrame, pd.DataFrame]:
             {
                 "feature": c,
                 "kind": "category",
-                "unit": f"{v.nunique()} categories",
+                "unit": msg("{n} categories", n=v.nunique()),
                 "count": int(v.notna().sum()),
                 "missing": int(v.isna().sum()),
             }

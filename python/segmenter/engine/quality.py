@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import ThreadpoolController
 
+from segmenter.catalog import msg
 from segmenter.engine.nearest import nearest_centre
 from segmenter.options import Options
 
@@ -328,13 +329,12 @@ def _separation(X: np.ndarray, labels: np.ndarray, sizes: np.ndarray, options: O
     k_present = int(np.count_nonzero(sizes))
     sep = _Separation(per_row=np.full(len(X), np.nan))
     if k_present < 2 or n_in <= k_present:
-        sep.method = "not computed: needs at least 2 segments with more rows than segments"
-        warnings.append(
-            f"only {k_present} segment(s) with {n_in} assigned rows: silhouette, "
-            "Davies-Bouldin and Calinski-Harabasz need at least 2 segments; they are left blank"
-        )
+        sep.method = msg("not computed: needs at least 2 segments with more rows than segments")
+        warnings.append(msg(
+            "only {k} segment(s) with {n} assigned rows: silhouette, Davies-Bouldin and "
+            "Calinski-Harabasz need at least 2 segments; they are left blank", k=k_present, n=n_in))
         return sep
-    noise_note = f" ({n_noise:,} Unassigned rows excluded)" if n_noise else ""
+    noise_note = msg(" ({n:,} Unassigned rows excluded)", n=n_noise) if n_noise else ""
     in_rows = np.flatnonzero(in_seg)
     # compact codes 0..k_present-1 so empty segments do not count as clusters
     ccodes = (np.cumsum(sizes > 0) - 1)[codes]
@@ -343,7 +343,7 @@ def _separation(X: np.ndarray, labels: np.ndarray, sizes: np.ndarray, options: O
         sep.per_row[in_rows] = s_rows
         sep.silhouette = float(s_rows.mean())
         sep.exact = True
-        sep.method = f"exact on all {n_in:,} rows{noise_note}"
+        sep.method = msg("exact on all {n:,} rows{note}", n=n_in, note=noise_note)
     else:
         pos, weight = _sample_for_silhouette(
             canonical_order(Xin), ccodes, k_present, options.silhouette_sample_size,
@@ -352,10 +352,9 @@ def _separation(X: np.ndarray, labels: np.ndarray, sizes: np.ndarray, options: O
         s_rows = silhouette_rows(Xin[pos], ccodes[pos])
         sep.per_row[in_rows[pos]] = s_rows
         sep.silhouette = float(np.sum(s_rows * weight[ccodes[pos]]) / n_in)
-        sep.method = (
-            f"on a fixed-seed sample of {len(pos):,} of {n_in:,} rows "
-            f"(seed {options.random_state}, every segment represented){noise_note}"
-        )
+        sep.method = msg("on a fixed-seed sample of {n:,} of {total:,} rows (seed {seed}, every "
+                         "segment represented){note}", n=len(pos), total=n_in,
+                         seed=options.random_state, note=noise_note)
     sep.calinski_harabasz, sep.davies_bouldin = ch_db_scores(Xin, ccodes)
     return sep
 
@@ -376,13 +375,12 @@ def _per_segment(labels: np.ndarray, sizes: np.ndarray, per_row: np.ndarray,
     ]
     k_present = int(np.count_nonzero(sizes))
     if k and k_present >= 2 and any(np.isnan(seg_sil[s - 1]) for s in seg_ids if sizes[s - 1]):
-        warnings.append("some segments have no silhouette (no rows of theirs were sampled)")
+        warnings.append(msg("some segments have no silhouette (no rows of theirs were sampled)"))
     if np.any(sizes == 1):
-        warnings.append(
-            f"{int(np.sum(sizes == 1))} segment(s) have a single row; their silhouette is 0 by convention"
-        )
+        warnings.append(msg("{n} segment(s) have a single row; their silhouette is 0 by convention",
+                            n=int(np.sum(sizes == 1))))
     if k and np.any(sizes == 0):
-        warnings.append(f"{int(np.sum(sizes == 0))} segment(s) have no rows")
+        warnings.append(msg("{n} segment(s) have no rows", n=int(np.sum(sizes == 0))))
     return pd.DataFrame(
         {
             "segment": seg_ids,

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
 
+from segmenter.catalog import N_, msg
 from segmenter.engine import textvalues as tv
 from segmenter.engine.dates import as_date, is_day_first, slash_parts
 from segmenter.engine.headers import find_header
@@ -31,7 +32,7 @@ from segmenter.engine.roles import BEHAVIOUR_ROLES, ColumnRole, decide_role, no_
 from segmenter.errors import SegmenterError
 from segmenter.log import EXCLUDED, CleaningLog
 
-KINDS = ("id", "number", "date", "bool", "category", "text", "empty")
+KINDS = (N_("id"), N_("number"), N_("date"), N_("bool"), N_("category"), N_("text"), N_("empty"))
 FEATURE_KINDS = ("number", "date", "bool", "category")
 NUMERIC_KINDS = ("number", "date", "bool")
 
@@ -41,7 +42,7 @@ CATEGORY_MAX_SHARE = 0.5  # distinct values / non-empty values
 HEADER_SCAN_ROWS = 30
 SAMPLE_ROWS = 2000  # rows sampled to rule kinds out before parsing every distinct value
 DISTINCT_EXACT_MAX = 5000  # distinct values compared after whitespace clean-up up to this
-STEP = "read"
+STEP = N_("read")
 
 _FAST_NUMERIC = ("floating", "integer", "mixed-integer-float", "empty")
 _STRONG_ID = {
@@ -58,8 +59,9 @@ _WEAK_ID = {
     "顾客姓名", "用户名", "邮箱", "电子邮件", "账户", "帐户",
 }
 _CUSTOMER_WORDS = ("customer", "cust", "client", "member", "account", "user", "客户", "会员", "顾客")
-_EMPTY = "the selection is empty; select the customer table including its header"
-_NO_ROWS = "no data rows below the header in the selection; select the header and the customer rows"
+_EMPTY = msg("the selection is empty; select the customer table including its header")
+_NO_ROWS = msg("no data rows below the header in the selection; select the header and the customer "
+               "rows")
 _CODE = re.compile(r"[A-Za-z#]{0,8}[-_/ ]?\d+[A-Za-z0-9\-_/]*")
 
 
@@ -646,7 +648,7 @@ def _find_body(arr: np.ndarray, used_rows: np.ndarray, used_cols: np.ndarray, ro
     for r in range(h):  # above the header: not data, noted for the owner
         cells = [tv.display_text(v) for v in arr[r] if not tv.is_blank(v)]
         if cells:
-            log.add(STEP, "title or note above the header; not read", row=top + r,
+            log.add(STEP, msg("title or note above the header; not read"), row=top + r,
                     old=" ".join(cells))
     return _Body(arr[start:], _header_names(arr[h]), top + h, top + start, col0 + c_lo)
 
@@ -664,12 +666,12 @@ def _keep_rows(part: _Body, cols: dict[str, _Col], log: CleaningLog) -> _Rows:
     keep[:n_rows] = True
     for r in np.flatnonzero(blank_cells[:n_rows].all(axis=1)).tolist():
         keep[r] = False
-        log.add(STEP, "blank row", row=int(sheet_rows[r]), new=EXCLUDED)
+        log.add(STEP, msg("blank row"), row=int(sheet_rows[r]), new=EXCLUDED)
     for r in range(min(part.n_titles, n_rows)):
         if keep[r]:
             keep[r] = False
             text = " ".join(tv.display_text(v) for v in body[r] if not tv.is_blank(v))
-            log.add(STEP, "title or note above the data; not read", row=int(sheet_rows[r]),
+            log.add(STEP, msg("title or note above the data; not read"), row=int(sheet_rows[r]),
                     old=text, new=EXCLUDED)
     _drop_summary_rows(part, cols, blank_cells, keep, sheet_rows, log)
     if not keep.any():
@@ -690,7 +692,7 @@ def _drop_summary_rows(part: _Body, cols: dict[str, _Col], blank_cells: np.ndarr
         if label is not None:
             keep[r] = False
             text = " ".join(str(label).split())
-            log.add(STEP, f"summary row ({text})", row=int(sheet_rows[r]), old=text, new=EXCLUDED)
+            log.add(STEP, msg("summary row ({text})", text=text), row=int(sheet_rows[r]), old=text, new=EXCLUDED)
 
 
 def _choose_id(id_column: str | None, names: list[str], info: dict[str, _Kind],
@@ -702,10 +704,9 @@ def _choose_id(id_column: str | None, names: list[str], info: dict[str, _Kind],
         return None
     found = find_header(id_column, names)
     if found is None:
-        raise SegmenterError(
-            f"id_column {id_column!r} is not a header in the selection; "
-            f"use one of: {', '.join(names)} (or leave it blank)"
-        )
+        raise SegmenterError(msg(
+            "{option} {value!r} is not a header in the selection; use one of: {names} (or leave it "
+            "blank)", option="id_column", value=id_column, names=", ".join(names)))
     return found
 
 
@@ -718,9 +719,8 @@ def _chosen_columns(columns: Sequence[str] | None, names: list[str],
     for want in columns:
         found = find_header(want, names)
         if found is None:
-            raise SegmenterError(
-                f"column {want!r} is not a header in the selection; use any of: {', '.join(names)}"
-            )
+            raise SegmenterError(msg("column {value!r} is not a header in the selection; use any of: "
+                                     "{names}", value=want, names=", ".join(names)))
         if found != id_col:
             chosen.append(found)
     return chosen
@@ -760,19 +760,18 @@ def _feature_columns(names: list[str], chosen: list[str] | None, roles: dict[str
     for c in names:
         r = roles[c]
         if c in features:
-            log.add(STEP, f"{r.role}: {r.why}; used as a feature", column=c)
+            log.add(STEP, msg("{role}: {why}; used as a feature", role=msg(r.role), why=r.why), column=c)
         elif chosen is not None and r.feature:
-            log.add(STEP, f"{r.role}: {r.why}; not in the chosen columns, not used", column=c)
+            log.add(STEP, msg("{role}: {why}; not in the chosen columns, not used", role=msg(r.role),
+                               why=r.why), column=c)
         else:
-            log.add(STEP, f"{r.role}: {r.why}; kept in the output, not used as a feature",
-                    column=c)
+            log.add(STEP, msg("{role}: {why}; kept in the output, not used as a feature",
+                               role=msg(r.role), why=r.why), column=c)
     if chosen is None and not any(roles[c].role in BEHAVIOUR_ROLES for c in features):
         raise SegmenterError(no_measure_message(list(roles.values())))
     if not features:
-        raise SegmenterError(
-            "none of the chosen columns holds numbers, dates, yes/no or categories; "
-            "choose columns such as spend or orders"
-        )
+        raise SegmenterError(msg("none of the chosen columns holds numbers, dates, yes/no or "
+                                 "categories; choose columns such as spend or orders"))
     return features
 
 
@@ -810,14 +809,14 @@ def _tables(part: _Body, rows: _Rows, cols: dict[str, _Col], selected: list[str]
         if unit:
             units[c] = unit
         if kinds[c] == "date" and ref is not None:
-            log.add(STEP, f"dates converted to days before {ref.isoformat()}", column=c)
+            log.add(STEP, msg("dates converted to days before {date}", date=ref.isoformat()), column=c)
     return frame, values, units
 
 
 def _unit(col: _Col, kind: str, keep: np.ndarray, ref: dt.date | None) -> str:
     """'days before 2024-06-30' for dates; '%'-typed numbers are 'fraction'; else a currency."""
     if kind == "date":
-        return f"days before {ref.isoformat()}" if ref else ""
+        return msg("days before {date}", date=ref.isoformat()) if ref else ""
     if kind != "number" or col.codes is None:
         return ""
     cnt = col.counts(keep)

@@ -19,13 +19,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.headers import loose_key
 
-ROLES = ("id", "contact", "note", "money", "count", "measure", "date", "flag", "category", "empty")
+ROLES = (N_("id"), N_("contact"), N_("note"), N_("money"), N_("count"), N_("measure"), N_("date"),
+         N_("flag"), N_("category"), N_("empty"))
 FEATURE_ROLES = ("money", "count", "measure", "date", "flag", "category")
 BEHAVIOUR_ROLES = ("money", "count", "measure", "date", "flag")
 """Roles that measure what a customer does: a table needs one of them to be segmented."""
-NO_MEASURE = "segments need at least one measure such as spend, orders or a last-order date"
+NO_MEASURE = msg("segments need at least one measure such as spend, orders or a last-order date")
 
 
 # header words, compared on loose keys (width, case, separators and '(unit)' ignored)
@@ -94,7 +96,11 @@ class ColumnRole:
 def no_measure_message(roles: Sequence[ColumnRole]) -> str:
     """The refusal for a table without measures, naming what it does have."""
     found = ", ".join(f"{r.column} ({r.role})" for r in roles if r.role != "empty")
-    return f"{NO_MEASURE}; found only {found or 'empty columns'}: add such a column to the selection"
+    if not found:
+        return msg("{need}; found only empty columns: add such a column to the selection",
+                   need=NO_MEASURE)
+    return msg("{need}; found only {found}: add such a column to the selection", need=NO_MEASURE,
+               found=found)
 
 
 def _has_word(header: str, words: Sequence[str], parts: Sequence[str] = ()) -> bool:
@@ -158,33 +164,33 @@ def decide_role(name: str, kind: str, *, is_id: bool, texts: Sequence[str],
     parsed numbers of a number column (None otherwise).
     """
     if is_id:
-        return ColumnRole(name, "id", "identifies customers")
+        return ColumnRole(name, "id", msg("identifies customers"))
     if kind == "empty":
-        return ColumnRole(name, "empty", "no values")
+        return ColumnRole(name, "empty", msg("no values"))
     if header_says(name, "contact") and not header_says(name, "money"):
-        return ColumnRole(name, "contact", "header names contact details")
+        return ColumnRole(name, "contact", msg("header names contact details"))
     if looks_like_emails(texts):
-        return ColumnRole(name, "contact", "values are e-mail addresses")
+        return ColumnRole(name, "contact", msg("values are e-mail addresses"))
     if kind in ("number", "category", "text") and looks_like_phones(texts) and (
             numbers is None or looks_like_mobile_numbers(numbers) or distinct >= 0.9 * n_valid):
         if numbers is None or not header_says(name, "money") and not header_says(name, "count"):
-            return ColumnRole(name, "contact", "values are phone numbers")
+            return ColumnRole(name, "contact", msg("values are phone numbers"))
     if numbers is not None and looks_like_mobile_numbers(numbers):
-        return ColumnRole(name, "contact", "values are mobile phone numbers")
+        return ColumnRole(name, "contact", msg("values are mobile phone numbers"))
     if header_says(name, "note") or kind == "text":
-        why = "header names notes" if header_says(name, "note") else (
-            f"free text with {distinct} different values")
+        why = msg("header names notes") if header_says(name, "note") else msg(
+            "free text with {n} different values", n=distinct)
         return ColumnRole(name, "note", why)
     if kind in ("category", "text") and zero_padded(texts):
-        return ColumnRole(name, "id", "codes with leading zeros (an ID, not a quantity)")
+        return ColumnRole(name, "id", msg("codes with leading zeros (an ID, not a quantity)"))
     if header_says(name, "id") and distinct >= 0.9 * max(n_valid, 1):
-        return ColumnRole(name, "id", "header names an ID and values are (nearly) unique")
+        return ColumnRole(name, "id", msg("header names an ID and values are (nearly) unique"))
     if kind == "bool":
-        return ColumnRole(name, "flag", "yes/no values")
+        return ColumnRole(name, "flag", msg("yes/no values"))
     if kind == "date":
-        return ColumnRole(name, "date", "dates")
+        return ColumnRole(name, "date", msg("dates"))
     if kind == "category":
-        return ColumnRole(name, "category", f"{distinct} categories")
+        return ColumnRole(name, "category", msg("{n} categories", n=distinct))
     return _number_role(name, numbers, unit, distinct, n_valid)
 
 
@@ -194,13 +200,13 @@ def _number_role(name: str, numbers: np.ndarray | None, unit: str, distinct: int
     v = v[~np.isnan(v)]
     whole = bool(v.size) and bool(np.all(v == np.round(v)))
     if v.size and set(np.unique(v).tolist()) <= {0.0, 1.0}:
-        return ColumnRole(name, "flag", "only 0 and 1")
+        return ColumnRole(name, "flag", msg("only 0 and 1"))
     if unit and unit not in ("fraction",) and not unit.startswith("days"):
-        return ColumnRole(name, "money", f"amounts in {unit}")
+        return ColumnRole(name, "money", msg("amounts in {unit}", unit=unit))
     if header_says(name, "money"):
-        return ColumnRole(name, "money", "header names money")
+        return ColumnRole(name, "money", msg("header names money"))
     if header_says(name, "count") and (whole or not v.size):
-        return ColumnRole(name, "count", "header names a count; whole numbers")
+        return ColumnRole(name, "count", msg("header names a count; whole numbers"))
     if whole and v.size >= 20 and distinct >= 0.98 * n_valid and float(v.min()) >= 10_000:
-        return ColumnRole(name, "id", "unique large whole numbers (an ID, not a quantity)")
-    return ColumnRole(name, "measure", "numbers")
+        return ColumnRole(name, "id", msg("unique large whole numbers (an ID, not a quantity)"))
+    return ColumnRole(name, "measure", msg("numbers"))

@@ -115,7 +115,10 @@ def separator(text: str) -> str:
     cut = len(text) > len(sample)
     best, best_score = ",", (0.0, 0)
     for sep in SEPARATORS:
-        rows = [r for r in csv.reader(io.StringIO(sample), delimiter=sep) if any(c.strip() for c in r)]
+        try:
+            rows = [r for r in csv.reader(io.StringIO(sample), delimiter=sep) if any(c.strip() for c in r)]
+        except csv.Error:  # e.g. a quoted line break that this separator leaves unquoted: not it
+            continue
         rows = rows[:-1] if cut and len(rows) > 1 else rows
         widths = [len(r) for r in rows[:_SAMPLE_ROWS]]
         if not widths:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from segmenter.catalog import msg
 from segmenter.errors import SegmenterError
 from segmenter.io import csv_locale
 from segmenter.io.workbook_parts import (
@@ -76,16 +77,18 @@ def read_input(path: str | Path, sheet: str | None = None, cell_range: str | Non
     """
     p = Path(path)
     if not p.exists():
-        raise SegmenterError(f"file not found: {p}; check the path and the file name")
+        raise SegmenterError(msg("file not found: {path}; check the path and the file name", path=p))
     if p.is_dir():
-        raise SegmenterError(f"{p} is a folder; give the path of an {ACCEPTED} file")
+        raise SegmenterError(msg("{path} is a folder; give the path of an {accepted} file", path=p,
+                                 accepted=ACCEPTED))
     suffix = p.suffix.lower()
     if suffix == ".csv":
         return _read_csv(p, sheet, cell_range, decimal)
     if suffix == ".numbers":
         raise SegmenterError(f"{p.name} is a .numbers file; export it as .xlsx (File > Export To) and try again")
     if suffix not in WORKBOOK_SUFFIXES and not zipfile.is_zipfile(p):
-        raise SegmenterError(f"{p.name} is not a workbook; give an {ACCEPTED} file")
+        raise SegmenterError(msg("{name} is not a workbook; give an {accepted} file", name=p.name,
+                                 accepted=ACCEPTED))
     return _read_workbook(p, sheet, cell_range)
 
 
@@ -110,7 +113,8 @@ def _convert(raw: list[list[Any]]) -> list[list[Any]]:
 
 def _unreadable(p: Path, exc: BaseException) -> SegmenterError:
     if type(exc).__name__ == "PasswordError":
-        return SegmenterError(f"{p.name} is protected by a password; save a copy without the password and try again")
+        return SegmenterError(msg("{name} is protected by a password; save a copy without the password "
+                                  "and try again", name=p.name))
     return SegmenterError(f"{p.name} could not be read as a workbook ({type(exc).__name__}); "
                           "open it in Excel and save it as .xlsx")
 
@@ -169,8 +173,8 @@ def _choose(p: Path, data: bytes, wb: Any, sheets: list[InputSheet], sheet: str 
     if sheet is not None:
         match = [s for s in sheets if s.name.lower() == sheet.strip().lower()]
         if not match:
-            raise SegmenterError(f"sheet {sheet!r} not found in {p.name}; its sheets are: "
-                                 f"{', '.join(wb.sheet_names)}")
+            raise SegmenterError(msg("sheet {sheet!r} not found in {file}; its sheets are: {sheets}",
+                                     sheet=sheet, file=p.name, sheets=", ".join(wb.sheet_names)))
         return match[0]
     from python_calamine import SheetVisibleEnum
 
@@ -187,7 +191,8 @@ def _read_workbook(p: Path, sheet: str | None, cell_range: str | None) -> InputD
     data, wb = _open(p)
     names = [m.name for m in wb.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet]
     if not names:
-        raise SegmenterError(f"{p.name} has no worksheets; give a workbook with the table on a sheet")
+        raise SegmenterError(msg("{name} has no worksheets; give a workbook with the table on a sheet",
+                                 name=p.name))
     parts = xlsx_sheet_parts(data)
     keys = marked_sheets(data)
     sheets = [InputSheet(n, _sheet_values(p, data, wb, n, parts), keys.get(n, "")) for n in names]
@@ -236,7 +241,7 @@ _RANGE = re.compile(r"([A-Z]{1,3})?([0-9]+)?(?::([A-Z]{1,3})?([0-9]+)?)?")
 def _range_bounds(text: str) -> tuple[int | None, int | None, int | None, int | None]:
     """'A1:F500' -> (1, 1, 6, 500); 'A:F' or '2:9' leave the other sides open (None)."""
     m = _RANGE.fullmatch(text.strip().upper().replace("$", ""))
-    bad = SegmenterError(f"range {text!r} is not a valid cell range; use e.g. A1:H500")
+    bad = SegmenterError(msg("range {text!r} is not a valid cell range; use e.g. A1:H500", text=text))
     if m is None or not any(m.groups()):
         raise bad
     c1, r1, c2, r2 = m.groups()
@@ -282,15 +287,18 @@ def _read_csv(p: Path, sheet: str | None, cell_range: str | None, decimal: str) 
         raise SegmenterError(f"decimal={decimal!r} is not valid; use auto, ',' or '.'")
     decoded = csv_locale.decode(p.read_bytes())
     if decoded is None:
-        raise SegmenterError(f"{p.name} is not a text CSV file; export it from Excel as CSV UTF-8")
+        raise SegmenterError(msg("{name} is not a text CSV file; export it from Excel as CSV UTF-8",
+                                 name=p.name))
     text, encoding = decoded
     sep = csv_locale.separator(text)
     rows, converted, numeric = csv_locale.read_rows(text, sep, decimal, _csv_cell)
     name = p.stem[:31]
     if sheet is not None and sheet.strip().lower() != name.lower():
-        raise SegmenterError(f"a CSV file has one sheet, {name!r}; leave out --sheet")
+        raise SegmenterError(msg("a CSV file has one sheet, {name!r}; leave out {flag}", name=name,
+                                 flag="--sheet"))
     if cell_range:
-        raise SegmenterError("--range works with workbooks only; for a CSV file, leave out --range")
+        raise SegmenterError(msg("{flag} works with workbooks only; for a CSV file, leave out {flag}",
+                                 flag="--range"))
     width = max((len(r) for r in rows), default=0)
     address = f"A1:{column_letter(max(width, 1))}{max(len(rows), 1)}"
     header = [str(c).strip() if c is not None else "" for c in (rows[0] if rows else [])]

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from segmenter.catalog import msg
 from segmenter.errors import SegmenterError
 from segmenter.options import BY_NAME, OPTIONS
 
@@ -49,8 +50,8 @@ class RunSettings:
         """The engine's message, plus where the settings it complains about came from."""
         if not self.from_previous:
             return exc
-        return SegmenterError(f"{exc} (settings from the previous run: {self.describe()}; "
-                              "set them yourself to change them)")
+        return SegmenterError(msg("{error} (settings from the previous run: {settings}; set them "
+                                  "yourself to change them)", error=exc.text, settings=self.describe()))
 
 
 def _show(value: Any) -> str:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from segmenter.catalog import tr
+from segmenter.catalog import tr, translate
 from segmenter.engine.chart_inputs import ChartInputs, Dendrogram
 from segmenter.engine.fit import UNASSIGNED
 from segmenter.layout.blocks import Block, Box, ChartSpec, SeriesStyle, SheetSpec, wide_series
@@ -210,7 +210,7 @@ def chart_sheet(seg: Segmentation) -> SheetSpec:
     n_segs = sum(1 for s in segs if s != UNASSIGNED)
     n_out = int((labels == UNASSIGNED).sum())
     head = tr("Segment charts: {k} segments of {n:,} customers ({method})", lang, k=n_segs, n=n,
-              method=seg.method)
+              method=translate(seg.method, lang))
     if n_out:
         head += tr("; {n:,} unassigned", lang, n=n_out)
     spec.blocks.append(Block(1, 1, [[head]], kind="title", header=False, name="title"))
@@ -494,7 +494,7 @@ def _dendrogram(sheet: _Sheet, seg: Segmentation, dend: Dendrogram, labels: np.n
         rows.append([_num(x), *[None] * len(order), _num(cut)])
     titles = [names[g] if g is not None else tr("Above the cut", lang) for g in order]
     _, source, series = sheet.wide(tr("Dendrogram ({method} linkage): line segments", lang,
-                                      method=method),
+                                      method=translate(method, lang)),
                                    [["x", *titles, cut_name], *rows], "chart dendrogram",
                                    {c: "0.000" for c in range(1, width + 1)} | {0: "0.0"})
     colors = [segment_color(g) if g is not None else ABOVE_CUT_COLOR for g in order]
@@ -502,7 +502,7 @@ def _dendrogram(sheet: _Sheet, seg: Segmentation, dend: Dendrogram, labels: np.n
     colors.append(CENTRE_COLOR)
     styles.append(SeriesStyle(marker="none", line=True, dash="dash", line_width_pt=1.25))
     title = tr("Dendrogram: how customers merge into segments ({method} linkage, last merges)",
-               lang, method=method)
+               lang, method=translate(method, lang))
     if len(keep) < len(labels):
         title += tr("; sample of {shown:,} of {n:,}", lang, shown=len(keep), n=len(labels))
     sheet.chart(ChartSpec(

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import numbers
+import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from segmenter.catalog import N_, tr, translate
+from segmenter.catalog import N_, Text, tr, translate
+from segmenter.engine.cleaning.missing import BLANK
 from segmenter.engine.fit import CORRELATION_FLAG
 from segmenter.engine.orders import OrderFeatures
 from segmenter.layout.blocks import Block, SheetSpec
@@ -82,13 +84,13 @@ def segments_sheet(seg: Segmentation) -> SheetSpec:
         r["segment_name"].tolist(),
         r["silhouette"].tolist(),
         r["distance"].tolist(),
-        [translate(str(x), lang) if x else x for x in r["excluded"].tolist()],
+        [translate(x, lang) if isinstance(x, str) and x else x for x in r["excluded"].tolist()],
         [int(i) if isinstance(i, (int, np.integer)) else None for i in r.index],
         strict=True,
     )
     values = grid([header, *[[*b, *e] for b, e in zip(body, extra, strict=True)]])
     ncol = len(src.columns)
-    fmts = {**source_formats(seg), ncol + 2: FMT_SCORE, ncol + 3: FMT_NUM, ncol + 5: FMT_INT}
+    fmts = {**source_formats(seg, lang), ncol + 2: FMT_SCORE, ncol + 3: FMT_NUM, ncol + 5: FMT_INT}
     sheet.blocks.append(Block(1, 1, values, name="segments", number_formats=fmts))
     sheet.column_widths = {j + 1: 14.0 for j in range(len(header))}
     sheet.column_widths[ncol + 2] = 22.0
@@ -98,7 +100,7 @@ def segments_sheet(seg: Segmentation) -> SheetSpec:
 FMT_WHOLE = "0"  # every digit of an ID or phone number, never 1.4E+10
 
 
-def source_formats(seg: Segmentation) -> dict[int, str]:
+def source_formats(seg: Segmentation, lang: str = "en") -> dict[int, str]:
     """Number formats of the owner's columns on the Segments sheet, from their values and roles.
 
     Dates as dates (with the time when there is one), IDs and phone numbers with all
@@ -118,8 +120,20 @@ def source_formats(seg: Segmentation) -> dict[int, str]:
         elif role in ("id", "contact") and any(_is_number(v) for v in sample):
             fmts[j] = FMT_WHOLE
         elif role == "money":
-            fmts[j] = FMT_NUM
+            fmts[j] = money_format(seg, c, lang)
     return fmts
+
+
+def money_format(seg: Segmentation, column: str, lang: str) -> str:
+    """#,##0.00, with the input's currency sign in a Chinese run ("¥"#,##0.00 for ¥ amounts).
+
+    The sign is the one the owner typed (the column's unit, e.g. ¥ from "¥1,200" or 元);
+    English runs keep their plain format.
+    """
+    unit = str((getattr(seg.table, "units", {}) or {}).get(column, "") or "")
+    if lang != "zh" or not unit or unit in ("fraction", "%") or unit.startswith("days") or '"' in unit:
+        return FMT_NUM
+    return f'"{unit}"{FMT_NUM}'
 
 
 def _is_number(v: Any) -> bool:
@@ -185,14 +199,15 @@ def profiles_sheet(seg: Segmentation) -> SheetSpec:
     ]
     n_all = int(prof.sizes["size"].sum())
     rows.append([all_row, every, n_all, 1.0, *prof.means.loc["All", features].tolist()])
-    fmts = {2: FMT_INT, 3: FMT_PCT, **{4 + j: FMT_NUM for j in range(len(features))}}
+    money = [money_format(seg, str(f), lang) for f in features]
+    fmts = {2: FMT_INT, 3: FMT_PCT, **{4 + j: m for j, m in enumerate(money)}}
     st.add(Block(0, 1, grid([header, *rows]), name="profiles", number_formats=fmts))
 
     st.title(tr("Medians", lang), name="medians title")
     med = [[s if s != "All" else all_row, name.get(int(s), "") if s != "All" else every,
             *prof.medians.loc[s, features].tolist()] for s in [*segs, "All"]]
     st.add(Block(0, 1, grid([[seg_col, name_col, *features], *med]), name="medians",
-                 number_formats={2 + j: FMT_NUM for j in range(len(features))}))
+                 number_formats={2 + j: m for j, m in enumerate(money)}))
 
     st.title(tr("Distance from the average (z-score: segment mean minus overall mean, in standard "
                 "deviations)", lang), name="zscore title")
@@ -221,14 +236,15 @@ def quality_sheet(seg: Segmentation) -> SheetSpec:
                                                         5: 18.0, 6: 16.0})
     st = Stack(sheet)
     q = seg.quality
-    st.title(tr("Segment quality: {k} segments by {method}", lang, k=seg.k, method=seg.method),
+    st.title(tr("Segment quality: {k} segments by {method}", lang, k=seg.k,
+                method=translate(seg.method, lang)),
              name="title")
     explained = q["between_ss"] / q["total_ss"] if q["total_ss"] else None
     kv = [
         [tr("Measure", lang), tr("Value", lang), tr("How to read it", lang)],
         [tr("Silhouette (overall)", lang), q["silhouette"],
          tr("-1..1; above 0.5 strong, 0.25-0.5 reasonable, below 0.25 weak", lang)],
-        [tr("Silhouette computed", lang), _silhouette_method(str(q["silhouette_method"]), lang), ""],
+        [tr("Silhouette computed", lang), _silhouette_method(q["silhouette_method"], lang), ""],
         ["Davies-Bouldin", q["davies_bouldin"], tr("lower is better (0 = perfectly separated)", lang)],
         ["Calinski-Harabasz", q["calinski_harabasz"], tr("higher is better", lang)],
         [tr("Within-segment sum of squares", lang), q["within_ss"],
@@ -267,6 +283,8 @@ def _silhouette_method(text: str, lang: str) -> str:
     """"exact on all 800 rows" / "sampled on 10,000 of 50,000 rows" in the run's language."""
     import re
 
+    if isinstance(text, Text):
+        return translate(text, lang)
     numbers = re.findall(r"[\d,]+", text)
     if text.startswith("exact") and len(numbers) == 1:
         return tr("exact on all {n} rows", lang, n=numbers[0])
@@ -324,9 +342,9 @@ def summary_sheet(seg: Segmentation) -> SheetSpec:
     if len(s):
         s.columns = [translate(_STAT_HEADERS.get(str(c), str(c).capitalize() if str(c).islower() else str(c)),
                         lang) for c in s.columns]
-        for c in s.columns[:3]:
-            if s[c].dtype == object:
-                s[c] = [translate(v, lang) if isinstance(v, str) else v for v in s[c]]
+        for c in s.columns[1:3]:  # kind and unit: the engine's words (the feature is the owner's)
+            s[c] = pd.Series([translate(v, lang) if isinstance(v, str) else v for v in s[c]],
+                             index=s.index, dtype=object)
         st.add(frame_block(s, 0, name="statistics",
                            number_formats={j: FMT_NUM for j in range(5, len(s.columns))}))
     _correlations(st, seg, lang)
@@ -371,8 +389,39 @@ def log_sheet(seg: Segmentation) -> SheetSpec:
              translate(e.reason, lang)] for e in entries]
     head = [step, tr("Column", lang), tr("Sheet row", lang), tr("Old value", lang),
             tr("New value", lang), tr("Reason", lang)]
-    st.add(Block(0, 1, grid([head, *body]), name="changes"))
+    st.add(Block(0, 1, grid([head, *body]), name="changes",
+                 number_formats={2: sheet_row_format(input_sheet(seg), lang)}))
     return sheet
+
+
+def input_sheet(seg: Segmentation) -> str:
+    """The name of the owner's sheet the rows were read from ("" when unknown).
+
+    The Run sheet's input reads "file.xlsx: Sheet!A1:H501" or "Sheet!A1:H501"; a sheet
+    name cannot hold ":" in Excel, so the name is what stands between the last ":" before
+    the "!" and the "!" (quotes of 'My sheet' removed).
+    """
+    text = str((getattr(seg, "run", None) or {}).get("input", "") or "")
+    if "!" not in text:
+        return ""
+    name = text.rsplit("!", 1)[0].rsplit(":", 1)[-1].strip()
+    return name[1:-1].replace("''", "'") if len(name) > 1 and name[0] == name[-1] == "'" else name
+
+
+_ROW = "\x00"
+
+
+def sheet_row_format(sheet: str, lang: str) -> str:
+    """A number format that shows a sheet row as "Customers row 22" / "原表“会员”第 22 行".
+
+    The cell stays the number (sortable, read back as a row, the same number as the
+    Segments sheet's Sheet row); only its display says which sheet and row it means.
+    """
+    text = tr("{sheet} row {row}", lang, sheet=sheet, row=_ROW) if sheet else ""
+    if not text or '"' in text or _ROW not in text:
+        text = tr("sheet row {row}", lang, row=_ROW)
+    before, _, after = text.partition(_ROW)
+    return "".join([f'"{before}"' if before else "", "0", f'"{after}"' if after else ""])
 
 
 def _logged(value: Any, lang: str) -> Any:
@@ -416,10 +465,19 @@ _OPTION_LABELS = {
     "silhouette_exact_max": N_("Exact silhouette up to (rows)"),
     "silhouette_sample_size": N_("Silhouette sample (rows)"), "language": N_("Language"),
 }
-OPTION_VALUES = (N_("auto"), N_("median"), N_("fix"), N_("keep"), N_("clip"), N_("none"),
+OPTION_VALUES = (N_("auto"), N_("hierarchical"), N_("average"), N_("complete"), N_("single"), N_("median"), N_("fix"), N_("keep"), N_("clip"), N_("none"),
                  N_("standard"), N_("ward"), N_("drop"), N_("mean"), N_("robust"), N_("minmax"),
                  N_("(default)"), N_("(none: sheet row numbers)"), N_("not installed"))
 """Option values and run words shown in the Run sheet, for extraction."""
+
+
+def _blank_levels(names: str, lang: str) -> str:
+    """One-hot feature names ("City=(blank), Age") with Segmenter's blank level in ``lang``."""
+    blank = translate(BLANK, lang)
+    return names if blank == BLANK else _BLANK_LEVEL.sub(lambda _: "=" + blank, names)
+
+
+_BLANK_LEVEL = re.compile("=" + re.escape(BLANK) + "(?=, |$)")
 
 
 def _label(key: str) -> str:
@@ -438,5 +496,5 @@ def _show(v: Any, lang: str = "en") -> Any:
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, str):
-        return translate(v, lang)
+        return _blank_levels(translate(v, lang), lang)
     return v

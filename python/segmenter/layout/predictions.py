@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import translate
 from segmenter.layout.blocks import Block, Box, ChartSpec, SeriesStyle, SheetSpec, wide_series
 from segmenter.layout.cells import Stack, grid, result_sheet
 from segmenter.layout.theme import FMT_INT, FMT_NUM, FMT_PCT
@@ -43,7 +44,7 @@ def predictions_sheet(seg: Segmentation) -> SheetSpec | None:
     st.title(t("pred.title", lang, days=_g(model.get("horizon_days", 90))), name="title")
     pred = seg.predictions
     if pred is None or model.get("reason"):
-        st.note(t("pred.refused", lang, reason=model.get("reason") or ""), name="refused")
+        st.note(t("pred.refused", lang, reason=translate(model.get("reason") or "", lang)), name="refused")
         return sheet
     st.note(t("pred.note", lang, rate=_pct(model.get("discount_rate", 0.0))), name="note")
     st.row += 1
@@ -165,7 +166,7 @@ def _distribution_chart(block: Block, lang: str) -> ChartSpec:
 def _check_blocks(st: Stack, check: dict[str, Any], lang: str) -> list[ChartSpec]:
     """The holdout check: totals, the calibration fit, the table by repeat orders; its chart."""
     if check.get("reason"):
-        st.note(t("pred.check.refused", lang, reason=check["reason"]), name="check refused")
+        st.note(t("pred.check.refused", lang, reason=translate(check["reason"], lang)), name="check refused")
         st.row += 1
         return []
     st.title(t("pred.title.check", lang, start=str(check["calibration_end"]),

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
-from segmenter.catalog import ptr
+from segmenter.catalog import msg, ptr
 from segmenter.errors import SegmenterError
 
 LANGUAGES = ("en", "zh")
@@ -38,7 +38,8 @@ def resolve_language(option: str | None, headers: Iterable[Any] = ()) -> str:
     if opt in LANGUAGES:
         return opt
     if opt != "auto":
-        raise SegmenterError(f"language={option!r} is not valid; use one of: auto, en, zh")
+        raise SegmenterError(msg("{name}={value!r} is not valid; use one of: {values}", name="language",
+                                 value=option, values="auto, en, zh"))
     return detect_language(headers)
 
 

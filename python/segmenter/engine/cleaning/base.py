@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import msg
 from segmenter.engine.reader import NUMERIC_KINDS
 from segmenter.engine.values import plain as py_value
 from segmenter.log import EXCLUDED, LogEntry
@@ -211,6 +212,7 @@ def _cell_entries(step: str, cc: CellChanges) -> list[LogEntry]:
     ]
     if n > LOG_CELL_LIMIT:
         out.append(LogEntry(step, cc.column, None, None, None,
-                            f"{n - LOG_CELL_LIMIT} more cells changed the same way ({n} in total); "
-                            f"only the first {LOG_CELL_LIMIT} are listed"))
+                            msg("{more} more cells changed the same way ({n} in total); only the "
+                                "first {limit} are listed", more=n - LOG_CELL_LIMIT, n=n,
+                                limit=LOG_CELL_LIMIT)))
     return out

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.cleaning.base import CellChanges, Changes, Fitted, State, Step, constant
 from segmenter.options import Options
 
@@ -29,7 +30,7 @@ class Categories(Step):
     Must run after scaling: T is measured on the scaled columns.
     """
 
-    name = "categories"
+    name = N_("categories")
     description = "categories turned into weighted 0/1 columns"
 
     def fit(self, st: State, options: Options) -> Fitted:
@@ -50,15 +51,15 @@ class Categories(Step):
             st.encoded[c] = ([f"{c}={lv}" for lv in levels], one_hot(v, levels, spec["weight"]))
             if not st.new_rows:
                 if spec["weight"] > 0:
-                    ch.notes.append((c, f"one-hot with {len(levels)} levels, weight "
-                                     f"{spec['weight']:.3g} so customers differing only here "
-                                     "are 0.5 standard deviations apart"))
+                    ch.notes.append((c, msg("one-hot with {n} levels, weight {weight:.3g} so customers "
+                                         "differing only here are 0.5 standard deviations apart",
+                                         n=len(levels), weight=spec["weight"])))
                 continue
             unknown = np.flatnonzero(~pd.isna(v) & ~np.isin(v.astype(str), levels))
             if unknown.size:
                 ch.cells.append(CellChanges(
                     c, st.data.index.to_numpy()[unknown], list(v[unknown]), None,
-                    constant("category not seen when the segments were built; left out")))
+                    constant(msg("category not seen when the segments were built; left out"))))
         return ch
 
     def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:

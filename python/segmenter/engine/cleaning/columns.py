@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.cleaning.base import (
     Changes,
     Fitted,
@@ -25,7 +26,7 @@ class UselessColumns(Step):
     Learnt once: new rows are placed on the columns the segments were built on.
     """
 
-    name = "columns"
+    name = N_("columns")
     description = "columns with one value or no values dropped"
 
     def fit(self, st: State, options: Options) -> Fitted:
@@ -34,9 +35,10 @@ class UselessColumns(Step):
             v = st.data[c].to_numpy()
             distinct = n_distinct_upto(v, 2)
             if distinct == 0:
-                notes.append((c, "no values left after cleaning; not used"))
+                notes.append((c, msg("no values left after cleaning; not used")))
             elif distinct == 1:
-                notes.append((c, f"same value ({py_value(v[~pd.isna(v)][0])}) in every row; not used"))
+                notes.append((c, msg("same value ({value}) in every row; not used",
+                                      value=py_value(v[~pd.isna(v)][0]))))
         return {"dropped": [c for c, _ in notes], "reasons": [r for _, r in notes]}
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
@@ -46,23 +48,22 @@ class UselessColumns(Step):
         if dropped:
             st.data = st.data.drop(columns=dropped)
         if not st.features:
-            raise SegmenterError(
-                f"every usable column is empty or constant ({', '.join(dropped)}); "
-                "add columns whose values differ between customers"
-            )
+            raise SegmenterError(msg(
+                "every usable column is empty or constant ({columns}); add columns whose values "
+                "differ between customers", columns=", ".join(dropped)))
         return ch
 
 
 class EmptyRows(Step):
     """A row with no value in any feature column cannot be placed in a segment."""
 
-    name = "empty rows"
+    name = N_("empty rows")
     description = "rows with no usable value removed"
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
         ch = Changes()
         empty = st.data[st.features].isna().all(axis=1).to_numpy()
-        ch.exclude(st, empty, constant("no value in any feature column"))
+        ch.exclude(st, empty, constant(msg("no value in any feature column")))
         return ch
 
     def load(self, params: dict[str, Any]) -> Fitted | None:

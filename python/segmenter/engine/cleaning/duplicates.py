@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import N_, msg
 from segmenter.engine import textvalues as tv
 from segmenter.engine.cleaning.base import Changes, Fitted, State, Step, py_value
 from segmenter.engine.reader import NUMERIC_KINDS
@@ -26,7 +27,7 @@ class DuplicateRows(Step):
     every new customer must be assigned.
     """
 
-    name = "duplicates"
+    name = N_("duplicates")
     description = ("exact duplicate rows with the same customer ID removed (the first copy is "
                    "kept); without an ID identical rows are kept as look-alikes")
 
@@ -39,7 +40,7 @@ class DuplicateRows(Step):
             ch.notes += _lookalikes(st.data.index.to_numpy(), dup_of)
             return ch
         ids = st.raw[st.id_column].to_numpy()
-        ch.exclude(st, dup_of > 0, lambda i: f"duplicate of row {dup_of[i]}", lambda i: py_value(ids[i]))
+        ch.exclude(st, dup_of > 0, lambda i: msg("duplicate of row {row}", row=dup_of[i]), lambda i: py_value(ids[i]))
         return ch
 
 
@@ -51,12 +52,13 @@ def _lookalikes(rows: np.ndarray, dup_of: np.ndarray) -> list[tuple[str | None, 
             groups.setdefault(int(first), []).append(int(r))
     out: list[tuple[str | None, str]] = []
     for first, same in list(groups.items())[:LOOKALIKE_GROUPS_LOGGED]:
-        out.append((None, f"row {first} and row(s) {', '.join(map(str, same))} have identical values; "
-                          "kept as different customers (no ID column says they are the same)"))
+        out.append((None, msg("row {first} and row(s) {rows} have identical values; kept as different "
+                              "customers (no ID column says they are the same)", first=first,
+                              rows=", ".join(map(str, same)))))
     if len(groups) > LOOKALIKE_GROUPS_LOGGED:
         rest = sum(len(v) for v in list(groups.values())[LOOKALIKE_GROUPS_LOGGED:])
-        out.append((None, f"{len(groups) - LOOKALIKE_GROUPS_LOGGED} more groups of look-alike rows "
-                          f"({rest} rows) kept"))
+        out.append((None, msg("{n} more groups of look-alike rows ({rows} rows) kept",
+                              n=len(groups) - LOOKALIKE_GROUPS_LOGGED, rows=rest)))
     return out
 
 
@@ -91,7 +93,7 @@ def _duplicate_of(st: State) -> np.ndarray | None:
 class DuplicateIds(Step):
     """A customer ID seen on an earlier row is kept there and removed here."""
 
-    name = "duplicate ids"
+    name = N_("duplicate ids")
     description = "rows repeating an earlier customer ID removed"
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
@@ -108,6 +110,6 @@ class DuplicateIds(Step):
         rows = st.raw.index.to_numpy()
         uniq, first_pos = np.unique(codes, return_index=True)
         first_row = dict(zip(uniq.tolist(), rows[first_pos].tolist(), strict=True))
-        ch.exclude(st, dup, lambda i: f"ID {labels[i]} already on row {first_row[codes[i]]}",
+        ch.exclude(st, dup, lambda i: msg("ID {id} already on row {row}", id=labels[i], row=first_row[codes[i]]),
                    lambda i: labels[i])
         return ch

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.cleaning.base import Changes, Fitted, State, Step
 from segmenter.engine.cleaning.categories import CATEGORY_DISTANCE, numeric_variance
 from segmenter.options import Options
@@ -28,7 +29,7 @@ def flag_weight(st: State) -> float:
 class FlagWeights(Step):
     """Multiply each 0/1 (yes/no) column by :func:`flag_weight`. Must run after scaling."""
 
-    name = "flags"
+    name = N_("flags")
     description = "yes/no columns weighted like categories (0.5 standard deviations between yes and no)"
     changes_values = True
 
@@ -42,8 +43,8 @@ class FlagWeights(Step):
         for c, w in fitted["weights"].items():
             st.data[c] = st.data[c].to_numpy(dtype=np.float64) * w
             if not st.new_rows and w > 0:
-                ch.notes.append((c, f"yes/no weighted {w:.3g} so customers differing only here "
-                                 f"are {CATEGORY_DISTANCE:g} standard deviations apart"))
+                ch.notes.append((c, msg("yes/no weighted {w:.3g} so customers differing only here are "
+                                     "{d:g} standard deviations apart", w=w, d=CATEGORY_DISTANCE)))
         return ch
 
     def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.cleaning.base import CellChanges, Changes, Fitted, State, Step, py_value
 from segmenter.engine.roles import header_says
 from segmenter.options import Options
@@ -25,10 +26,10 @@ REFUND_SHARE = 0.02
 EARLIEST_DATE = dt.date(1900, 1, 1)
 
 RULES = {
-    "age": "age outside 0-120",
-    "count": "negative count",
-    "money": "negative amount in a column without refunds",
-    "date": "date after today or before 1900",
+    "age": N_("age outside 0-120"),
+    "count": N_("negative count"),
+    "money": N_("negative amount in a column without refunds"),
+    "date": N_("date after today or before 1900"),
 }
 """Each rule and how the Cleaning Log names it."""
 
@@ -70,7 +71,7 @@ class ImpossibleValues(Step):
     day the new rows are placed).
     """
 
-    name = "impossible"
+    name = N_("impossible")
     description = ("impossible values become missing: " + "; ".join(RULES.values())
                    + " (impossible=keep leaves them)")
 
@@ -87,7 +88,8 @@ class ImpossibleValues(Step):
         return {"how": options.impossible, "rules": rules, "refunds": refunds}
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
-        ch = Changes(notes=[(c, f"{REFUND_SHARE:.0%} or more negative amounts: refunds, kept")
+        ch = Changes(notes=[(c, msg("{share:.0%} or more negative amounts: refunds, kept",
+                                     share=REFUND_SHARE))
                             for c in fitted.get("refunds", []) if not st.new_rows])
         if fitted["how"] != "fix":
             return ch
@@ -122,5 +124,5 @@ class ImpossibleValues(Step):
 
 
 def _reason(rule: str) -> Callable[[int], str]:
-    text = f"impossible value ({rule}) -> missing"
+    text = msg("impossible value ({rule}) -> missing", rule=msg(rule))
     return lambda i: text

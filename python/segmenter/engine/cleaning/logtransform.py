@@ -7,6 +7,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.cleaning.base import Changes, Fitted, State, Step, n_distinct_upto
 from segmenter.options import Options
 
@@ -45,7 +46,7 @@ class LogTransform(Step):
     corpus against 0.77-0.78.
     """
 
-    name = "log"
+    name = N_("log")
     description = "skewed or wide-ranging amounts, counts and measures log-transformed"
     changes_values = True
 
@@ -74,15 +75,17 @@ class LogTransform(Step):
             st.data[c] = np.log1p(np.maximum(v, 0.0))
             st.logged.append(c)
             if skew is None:
-                ch.notes.append((c, "log1p applied, as when the segments were built"))
+                ch.notes.append((c, msg("log1p applied, as when the segments were built")))
             elif c in fitted.get("spans", {}):
                 lo, hi = fitted["spans"][c]
-                ch.notes.append((c, f"values span more than a factor of {SPAN_RATIO:g} (5th "
-                                 f"percentile {lo:.4g}, 95th {hi:.4g}); log1p applied so "
-                                 "customers are compared by ratios"))
+                ch.notes.append((c, msg("values span more than a factor of {ratio:g} (5th "
+                                        "percentile {lo:.4g}, 95th {hi:.4g}); log1p applied so "
+                                        "customers are compared by ratios", ratio=SPAN_RATIO,
+                                        lo=lo, hi=hi)))
             else:
-                ch.notes.append((c, f"skewed (skewness {skew:.1f} > {SKEW_THRESHOLD:g}); log1p "
-                                 "applied so a few big values do not dominate"))
+                ch.notes.append((c, msg("skewed (skewness {skew:.1f} > {limit:g}); log1p applied so a "
+                                     "few big values do not dominate", skew=skew,
+                                     limit=SKEW_THRESHOLD)))
         return ch
 
     def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.cleaning.base import (
     CellChanges,
     Changes,
@@ -29,7 +30,7 @@ from segmenter.engine.cleaning.regression import fit_regression, impute
 from segmenter.options import Options
 
 KNN_NEIGHBORS = 5
-BLANK = "(blank)"
+BLANK = N_("(blank)")
 """The level a blank category cell gets."""
 KNN_FIT_MAX = 20_000
 """KNN imputation learns from at most this many rows (a seeded sample) to stay fast."""
@@ -52,7 +53,7 @@ class FillMissing(Step):
     missing cells get the stored fills (knn -> median) and are never learnt from.
     """
 
-    name = "missing"
+    name = N_("missing")
     description = "missing values filled (or rows removed)"
 
     def fit(self, st: State, options: Options) -> Fitted:
@@ -82,7 +83,8 @@ class FillMissing(Step):
         if how == "drop" and na.to_numpy().any():
             cols = np.array(st.features, dtype=object)
             mask = na.to_numpy()
-            ch.exclude(st, np.asarray(mask.any(axis=1)), lambda i: "missing value in " + ", ".join(cols[mask[i]]))
+            ch.exclude(st, np.asarray(mask.any(axis=1)), lambda i: msg("missing value in {columns}",
+                       columns=", ".join(cols[mask[i]])))
         if how == "drop" or not na.to_numpy().any():
             st.filled = {c: st.filled.get(c, np.zeros(len(st.data), dtype=bool)) for c in st.features}
             return ch
@@ -110,13 +112,13 @@ class FillMissing(Step):
         if fitted["how"] == "knn":
             values, sampled = knn_fill(st, fitted["random_state"])
             if sampled:
-                ch.warnings.append(f"KNN imputation learned from a sample of {KNN_FIT_MAX:,} rows")
-            return values, f"missing -> filled from the {KNN_NEIGHBORS} most similar customers (KNN)"
+                ch.warnings.append(msg("KNN imputation learned from a sample of {n:,} rows", n=KNN_FIT_MAX))
+            return values, msg("missing -> filled from the {n} most similar customers (KNN)", n=KNN_NEIGHBORS)
         model = fitted.get("regression")
         if fitted["how"] != "regression" or not model:
             return {}, ""
         return (regression_fill(st, model),
-                "missing -> estimated from the customer's other columns (regression)")
+                msg("missing -> estimated from the customer's other columns (regression)"))
 
     def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:
         params["missing"] = fitted["how"]
@@ -134,10 +136,15 @@ class FillMissing(Step):
 
 def _fill_label(kind: str, how: str, new: Any) -> str:
     if kind == "category":
-        return f"missing -> its own level {BLANK}"
-    word = "most frequent value" if kind == "bool" or how in ("mode", "knn") else (
-        "median" if how == "regression" else how)
-    return f"missing -> {word} {fmt(new) if isinstance(new, float) else new}"
+        return msg("missing -> its own level {blank}", blank=msg(BLANK))
+    value = fmt(new) if isinstance(new, float) else new
+    if kind == "bool" or how in ("mode", "knn"):
+        return msg("missing -> most frequent value {value}", value=value)
+    if how in ("median", "regression"):
+        return msg("missing -> median {value}", value=value)
+    if how == "mean":
+        return msg("missing -> mean {value}", value=value)
+    return msg("missing -> {how} {value}", how=msg(how), value=value)
 
 
 def regression_fill(st: State, model: dict[str, Any]) -> dict[str, np.ndarray]:

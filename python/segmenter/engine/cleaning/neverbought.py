@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import N_, msg
 from segmenter.engine import textvalues as tv
 from segmenter.engine.cleaning.base import CellChanges, Changes, Fitted, State, Step, constant, fmt
 from segmenter.options import Options
@@ -60,7 +61,7 @@ def never_bought_rows(st: State, purchases: list[str], recency: list[str]) -> np
 class NeverBought(Step):
     """Rows with every purchase cell blank: 0 orders, 0 spend, oldest recency, flag = 1."""
 
-    name = "never bought"
+    name = N_("never bought")
     description = "blank orders, spend and last order together mean 'never bought': 0, 0, oldest, flagged"
 
     def fit(self, st: State, options: Options) -> Fitted:
@@ -92,19 +93,21 @@ class NeverBought(Step):
         for c in fitted["purchases"]:
             rows = index[mask & st.data[c].isna().to_numpy()]
             _set(st, c, mask, 0.0)
-            ch.cells.append(CellChanges(c, rows, [None] * len(rows), 0.0, constant("blank: never bought -> 0")))
+            ch.cells.append(CellChanges(c, rows, [None] * len(rows), 0.0, constant(msg("blank: never bought -> 0"))))
         for c, worst in fitted["recency"].items():
             rows = index[mask & st.data[c].isna().to_numpy()]
             _set(st, c, mask, worst)
             ch.cells.append(CellChanges(c, rows, [None] * len(rows), worst, constant(
-                f"blank: never bought -> the longest time since a purchase ({fmt(worst)})")))
+                msg("blank: never bought -> the longest time since a purchase ({days})",
+                    days=fmt(worst)))))
         st.data[flag] = pd.Series(mask.astype(np.float64), index=st.data.index)
         st.kinds[flag] = "bool"
         st.roles[flag] = "flag"
         if flag not in st.features:
             st.features.append(flag)
         if not st.new_rows:
-            ch.notes.append((flag, f"derived yes/no feature: {int(mask.sum())} customers never bought"))
+            ch.notes.append((flag, msg("derived yes/no feature: {n} customers never bought",
+                                          n=int(mask.sum()))))
         return ch
 
     def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.cleaning.base import (
     LOG_CELL_LIMIT,
     CellChanges,
@@ -30,7 +31,7 @@ from segmenter.options import Options
 class Outliers(Step):
     """Clip to the fence, flag (log only) or exclude rows beyond it (``how``)."""
 
-    name = "outliers"
+    name = N_("outliers")
     description = "extreme values beyond the IQR fence clipped, flagged or removed"
     changes_values = True
 
@@ -40,14 +41,14 @@ class Outliers(Step):
                 "iqr_zero": iqr_zero if options.outliers != "none" else []}
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
-        ch = Changes(notes=[(c, "most values are identical (IQR = 0); outlier check skipped")
+        ch = Changes(notes=[(c, msg("most values are identical (IQR = 0); outlier check skipped"))
                             for c in fitted["iqr_zero"]])
         how, fences, r = fitted["how"], fitted["fences"], fitted["iqr"]
         if how == "none" or not fences:
             return ch
         rows = st.data.index.to_numpy()
         why = np.full(len(st.data), None, dtype=object)  # drop: first column's reason per row
-        verb = {"clip": "clipped", "flag": "kept (flagged)"}.get(how, "")
+        verb = {"clip": msg("clipped"), "flag": msg("kept (flagged)")}.get(how, "")
         for c, (lo, hi) in fences.items():
             v = st.data[c].to_numpy(dtype=np.float64)
             high = v > hi
@@ -58,9 +59,8 @@ class Outliers(Step):
             if how == "drop":
                 _first_reasons(why, c, units(v), idx, high, units(np.float64(lo)), units(np.float64(hi)))
                 continue
-            scale = " (on the log scale)" if c in st.logged else ""
-            sides = [f"above the fence{scale} Q3 + {r:g}×IQR = {fmt(units(hi))}" if h else
-                     f"below the fence{scale} Q1 - {r:g}×IQR = {fmt(units(lo))}"
+            log = c in st.logged
+            sides = [_side(h, log, r, fmt(units(hi)) if h else fmt(units(lo)))
                      for h in high[idx[:LOG_CELL_LIMIT]]]
             new = np.clip(v[idx], lo, hi) if how == "clip" else v[idx]
             ch.cells.append(CellChanges(c, rows[idx], units(v[idx]), units(new), _outlier_reason(sides, verb)))
@@ -89,9 +89,18 @@ def _owner_units(logged: bool) -> Callable[[Any], Any]:
     return np.expm1 if logged else (lambda x: x)
 
 
+def _side(high: bool, logged: bool, r: float, fence: str) -> str:
+    """Which fence a value crossed, as the log says it."""
+    if high:
+        return (msg("above the fence (on the log scale) Q3 + {r:g}×IQR = {fence}", r=r, fence=fence)
+                if logged else msg("above the fence Q3 + {r:g}×IQR = {fence}", r=r, fence=fence))
+    return (msg("below the fence (on the log scale) Q1 - {r:g}×IQR = {fence}", r=r, fence=fence)
+            if logged else msg("below the fence Q1 - {r:g}×IQR = {fence}", r=r, fence=fence))
+
+
 def _outlier_reason(sides: list[str], verb: str) -> Callable[[int], str]:
     def reason(i: int) -> str:
-        return f"outlier {sides[i]}; {verb}"
+        return msg("outlier {side}; {verb}", side=sides[i], verb=verb)
     return reason
 
 
@@ -100,8 +109,9 @@ def _first_reasons(why: np.ndarray, c: str, v: np.ndarray, idx: np.ndarray, high
     """For 'drop': each row's reason is its first outlying column."""
     for i in idx:
         if why[i] is None:
-            side = f"above the fence {fmt(hi)}" if high[i] else f"below the fence {fmt(lo)}"
-            why[i] = f"outlier in {c}: {fmt(v[i])} {side}"
+            side = (msg("above the fence {fence}", fence=fmt(hi)) if high[i] else
+                    msg("below the fence {fence}", fence=fmt(lo)))
+            why[i] = msg("outlier in {column}: {value} {side}", column=c, value=fmt(v[i]), side=side)
 
 
 def fit_fences(st: State, r: float) -> tuple[dict[str, list[float]], list[str]]:

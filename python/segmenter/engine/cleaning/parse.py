@@ -8,10 +8,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import N_, msg
 from segmenter.engine import textvalues as tv
 from segmenter.engine.cleaning.base import CellChanges, Changes, Fitted, State, Step, py_value
 
-_NOUNS = {"number": "a number", "date": "a date", "bool": "yes/no", "category": "a category"}
+_NOUNS = {"number": N_("a number"), "date": N_("a date"), "bool": N_("yes/no"), "category": N_("a category")}
 
 
 class Unparseable(Step):
@@ -21,7 +22,7 @@ class Unparseable(Step):
     original text for the log. Runs on new rows too.
     """
 
-    name = "parse"
+    name = N_("parse")
     description = "cells that are not a valid number, date or yes/no become missing"
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
@@ -49,6 +50,6 @@ def _reason(olds: list[Any], noun: str) -> Callable[[int], str]:
     def reason(i: int) -> str:
         v = olds[i]
         if tv.is_error(v):
-            return f"Excel error {v} -> missing"
-        return f"not {noun} -> missing"
+            return msg("Excel error {value} -> missing", value=v)
+        return msg("not {noun} -> missing", noun=msg(noun))
     return reason

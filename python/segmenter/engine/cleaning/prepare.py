@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import msg
 from segmenter.engine.cleaning.base import Changes, State, Step
 from segmenter.engine.cleaning.categories import Categories
 from segmenter.engine.cleaning.columns import EmptyRows, UselessColumns
@@ -115,22 +116,23 @@ def prepare(table: Table, options: Options, steps: tuple[Step, ...] = STEPS) -> 
 
 def _require_rows(st: State, changes: Changes, table: Table) -> None:
     if changes.excluded is not None and len(st.data) == 0:
-        raise SegmenterError(
-            f"no customer rows left after cleaning (all {table.n_input_rows} were excluded); "
-            "see the reasons in the Cleaning Log and fix those rows, or use missing=median"
-        )
+        raise SegmenterError(msg(
+            "no customer rows left after cleaning (all {n} were excluded); see the reasons in the "
+            "Cleaning Log and fix those rows, or use {fix}", n=table.n_input_rows, fix="missing=median"))
 
 
 def _summary_warnings(table: Table, st: State, features: list[str], excluded: dict[int, str]) -> list[str]:
     out = []
     dropped = [c for c in features if c not in st.features]
     if dropped:
-        out.append(f"not used (one value or none): {', '.join(dropped)}")
+        out.append(msg("not used (one value or none): {columns}", columns=", ".join(dropped)))
     n_in = table.n_input_rows
     if n_in and len(excluded) > 0.2 * n_in:
-        out.append(f"{len(excluded)} of {n_in} rows were excluded; see the Cleaning Log")
+        out.append(msg("{n} of {total} rows were excluded; see the Cleaning Log", n=len(excluded),
+                       total=n_in))
     if len(st.features) == 1:
-        out.append(f"only one column ({st.features[0]}) to segment on; add more measures")
+        out.append(msg("only one column ({column}) to segment on; add more measures",
+                       column=st.features[0]))
     return out
 
 
@@ -189,10 +191,9 @@ def _new_rows_state(table: Table, params: dict[str, Any]) -> State:
             continue  # made by a step (e.g. "Never bought"), not read from the sheet
         found = next((c for c in names if c.casefold() == want.casefold()), None)
         if found is None:
-            raise SegmenterError(
-                f"the new data lacks column {want!r} that the segments were built on; "
-                "add that column with the same header to the new data"
-            )
+            raise SegmenterError(msg(
+                "the new data lacks column {column!r} that the segments were built on; add that "
+                "column with the same header to the new data", column=want))
         typed = parse_column(table.frame[found].to_numpy(dtype=object), col["kind"],
                              reference_date=ref_date, dayfirst=col.get("dayfirst"))
         data[want] = pd.Series(typed, index=table.frame.index,

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.cleaning.base import Changes, Fitted, State, Step, magnitude
 from segmenter.options import Options
 
@@ -17,7 +18,7 @@ class Scale(Step):
     (scaled by their own spread, a 10%-yes flag would be 3.3 standard deviations wide).
     """
 
-    name = "scale"
+    name = N_("scale")
     description = "numeric columns put on a common scale"
     changes_values = True
 
@@ -36,7 +37,8 @@ class Scale(Step):
             st.data[c] = (v - fitted["center"][c]) / fitted["scale"][c]
         if fitted["how"] != "none" and st.numeric and not st.new_rows:
             n = sum(st.kinds[c] != "bool" for c in st.numeric)
-            ch.notes.append((None, f"{fitted['how']} scaling of {n} numeric column(s)"))
+            ch.notes.append((None, msg("{how} scaling of {n} numeric column(s)", how=msg(fitted["how"]),
+                                        n=n)))
         return ch
 
     def save(self, fitted: Fitted, params: dict[str, Any], columns: dict[str, dict[str, Any]]) -> None:

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import kruskal
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.cleaning.base import Changes, Fitted, State, Step
 from segmenter.options import Options
 
@@ -66,7 +67,7 @@ class UnrelatedColumns(Step):
     save that weight, so new rows are placed the same way.
     """
 
-    name = "unrelated"
+    name = N_("unrelated")
     description = "categories and yes/no columns unrelated to every measure not used to split"
 
     def fit(self, st: State, options: Options) -> Fitted:
@@ -86,9 +87,9 @@ class UnrelatedColumns(Step):
             best = max(tests, key=lambda m: tests[m][1])
             p, e = tests[best]
             dropped.append(c)
-            reasons.append(f"no measure differs across its values (closest: {best}, "
-                           f"Kruskal-Wallis p = {p:.2g}, effect {e:.3f}); weight 0: shown in "
-                           "the profiles, not used to split segments")
+            reasons.append(msg("no measure differs across its values (closest: {best}, Kruskal-Wallis "
+                               "p = {p:.2g}, effect {e:.3f}); weight 0: shown in the profiles, "
+                               "not used to split segments", best=best, p=p, e=e))
         return {"dropped": dropped, "reasons": reasons}
 
     def apply(self, st: State, fitted: Fitted) -> Changes:

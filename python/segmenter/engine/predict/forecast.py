@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import msg
 from segmenter.engine.predict import bgnbd, gamma_gamma
 from segmenter.engine.predict.clv import churn_risk, discounted_value
 from segmenter.engine.predict.holdout import compare
@@ -100,12 +101,13 @@ def predict_customers(
     daily, warnings = daily_orders(orders, count_zero_amounts=count_zero_amounts)
     if daily.empty or not daily["order_day"].any():
         return PredictionResult(None, {"time_unit": time_unit, "n": 0}, warnings=warnings,
-                                reason="no orders to learn from")
+                                reason=msg("no orders to learn from"))
     snap = (daily["date"].max() + pd.Timedelta(days=1) if snapshot_date is None
             else _timestamp("snapshot_date", snapshot_date))
     late = int((daily["order_day"] & (daily["date"] > snap)).sum())
     if late:
-        warnings.append(f"{late} order days after the snapshot date {snap.date()} were left out")
+        warnings.append(msg("{n} order days after the snapshot date {date} were left out", n=late,
+                            date=snap.date().isoformat()))
 
     check = None
     if calibration_end is not None:
@@ -117,18 +119,19 @@ def predict_customers(
     if fitted.reason is not None or fitted.bg is None or fitted.gg is None:
         return PredictionResult(None, fitted.model, check, warnings, fitted.reason, summary)
     if horizon_days > observed_days(summary, snap):
-        warnings.append(f"the horizon ({horizon_days:g} days) is longer than the data "
-                        f"({observed_days(summary, snap)} days): predictions extrapolate")
+        warnings.append(msg("the horizon ({h:g} days) is longer than the data ({d} days): "
+                            "predictions extrapolate", h=horizon_days, d=observed_days(summary, snap)))
     pred = _predict_table(fitted.bg, fitted.gg, summary, horizon_days, unit, discount_rate)
     single = int((summary["x"] == 0).sum())
     if single:
-        warnings.append(f"{single} customers have a single order: the model cannot tell whether "
-                        "they are still active (P(active) = 1), so their churn risk is 'unknown'")
+        warnings.append(msg("{n} customers have a single order: the model cannot tell whether "
+                            "they are still active (P(active) = 1), so their churn risk is "
+                            "'unknown'", n=single))
     if not np.isfinite(pred[["p_alive", "expected_orders", "expected_order_value",
                              "clv"]].to_numpy()).all():
         return PredictionResult(None, fitted.model, check, warnings,
-                                "the predictions are not finite numbers for some customers "
-                                "(numerical overflow); no predictions", summary)
+                                msg("the predictions are not finite numbers for some customers "
+                                    "(numerical overflow); no predictions"), summary)
     return PredictionResult(pred, fitted.model, check, warnings, None, summary)
 
 
@@ -160,17 +163,17 @@ def _fit_models(summary: pd.DataFrame, end: pd.Timestamp, unit: float, time_unit
         return _Fitted(None, None, model, [], why)
 
     if n < MIN_CUSTOMERS:
-        return refuse(f"only {n} customers; predictions need at least {MIN_CUSTOMERS}")
+        return refuse(msg("only {n} customers; predictions need at least {min}", n=n, min=MIN_CUSTOMERS))
     if repeat < MIN_REPEAT_BUYERS:
-        return refuse(f"only {repeat} customers bought more than once; predictions need at "
-                      f"least {MIN_REPEAT_BUYERS} repeat buyers")
+        return refuse(msg("only {n} customers bought more than once; predictions need at least "
+                          "{min} repeat buyers", n=repeat, min=MIN_REPEAT_BUYERS))
     if window < MIN_WINDOW_DAYS:
-        return refuse(f"the orders cover only {window} days; predictions need at least "
-                      f"{MIN_WINDOW_DAYS} days of history")
+        return refuse(msg("the orders cover only {n} days; predictions need at least {min} days "
+                          "of history", n=window, min=MIN_WINDOW_DAYS))
     x, t_x, T = as_arrays(summary)
     bg_fit = bgnbd.fit(x, t_x, T, max_iter=max_iter)
     if (why := bg_fit.problem()) is not None:
-        return refuse(f"repeat-order model (BG/NBD) not usable: {why}")
+        return refuse(msg("repeat-order model (BG/NBD) not usable: {why}", why=why))
     model.update(bg_fit.params, loglik=bg_fit.loglik)
     return _fit_values(summary, bgnbd.BgNbd(**bg_fit.params), model, max_iter)
 
@@ -185,27 +188,28 @@ def _fit_values(summary: pd.DataFrame, bg: bgnbd.BgNbd, model: dict[str, Any],
     model.update(value_customers=len(rep), value_days_left_out=left_days,
                  value_customers_left_out=left_customers)
     if left_days:
-        warnings.append(f"{left_days} repeat order days worth 0 or less were left out of the "
-                        f"order value model ({left_customers} customers without any)")
+        warnings.append(msg("{n} repeat order days worth 0 or less were left out of the order "
+                            "value model ({c} customers without any)", n=left_days, c=left_customers))
     if len(rep) < MIN_REPEAT_BUYERS:
         return _Fitted(None, None, model, warnings,
-                       f"only {len(rep)} repeat buyers with a positive order value; the order "
-                       f"value model needs at least {MIN_REPEAT_BUYERS}")
+                       msg("only {n} repeat buyers with a positive order value; the order value "
+                           "model needs at least {min}", n=len(rep), min=MIN_REPEAT_BUYERS))
     xv, mv = rep["value_orders"].to_numpy("float64"), rep["mean_value"].to_numpy("float64")
     corr = gamma_gamma.frequency_value_correlation(xv, mv)
     model["value_frequency_correlation"] = corr
     if abs(corr) > MAX_VALUE_CORRELATION:
-        warnings.append(f"order value and number of orders are correlated (r = {corr:.2f}); "
-                        "the order value model assumes they are not, so values are less reliable")
+        warnings.append(msg("order value and number of orders are correlated (r = {r:.2f}); the "
+                            "order value model assumes they are not, so values are less reliable",
+                            r=corr))
     gg_fit = gamma_gamma.fit(xv, mv, max_iter=max_iter)
     why = gg_fit.problem()
     if why is None and gg_fit.params["q"] <= 1.0:
-        why = "q <= 1, so the average order value is not finite"
+        why = msg("q <= 1, so the average order value is not finite")
     if why is not None:
         for k in ("r", "alpha", "a", "b", "loglik"):
             model.pop(k, None)
-        return _Fitted(None, None, model, warnings, f"order value model (Gamma-Gamma) not "
-                       f"usable: {why}")
+        return _Fitted(None, None, model, warnings,
+                       msg("order value model (Gamma-Gamma) not usable: {why}", why=why))
     model.update(gg_fit.params, loglik_gamma_gamma=gg_fit.loglik)
     return _Fitted(bg, gamma_gamma.GammaGamma(**gg_fit.params), model, warnings, None)
 
@@ -233,14 +237,14 @@ def _holdout_check(daily: pd.DataFrame, cal_end: pd.Timestamp, snap: pd.Timestam
     check: dict[str, Any] = {"calibration_end": cal_end.date(), "holdout_end": snap.date(),
                              "holdout_days": int((snap - cal_end).days), "reason": None}
     if cal_end >= snap:
-        check["reason"] = "the calibration end is not before the snapshot date: nothing to check"
+        check["reason"] = msg("the calibration end is not before the snapshot date: nothing to check")
         return check
     summary = customer_summary(daily, cal_end, unit)
     fitted = _fit_models(summary, cal_end, unit, time_unit, max_iter)
     check["model"] = fitted.model
     check["warnings"] = fitted.warnings
     if fitted.reason is not None or fitted.bg is None:
-        check["reason"] = f"calibration fit: {fitted.reason}"
+        check["reason"] = msg("calibration fit: {why}", why=fitted.reason)
         return check
     actual = repeat_order_days(daily, cal_end, snap).reindex(summary.index, fill_value=0)
     x, t_x, T = as_arrays(summary)

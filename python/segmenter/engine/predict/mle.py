@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import minimize
 
+from segmenter.catalog import msg
+
 LOG_BOUND = 10.0
 """Log-parameters live in [-10, 10], i.e. 4.5e-5 .. 2.2e4 on the (rescaled) data scale."""
 _AT_BOUND = 1e-3
@@ -36,12 +38,12 @@ class FitOutcome:
     def problem(self) -> str | None:
         """One line saying why the fit cannot be used, or None when it can."""
         if self.at_bound:  # first: often also why the optimiser gave up
-            return ("the best fit pushes " + ", ".join(self.at_bound)
-                    + " to the edge of the allowed range (the model does not describe this data)")
+            return msg("the best fit pushes {names} to the edge of the allowed range (the model "
+                       "does not describe this data)", names=", ".join(self.at_bound))
         if not self.converged:
-            return f"the optimiser did not converge ({self.message.strip(': ')})"
+            return msg("the optimiser did not converge ({why})", why=self.message.strip(": "))
         if not np.isfinite(self.loglik):
-            return "the likelihood is not finite at the optimum"
+            return msg("the likelihood is not finite at the optimum")
         return None
 
 

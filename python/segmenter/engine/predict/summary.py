@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import msg
 from segmenter.errors import SegmenterError
 
 _ALIASES = {"customer": ("customer", "Customer ID"), "date": ("date", "Date"),
@@ -45,13 +46,13 @@ def daily_orders(orders: pd.DataFrame, *, count_zero_amounts: bool = False,
     notes = []
     bad = df.isna().any(axis=1).to_numpy()
     if bad.any():
-        notes.append(f"{int(bad.sum())} order rows without a customer, date or amount were "
-                     "left out")
+        notes.append(msg("{n} order rows without a customer, date or amount were left out",
+                         n=int(bad.sum())))
         df = df[~bad]
     counted = df["amount"] >= 0 if count_zero_amounts else df["amount"] > 0
     if not count_zero_amounts and (df["amount"] == 0).any():
-        notes.append(f"{int((df['amount'] == 0).sum())} orders with a zero amount were not "
-                     "counted as orders")
+        notes.append(msg("{n} orders with a zero amount were not counted as orders",
+                         n=int((df["amount"] == 0).sum())))
     df = df.assign(order_day=counted.to_numpy())
     g = df.groupby(["customer", "date"], sort=True)
     daily = pd.DataFrame({"value": g["amount"].sum(), "order_day": g["order_day"].any()})
