@@ -89,6 +89,21 @@ def test_an_empty_cell_on_a_chinese_sheet_says_so_in_chinese(opened, catalogue):
     assert not [a for a in rb.actions(book) if a.func in ("addSheet", "setValues")]
 
 
+def test_an_engine_refusal_on_a_chinese_sheet_says_so_in_chinese(opened, catalogue):
+    """The engine's own one-line refusal (no measure to segment on) reaches the message box
+    in Chinese, fields and all, and nothing is written."""
+    from segmenter.engine.roles import NO_MEASURE
+    from segmenter.excel.buttons import main
+
+    rows = [["姓名", "城市"], *[[f"客户{i}", "上海" if i % 2 else "北京"] for i in range(30)]]
+    book = opened(rb.payload([rb.sheet("会员", rows)], "A1:B31"))
+    assert main(book) is None
+    (alert,) = _alerts(book)
+    assert _zh(catalogue, NO_MEASURE.message) in alert and CJK.search(alert)
+    assert not LATIN_WORD.search(alert.replace("姓名", "")), alert
+    assert not [a for a in rb.actions(book) if a.func in ("addSheet", "setValues")]
+
+
 def test_the_same_mistake_on_an_english_sheet_stays_english(opened):
     from segmenter.excel.buttons import main
     from segmenter.excel.selection import EMPTY_CELL

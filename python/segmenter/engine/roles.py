@@ -95,8 +95,13 @@ class ColumnRole:
 
 def no_measure_message(roles: Sequence[ColumnRole]) -> str:
     """The refusal for a table without measures, naming what it does have."""
-    found = ", ".join(f"{r.column} ({r.role})" for r in roles if r.role != "empty")
-    if not found:
+    items = [msg("{column} ({role})", column=r.column, role=msg(r.role))
+             for r in roles if r.role != "empty"]
+    # a list of messages, each shown in the run's language: fields c0, c1, ...
+    names = [f"c{i}" for i in range(len(items))]
+    listing = ", ".join("{" + n + "}" for n in names)
+    found = msg(listing, **dict(zip(names, items, strict=True)))
+    if not items:
         return msg("{need}; found only empty columns: add such a column to the selection",
                    need=NO_MEASURE)
     return msg("{need}; found only {found}: add such a column to the selection", need=NO_MEASURE,

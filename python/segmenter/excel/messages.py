@@ -27,10 +27,11 @@ class ExcelError(SegmenterError):
 
 def shown(exc: SegmenterError, language: str) -> str:
     """The one line the owner reads: an :class:`ExcelError` translated, any other error's
-    text translated when the catalogue holds it exactly, else as it is."""
+    text (a catalogue message keeps its fields) translated when the catalogue holds it, else
+    as it is."""
     if isinstance(exc, ExcelError):
         return exc.in_language(language)
-    return translate(exc.message, language)
+    return " ".join(translate(exc.text, language).split())
 
 
 def option_language(options: dict[str, Any]) -> str | None:
