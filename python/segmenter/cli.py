@@ -148,7 +148,10 @@ def _main(argv: list[str]) -> int:
             return 0
         ns = parser.parse_args(argv)
         if ns.command in ("segment", "segment-orders"):
-            return _segment(ns)
+            from segmenter.io.gc_pause import paused_gc
+
+            with paused_gc():
+                return _segment(ns)
         if ns.command == "export":
             return _export(ns)
         if ns.command == "demo":

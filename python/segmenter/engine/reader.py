@@ -196,7 +196,8 @@ class _Col:
                 t = u.strip()
                 blank.append(not t)
                 err.append(t[:1] == "#" and tv.is_error(t))
-                summary.append(0 < len(t) <= 30 and tv.is_summary_label(t))
+                summary.append(0 < len(t) <= 30 and t[:1].lower() in tv.SUMMARY_FIRST
+                               and tv.is_summary_label(t))
             else:
                 blank.append(tv.is_blank(u))
                 err.append(isinstance(u, float) and math.isinf(u))  # like #DIV/0!

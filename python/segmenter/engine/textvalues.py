@@ -36,6 +36,8 @@ SUMMARY_WORDS = frozenset(
 """Labels of summary rows an owner puts under a table (compared lower-case, no spaces)."""
 
 _SUMMARY_FIRST = frozenset(w[0] for w in SUMMARY_WORDS) | frozenset("ＴｔＳｓＧｇ")
+SUMMARY_FIRST = _SUMMARY_FIRST
+"""First characters (lower-case) a summary label can start with: a cheap test before the call."""
 
 _BOOL_WORDS = {
     "true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
