@@ -497,21 +497,24 @@ def _clean_rows(
     keep = [not s for s in suspect]
     not_bought: dict[int | str, tuple[int, Any]] = {}
     dropped: Counter[str] = Counter()
+    statuses: Counter[Any] = Counter()  # status cell -> rows; as display text after the loop
     for i in (i for i, s in enumerate(suspect) if s):
         rown, row = data_rows[i]
-        rec = {"row": rown, "Customer ID": cids[i], "Date": dates[i], "Amount": amounts[i]}
-        problem = (_status_problem(row, sidx, not_purchase, i, status_why)
-                   or _line_problem(rec, row, idx, cols, totals)
-                   or _row_problem(rec, row, idx, cols))
+        problem = _status_problem(row, sidx, not_purchase, i, status_why)
+        if problem is None:
+            rec = {"row": rown, "Customer ID": cids[i], "Date": dates[i], "Amount": amounts[i]}
+            problem = _line_problem(rec, row, idx, cols, totals) or _row_problem(rec, row, idx, cols)
         if problem is None:
             keep[i] = True
             continue
         col, old, why = problem
         log.add(STEP, why, column=col, row=rown, old=old, new=EXCLUDED)
         if col in sidx:
-            dropped[display_text(old)] += 1
+            statuses[old] += 1
             if cids[i] is not None:
                 not_bought.setdefault(cids[i], (rown, row[idx["customer"]]))
+    for old, n in statuses.items():  # first-seen order, as most_common breaks ties by it
+        dropped[display_text(old)] += n
     if not any(keep):
         raise SegmenterError(
             "no usable orders: every row lacks a customer, a date or an amount, or is not a "
