@@ -500,7 +500,8 @@ def _clean_rows(
     statuses: Counter[Any] = Counter()  # status cell -> rows; as display text after the loop
     for i in (i for i, s in enumerate(suspect) if s):
         rown, row = data_rows[i]
-        problem = _status_problem(row, sidx, not_purchase, i, status_why)
+        problem: tuple[str | None, Any, str] | None = _status_problem(
+            row, sidx, not_purchase, i, status_why)
         if problem is None:
             rec = {"row": rown, "Customer ID": cids[i], "Date": dates[i], "Amount": amounts[i]}
             problem = _line_problem(rec, row, idx, cols, totals) or _row_problem(rec, row, idx, cols)

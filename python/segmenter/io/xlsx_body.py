@@ -23,8 +23,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,8 @@ COMPRESS_LEVEL = 1  # the big sheet only: a third of level 6's time for ~30% mor
 _SEP = "\x00"  # never in a cell's text once safe_text has run (it removes control characters)
 _CONTROL = re.compile(r"[\001-\010\013\014\016-\037]")  # safe_text's, less the separator
 _X_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")  # as XlsxWriter: "_x0041_" stays literal
-_EDGE_SPACE = re.compile(r"(?:^|\x00)\s|\s(?:\x00|$)")
+_SEP_SPACE = re.compile(r"\x00\s")
+_INT_STR = 10**15  # whole numbers below this print the same with str() and %.16G
 _NUMERIC = {int, float, type(None)}
 _TEXTUAL = {str, type(None)}
 Styler = Callable[[Any], str]  # a value -> its ' s="N"' attribute ("" for none)
@@ -118,26 +120,41 @@ _TEXT_CLOSE = "</t></is></c>"
 _NUMBER_CLOSE = "</v></c>"
 
 
-def _text_cells(values: Sequence[Any], style: str) -> tuple[np.ndarray, list[Any], list[Any], list[Any]]:
-    """(present, mid, value, close) pieces of a column of text (None and "" stay blank)."""
+Pieces = tuple[np.ndarray | None, "str | list[str]", list[str], "str | list[str]"]
+"""(present mask or None for all, mid, values, close): a column's cells after their reference;
+mid and close are one string for every cell or one per present cell."""
+
+
+def _text_cells(values: Sequence[Any], style: str) -> Pieces:
+    """The pieces of a column of text (None and "" stay blank)."""
     present = np.fromiter(map(bool, values), dtype=bool, count=len(values))
     texts = _escape_texts([v for v in values if v])
-    mids: list[Any] = [_text_open(style, False)] * len(texts)
-    if _EDGE_SPACE.search(_SEP.join(texts)) is not None:  # rare: some need xml:space
+    mid: str | list[str] = _text_open(style, False)
+    if texts and _edge_space(texts):  # rare: some need xml:space
         keep = _text_open(style, True)
-        mids = [keep if t[:1].isspace() or t[-1:].isspace() else m for t, m in zip(texts, mids, strict=True)]
-    return present, mids, texts, [_TEXT_CLOSE] * len(texts)
+        mid = [keep if t[:1].isspace() or t[-1:].isspace() else str(mid) for t in texts]
+    return (None if present.all() else present), mid, texts, _TEXT_CLOSE
 
 
-def _number_cells(values: Sequence[Any], style: str) -> tuple[np.ndarray, list[Any], list[Any], list[Any]]:
-    """(present, mid, value, close) pieces of a column of numbers (None, NaN, inf stay blank)."""
+def _edge_space(texts: list[str]) -> bool:
+    """Does any text start or end with whitespace? (searches that start with a literal)"""
+    joined = _SEP + _SEP.join(texts) + _SEP
+    return _SEP_SPACE.search(joined) is not None or _SEP_SPACE.search(joined[::-1]) is not None
+
+
+def _number_cells(values: Sequence[Any], style: str) -> Pieces:
+    """The pieces of a column of numbers (None, NaN, inf stay blank)."""
     present = np.isfinite(np.array(values, dtype=float))
-    shown = np.asarray(values, dtype=object)[present].tolist()
-    texts = list(map("%.16G".__mod__, shown))
-    return present, [f'"{style}><v>'] * len(texts), texts, [_NUMBER_CLOSE] * len(texts)
+    every = bool(present.all())
+    shown = list(values) if every else np.asarray(values, dtype=object)[present].tolist()
+    if set(map(type, shown)) <= {int} and bool((np.abs(np.array(shown, dtype=float)) < _INT_STR).all()):
+        texts = list(map(str, shown))  # what %.16G gives for these, several times faster
+    else:
+        texts = list(map("%.16G".__mod__, shown))
+    return (None if every else present), f'"{style}><v>', texts, _NUMBER_CLOSE
 
 
-def _mixed_cells(values: Sequence[Any], col: Column) -> tuple[np.ndarray, list[Any], list[Any], list[Any]]:
+def _mixed_cells(values: Sequence[Any], col: Column) -> Pieces:
     """Per value, as the block writer dispatches: text, number, boolean, date, else its text."""
     present = np.zeros(len(values), dtype=bool)
     mids: list[Any] = []
@@ -192,9 +209,9 @@ def _one_cell(v: Any, col: Column) -> tuple[str, str, str] | None:
     return _text_open(style, preserve), escaped, _TEXT_CLOSE
 
 
-def column_cells(values: Sequence[Any], col: Column) -> tuple[np.ndarray, list[Any], list[Any], list[Any]]:
-    """The pieces of one column's cells: a present mask and, per present cell, the XML after
-    its reference, its value and its closing tags."""
+def column_cells(values: Sequence[Any], col: Column) -> Pieces:
+    """The pieces of one column's cells: which are present and, per present cell, the XML
+    after its reference, its value and its closing tags."""
     kinds = set(map(type, values))
     if kinds <= _TEXTUAL:
         return _text_cells(values, col.text)
@@ -206,29 +223,56 @@ def column_cells(values: Sequence[Any], col: Column) -> tuple[np.ndarray, list[A
 # --------------------------------------------------------------------------- rows
 
 
+def _spread(part: str | list[str], present: np.ndarray | None, m: int) -> Iterable[str]:
+    """One piece per row: the present cells' pieces, "" where a cell is blank."""
+    if present is None:
+        return repeat(part, m) if isinstance(part, str) else part
+    out = np.full(m, "", dtype=object)
+    if isinstance(part, str):
+        out[present] = part
+    else:
+        column = np.empty(len(part), dtype=object)
+        column[:] = part
+        out[present] = column
+    return out.tolist()
+
+
 def _chunk_xml(rows: Sequence[Sequence[Any]], r0: int, body: Body) -> str:
-    """``rows`` (sheet rows from 0-based ``r0``) as ``<row>`` elements; empty rows left out."""
+    """``rows`` (sheet rows from 0-based ``r0``) as ``<row>`` elements; empty rows left out.
+
+    Each column gives five pieces per row (reference start, row number, attributes, value,
+    closing tags; all "" for a blank cell) and the rows are one join over them."""
     m, width = len(rows), len(body.columns)
     padded = [r if len(r) == width else [*r[:width], *[None] * (width - len(r))] for r in rows]
-    numbers = np.empty(m, dtype=object)
-    numbers[:] = list(map(str, range(r0 + 1, r0 + m + 1)))
-    pieces = np.full((m, 2 + 5 * width), "", dtype=object)
+    numbers = list(map(str, range(r0 + 1, r0 + m + 1)))
+    row_refs = np.empty(m, dtype=object)
+    row_refs[:] = numbers
     any_cell = np.zeros(m, dtype=bool)
+    every_row = False
+    parts: list[Iterable[str]] = []
     for j, values in enumerate(zip(*padded, strict=True) if padded else ()):
-        present, mids, texts, closes = column_cells(values, body.columns[j])
-        if not present.any():
+        present, mid, texts, close = column_cells(values, body.columns[j])
+        if present is not None and not present.any():
             continue
-        any_cell |= present
-        base = 1 + 5 * j
-        pieces[present, base] = f'<c r="{column_letter(body.first_col + j)}'
-        pieces[present, base + 1] = numbers[present]
-        for k, part in ((2, mids), (3, texts), (4, closes)):
-            column = np.empty(len(part), dtype=object)
-            column[:] = part
-            pieces[present, base + k] = column
-    pieces[any_cell, 0] = '<row r="' + numbers[any_cell] + '">'
-    pieces[any_cell, -1] = "</row>"
-    return "".join(pieces.ravel().tolist())
+        if present is None:
+            every_row = True
+        else:
+            any_cell |= present
+        ref = f'<c r="{column_letter(body.first_col + j)}'
+        rows_here = numbers if present is None else np.where(present, row_refs, "").tolist()
+        parts += [_spread(ref, present, m), rows_here, _spread(mid, present, m),
+                  _spread(texts, present, m), _spread(close, present, m)]
+    if not parts:
+        return ""
+    if every_row:
+        opens: Iterable[str] = ['<row r="' + n + '">' for n in numbers]
+        closes: Iterable[str] = repeat("</row>", m)
+    else:
+        opens = _spread(['<row r="' + n + '">' for n, a in zip(numbers, any_cell, strict=True) if a],
+                        any_cell, m)
+        closes = _spread("</row>", any_cell, m)
+    # strict=False: the constant pieces are endless repeats; every list has m items
+    return "".join(chain.from_iterable(zip(opens, *parts, closes, strict=False)))
 
 
 def body_xml(body: Body, chunk: int = CHUNK_ROWS) -> Iterator[str]:
