@@ -91,9 +91,10 @@ class Table:
         """The id of each row (display form), or its sheet row number without an id column."""
         if self.id_column is None:
             return pd.Series(self.frame.index, index=self.frame.index, name="Row")
-        col = self.frame[self.id_column]
+        raw = self.frame[self.id_column].to_numpy()
+        col = raw.tolist() if raw.dtype == object else list(raw)
         return pd.Series(
-            [_id_value(v) for v in col.to_numpy()], index=self.frame.index,
+            col if tv.single_words(col) else [_id_value(v) for v in col], index=self.frame.index,
             name=self.id_column, dtype=object,
         )
 
