@@ -185,7 +185,10 @@ def _main(argv: list[str]) -> int:
         ns = parser.parse_args(argv)
         _CONSOLE.option(ns)
         if ns.command in ("segment", "segment-orders"):
-            return _segment(ns)
+            from segmenter.io.gc_pause import paused_gc
+
+            with paused_gc():
+                return _segment(ns)
         if ns.command == "export":
             return _export(ns)
         if ns.command == "demo":

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -70,7 +72,14 @@ def test_segments_sheet_has_the_owners_formats_and_no_copy_by_default(owner_book
     assert fmt["Joined"] == DMY and fmt["Annual spend"] == MONEY  # the owner's own formats
     owner_visit = openpyxl.load_workbook(owner_book)["Customers"]["D2"].number_format
     assert fmt["Last visit"] == owner_visit and "h" in owner_visit  # with its time
-    assert fmt["Phone"] == "0" and fmt["Customer ID"] == "0"  # every digit, never 1.4E+10
+    # IDs and phone numbers are text (issue 14): every digit, never 1.4E+10, no green triangles
+    assert fmt["Phone"] == "@" and fmt["Customer ID"] == "@"
+    assert ws.cell(2, column(ws, "Phone")).data_type == "s"
+    assert ws.cell(2, column(ws, "Phone")).value == str(owner_rows()[0][1])
+    with zipfile.ZipFile(out) as z:
+        xml = z.read("xl/worksheets/sheet1.xml").decode()
+    ignored = re.search(r'<ignoredError sqref="([^"]+)" numberStoredAsText="1"/>', xml)
+    assert ignored is not None and set(ignored.group(1).split()) == {"A2:A61", "B2:B61"}
     widths = {h: ws.column_dimensions[openpyxl.utils.get_column_letter(column(ws, h))].width
               for h in ("Phone", "Last visit")}
     assert widths["Phone"] >= 12 and widths["Last visit"] >= 19
@@ -78,7 +87,7 @@ def test_segments_sheet_has_the_owners_formats_and_no_copy_by_default(owner_book
     sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("Segments").to_python()
     rows = owner_rows()
     assert [r[:7] for r in sheet[1:4]] == [
-        [r[0], r[1], r[2].date(), r[3], r[4], r[5], r[6]] for r in rows[:3]]
+        [str(r[0]), str(r[1]), r[2].date(), r[3], r[4], r[5], r[6]] for r in rows[:3]]
     assert sheet[1][6] == "=note 0" and ws.cell(2, 7).data_type == "s"
 
 
@@ -103,6 +112,7 @@ def test_csv_input_gets_formats_from_its_values(tmp_path):
     src.write_text("\n".join(lines), encoding="utf-8")
     assert main(["segment", str(src), "--k", "2"]) == 0
     ws = openpyxl.load_workbook(tmp_path / "c-segmented.xlsx")["Segments"]
-    assert ws.cell(2, 2).number_format == "0"  # a phone column: all digits
+    assert ws.cell(2, 2).number_format == "@"  # a phone column: text, all digits
+    assert ws.cell(2, 2).data_type == "s" and ws.cell(2, 2).value == "13800000000"
     assert ws.cell(2, 3).number_format == theme.FMT_NUM  # money (the role of 'spend')
     assert ws.cell(2, 1).value == "C000"

@@ -490,26 +490,32 @@ def _clean_rows(
     cells = [r[idx["customer"]] for _, r in data_rows]
     cids = _each(_customer_key, cells)
     suspect = [a is None or c is None or d is None for a, c, d in zip(amounts, cids, dates, strict=True)]
-    for flags in [_each(is_summary_label, cells),
-                  *(_each(is_not_purchase, [r[i] for _, r in data_rows]) for i in sidx.values())]:
+    not_purchase = {h: _each(is_not_purchase, [r[i] for _, r in data_rows]) for h, i in sidx.items()}
+    for flags in [_each(is_summary_label, cells), *not_purchase.values()]:
         suspect = [a or b for a, b in zip(suspect, flags, strict=True)]
+    status_why: dict[Any, str] = {}
     keep = [not s for s in suspect]
     not_bought: dict[int | str, tuple[int, Any]] = {}
     dropped: Counter[str] = Counter()
+    statuses: Counter[Any] = Counter()  # status cell -> rows; as display text after the loop
     for i in (i for i, s in enumerate(suspect) if s):
         rown, row = data_rows[i]
-        rec = {"row": rown, "Customer ID": cids[i], "Date": dates[i], "Amount": amounts[i]}
-        problem = (_status_problem(row, sidx) or _line_problem(rec, row, idx, cols, totals)
-                   or _row_problem(rec, row, idx, cols))
+        problem: tuple[str | None, Any, str] | None = _status_problem(
+            row, sidx, not_purchase, i, status_why)
+        if problem is None:
+            rec = {"row": rown, "Customer ID": cids[i], "Date": dates[i], "Amount": amounts[i]}
+            problem = _line_problem(rec, row, idx, cols, totals) or _row_problem(rec, row, idx, cols)
         if problem is None:
             keep[i] = True
             continue
         col, old, why = problem
         log.add(STEP, why, column=col, row=rown, old=old, new=EXCLUDED)
         if col in sidx:
-            dropped[display_text(old)] += 1
+            statuses[old] += 1
             if cids[i] is not None:
                 not_bought.setdefault(cids[i], (rown, row[idx["customer"]]))
+    for old, n in statuses.items():  # first-seen order, as most_common breaks ties by it
+        dropped[display_text(old)] += n
     if not any(keep):
         raise SegmenterError(
             "no usable orders: every row lacks a customer, a date or an amount, or is not a "
@@ -583,11 +589,18 @@ def _order_frame(kept: list[tuple[int, list[Any]]], idx: dict[str, int],
     return tx
 
 
-def _status_problem(row: list[Any], sidx: dict[str, int]) -> tuple[str, Any, str] | None:
-    """A cancelled, voided, refunded, closed or unpaid order (any status column says so)."""
-    for h, i in sidx.items():
-        if is_not_purchase(row[i]):
-            return h, row[i], f"order status {display_text(row[i])!r}: not a purchase"
+def _status_problem(row: list[Any], sidx: dict[str, int], flags: dict[str, list[bool]], i: int,
+                    why: dict[Any, str]) -> tuple[str, Any, str] | None:
+    """A cancelled, voided, refunded, closed or unpaid order (any status column says so).
+
+    ``flags[h][i]`` says whether status column ``h`` of row ``i`` is not a purchase (found
+    once per distinct status); ``why`` caches the reason per status text."""
+    for h, j in sidx.items():
+        if flags[h][i]:
+            old = row[j]
+            if old not in why:
+                why[old] = f"order status {display_text(old)!r}: not a purchase"
+            return h, old, why[old]
     return None
 
 
@@ -775,7 +788,9 @@ def _is_total_row(row: list[Any]) -> bool:
 
 def _customer_id(v: Any) -> int | str | None:
     """An id as int (whole numbers) or tidy text; None when blank or an Excel error."""
-    if type(v) is int:  # the common case, first: a million order ids
+    if type(v) is int:  # the common cases, first: a million order ids
+        return v
+    if type(v) is str and v.isascii() and v.isalnum():  # "O00012345": already tidy text
         return v
     v = plain(v)
     if is_blank(v) or is_error(v) or isinstance(v, bool):
@@ -836,7 +851,8 @@ def _parse_amount_column(values: list[Any]) -> list[float | None]:
 
 def _parse_date_column(values: list[Any]) -> tuple[list[dt.date | None], str | None]:
     """Dates for one column; D/M/Y vs M/D/Y is decided once for the whole column."""
-    dayfirst, ambiguous = column_day_first(values)
+    # the convention depends only on which texts occur: decided over the distinct ones
+    dayfirst, ambiguous = column_day_first(list(dict.fromkeys(v for v in values if isinstance(v, str))))
     note = AMBIGUOUS_NOTE if ambiguous else None
     cache: dict[Any, dt.date | None] = {}
     out: list[dt.date | None] = []

@@ -93,9 +93,10 @@ class Table:
         """The id of each row (display form), or its sheet row number without an id column."""
         if self.id_column is None:
             return pd.Series(self.frame.index, index=self.frame.index, name="Row")
-        col = self.frame[self.id_column]
+        raw = self.frame[self.id_column].to_numpy()
+        col = raw.tolist() if raw.dtype == object else list(raw)
         return pd.Series(
-            [_id_value(v) for v in col.to_numpy()], index=self.frame.index,
+            col if tv.single_words(col) else [_id_value(v) for v in col], index=self.frame.index,
             name=self.id_column, dtype=object,
         )
 
@@ -166,6 +167,40 @@ def _quick_blank(arr: np.ndarray) -> np.ndarray:
 # --------------------------------------------------------------------------- column analysis
 
 
+_FLAG_FIRST = tv.SUMMARY_FIRST | {c.upper() for c in tv.SUMMARY_FIRST} | {"#"}
+
+
+def _text_flags(uniques: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
+    """(blank, error, summary label) of distinct texts; only the few that start like an
+    error or a summary label are looked at closely (a column of a million order ids)."""
+    stripped = list(map(str.strip, uniques))
+    blank = [not t for t in stripped]
+    err = [False] * len(stripped)
+    summary = [False] * len(stripped)
+    for i in [i for i, t in enumerate(stripped) if t[:1] in _FLAG_FIRST]:
+        t = stripped[i]
+        err[i] = t[:1] == "#" and tv.is_error(t)
+        summary[i] = 0 < len(t) <= 30 and tv.is_summary_label(t)
+    return blank, err, summary
+
+
+def _cell_flags(uniques: list[Any]) -> tuple[list[bool], list[bool], list[bool]]:
+    """(blank, error, summary label) of distinct cells of any type."""
+    blank, err, summary = [], [], []
+    for u in uniques:
+        if isinstance(u, str):
+            t = u.strip()
+            blank.append(not t)
+            err.append(t[:1] == "#" and tv.is_error(t))
+            summary.append(0 < len(t) <= 30 and t[:1].lower() in tv.SUMMARY_FIRST
+                           and tv.is_summary_label(t))
+        else:
+            blank.append(tv.is_blank(u))
+            err.append(isinstance(u, float) and math.isinf(u))  # like #DIV/0!
+            summary.append(False)
+    return blank, err, summary
+
+
 class _Col:
     """Parsed facts about one column, per distinct value, mapped to rows by ``codes``.
 
@@ -192,17 +227,10 @@ class _Col:
         self.uniques = list(uniques)
         k = len(self.uniques)
         self.codes = np.where(codes < 0, k, codes)  # blank -> sentinel slot k
-        blank, err, summary = [], [], []
-        for u in self.uniques:
-            if isinstance(u, str):
-                t = u.strip()
-                blank.append(not t)
-                err.append(t[:1] == "#" and tv.is_error(t))
-                summary.append(0 < len(t) <= 30 and tv.is_summary_label(t))
-            else:
-                blank.append(tv.is_blank(u))
-                err.append(isinstance(u, float) and math.isinf(u))  # like #DIV/0!
-                summary.append(False)
+        if set(map(type, self.uniques)) == {str}:
+            blank, err, summary = _text_flags(self.uniques)
+        else:
+            blank, err, summary = _cell_flags(self.uniques)
         self.u_blank = np.array(blank + [True], dtype=bool)
         self.u_err = np.array(err + [False], dtype=bool)
         self.u_summary = np.array(summary + [False], dtype=bool)

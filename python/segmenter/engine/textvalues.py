@@ -13,7 +13,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from numbers import Integral, Real
 from typing import Any
@@ -36,6 +36,8 @@ SUMMARY_WORDS = frozenset(
 """Labels of summary rows an owner puts under a table (compared lower-case, no spaces)."""
 
 _SUMMARY_FIRST = frozenset(w[0] for w in SUMMARY_WORDS) | frozenset("ＴｔＳｓＧｇ")
+SUMMARY_FIRST = _SUMMARY_FIRST
+"""First characters (lower-case) a summary label can start with: a cheap test before the call."""
 
 _BOOL_WORDS = {
     "true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
@@ -294,6 +296,17 @@ def is_text(value: Any) -> bool:
         and parse_date(value) is None
         and parse_bool(value) is None
     )
+
+
+_ANY_SPACE = re.compile(r"\s")
+
+
+def single_words(values: Sequence[Any]) -> bool:
+    """True when every value is non-empty text without whitespace (ids like C0000001): each
+    is then its own display text and never blank, so a million need no call each."""
+    if not values or set(map(type, values)) != {str} or not all(values):
+        return False
+    return _ANY_SPACE.search("".join(values)) is None
 
 
 def display_text(value: Any) -> str:

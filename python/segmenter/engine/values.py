@@ -31,6 +31,9 @@ def plain(value: Any) -> Any:
     return value.item()
 
 
+_JSON_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def jsonable(obj: Any) -> Any:
     """A JSON-safe copy: plain types only, NaN/inf as null, dates as ISO text, arrays as lists.
 
@@ -40,6 +43,8 @@ def jsonable(obj: Any) -> Any:
     if isinstance(obj, dict):
         return {str(k): jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
+        if set(map(type, obj)) <= _JSON_PLAIN:  # a million ids or segment numbers: as they are
+            return list(obj)
         return [jsonable(v) for v in obj]
     if isinstance(obj, np.ndarray):
         return jsonable(obj.tolist())

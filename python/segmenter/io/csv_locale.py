@@ -179,19 +179,41 @@ def comma_to_point(text: str) -> str:
     return f"{m.group(1).strip()}{core}{m.group(3).strip()}"
 
 
-def read_rows(text: str, sep: str, decimal: str,
-              cell: Callable[[str], Any]) -> tuple[list[list[Any]], list[int], list[int]]:
+def read_rows(text: str, sep: str, decimal: str, cell: Callable[[str], Any],
+              column: Callable[[Sequence[str]], list[Any]] | None = None,
+              ) -> tuple[list[list[Any]], list[int], list[int]]:
     """Typed rows, the columns where decimal commas were read, and the numeric-looking columns.
 
     Decimal-comma columns are rewritten (:func:`comma_to_point`) before ``cell`` types
-    them; the header row is left as written.
+    them; the header row is left as written. ``column`` (optional) types a whole column
+    at once, as ``cell`` would each of its fields; it is used when every row has the
+    same number of fields.
     """
     raw = list(csv.reader(io.StringIO(text), delimiter=sep))
     comma, numeric = decimal_columns(raw[:_VOTE_ROWS], decimal, sep)
-    wanted = set(comma)
-    converted: set[int] = set()
     rows = [[cell(c) for c in raw[0]]] if raw else []
-    for r in raw[1:]:
+    body = raw[1:]
+    width = len(body[0]) if body else 0
+    if column is not None and body and all(len(r) == width for r in body):
+        converted = set()
+        typed = []
+        for j, values in enumerate(zip(*body, strict=True)):
+            if j in comma:
+                new = [comma_to_point(c) if ("," in c or "." in c) else c for c in values]
+                if any(a != b for a, b in zip(new, values, strict=True)):
+                    converted.add(j)
+                values = tuple(new)
+            typed.append(column(values))
+        rows += map(list, zip(*typed, strict=True))
+        return rows, sorted(converted), numeric
+    return rows + _typed_rows(body, set(comma), cell, converted := set()), sorted(converted), numeric
+
+
+def _typed_rows(body: list[list[str]], wanted: set[int], cell: Callable[[str], Any],
+                converted: set[int]) -> list[list[Any]]:
+    """Row by row (rows of different lengths): ``cell`` of each field, decimal commas first."""
+    rows = []
+    for r in body:
         out = []
         for j, c in enumerate(r):
             if j in wanted and ("," in c or "." in c):
@@ -201,7 +223,7 @@ def read_rows(text: str, sep: str, decimal: str,
                 c = new
             out.append(cell(c))
         rows.append(out)
-    return rows, sorted(converted), numeric
+    return rows
 
 
 _NOT_NUMBER = {"text": "free text (not used)", "category": "categories",

@@ -16,6 +16,7 @@ import io
 import math
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -282,6 +283,35 @@ def _csv_cell(text: str) -> Any:
     return text
 
 
+_INTS = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,17})\n)*-?(?:0|[1-9][0-9]{0,17})")
+_FLOATS = re.compile(r"(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)\n)*"
+                     r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
+
+_NUMBER_OR_BLANK_LINE = re.compile(rf"^(?:{_PLAIN_NUMBER.pattern}|[^\S\n]*)$", re.MULTILINE)
+
+
+def _csv_column(texts: Sequence[str]) -> list[Any]:
+    """:func:`_csv_cell` of every field of a column; a column of plain whole numbers, or of
+    plain numbers that all have a point or an exponent, is checked by one regex over the
+    joined column and converted by numpy; a column with a line break inside a field goes
+    field by field."""
+    import numpy as np
+
+    if texts and all(texts):
+        joined = "\n".join(texts)
+        if joined.count("\n") != len(texts) - 1:
+            return list(map(_csv_cell, texts))
+        if _INTS.fullmatch(joined):  # at most 18 digits: fits int64 exactly
+            return np.array(texts, dtype=np.int64).tolist()
+        if _FLOATS.fullmatch(joined):
+            values = np.array(texts, dtype=np.float64)
+            if np.isfinite(values).all():
+                return values.tolist()
+        if _NUMBER_OR_BLANK_LINE.search(joined) is None:  # text only: every field stays
+            return list(texts)
+    return list(map(_csv_cell, texts))
+
+
 def _read_csv(p: Path, sheet: str | None, cell_range: str | None, decimal: str) -> InputData:
     if decimal not in csv_locale.DECIMALS:
         raise SegmenterError(f"decimal={decimal!r} is not valid; use auto, ',' or '.'")
@@ -291,7 +321,7 @@ def _read_csv(p: Path, sheet: str | None, cell_range: str | None, decimal: str) 
                                  name=p.name))
     text, encoding = decoded
     sep = csv_locale.separator(text)
-    rows, converted, numeric = csv_locale.read_rows(text, sep, decimal, _csv_cell)
+    rows, converted, numeric = csv_locale.read_rows(text, sep, decimal, _csv_cell, _csv_column)
     name = p.stem[:31]
     if sheet is not None and sheet.strip().lower() != name.lower():
         raise SegmenterError(msg("a CSV file has one sheet, {name!r}; leave out {flag}", name=name,

@@ -12,6 +12,7 @@ Text is always written as text, never as a formula or a link.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from segmenter.io.atomic import umask_mode
+from segmenter.io.workbook_parts import column_letter
+from segmenter.io.xlsx_body import Body, Column, splice, style_attr
 from segmenter.io.xlsx_charts import add_chart
 from segmenter.layout import theme
 from segmenter.layout.blocks import (
@@ -70,6 +73,7 @@ def write_workbook(
         wb = xlsxwriter.Workbook(tmp, WORKBOOK_OPTIONS)
         wb.set_properties({"author": "Segmenter", "created": FIXED_TIME})
         styles = Styles(wb)
+        bodies: list[Body] = []
         taken: list[str] = []
         for i, src in enumerate(input_sheets):
             ws = wb.add_worksheet(_sheet_name(src.name, taken))
@@ -78,19 +82,31 @@ def write_workbook(
         first = None
         for number, spec in enumerate(layout.sheets, start=1):
             ws = wb.add_worksheet(_sheet_name(spec.name, taken))
-            apply_sheet(ws, spec, styles)
+            apply_sheet(ws, spec, styles, bodies)
             wb.define_name(marker_name(number, spec.key), marker_formula(ws.name))
             if first is None and not spec.hidden:
                 first = ws
         if first is not None:
             first.activate()
         wb.close()
+        if bodies:
+            _splice(tmp, bodies)
         os.chmod(tmp, umask_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _splice(tmp: str, bodies: list[Body]) -> None:
+    """Put the big tables' bodies into XlsxWriter's file (see :mod:`segmenter.io.xlsx_body`)."""
+    spliced = tmp + ".body"
+    try:
+        splice(tmp, spliced, bodies)
+        os.replace(spliced, tmp)
+    finally:
+        Path(spliced).unlink(missing_ok=True)
 
 
 def marker_formula(sheet: str) -> str:
@@ -172,10 +188,12 @@ def _copy_sheet(ws: Any, rows: Sequence[Sequence[Any]], formats: dict[int, str],
                 write_cell(ws, r, c, v, col_fmt.get(c), st)
 
 
-def apply_sheet(ws: Any, spec: SheetSpec, styles: Styles) -> None:
+def apply_sheet(ws: Any, spec: SheetSpec, styles: Styles, bodies: list[Body] | None = None) -> None:
     """Values, formats and charts of one result sheet, rows written top to bottom.
 
-    ``ws`` is an XlsxWriter worksheet (constant-memory or not) of ``styles.wb``.
+    ``ws`` is an XlsxWriter worksheet (constant-memory or not) of ``styles.wb``. With
+    ``bodies`` (a file written by :func:`write_workbook`), the rows of the lowest table
+    below its header are left to :mod:`segmenter.io.xlsx_body` and added to ``bodies``.
     """
     st = styles
     for col, width in sorted(spec.column_widths.items()):
@@ -187,12 +205,66 @@ def apply_sheet(ws: Any, spec: SheetSpec, styles: Styles) -> None:
     ws.fit_to_pages(1, 0)
     if spec.hidden:
         ws.hide()
-    _write_blocks(ws, spec.blocks, st)
+    _ignore_text_numbers(ws, spec.blocks)
+    blocks = spec.blocks
+    last = _body_block(blocks) if bodies is not None else None
+    if last is not None and bodies is not None:
+        top = _header_rows(last)
+        bodies.append(_body(ws, last, top, st))
+        blocks = [dataclasses.replace(b, values=b.values[:top]) if b is last else b for b in blocks]
+    _write_blocks(ws, blocks, st)
     for block in spec.blocks:
         if block.color_scale and block.n_rows > 1 and block.n_cols > 1:
             _add_color_scale(ws, block)
     for chart in spec.charts:
         add_chart(st.wb, ws, chart)
+
+
+def _header_rows(b: Block) -> int:
+    """Rows at the top of a block written in the header look (0 or 1)."""
+    return 1 if b.header and b.kind not in ("title", "note") else 0
+
+
+def _body_block(blocks: list[Block]) -> Block | None:
+    """The block whose rows below its header come after every other block's rows, if any."""
+    for b in blocks:
+        start = b.row + _header_rows(b)
+        if b.n_rows > _header_rows(b) and all(
+                o is b or not o.n_rows or o.row + o.n_rows <= start for o in blocks):
+            return b
+    return None
+
+
+def _body(ws: Any, b: Block, top: int, st: Styles) -> Body:
+    """What xlsx_body needs of a block's body: its rows, where, and each column's styles.
+
+    Style indices are fixed now: the workbook's styles part is written when it closes,
+    before the body is."""
+    look = _BlockLook(b, st)
+    dates = {f: style_attr(st.get("", f)) for f in (theme.FMT_DATE, theme.FMT_DATETIME, FMT_TIME)}
+
+    def when(v: Any) -> str:
+        fmt = st.when(v)
+        return dates.get(fmt.num_format, "") if fmt is not None else ""
+
+    columns = [Column(style_attr(n), style_attr(t), when)
+               for n, t in zip(look.numbers, look.texts, strict=True)]
+    return Body(ws.index, b.row - 1 + top, b.col - 1, b.values[top:], columns)
+
+
+def _ignore_text_numbers(ws: Any, blocks: list[Block]) -> None:
+    """Text columns ("@": IDs, phone numbers) hold digits on purpose: no green triangles."""
+    ranges = []
+    for b in blocks:
+        top = _header_rows(b)
+        if b.kind != "table" or b.n_rows <= top:
+            continue
+        for j, f in sorted(b.number_formats.items()):
+            if f == "@":
+                col = column_letter(b.col + j)
+                ranges.append(f"{col}{b.row + top}:{col}{b.row + b.n_rows - 1}")
+    if ranges:
+        ws.ignore_errors({"number_stored_as_text": " ".join(ranges)})
 
 
 class _BlockLook:

@@ -71,7 +71,7 @@ def apply_to_segments(layout: Layout, seg: Any, formats: dict[int, str]) -> None
     col_numbers = getattr(seg.table, "col_numbers", {}) or {}
     for j, name in enumerate(seg.source.columns):
         fmt = formats.get(col_numbers.get(name, -1))
-        if fmt:
+        if fmt and block.number_formats.get(j) != "@":  # IDs and phones stay text
             block.number_formats[j] = fmt
 
 

@@ -60,8 +60,16 @@ def result_sheet(key: str, seg: Any, **kw: Any) -> SheetSpec:
 LOG_DETAIL_LIMIT = 100_000  # rows of the change table; the summary above it counts all
 
 
+_PLAIN = frozenset({str, int, type(None)})
+
+
 def cell(value: Any) -> Any:
     """One value as a writer can put it in a cell: None for missing, plain Python types."""
+    kind = type(value)
+    if kind in _PLAIN:  # the common cases first: a result sheet holds millions of cells
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if value is None or value is pd.NA or value is pd.NaT:
         return None
     if isinstance(value, (bool, np.bool_)):
@@ -86,6 +94,28 @@ def grid(rows: list[list[Any]]) -> list[list[Any]]:
     """Rectangular grid of Excel-safe values (short rows padded with None)."""
     width = max((len(r) for r in rows), default=0)
     return [[cell(v) for v in r] + [None] * (width - len(r)) for r in rows]
+
+
+def column(values: list[Any]) -> list[Any]:
+    """:func:`cell` on a whole column, with plain text, whole numbers and floats checked at once."""
+    kinds = set(map(type, values))
+    if kinds <= _PLAIN:
+        return values
+    if kinds <= {float, int, type(None)}:
+        finite = np.isfinite(np.array(values, dtype=float))  # None -> NaN: set to None again
+        if finite.all():
+            return values
+        out = list(values)
+        for i in np.flatnonzero(~finite).tolist():
+            out[i] = None
+        return out
+    return list(map(cell, values))
+
+
+def column_grid(header: list[Any], columns: list[list[Any]]) -> list[list[Any]]:
+    """A header row over equally long columns, as rows of Excel-safe values."""
+    body = [column(list(c)) for c in columns]
+    return [[cell(h) for h in header], *map(list, zip(*body, strict=True))]
 
 
 def frame_block(

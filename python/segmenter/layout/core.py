@@ -8,6 +8,7 @@ the same sheets. Values are made Excel-safe here (no NaN, no numpy types).
 from __future__ import annotations
 
 import datetime as dt
+import math
 import numbers
 import re
 from typing import Any
@@ -23,6 +24,7 @@ from segmenter.layout.blocks import Block, SheetSpec
 from segmenter.layout.cells import (
     LOG_DETAIL_LIMIT,
     Stack,
+    column_grid,
     frame_block,
     grid,
     result_sheet,
@@ -44,7 +46,7 @@ def text_width(value: Any) -> float:
         return len(f"{value:,.2f}") + 1.0
     if isinstance(value, dt.datetime):
         return 11.0 if (value.hour, value.minute, value.second) == (0, 0, 0) else 20.0
-    text = str(value)
+    text = str(value)[: int(MAX_WIDTH) + 1]  # wider than MAX_WIDTH is capped anyway
     return float(sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)) + 1.0
 
 
@@ -78,34 +80,48 @@ def segments_sheet(seg: Segmentation) -> SheetSpec:
     header = [*map(str, src.columns), tr("Segment", lang), tr("Segment name", lang),
               tr("Silhouette", lang), tr("Distance to centre", lang), tr("Note", lang),
               tr("Sheet row", lang)]
-    body = src.to_numpy(dtype=object).tolist()
-    extra = zip(
+    body = src.to_numpy(dtype=object)
+    own = source_formats(seg, lang)
+    text_cols = {j for j, f in own.items() if f == FMT_TEXT}
+    columns = [_as_text(body[:, j].tolist()) if j in text_cols else body[:, j].tolist()
+               for j in range(body.shape[1])]
+    columns += [
         r["segment"].tolist(),
         r["segment_name"].tolist(),
         r["silhouette"].tolist(),
         r["distance"].tolist(),
         [translate(x, lang) if isinstance(x, str) and x else x for x in r["excluded"].tolist()],
         [int(i) if isinstance(i, (int, np.integer)) else None for i in r.index],
-        strict=True,
-    )
-    values = grid([header, *[[*b, *e] for b, e in zip(body, extra, strict=True)]])
+    ]
+    values = column_grid(header, columns)
     ncol = len(src.columns)
-    fmts = {**source_formats(seg, lang), ncol + 2: FMT_SCORE, ncol + 3: FMT_NUM, ncol + 5: FMT_INT}
+    fmts = {**own, ncol + 2: FMT_SCORE, ncol + 3: FMT_NUM, ncol + 5: FMT_INT}
     sheet.blocks.append(Block(1, 1, values, name="segments", number_formats=fmts))
     sheet.column_widths = {j + 1: 14.0 for j in range(len(header))}
     sheet.column_widths[ncol + 2] = 22.0
     return sheet
 
 
-FMT_WHOLE = "0"  # every digit of an ID or phone number, never 1.4E+10
+FMT_TEXT = "@"  # IDs and phone numbers: text, every digit, never 1.4E+10
+
+
+def _as_text(values: list[Any]) -> list[Any]:
+    """An ID or phone column's numbers as the text they show (13812345678, not 1.38E+10)."""
+    out = []
+    for v in values:
+        if _is_number(v) and not (isinstance(v, float) and not math.isfinite(v)):
+            v = str(int(v)) if float(v).is_integer() else repr(float(v))
+        out.append(v)
+    return out
 
 
 def source_formats(seg: Segmentation, lang: str = "en") -> dict[int, str]:
     """Number formats of the owner's columns on the Segments sheet, from their values and roles.
 
-    Dates as dates (with the time when there is one), IDs and phone numbers with all
-    their digits, money as money. The file writer's caller may replace these with the
-    formats of the owner's own cells.
+    Dates as dates (with the time when there is one), IDs and phone numbers as text (the
+    Segments sheet writes their numbers as text, :func:`_as_text`), money as money (with ¥
+    in a Chinese run whose amounts were typed with ¥). The file writer's caller may replace
+    these with the formats of the owner's own cells.
     """
     src = seg.source
     roles = getattr(seg.table, "roles", {}) or {}
@@ -118,7 +134,7 @@ def source_formats(seg: Segmentation, lang: str = "en") -> dict[int, str]:
                         and (v.hour, v.minute, v.second) != (0, 0, 0) for v in sample)
             fmts[j] = FMT_DATETIME if timed else FMT_DATE
         elif role in ("id", "contact") and any(_is_number(v) for v in sample):
-            fmts[j] = FMT_WHOLE
+            fmts[j] = FMT_TEXT
         elif role == "money":
             fmts[j] = money_format(seg, c, lang)
     return fmts

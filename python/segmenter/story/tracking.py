@@ -369,9 +369,16 @@ def remember(seg: Fitted, names: Mapping[int, str]) -> dict[str, Any]:
             "centres": [np.asarray(centres[s], dtype=float).round(12).tolist() for s in segs],
         },
         "names": {str(s): n for s, n in names.items()},
-        "assignments": {"ids": [_json_id(i) for i in cur.index],
+        "assignments": {"ids": _json_ids(cur.index.tolist()),
                         "segments": [int(s) for s in cur]},
     }
+
+
+def _json_ids(ids: list[Any]) -> list[Any]:
+    """:func:`_json_id` of each; plain ints and texts (the usual ids) as they are."""
+    if set(map(type, ids)) <= {int, str}:
+        return ids
+    return [_json_id(i) for i in ids]
 
 
 def _json_id(v: Any) -> Any:

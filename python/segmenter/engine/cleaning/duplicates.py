@@ -100,8 +100,10 @@ class DuplicateIds(Step):
         ch = Changes()
         if not st.id_column or len(st.raw) < 2:
             return ch
-        raw = st.raw[st.id_column].to_numpy(dtype=object)
-        labels = np.array([None if tv.is_blank(v) else tv.display_text(v) for v in raw], dtype=object)
+        raw = st.raw[st.id_column].to_numpy(dtype=object).tolist()
+        labels = np.empty(len(raw), dtype=object)
+        labels[:] = raw if tv.single_words(raw) else [
+            None if tv.is_blank(v) else tv.display_text(v) for v in raw]
         has = labels != None  # noqa: E711 (element-wise)
         codes, _ = pd.factorize(labels)
         dup = has & pd.Series(codes).duplicated(keep="first").to_numpy()

@@ -1,0 +1,348 @@
+"""The body of a result table written as worksheet XML a column at a time, spliced into
+the file XlsxWriter wrote.
+
+Why by hand: XlsxWriter costs 5-10 us per cell (a Python call, a cell tuple, an XML
+writer call each), and a full sheet of customers is some 15 million cells: minutes.
+Here each column is typed once (numbers, text, or per value when mixed), its cells
+become a few arrays of XML pieces, and each chunk of rows is one ``str.join``. The
+cells are the ones XlsxWriter's constant-memory mode writes for the same values:
+inline strings with its escapes (``_xHHHH_``, ``xml:space``), numbers as ``%.16G``,
+booleans ``t="b"``, dates as serial numbers with the date format, and its style
+indices (``Format._get_xf_index``, which XlsxWriter itself calls as a cell is
+written). Text is only ever an inline string, so ``=1+1`` stays text.
+
+XlsxWriter still writes everything else of the sheet (the header row, widths, panes,
+conditional formats, ignored errors, charts): the body's rows come after every row
+it wrote, inserted before ``</sheetData>``, and the ``<dimension>`` is widened. The
+zip is copied member by member with XlsxWriter's names, order and fixed timestamps,
+so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, repeat
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from segmenter.layout.blocks import MAX_TEXT, safe_text
+
+CHUNK_ROWS = 20_000  # rows joined into one string: bounded memory, few calls
+COMPRESS_LEVEL = 1  # the big sheet only: a third of level 6's time for ~30% more bytes
+_SEP = "\x00"  # never in a cell's text once safe_text has run (it removes control characters)
+_CONTROL = re.compile(r"[\001-\010\013\014\016-\037]")  # safe_text's, less the separator
+_X_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")  # as XlsxWriter: "_x0041_" stays literal
+_SEP_SPACE = re.compile(r"\x00\s")
+_INT_STR = 10**15  # whole numbers below this print the same with str() and %.16G
+_NUMERIC = {int, float, type(None)}
+_TEXTUAL = {str, type(None)}
+Styler = Callable[[Any], str]  # a value -> its ' s="N"' attribute ("" for none)
+
+
+@dataclass
+class Column:
+    """How one column's cells look: the style attribute of numbers and of text, and dates'."""
+
+    number: str  # ' s="N"' or ""
+    text: str
+    when: Styler  # for a date or time without a number style
+
+
+@dataclass
+class Body:
+    """Rows to put below everything XlsxWriter wrote on sheet ``index`` (0-based)."""
+
+    index: int
+    first_row: int  # 0-based sheet row of rows[0]
+    first_col: int  # 0-based sheet column of each row's first value
+    rows: Sequence[Sequence[Any]]
+    columns: list[Column] = field(default_factory=list)
+
+    @property
+    def member(self) -> str:
+        return f"xl/worksheets/sheet{self.index + 1}.xml"
+
+
+def style_attr(fmt: Any) -> str:
+    """The ``s`` attribute XlsxWriter writes for a cell in ``fmt`` (None: no attribute)."""
+    return "" if fmt is None else f' s="{fmt._get_xf_index()}"'
+
+
+def column_letter(col: int) -> str:
+    """0-based column -> letters ("A", ..., "XFD")."""
+    out = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def _escape_texts(texts: list[str]) -> list[str]:
+    """safe_text, XlsxWriter's control-character and XML escapes on many strings in a few
+    whole-string operations (joined by a separator no cell can hold)."""
+    if not texts:
+        return texts
+    joined = _SEP.join(texts)
+    if joined.count(_SEP) != len(texts) - 1 or max(map(len, texts)) > MAX_TEXT // 2:
+        return [_escape_one(t) for t in texts]  # a NUL inside, or text near the limit
+    joined = _CONTROL.sub("", joined)
+    joined = _X_ESCAPE.sub(r"_x005F\1", joined).replace("\r", "_x000D_")
+    joined = joined.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    joined = joined.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return joined.split(_SEP)
+
+
+def _escape_one(text: str) -> str:
+    text = safe_text(text)
+    if len(text.encode("utf-16-le")) > 2 * MAX_TEXT:  # XlsxWriter counts UTF-16 units
+        text = text.encode("utf-16-le")[: 2 * MAX_TEXT].decode("utf-16-le", "ignore")
+    text = _X_ESCAPE.sub(r"_x005F\1", text).replace("\r", "_x000D_")
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _text_open(style: str, preserve: bool) -> str:
+    space = ' xml:space="preserve"' if preserve else ""
+    return f'"{style} t="inlineStr"><is><t{space}>'
+
+
+_TEXT_CLOSE = "</t></is></c>"
+_NUMBER_CLOSE = "</v></c>"
+
+
+Pieces = tuple[np.ndarray | None, "str | list[str]", list[str], "str | list[str]"]
+"""(present mask or None for all, mid, values, close): a column's cells after their reference;
+mid and close are one string for every cell or one per present cell."""
+
+
+def _text_cells(values: Sequence[Any], style: str) -> Pieces:
+    """The pieces of a column of text (None and "" stay blank)."""
+    present = np.fromiter(map(bool, values), dtype=bool, count=len(values))
+    texts = _escape_texts([v for v in values if v])
+    mid: str | list[str] = _text_open(style, False)
+    if texts and _edge_space(texts):  # rare: some need xml:space
+        keep = _text_open(style, True)
+        mid = [keep if t[:1].isspace() or t[-1:].isspace() else str(mid) for t in texts]
+    return (None if present.all() else present), mid, texts, _TEXT_CLOSE
+
+
+def _edge_space(texts: list[str]) -> bool:
+    """Does any text start or end with whitespace? (searches that start with a literal)"""
+    joined = _SEP + _SEP.join(texts) + _SEP
+    return _SEP_SPACE.search(joined) is not None or _SEP_SPACE.search(joined[::-1]) is not None
+
+
+def _number_cells(values: Sequence[Any], style: str) -> Pieces:
+    """The pieces of a column of numbers (None, NaN, inf stay blank)."""
+    present = np.isfinite(np.array(values, dtype=float))
+    every = bool(present.all())
+    shown = list(values) if every else np.asarray(values, dtype=object)[present].tolist()
+    if set(map(type, shown)) <= {int} and bool((np.abs(np.array(shown, dtype=float)) < _INT_STR).all()):
+        texts = list(map(str, shown))  # what %.16G gives for these, several times faster
+    else:
+        texts = list(map("%.16G".__mod__, shown))
+    return (None if every else present), f'"{style}><v>', texts, _NUMBER_CLOSE
+
+
+def _mixed_cells(values: Sequence[Any], col: Column) -> Pieces:
+    """Per value, as the block writer dispatches: text, number, boolean, date, else its text."""
+    present = np.zeros(len(values), dtype=bool)
+    mids: list[Any] = []
+    texts: list[Any] = []
+    closes: list[Any] = []
+    for i, v in enumerate(values):
+        piece = _one_cell(v, col)
+        if piece is not None:
+            present[i] = True
+            mids.append(piece[0])
+            texts.append(piece[1])
+            closes.append(piece[2])
+    return present, mids, texts, closes
+
+
+_EPOCH = dt.datetime(1899, 12, 31)
+
+
+def excel_serial(v: dt.datetime | dt.date | dt.time | dt.timedelta) -> float:
+    """Excel's serial number of a naive date/time, as XlsxWriter's write_datetime makes it
+    (1900 date system, with Excel's phantom 29 February 1900)."""
+    if isinstance(v, dt.timedelta):
+        return v.days + (v.seconds + v.microseconds / 1e6) / 86400
+    if isinstance(v, dt.datetime):
+        delta = v - _EPOCH
+    elif isinstance(v, dt.date):
+        delta = dt.datetime.fromordinal(v.toordinal()) - _EPOCH
+    else:
+        delta = dt.datetime.combine(_EPOCH, v) - _EPOCH
+    serial = delta.days + (delta.seconds + delta.microseconds / 1e6) / 86400
+    if isinstance(v, dt.datetime) and v.isocalendar() == (1900, 1, 1):
+        serial -= 1
+    return serial + 1 if serial > 59 else serial
+
+
+def _one_cell(v: Any, col: Column) -> tuple[str, str, str] | None:
+    if v is None or (isinstance(v, str) and not v):
+        return None
+    if isinstance(v, bool):
+        return f'"{col.text} t="b"><v>', "1" if v else "0", _NUMBER_CLOSE
+    if isinstance(v, (int, float)):
+        return (f'"{col.number}><v>', f"{v:.16G}", _NUMBER_CLOSE) if np.isfinite(v) else None
+    if isinstance(v, (dt.datetime, dt.date, dt.time, dt.timedelta)):
+        if isinstance(v, (dt.datetime, dt.time)) and v.tzinfo is not None:
+            v = v.replace(tzinfo=None)
+        style = col.number or col.when(v)
+        return f'"{style}><v>', f"{excel_serial(v):.16G}", _NUMBER_CLOSE
+    text = v if isinstance(v, str) else str(v)
+    style = col.text if isinstance(v, str) else col.number
+    escaped = _escape_one(text)
+    preserve = escaped[:1].isspace() or escaped[-1:].isspace()
+    return _text_open(style, preserve), escaped, _TEXT_CLOSE
+
+
+def column_cells(values: Sequence[Any], col: Column) -> Pieces:
+    """The pieces of one column's cells: which are present and, per present cell, the XML
+    after its reference, its value and its closing tags."""
+    kinds = set(map(type, values))
+    if kinds <= _TEXTUAL:
+        return _text_cells(values, col.text)
+    if kinds <= _NUMERIC:
+        return _number_cells(values, col.number)
+    return _mixed_cells(values, col)
+
+
+# --------------------------------------------------------------------------- rows
+
+
+def _spread(part: str | list[str], present: np.ndarray | None, m: int) -> Iterable[str]:
+    """One piece per row: the present cells' pieces, "" where a cell is blank."""
+    if present is None:
+        return repeat(part, m) if isinstance(part, str) else part
+    out = np.full(m, "", dtype=object)
+    if isinstance(part, str):
+        out[present] = part
+    else:
+        column = np.empty(len(part), dtype=object)
+        column[:] = part
+        out[present] = column
+    return out.tolist()
+
+
+def _chunk_xml(rows: Sequence[Sequence[Any]], r0: int, body: Body) -> str:
+    """``rows`` (sheet rows from 0-based ``r0``) as ``<row>`` elements; empty rows left out.
+
+    Each column gives five pieces per row (reference start, row number, attributes, value,
+    closing tags; all "" for a blank cell) and the rows are one join over them."""
+    m, width = len(rows), len(body.columns)
+    padded = [r if len(r) == width else [*r[:width], *[None] * (width - len(r))] for r in rows]
+    numbers = list(map(str, range(r0 + 1, r0 + m + 1)))
+    row_refs = np.empty(m, dtype=object)
+    row_refs[:] = numbers
+    any_cell = np.zeros(m, dtype=bool)
+    every_row = False
+    parts: list[Iterable[str]] = []
+    for j, values in enumerate(zip(*padded, strict=True) if padded else ()):
+        present, mid, texts, close = column_cells(values, body.columns[j])
+        if present is not None and not present.any():
+            continue
+        if present is None:
+            every_row = True
+        else:
+            any_cell |= present
+        ref = f'<c r="{column_letter(body.first_col + j)}'
+        rows_here = numbers if present is None else np.where(present, row_refs, "").tolist()
+        parts += [_spread(ref, present, m), rows_here, _spread(mid, present, m),
+                  _spread(texts, present, m), _spread(close, present, m)]
+    if not parts:
+        return ""
+    if every_row:
+        opens: Iterable[str] = ['<row r="' + n + '">' for n in numbers]
+        closes: Iterable[str] = repeat("</row>", m)
+    else:
+        opens = _spread(['<row r="' + n + '">' for n, a in zip(numbers, any_cell, strict=True) if a],
+                        any_cell, m)
+        closes = _spread("</row>", any_cell, m)
+    # strict=False: the constant pieces are endless repeats; every list has m items
+    return "".join(chain.from_iterable(zip(opens, *parts, closes, strict=False)))
+
+
+def body_xml(body: Body, chunk: int = CHUNK_ROWS) -> Iterator[str]:
+    """The body's ``<row>`` elements, a chunk of rows at a time."""
+    for start in range(0, len(body.rows), chunk):
+        yield _chunk_xml(body.rows[start:start + chunk], body.first_row + start, body)
+
+
+# --------------------------------------------------------------------------- splice
+
+
+_DIMENSION = re.compile(r'<dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"/>')
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def _dimension(xml: str, body: Body) -> str:
+    """XlsxWriter's used range widened to the body's last row and column."""
+    last_row = body.first_row + len(body.rows)  # 1-based
+    last_col = body.first_col + len(body.columns) - 1
+    m = _DIMENSION.search(xml)
+    if m is None:
+        return xml
+    c1, r1 = _col_index(m.group(1)), int(m.group(2))
+    c2, r2 = (_col_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+    first_row = min(r1, body.first_row + 1) if xml.find("<row ") >= 0 else body.first_row + 1
+    first_col = min(c1, body.first_col) if xml.find("<row ") >= 0 else body.first_col
+    ref = f"{column_letter(first_col)}{first_row}:{column_letter(max(c2, last_col))}{max(r2, last_row)}"
+    return xml[:m.start()] + f'<dimension ref="{ref}"/>' + xml[m.end():]
+
+
+def _write_member(out: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str, body: Body) -> None:
+    """The sheet's XML with the body's rows before ``</sheetData>`` (streamed, compressed)."""
+    xml = _dimension(xml, body)
+    if "<sheetData/>" in xml:
+        xml = xml.replace("<sheetData/>", "<sheetData></sheetData>", 1)
+    cut = xml.index("</sheetData>")
+    info = _copy_info(info)
+    for attr in ("compress_level", "_compresslevel"):  # public name from Python 3.13
+        if hasattr(info, attr):
+            setattr(info, attr, COMPRESS_LEVEL)
+            break
+    with out.open(info, "w", force_zip64=True) as fh:
+        fh.write(xml[:cut].encode("utf-8"))
+        for part in body_xml(body):
+            fh.write(part.encode("utf-8"))
+        fh.write(xml[cut:].encode("utf-8"))
+
+
+def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
+    new = zipfile.ZipInfo(info.filename, info.date_time)
+    new.compress_type = info.compress_type
+    new.external_attr = info.external_attr
+    new.create_system = info.create_system
+    return new
+
+
+def splice(src: str | Path, dst: str | Path, bodies: Sequence[Body]) -> None:
+    """Copy XlsxWriter's file ``src`` to ``dst`` with each body in its sheet."""
+    by_member = {b.member: b for b in bodies}
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED,
+                                                       allowZip64=True) as zout:
+        for info in zin.infolist():
+            body = by_member.get(info.filename)
+            if body is None:
+                zout.writestr(_copy_info(info), zin.read(info.filename))
+            else:
+                _write_member(zout, info, zin.read(info.filename).decode("utf-8"), body)
