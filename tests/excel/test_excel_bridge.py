@@ -448,3 +448,24 @@ def test_rerunning_the_button_replaces_only_its_own_sheets(opened):
         if target is not None and target["orig"] in ("Customers", "Segments"):
             raise AssertionError(f"{action.func} touched the owner's sheet {target['orig']}")
     assert tracker.names == ["Customers", "Segments", *out2.sheets]
+
+
+def test_ids_and_phones_go_to_excel_as_text_with_the_text_format(opened):
+    """Excel reads digit-only text written through Range.Value as a number (a phone number
+    becomes 1.38E+10), so the Segments sheet's ID and phone values are sent with Excel's
+    quote prefix and their columns get the Text format. Checked on the actions the remote
+    engine records (values and formats sent), not in Excel."""
+    rows = [["Customer ID", "Phone", "Spend", "Orders"]]
+    rows += [[1000 + i, 13800000000 + i * 7919, 100.0 + i * (13 if i % 2 else 1), 1 + i % 5]
+             for i in range(40)]
+    book, outcome = _run(opened, rows, "A1")
+    assert outcome is not None
+    assert outcome.sheets[0] == "Segments"  # written first, as a temporary sheet, renamed last
+    tracked = rb.SheetTracker(["Customers"]).apply(book)
+    first_new = next(t["name"] for a, t in tracked if t is not None and t["orig"] is None)
+    acts = [a for a, t in tracked if t is not None and t["name"] == first_new]
+    text_cols = sorted(a.col for a in acts if a.func == "setNumberFormat" and a.args == ["@"])
+    assert text_cols == [1, 2]  # Customer ID and Phone, not Spend or Orders
+    body = next(a for a in acts if a.func == "setValues").values
+    assert [r[:2] for r in body[1:3]] == [["'1000", "'13800000000"], ["'1001", "'13800007919"]]
+    assert all(isinstance(r[2], float) for r in body[1:])

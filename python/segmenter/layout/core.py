@@ -30,7 +30,15 @@ from segmenter.layout.cells import (
     result_sheet,
     run_language,
 )
-from segmenter.layout.theme import FMT_DATE, FMT_DATETIME, FMT_INT, FMT_NUM, FMT_PCT, FMT_SCORE
+from segmenter.layout.theme import (
+    FMT_DATE,
+    FMT_DATETIME,
+    FMT_INT,
+    FMT_NUM,
+    FMT_PCT,
+    FMT_SCORE,
+    FMT_TEXT,
+)
 from segmenter.result import Segmentation
 
 MIN_WIDTH, MAX_WIDTH, OVERFLOW_WIDTH, SIZE_SAMPLE = 8.0, 40.0, 16.0, 2_000
@@ -100,9 +108,6 @@ def segments_sheet(seg: Segmentation) -> SheetSpec:
     sheet.column_widths = {j + 1: 14.0 for j in range(len(header))}
     sheet.column_widths[ncol + 2] = 22.0
     return sheet
-
-
-FMT_TEXT = "@"  # IDs and phone numbers: text, every digit, never 1.4E+10
 
 
 def _as_text(values: list[Any]) -> list[Any]:

@@ -20,6 +20,7 @@ FMT_PCT = "0.0%"
 FMT_SCORE = "0.000"
 FMT_DATE = "yyyy-mm-dd"
 FMT_DATETIME = "yyyy-mm-dd hh:mm:ss"
+FMT_TEXT = "@"  # IDs and phone numbers: text, every digit, never 1.4E+10
 
 
 def rgb(hex_color: str) -> str:
