@@ -46,7 +46,14 @@ class _Console:
             self.language = detect_language(v for v in head if isinstance(v, str))
 
     def error(self, exc: SegmenterError) -> str:
-        return tr("error: {text}", self.language, text=translate(exc.text, self.language))
+        text = " ".join(translate(exc.text, self.language).split())
+        if isinstance(exc, _OrderError):
+            text = _order_flags(text)
+        return tr("error: {text}", self.language, text=text)
+
+
+class _OrderError(SegmenterError):
+    """A refusal of the orders commands: the API's ``customer=...`` reads as ``--customer``."""
 
 
 _CONSOLE = _Console()
@@ -263,7 +270,7 @@ def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None) -> tupl
     except SegmenterError as exc:
         explained = settings.explain(exc)
         if orders:
-            raise SegmenterError(_order_flags(str(explained))) from None
+            raise _OrderError(explained.text) from None
         raise explained from None
     return data, _with_read_log(settings.mark(seg), data)
 
@@ -291,8 +298,9 @@ def _customer_list(ns: argparse.Namespace, src: Path, orders: Any) -> dict[str, 
     if sheet is None:
         sheet = customer_sheet(names, skip=[orders.sheet] if same else [])
         if sheet is None and same:
-            raise SegmenterError("no sheet of the input is named like Customers; name the "
-                                 f"customer list with --customers-sheet (sheets: {', '.join(names)})")
+            raise SegmenterError(msg("no sheet of the input is named like Customers; name the "
+                                     "customer list with {flag} (sheets: {sheets})",
+                                     flag="--customers-sheet", sheets=", ".join(names)))
     if not same and (sheet is None or sheet.casefold() == book.sheet.casefold()):
         grid, origin = book.grid, book.origin
     else:
@@ -301,8 +309,9 @@ def _customer_list(ns: argparse.Namespace, src: Path, orders: Any) -> dict[str, 
             raise SegmenterError(msg("sheet {sheet!r} not found in {file}; sheets: {sheets}", sheet=sheet,
                                      file=path.name, sheets=", ".join(names)))
         if same and found[0].name == orders.sheet:
-            raise SegmenterError(f"the customer list and the orders are the same sheet "
-                                 f"{orders.sheet!r}; give the orders' sheet with --sheet")
+            raise SegmenterError(msg("the customer list and the orders are the same sheet {sheet!r}; "
+                                     "give the orders' sheet with {flag}", sheet=orders.sheet,
+                                     flag="--sheet"))
         grid, origin = found[0].values, (1, 1)
     out: dict[str, Any] = {"customers": grid, "customers_origin": origin}
     if getattr(ns, "customers_key", None):
@@ -339,6 +348,8 @@ def _order_flags(message: str) -> str:
         column = name in ORDER_ROLES or name == "customers_key"
         message = message.replace(f"pass {name}=...", f"use {flag} COLUMN" if column
                                   else f"use {flag}")
+        message = message.replace(f"传入 {name}=...", f"使用 {flag} 列名" if column
+                                  else f"使用 {flag}")
         message = re.sub(rf"(?<![\w-]){name}=(?=['\"])", f"{flag} ", message)
     return message
 
@@ -422,8 +433,9 @@ def _share(ns: argparse.Namespace) -> int:
     if ns.lookup:
         found = lookup(result, ns.lookup)
         if not found:
-            raise SegmenterError(f"no customer of {result.name} has the pseudonym {ns.lookup}; "
-                                 "check the token and that it came from this result's share copy")
+            raise SegmenterError(msg("no customer of {name} has the pseudonym {token}; check the "
+                                     "token and that it came from this result's share copy",
+                                     name=result.name, token=ns.lookup))
         for column, value in found:
             print(f"{ns.lookup.strip().upper()}: {column} = {value}")
         return 0
