@@ -34,7 +34,7 @@ class _Console:
 
         chosen = str(getattr(ns, "language", None) or "auto").strip().lower()
         self.auto = chosen not in ("en", "zh")
-        named = has_cjk(Path(str(getattr(ns, "input", "") or "")).stem)
+        named = has_cjk(Path(str(getattr(ns, "input", None) or getattr(ns, "result", "") or "")).stem)
         self.language = ("zh" if named else "en") if self.auto else chosen
 
     def input(self, grid: list[list[Any]]) -> None:
