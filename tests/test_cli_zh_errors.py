@@ -8,6 +8,7 @@ owner's own values and the allow-list, no traceback, nothing written.
 from __future__ import annotations
 
 import csv
+import io
 import os
 import subprocess
 import sys
@@ -120,3 +121,26 @@ def test_export_into_a_file_instead_of_a_folder(tmp_path):
     err = _chinese_refusal(*_cli("export", "members.csv", "--folder", "导出结果", "--k", "2",
                                  cwd=tmp_path))
     assert "是文件而不是文件夹" in err, err
+
+
+def test_the_read_line_and_stage_lines_of_a_chinese_run(tmp_path):
+    from segmenter.io.progress import StageProgress
+
+    lines = ["客户编号;年龄;年消费额"] + [f"C{i};{20 + i};{1000 + 37 * i},5" for i in range(40)]
+    (tmp_path / "members.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = _cli("segment", "members.csv", "--output", "out.xlsx", cwd=tmp_path)
+    assert code == 0, err
+    read = out.splitlines()[0]
+    assert read == "已读取 members.csv：utf-8 编码，以 ';' 分隔，小数点为逗号（年消费额 列）", read
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    progress = StageProgress(stream)
+    progress.language = "zh"
+    progress("clustering", 1200)
+    progress.done()
+    shown = [line.split("s  ", 1)[1] for line in stream.getvalue().splitlines()]
+    assert shown == ["正在聚类，共 1,200 行", "完成"], shown

@@ -242,17 +242,22 @@ def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None) -> tupl
     from segmenter.pipeline import segment, segment_orders
     from segmenter.story.tracking import read_previous
 
+    lang = _CONSOLE.language
     if progress is not None:
-        progress(f"reading {src.name}")
+        progress.language = lang
+        progress(msg("reading {name}", name=src.name))
     data = read_input(src, ns.sheet, ns.cell_range, decimal=getattr(ns, "decimal", "auto"))
     _CONSOLE.input(data.grid)
+    lang = _CONSOLE.language
+    if progress is not None:
+        progress.language = lang
     if data.read_as:
-        print(f"read {src.name}: {data.read_as}")
+        print(tr("read {name}: {how}", lang, name=src.name, how=translate(data.read_as, lang)))
     prev_sheets = read_input(Path(ns.previous)).sheets if getattr(ns, "previous", None) else data.sheets
     previous = read_previous(prev_sheets)
     settings = with_previous(_collect(ns), previous)
     if settings.from_previous:
-        print(f"settings from the previous run: {settings.describe()}")
+        print(tr("settings from the previous run: {settings}", lang, settings=settings.describe()))
     kw = dict(settings.options)
     orders = ns.command == "segment-orders" or getattr(ns, "orders", False)
     if orders:
@@ -332,8 +337,9 @@ def _with_read_log(seg: Any, data: Any) -> Any:
     log = CleaningLog([*data.log.entries, *seg.log.entries])
     warnings = list(seg.warnings)
     for column, became in dropped:
-        text = (f"column {column!r} looks like numbers but was read as {became}; "
-                "check --decimal (',' for 1.950,30, '.' for 1,950.30)")
+        text = msg("column {column!r} looks like numbers but was read as {became}; check {flag} "
+                   "(',' for 1.950,30, '.' for 1,950.30)", column=column, became=msg(became),
+                   flag="--decimal")
         log.add("read", text, column=column)
         warnings.append(text)
     return dataclasses.replace(seg, log=log, warnings=warnings)
@@ -371,7 +377,7 @@ def _segment(ns: argparse.Namespace) -> int:
     first_rows = {s.name: 1 for s in owners} | {data.sheet: (seg.table.header_row or 0) + 1}
     found = fmt.sheet_formats(src, first_rows)
     fmt.apply_to_segments(layout, seg, found.get(data.sheet, {}))
-    progress(f"writing {out.name}", len(seg.rows))
+    progress(msg("writing {name}", name=out.name), len(seg.rows))
     write_workbook(layout, out, owners, fmt.copy_formats(found, owners))
     progress.done()
     _print_summary(seg, out)
@@ -388,11 +394,11 @@ def _export(ns: argparse.Namespace) -> int:
     folder = Path(ns.folder) if ns.folder else src.with_name(f"{src.stem}-segments")
     progress = StageProgress()
     _, seg = _run_engine(ns, src, progress)
-    progress(f"writing {folder.name}", len(seg.rows))
+    progress(msg("writing {name}", name=folder.name), len(seg.rows))
     paths = export_segments(seg, folder, per_segment=not ns.single_file, language=ns.language)
     progress.done()
     for p in paths:
-        print(f"wrote {p}")
+        print(tr("wrote {path}", _CONSOLE.language, path=p))
     return 0
 
 

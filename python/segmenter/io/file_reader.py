@@ -311,7 +311,7 @@ def _read_csv(p: Path, sheet: str | None, cell_range: str | None, decimal: str) 
     layout = csv_locale.CsvLayout(encoding, sep, tuple(converted), tuple(numeric))
     read_as = layout.describe()
     if converted:
-        read_as += " in " + ", ".join(e.column or "" for e in log.entries)
+        read_as = msg("{how} in {columns}", how=read_as, columns=", ".join(e.column or "" for e in log.entries))
     return InputData(rows, (1, 1), name, address, [InputSheet(name, rows)], read_as=read_as,
                      log=log, numeric_columns=tuple(header[j] for j in numeric
                                                     if j < len(header) and header[j]))
