@@ -113,6 +113,11 @@ _NOT_ORDER_STATUS = ("fulfil", "deliver", "liefer", "versand", "ship", "发货",
 _SHOPIFY_ORDER_NAME = re.compile(r"#\d+")
 REQUIRED = ("customer", "date", "amount")
 _HINT = {"customer": "Customer ID", "date": "Order date", "amount": "Amount"}
+def _not_valid(name: str, value: Any, values: str) -> str:
+    return msg("{name}={value!r} is not valid; use one of: {values}", name=name, value=value,
+               values=values)
+
+
 _ROLE_WORDS = (N_("customer"), N_("date"), N_("amount"))
 """The required roles as words of a message (``msg(role)`` shows them in the run's language)."""
 _KWARG = {"order_id": "order_id"}
@@ -210,8 +215,7 @@ def customer_features(
     """
     freq = str(frequency).strip().lower()
     if freq not in ("days", "orders"):
-        raise SegmenterError(msg("{name}={value!r} is not valid; use one of: {values}",
-                                 name="frequency", value=frequency, values="days, orders"))
+        raise SegmenterError(_not_valid("frequency", frequency, "days, orders"))
     snap = None if snapshot_date is None else as_date("snapshot_date", snapshot_date)
 
     log = CleaningLog()
