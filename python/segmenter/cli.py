@@ -34,7 +34,7 @@ class _Console:
 
         chosen = str(getattr(ns, "language", None) or "auto").strip().lower()
         self.auto = chosen not in ("en", "zh")
-        named = has_cjk(Path(str(getattr(ns, "input", "") or "")).stem)
+        named = has_cjk(Path(str(getattr(ns, "input", None) or getattr(ns, "result", "") or "")).stem)
         self.language = ("zh" if named else "en") if self.auto else chosen
 
     def input(self, grid: list[list[Any]]) -> None:
@@ -46,7 +46,14 @@ class _Console:
             self.language = detect_language(v for v in head if isinstance(v, str))
 
     def error(self, exc: SegmenterError) -> str:
-        return tr("error: {text}", self.language, text=translate(exc.text, self.language))
+        text = " ".join(translate(exc.text, self.language).split())
+        if isinstance(exc, _OrderError):
+            text = _order_flags(text)
+        return tr("error: {text}", self.language, text=text)
+
+
+class _OrderError(SegmenterError):
+    """A refusal of the orders commands: the API's ``customer=...`` reads as ``--customer``."""
 
 
 _CONSOLE = _Console()
@@ -238,17 +245,22 @@ def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None) -> tupl
     from segmenter.pipeline import segment, segment_orders
     from segmenter.story.tracking import read_previous
 
+    lang = _CONSOLE.language
     if progress is not None:
-        progress(f"reading {src.name}")
+        progress.language = lang
+        progress(msg("reading {name}", name=src.name))
     data = read_input(src, ns.sheet, ns.cell_range, decimal=getattr(ns, "decimal", "auto"))
     _CONSOLE.input(data.grid)
+    lang = _CONSOLE.language
+    if progress is not None:
+        progress.language = lang
     if data.read_as:
-        print(f"read {src.name}: {data.read_as}")
+        print(tr("read {name}: {how}", lang, name=src.name, how=translate(data.read_as, lang)))
     prev_sheets = read_input(Path(ns.previous)).sheets if getattr(ns, "previous", None) else data.sheets
     previous = read_previous(prev_sheets)
     settings = with_previous(_collect(ns), previous)
     if settings.from_previous:
-        print(f"settings from the previous run: {settings.describe()}")
+        print(tr("settings from the previous run: {settings}", lang, settings=settings.describe()))
     kw = dict(settings.options)
     orders = ns.command == "segment-orders" or getattr(ns, "orders", False)
     if orders:
@@ -266,7 +278,7 @@ def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None) -> tupl
     except SegmenterError as exc:
         explained = settings.explain(exc)
         if orders:
-            raise SegmenterError(_order_flags(str(explained))) from None
+            raise _OrderError(explained.text) from None
         raise explained from None
     return data, _with_read_log(settings.mark(seg), data)
 
@@ -294,8 +306,9 @@ def _customer_list(ns: argparse.Namespace, src: Path, orders: Any) -> dict[str, 
     if sheet is None:
         sheet = customer_sheet(names, skip=[orders.sheet] if same else [])
         if sheet is None and same:
-            raise SegmenterError("no sheet of the input is named like Customers; name the "
-                                 f"customer list with --customers-sheet (sheets: {', '.join(names)})")
+            raise SegmenterError(msg("no sheet of the input is named like Customers; name the "
+                                     "customer list with {flag} (sheets: {sheets})",
+                                     flag="--customers-sheet", sheets=", ".join(names)))
     if not same and (sheet is None or sheet.casefold() == book.sheet.casefold()):
         grid, origin = book.grid, book.origin
     else:
@@ -304,8 +317,9 @@ def _customer_list(ns: argparse.Namespace, src: Path, orders: Any) -> dict[str, 
             raise SegmenterError(msg("sheet {sheet!r} not found in {file}; sheets: {sheets}", sheet=sheet,
                                      file=path.name, sheets=", ".join(names)))
         if same and found[0].name == orders.sheet:
-            raise SegmenterError(f"the customer list and the orders are the same sheet "
-                                 f"{orders.sheet!r}; give the orders' sheet with --sheet")
+            raise SegmenterError(msg("the customer list and the orders are the same sheet {sheet!r}; "
+                                     "give the orders' sheet with {flag}", sheet=orders.sheet,
+                                     flag="--sheet"))
         grid, origin = found[0].values, (1, 1)
     out: dict[str, Any] = {"customers": grid, "customers_origin": origin}
     if getattr(ns, "customers_key", None):
@@ -326,8 +340,9 @@ def _with_read_log(seg: Any, data: Any) -> Any:
     log = CleaningLog([*data.log.entries, *seg.log.entries])
     warnings = list(seg.warnings)
     for column, became in dropped:
-        text = (f"column {column!r} looks like numbers but was read as {became}; "
-                "check --decimal (',' for 1.950,30, '.' for 1,950.30)")
+        text = msg("column {column!r} looks like numbers but was read as {became}; check {flag} "
+                   "(',' for 1.950,30, '.' for 1,950.30)", column=column, became=msg(became),
+                   flag="--decimal")
         log.add("read", text, column=column)
         warnings.append(text)
     return dataclasses.replace(seg, log=log, warnings=warnings)
@@ -342,6 +357,8 @@ def _order_flags(message: str) -> str:
         column = name in ORDER_ROLES or name == "customers_key"
         message = message.replace(f"pass {name}=...", f"use {flag} COLUMN" if column
                                   else f"use {flag}")
+        message = message.replace(f"传入 {name}=...", f"使用 {flag} 列名" if column
+                                  else f"使用 {flag}")
         message = re.sub(rf"(?<![\w-]){name}=(?=['\"])", f"{flag} ", message)
     return message
 
@@ -363,7 +380,7 @@ def _segment(ns: argparse.Namespace) -> int:
     first_rows = {s.name: 1 for s in owners} | {data.sheet: (seg.table.header_row or 0) + 1}
     found = fmt.sheet_formats(src, first_rows)
     fmt.apply_to_segments(layout, seg, found.get(data.sheet, {}))
-    progress(f"writing {out.name}", len(seg.rows))
+    progress(msg("writing {name}", name=out.name), len(seg.rows))
     write_workbook(layout, out, owners, fmt.copy_formats(found, owners))
     progress.done()
     _print_summary(seg, out)
@@ -380,11 +397,11 @@ def _export(ns: argparse.Namespace) -> int:
     folder = Path(ns.folder) if ns.folder else src.with_name(f"{src.stem}-segments")
     progress = StageProgress()
     _, seg = _run_engine(ns, src, progress)
-    progress(f"writing {folder.name}", len(seg.rows))
+    progress(msg("writing {name}", name=folder.name), len(seg.rows))
     paths = export_segments(seg, folder, per_segment=not ns.single_file, language=ns.language)
     progress.done()
     for p in paths:
-        print(f"wrote {p}")
+        print(tr("wrote {path}", _CONSOLE.language, path=p))
     return 0
 
 
@@ -425,8 +442,9 @@ def _share(ns: argparse.Namespace) -> int:
     if ns.lookup:
         found = lookup(result, ns.lookup)
         if not found:
-            raise SegmenterError(f"no customer of {result.name} has the pseudonym {ns.lookup}; "
-                                 "check the token and that it came from this result's share copy")
+            raise SegmenterError(msg("no customer of {name} has the pseudonym {token}; check the "
+                                     "token and that it came from this result's share copy",
+                                     name=result.name, token=ns.lookup))
         for column, value in found:
             print(f"{ns.lookup.strip().upper()}: {column} = {value}")
         return 0

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+from segmenter.catalog import msg
 from segmenter.engine.chart_inputs import chart_inputs
 from segmenter.engine.fit import Fitted, fit_table
 from segmenter.engine.join import Joined, join_customers
@@ -33,6 +34,11 @@ from segmenter.story.explain import explain_segmentation
 TRACK_MODES = ("refit", "assign")
 Progress = Callable[[str, int], None]
 """``progress(stage, rows)``: told as each stage starts (the CLI's stage lines use it)."""
+
+
+def _bad_track(track: Any) -> str:
+    return msg("{name}={value!r} is not valid; use {values}", name="track", value=track,
+               values="refit or assign")
 
 
 def _rows(data: Any) -> int:
@@ -74,9 +80,10 @@ def segment(
     ``progress(stage, rows)`` is called as cleaning, clustering and naming start.
     """
     if track not in TRACK_MODES:
-        raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
+        raise SegmenterError(_bad_track(track))
     if not story and previous is not None:
-        raise SegmenterError("story=False cannot keep a previous run's segments; leave story on")
+        raise SegmenterError(msg("{option} cannot keep a previous run's segments; leave {name} on",
+                                 option="story=False", name="story"))
     try:
         opts = make_options(k=k, method=method, **options)
         if progress is not None:
@@ -86,10 +93,10 @@ def segment(
             return assemble(fitted)
         return _tell_story(fitted, previous, track, progress=progress)
     except MemoryError:
-        raise SegmenterError(
+        raise SegmenterError(msg(
             "not enough memory for this selection; select fewer rows or columns, or close "
             "other programs and try again"
-        ) from None
+        )) from None
 
 
 def _tell_story(fitted: Fitted, previous: tracking.Previous | None, track: str,
@@ -155,7 +162,7 @@ def segment_orders(
     says why in one line.
     """
     if track not in TRACK_MODES:
-        raise SegmenterError(f"track={track!r} is not valid; use refit or assign")
+        raise SegmenterError(_bad_track(track))
     roles = {r: options.pop(r) for r in ORDER_ROLES if r in options}
     if progress is not None:
         progress("cleaning orders", _rows(data))
@@ -173,10 +180,10 @@ def segment_orders(
             progress("cleaning customers", len(features.customers))
         fitted = fit_table(table, opts, source_name=source_name, progress=progress)
     except MemoryError:
-        raise SegmenterError(
+        raise SegmenterError(msg(
             "not enough memory for these orders; select fewer rows, or close other programs "
             "and try again"
-        ) from None
+        )) from None
     if joined is not None:
         features = dataclasses.replace(
             features, log=CleaningLog([*features.log.entries, *joined.log.entries]),
@@ -254,8 +261,8 @@ def predict_orders(
     """
     unknown = set(roles) - set(ORDER_ROLES)
     if unknown:
-        raise SegmenterError(f"unknown option(s) {', '.join(sorted(unknown))}; use one of: "
-                             f"{', '.join(ORDER_ROLES)}")
+        raise SegmenterError(msg("unknown option(s) {names}; use one of: {values}",
+                                 names=", ".join(sorted(unknown)), values=", ".join(ORDER_ROLES)))
     features = customer_features(data, snapshot_date=snapshot_date, origin=origin, **roles)
     return _forecast(features, calibration_end, horizon_days, discount_rate)
 
@@ -282,4 +289,4 @@ def _number(name: str, value: Any) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise SegmenterError(f"{name}={value!r} is not a number") from None
+        raise SegmenterError(msg("{name}={value!r} is not a number", name=name, value=value)) from None

@@ -27,6 +27,7 @@ from typing import Any
 import xlwings as xw
 from xlwings.conversion import Accessor, ValueAccessor
 
+from segmenter.catalog import msg
 from segmenter.errors import SegmenterError
 from segmenter.excel.fit_cache import OUTPUTS, grid_digest
 from segmenter.excel.selection import used_part
@@ -129,10 +130,9 @@ def SEGMENT_SILHOUETTE(data, k=None, method=None, per_row=False):
         seg, key = fit(data, **option_kwargs(k, method))
         if not per_row or is_blank(per_row):
             if not math.isfinite(seg.silhouette):
-                raise SegmenterError(
-                    f"no silhouette: {seg.k} segment(s) found and it needs at least 2; "
-                    "add more customers or measures, or set k"
-                )
+                raise SegmenterError(msg(
+                    "no silhouette: {k} segment(s) found and it needs at least 2; add more "
+                    "customers or measures, or set k", k=seg.k))
             return cell_value(seg.silhouette)
         n = len(as_grid(data))
         return _cached(key, "SEGMENT_SILHOUETTE", lambda: as_column(

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import N_, msg
 from segmenter.engine import keys as K
 from segmenter.engine.headers import loose_key
 from segmenter.engine.orders import (
@@ -109,7 +110,7 @@ def read_customers(data: Any, *, id_column: str | None = None,
     try:
         return read_grid(data, id_column=id_column, columns=names, origin=origin)
     except SegmenterError as exc:
-        raise SegmenterError(f"customer list: {exc}") from None
+        raise SegmenterError(msg("customer list: {error}", error=exc.text)) from None
 
 
 def _ledger_sample(data: Any, origin: tuple[int, int]) -> pd.DataFrame:
@@ -120,13 +121,18 @@ def _ledger_sample(data: Any, origin: tuple[int, int]) -> pd.DataFrame:
     return pd.DataFrame(part.body, columns=part.names).iloc[:SAMPLE_ROWS]
 
 
+_SIDES = (N_("orders"), N_("customer list"))
+"""The two tables of a join as words of a message (``msg(side)`` is shown translated)."""
+
+
 def _candidates(frame: pd.DataFrame, only: str | None, side: str) -> list[tuple[str, str]]:
     """(column, kind) of the columns that can hold a customer key."""
     names = [str(c) for c in frame.columns]
     if only is not None:
         hit = [c for c in names if c == only] or [c for c in names if c.casefold() == only.casefold()]
         if not hit:
-            raise SegmenterError(f"{side}: {only!r} is not a column; available: {', '.join(names)}")
+            raise SegmenterError(msg("{side}: {name!r} is not a column; available: {columns}",
+                                     side=msg(side), name=only, columns=", ".join(names)))
         return [(hit[0], _kind(frame, hit[0]) or "id")]
     found = [(c, _kind(frame, c, ledger=side == "orders")) for c in names]
     return [(c, k) for c, k in found if k is not None]
@@ -172,12 +178,14 @@ def choose_key(sample: pd.DataFrame, customers: pd.DataFrame, *, orders_column: 
 def _no_key_message(left: list[tuple[str, str]], right: list[tuple[str, str]],
                     sample: pd.DataFrame, customers: pd.DataFrame) -> str:
     def names(c: list[tuple[str, str]], frame: pd.DataFrame) -> str:
-        return ", ".join(f"{n} ({k})" for n, k in c) if c else "none among " + ", ".join(
-            map(str, frame.columns[:12]))
-    return ("no common key between the orders and the customer list: order key columns "
-            f"{names(left, sample)}; customer list key columns {names(right, customers)}; give "
-            "both a customer ID, e-mail or phone column holding the same customers, or name "
-            "them: pass customer=... for the orders and pass customers_key=... for the list")
+        return ", ".join(f"{n} ({k})" for n, k in c) if c else msg(
+            "none among {columns}", columns=", ".join(map(str, frame.columns[:12])))
+    return msg("no common key between the orders and the customer list: order key columns {left}; "
+               "customer list key columns {right}; give both a customer ID, e-mail or phone column "
+               "holding the same customers, or name them: {how} for the orders and {how_list} for "
+               "the list", left=names(left, sample), right=names(right, customers),
+               how=msg("pass {name}=...", name="customer"),
+               how_list=msg("pass {name}=...", name="customers_key"))
 
 
 # ----------------------------------------------------------------------------- the customer list
@@ -249,9 +257,9 @@ class _Rekey:
         self.stats = {"order_rows": len(tx), "order_rows_matched": int(matched.sum()),
                       "order_keys_unmatched": int(np.unique(codes[~matched]).size)}
         if not matched.any():
-            raise SegmenterError(
-                f"no order matches a customer on the list by {self.column!r}; check that both "
-                "sheets hold the same customers, or name the key columns")
+            raise SegmenterError(msg(
+                "no order matches a customer on the list by {column!r}; check that both sheets "
+                "hold the same customers, or name the key columns", column=self.column))
         ids = np.asarray(self.cust.ids, dtype=object)
         return tx[matched].assign(**{ID_NAME: ids[row_pos[matched]]})
 

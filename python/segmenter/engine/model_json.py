@@ -21,6 +21,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from segmenter.catalog import msg
 from segmenter.engine.values import jsonable
 from segmenter.errors import SegmenterError
 
@@ -30,7 +31,8 @@ STORE_VERSION = 1
 CHUNK = 16_000
 """Characters per cell: at most 32,000 UTF-16 units even if every character needs two."""
 _BAD_START = ("=", "+", "-", "@", " ", "\t", "\r", "\n")
-_FIX = f"delete the hidden sheet '{SHEET}' and run Segment again to build a fresh model"
+_FIX = msg("delete the hidden sheet {sheet!r} and run Segment again to build a fresh model",
+           sheet=SHEET)
 
 
 def dumps(model: Mapping[str, Any]) -> str:
@@ -60,7 +62,9 @@ def to_rows(model: Mapping[str, Any]) -> list[list[Any]]:
 
 
 def _damaged(why: str) -> SegmenterError:
-    return SegmenterError(f"the saved model in sheet '{SHEET}' is damaged ({why}); {_FIX}")
+    """The refusal of a damaged model; its ``problem`` field is the part before the fix."""
+    return SegmenterError(msg("{problem}; {fix}", fix=_FIX, problem=msg(
+        "the saved model in sheet {sheet!r} is damaged ({why})", sheet=SHEET, why=why)))
 
 
 def from_rows(values: Sequence[Sequence[Any]]) -> dict[str, Any]:
@@ -69,25 +73,26 @@ def from_rows(values: Sequence[Sequence[Any]]) -> dict[str, Any]:
     while col and col[-1] in (None, ""):
         col.pop()
     if len(col) < 4 or str(col[0]).strip() != MARKER:
-        raise _damaged("its first cell is not 'segmenter-model'")
+        raise _damaged(msg("its first cell is not {marker!r}", marker=MARKER))
     try:
         version, n = int(float(str(col[1]))), int(float(str(col[2])))
     except (TypeError, ValueError):
-        raise _damaged("the version or chunk count is not a number") from None
+        raise _damaged(msg("the version or chunk count is not a number")) from None
     if version != STORE_VERSION:
-        raise SegmenterError(f"the saved model in sheet '{SHEET}' has storage version {version}, "
-                             f"this Segmenter reads version {STORE_VERSION}; {_FIX}")
+        raise SegmenterError(msg("{problem}; {fix}", fix=_FIX, problem=msg(
+            "the saved model in sheet {sheet!r} has storage version {version}, this Segmenter "
+            "reads version {reads}", sheet=SHEET, version=version, reads=STORE_VERSION)))
     chunks = col[4:]
     texts = [c for c in chunks if isinstance(c, str)]
     if n != len(chunks) or len(texts) != len(chunks):
-        raise _damaged(f"expected {n} text chunks, found {len(chunks)}")
+        raise _damaged(msg("expected {n} text chunks, found {found}", n=n, found=len(chunks)))
     text = "".join(texts)
     if hashlib.sha256(text.encode("utf-8")).hexdigest() != str(col[3]).strip():
-        raise _damaged("its text was changed by hand: the checksum does not match")
+        raise _damaged(msg("its text was changed by hand: the checksum does not match"))
     try:
         model = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise _damaged(f"not valid JSON: {exc.msg}") from None
+        raise _damaged(msg("not valid JSON: {error}", error=exc.msg)) from None
     validate(model)
     return model
 
@@ -95,27 +100,27 @@ def from_rows(values: Sequence[Sequence[Any]]) -> dict[str, Any]:
 def validate(model: Any) -> None:
     """The model has the fields tracking needs, with the right types and shapes."""
     if not isinstance(model, dict) or model.get("format") != "segmenter-model":
-        raise _damaged("it is not a Segmenter model")
+        raise _damaged(msg("it is not a Segmenter model"))
     names = model.get("feature_names")
     centers = model.get("centers")
     if not isinstance(names, list) or not all(isinstance(x, str) for x in names) or not names:
-        raise _damaged("feature_names is missing")
+        raise _damaged(msg("{field} is missing", field="feature_names"))
     if not isinstance(centers, list) or not centers:
-        raise _damaged("centers is missing")
+        raise _damaged(msg("{field} is missing", field="centers"))
     for c in centers:
         if not isinstance(c, list) or len(c) != len(names) or not all(
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in c
         ):
-            raise _damaged("a centre does not match the features")
+            raise _damaged(msg("a centre does not match the features"))
     if not isinstance(model.get("cleaning"), dict) or not isinstance(
         model["cleaning"].get("columns"), list
     ):
-        raise _damaged("the cleaning parameters are missing")
+        raise _damaged(msg("the cleaning parameters are missing"))
     if not isinstance(model.get("names", {}), dict):
-        raise _damaged("the segment names are not a table")
+        raise _damaged(msg("the segment names are not a table"))
     segs = model.get("segments")
     if segs is not None and (not isinstance(segs, list) or len(segs) != len(centers)):
-        raise _damaged("segment numbers do not match the centres")
+        raise _damaged(msg("segment numbers do not match the centres"))
 
 
 def model_columns(model: Mapping[str, Any]) -> list[str]:
@@ -130,10 +135,10 @@ def check_compatible(model: Mapping[str, Any], columns: Sequence[str]) -> None:
     want = model_columns(model)
     missing = [c for c in want if c.strip().casefold() not in have]
     if missing:
-        raise SegmenterError(
-            f"the saved segments were built on columns {', '.join(want)}, but this sheet lacks "
-            f"{', '.join(missing)}; use the same column headers, or {_FIX}"
-        )
+        raise SegmenterError(msg(
+            "the saved segments were built on columns {want}, but this sheet lacks {missing}; use "
+            "the same column headers, or {fix}", want=", ".join(want), missing=", ".join(missing),
+            fix=_FIX))
 
 
 def find_model(sheets: Any) -> dict[str, Any] | None:

@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import N_, msg
 from segmenter.engine.dates import AMBIGUOUS_NOTE, as_date, column_day_first
 from segmenter.engine.headers import loose_key
 from segmenter.engine.textvalues import (
@@ -112,6 +113,13 @@ _NOT_ORDER_STATUS = ("fulfil", "deliver", "liefer", "versand", "ship", "发货",
 _SHOPIFY_ORDER_NAME = re.compile(r"#\d+")
 REQUIRED = ("customer", "date", "amount")
 _HINT = {"customer": "Customer ID", "date": "Order date", "amount": "Amount"}
+def _not_valid(name: str, value: Any, values: str) -> str:
+    return msg("{name}={value!r} is not valid; use one of: {values}", name=name, value=value,
+               values=values)
+
+
+_ROLE_WORDS = (N_("customer"), N_("date"), N_("amount"))
+"""The required roles as words of a message (``msg(role)`` shows them in the run's language)."""
 _KWARG = {"order_id": "order_id"}
 
 # The classic R x F grid (10 named cells of the common RFM map, plus "Lost" for R=1, F=1).
@@ -207,7 +215,7 @@ def customer_features(
     """
     freq = str(frequency).strip().lower()
     if freq not in ("days", "orders"):
-        raise SegmenterError(f"frequency={frequency!r} is not valid; use one of: days, orders")
+        raise SegmenterError(_not_valid("frequency", frequency, "days, orders"))
     snap = None if snapshot_date is None else as_date("snapshot_date", snapshot_date)
 
     log = CleaningLog()
@@ -263,10 +271,10 @@ def _drop_after_snapshot(tx: pd.DataFrame, snap: dt.date, cols: dict[str, str], 
     """Rows dated after an explicit snapshot date are left out (and logged)."""
     late = tx["Date"] > pd.Timestamp(snap)
     if late.all():
-        raise SegmenterError(
-            f"snapshot_date {snap.isoformat()} is before every order (the data runs from "
-            f"{tx['Date'].min().date()} to {tx['Date'].max().date()}); use a later date"
-        )
+        raise SegmenterError(msg(
+            "snapshot_date {date} is before every order (the data runs from {first} to {last}); "
+            "use a later date", date=snap.isoformat(), first=tx["Date"].min().date(),
+            last=tx["Date"].max().date()))
     for r in tx.index[late]:
         log.add(STEP, f"dated after the snapshot date {snap.isoformat()}", column=cols["date"],
                 row=int(r), old=tx.at[r, "Date"].date(), new=EXCLUDED)
@@ -402,10 +410,9 @@ def _detect_columns(headers: list[str], overrides: dict[str, str | None]) -> dic
             continue
         match = [h for h in headers if h == name] or [h for h in headers if keys[h] == loose_key(name)]
         if not match:
-            raise SegmenterError(
-                f"{_KWARG.get(role, role)}={name!r} is not a column; available: "
-                f"{', '.join(headers)}"
-            )
+            raise SegmenterError(msg("{name}={value!r} is not a column; available: {columns}",
+                                     name=_KWARG.get(role, role), value=name,
+                                     columns=", ".join(headers)))
         cols[role] = match[0]
         used.add(match[0])
     for role, aliases in ROLE_ALIASES.items():
@@ -421,10 +428,9 @@ def _detect_columns(headers: list[str], overrides: dict[str, str | None]) -> dic
                 break
     for role in REQUIRED:
         if role not in cols:
-            raise SegmenterError(
-                f"no {role} column found among: {_candidates(headers, used)}; name it "
-                f"'{_HINT[role]}' or pass {role}=..."
-            )
+            raise SegmenterError(msg("no {role} column found among: {columns}; name it {hint!r} or "
+                                     "{how}", role=msg(role), columns=_candidates(headers, used),
+                                     hint=_HINT[role], how=msg("pass {name}=...", name=role)))
     return {r: cols[r] for r in ROLE_ALIASES if r in cols}
 
 
@@ -517,10 +523,9 @@ def _clean_rows(
     for old, n in statuses.items():  # first-seen order, as most_common breaks ties by it
         dropped[display_text(old)] += n
     if not any(keep):
-        raise SegmenterError(
+        raise SegmenterError(msg(
             "no usable orders: every row lacks a customer, a date or an amount, or is not a "
-            f"purchase; check the columns {', '.join(repr(cols[r]) for r in REQUIRED)}"
-        )
+            "purchase; check the columns {columns}", columns=", ".join(repr(cols[r]) for r in REQUIRED)))
     tx = _order_frame([r for r, k in zip(data_rows, keep, strict=True) if k], idx,
                       {"Customer ID": cids, "Date": dates, "Amount": amounts, "Order": oids}, keep)
     buyers = set(tx["Customer ID"].tolist()) if dropped else set()
@@ -680,8 +685,8 @@ def _classify(tx: pd.DataFrame, count_zero: bool, cols: dict[str, str], log: Cle
         tx = tx[~zero]
     buyers = set(tx.loc[tx["Kind"] == "purchase", "_key"])
     if not buyers:
-        raise SegmenterError("no purchases: no row has a positive amount; check the "
-                             f"{cols['amount']!r} column")
+        raise SegmenterError(msg("no purchases: no row has a positive amount; check the {column!r} "
+                                 "column", column=cols["amount"]))
     ret = tx["Kind"] == "return"
     orphan = ret & ~tx["_key"].isin(buyers)
     for r in tx.index[ret & ~orphan]:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from segmenter.catalog import N_
+from segmenter.catalog import N_, msg
 from segmenter.errors import SegmenterError
 from segmenter.excel.messages import ExcelError
 from segmenter.options import BY_NAME, make_options
@@ -164,7 +164,7 @@ def parse_settings(rows: Any, where: str = SHEET_NAME) -> Settings:
     try:
         make_options(**options)
     except SegmenterError as exc:
-        raise SegmenterError(f"{where}: {exc}") from None
+        raise SegmenterError(msg("{where}: {error}", where=where, error=exc.text)) from None
     return Settings(options, labels, customers)
 
 
@@ -189,7 +189,8 @@ def parse_option_text(text: Any, where: str = "options") -> Settings:
         if not part.strip():
             continue
         if "=" not in part and ":" not in part:
-            raise SegmenterError(f"{where}: {part.strip()!r} is not setting=value; write e.g. scaling=robust")
+            raise SegmenterError(msg("{where}: {part!r} is not setting=value; write e.g. {example}",
+                                     where=where, part=part.strip(), example="scaling=robust"))
         k, v = re.split(r"[=:]", part, maxsplit=1)
         pairs.append([k.strip(), v.strip()])
     return parse_settings(pairs, where)

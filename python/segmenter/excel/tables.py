@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from segmenter.catalog import msg
 from segmenter.errors import SegmenterError
 from segmenter.excel.fit_cache import FITS, grid_digest
 from segmenter.result import Segmentation
@@ -95,7 +96,8 @@ def prediction_table(data: Any, horizon_days: Any = None) -> tuple[list[list[Any
     grid = as_grid(data)
     horizon = 90.0 if is_blank(horizon_days) else horizon_days
     if isinstance(horizon, bool) or not isinstance(horizon, (int, float)):
-        raise SegmenterError(f"horizon_days={horizon!r} must be a number of days, e.g. 90")
+        raise SegmenterError(msg("{name}={value!r} must be a number of days, e.g. 90",
+                                 name="horizon_days", value=horizon))
     key = (grid_digest(grid), "predict", float(horizon))
 
     def compute() -> list[list[Any]]:
@@ -103,7 +105,7 @@ def prediction_table(data: Any, horizon_days: Any = None) -> tuple[list[list[Any
 
         res = predict_orders(grid, horizon_days=float(horizon))
         if res.predictions is None:
-            raise SegmenterError(f"no predictions: {res.reason}")
+            raise SegmenterError(msg("no predictions: {reason}", reason=res.reason))
         p = res.predictions
         cols = ["id", "p_alive", "expected_orders", "expected_order_value", "clv", "churn_risk"]
         return [list(PREDICT_HEADER),
@@ -212,10 +214,9 @@ def assign_rows(seg: Segmentation, data: list, new: list) -> list[Any]:
     header = list(data[header_row - 1]) if header_row else None
     width = max(len(r) for r in data)
     if any(len(r) != width for r in new):
-        raise SegmenterError(
-            f"new_rows has {max(len(r) for r in new)} columns but data has {width}; "
-            "give new customers the same columns as data"
-        )
+        raise SegmenterError(msg(
+            "new_rows has {n} columns but data has {width}; give new customers the same columns "
+            "as data", n=max(len(r) for r in new), width=width))
     has_header = header is not None and same_header(new[0], header)
     grid = new if has_header or header is None else [header, *new]
     offset = 0 if has_header or header is None else 1

@@ -21,6 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from segmenter.catalog import N_, msg
+
 SEPARATORS = (",", ";", "\t", "|")
 DECIMALS = ("auto", ",", ".")
 _SAMPLE_CHARS = 65_536
@@ -47,9 +49,10 @@ class CsvLayout:
     numeric_columns: tuple[int, ...]  # columns that look like numbers under either convention
 
     def describe(self) -> str:
-        sep = {"\t": "tab", ",": "','", ";": "';'", "|": "'|'"}[self.separator]
-        marks = "decimal commas" if self.comma_columns else "decimal points"
-        return f"{self.encoding}, {sep}-separated, {marks}"
+        """'utf-8, ';'-separated, decimal commas' (a catalogue message: the console translates it)."""
+        sep = {"\t": msg("tab"), ",": "','", ";": "';'", "|": "'|'"}[self.separator]
+        marks = msg("decimal commas") if self.comma_columns else msg("decimal points")
+        return msg("{encoding}, {sep}-separated, {marks}", encoding=self.encoding, sep=sep, marks=marks)
 
 
 # --------------------------------------------------------------------------- encoding
@@ -226,8 +229,8 @@ def _typed_rows(body: list[list[str]], wanted: set[int], cell: Callable[[str], A
     return rows
 
 
-_NOT_NUMBER = {"text": "free text (not used)", "category": "categories",
-               "empty": "empty (not used)"}
+_NOT_NUMBER = {"text": N_("free text (not used)"), "category": N_("categories"),
+               "empty": N_("empty (not used)")}
 
 
 def unused_numbers(numeric: Sequence[str], kinds: Mapping[str, str]) -> list[tuple[str, str]]:

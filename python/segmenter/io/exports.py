@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from segmenter.catalog import msg
 from segmenter.errors import SegmenterError
 from segmenter.io.atomic import umask_mode
 from segmenter.story.i18n import resolve_language, t
@@ -117,10 +118,12 @@ def export_segments(seg: Any, folder: str | Path, *, per_segment: bool = True,
                             list(map(str, seg.source.columns)))
     out_dir = Path(folder)
     if out_dir.exists() and not out_dir.is_dir():
-        raise SegmenterError(f"{out_dir} is a file, not a folder; give a folder for the CSV files")
+        raise SegmenterError(msg("{path} is a file, not a folder; give a folder for the CSV files",
+                                 path=out_dir))
     if not out_dir.exists():
         if not out_dir.parent.exists():
-            raise SegmenterError(f"folder {out_dir.parent} does not exist; create it first")
+            raise SegmenterError(msg("folder {folder} does not exist; create it first",
+                                     folder=out_dir.parent))
         out_dir.mkdir()
     frame = export_frame(seg, lang)
     if not per_segment:

@@ -86,7 +86,8 @@ def read_input(path: str | Path, sheet: str | None = None, cell_range: str | Non
     if suffix == ".csv":
         return _read_csv(p, sheet, cell_range, decimal)
     if suffix == ".numbers":
-        raise SegmenterError(f"{p.name} is a .numbers file; export it as .xlsx (File > Export To) and try again")
+        raise SegmenterError(msg("{name} is a .numbers file; export it as .xlsx (File > Export To) and "
+                                 "try again", name=p.name))
     if suffix not in WORKBOOK_SUFFIXES and not zipfile.is_zipfile(p):
         raise SegmenterError(msg("{name} is not a workbook; give an {accepted} file", name=p.name,
                                  accepted=ACCEPTED))
@@ -116,8 +117,8 @@ def _unreadable(p: Path, exc: BaseException) -> SegmenterError:
     if type(exc).__name__ == "PasswordError":
         return SegmenterError(msg("{name} is protected by a password; save a copy without the password "
                                   "and try again", name=p.name))
-    return SegmenterError(f"{p.name} could not be read as a workbook ({type(exc).__name__}); "
-                          "open it in Excel and save it as .xlsx")
+    return SegmenterError(msg("{name} could not be read as a workbook ({error}); open it in Excel "
+                              "and save it as .xlsx", name=p.name, error=type(exc).__name__))
 
 
 def _open(p: Path) -> tuple[bytes, Any]:
@@ -314,7 +315,8 @@ def _csv_column(texts: Sequence[str]) -> list[Any]:
 
 def _read_csv(p: Path, sheet: str | None, cell_range: str | None, decimal: str) -> InputData:
     if decimal not in csv_locale.DECIMALS:
-        raise SegmenterError(f"decimal={decimal!r} is not valid; use auto, ',' or '.'")
+        raise SegmenterError(msg("{name}={value!r} is not valid; use {values}", name="decimal",
+                                 value=decimal, values="auto, ',' or '.'"))
     decoded = csv_locale.decode(p.read_bytes())
     if decoded is None:
         raise SegmenterError(msg("{name} is not a text CSV file; export it from Excel as CSV UTF-8",
@@ -339,7 +341,7 @@ def _read_csv(p: Path, sheet: str | None, cell_range: str | None, decimal: str) 
     layout = csv_locale.CsvLayout(encoding, sep, tuple(converted), tuple(numeric))
     read_as = layout.describe()
     if converted:
-        read_as += " in " + ", ".join(e.column or "" for e in log.entries)
+        read_as = msg("{how} in {columns}", how=read_as, columns=", ".join(e.column or "" for e in log.entries))
     return InputData(rows, (1, 1), name, address, [InputSheet(name, rows)], read_as=read_as,
                      log=log, numeric_columns=tuple(header[j] for j in numeric
                                                     if j < len(header) and header[j]))

@@ -91,9 +91,10 @@ def saved_options(model: Mapping[str, Any]) -> dict[str, Any]:
         try:
             parsed = option.rule.parse(option.name, value)
         except SegmenterError:
-            raise SegmenterError(
-                f"the saved model in sheet 'Segmenter Model' has {option.name}={value!r}, which is "
-                f"not valid; set {option.name} yourself or delete that sheet") from None
+            raise SegmenterError(msg(
+                "the saved model in sheet {sheet!r} has {name}={value!r}, which is not valid; set "
+                "{name} yourself or delete that sheet", sheet="Segmenter Model", name=option.name,
+                value=value)) from None
         if parsed != option.default:
             out[option.name] = parsed
     return out

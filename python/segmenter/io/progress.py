@@ -12,6 +12,12 @@ import sys
 import time
 from typing import TextIO
 
+from segmenter.catalog import N_, tr, translate
+
+STAGES = (N_("cleaning"), N_("clustering"), N_("naming segments"), N_("cleaning orders"),
+          N_("predicting"), N_("cleaning customers"))
+"""The pipeline's stage names, shown in the run's language."""
+
 
 class StageProgress:
     """``progress("cleaning", 100_000)`` prints ``  3.1 s  cleaning 100,000 rows``."""
@@ -21,16 +27,21 @@ class StageProgress:
         isatty = getattr(self.stream, "isatty", None)
         self.enabled = bool(isatty and isatty())
         self.start = time.perf_counter()
+        self.language = "en"
 
     def __call__(self, stage: str, rows: int | None = None, unit: str = "rows") -> None:
         if not self.enabled:
             return
-        count = "" if rows is None else f" {rows:,} {unit}"
-        self._line(f"{stage}{count}")
+        stage = translate(stage, self.language)
+        if rows is None:
+            self._line(stage)
+        else:
+            self._line(tr("{stage} {rows:,} rows", self.language, stage=stage, rows=rows)
+                       if unit == "rows" else f"{stage} {rows:,} {unit}")
 
     def done(self) -> None:
         if self.enabled:
-            self._line("done")
+            self._line(tr("done", self.language))
 
     def _line(self, text: str) -> None:
         elapsed = time.perf_counter() - self.start

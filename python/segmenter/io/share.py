@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from segmenter.catalog import LOCALES, tr
+from segmenter.catalog import LOCALES, msg, tr
 from segmenter.errors import SegmenterError
 from segmenter.io import share_key
 from segmenter.layout.cells import RUN, SEGMENTS, SHEETS, SUMMARY
@@ -47,12 +47,14 @@ class Shared:
 def share_output(result: Path, output: str | None) -> Path:
     out = Path(output) if output else result.with_name(f"{result.stem}-share.xlsx")
     if out.suffix.lower() != ".xlsx":
-        raise SegmenterError(f"output {out.name} must end in .xlsx; e.g. --output share.xlsx")
+        raise SegmenterError(msg("output {name} must end in .xlsx; e.g. {example}", name=out.name,
+                                 example="--output share.xlsx"))
     if out.resolve() == result.resolve():
-        raise SegmenterError("the share copy would overwrite the result; choose another --output")
+        raise SegmenterError(msg("the share copy would overwrite the result; choose another {flag}",
+                                 flag="--output"))
     if not out.parent.exists():
-        raise SegmenterError(f"output folder {out.parent} does not exist; create it or choose "
-                             "another --output")
+        raise SegmenterError(msg("output folder {folder} does not exist; create it or choose another "
+                                 "{flag}", folder=out.parent, flag="--output"))
     return out
 
 
@@ -60,8 +62,8 @@ def _sheets(result: Path) -> dict[str, list[list[Any]]]:
     from segmenter.io.file_reader import read_input
 
     if result.suffix.lower() not in (".xlsx", ".xlsm"):
-        raise SegmenterError(f"{result.name} is not a Segmenter result; give the .xlsx "
-                             "workbook that 'segmenter segment' wrote")
+        raise SegmenterError(msg("{name} is not a Segmenter result; give the .xlsx workbook that "
+                                 "{command} wrote", name=result.name, command="'segmenter segment'"))
     data = read_input(result)
     return by_english_title(data.sheets)
 
@@ -81,8 +83,9 @@ def by_english_title(sheets: Sequence[Any]) -> dict[str, list[list[Any]]]:
 
 
 def _not_result(result: Path, why: str) -> SegmenterError:
-    return SegmenterError(f"{result.name} is not a Segmenter result ({why}); give the "
-                          "-segmented.xlsx workbook that 'segmenter segment' wrote")
+    return SegmenterError(msg("{name} is not a Segmenter result ({why}); give the {suffix} workbook "
+                              "that {command} wrote", name=result.name, why=why,
+                              suffix="-segmented.xlsx", command="'segmenter segment'"))
 
 
 def owner_table(result: Path, sheets: dict[str, list[list[Any]]]) -> tuple[list[list[Any]],
@@ -90,13 +93,13 @@ def owner_table(result: Path, sheets: dict[str, list[list[Any]]]) -> tuple[list[
     """(the owner's columns with their header row, the saved segment of each row)."""
     values = sheets.get(SEGMENTS)
     if not values or not values[0]:
-        raise _not_result(result, f"no '{SEGMENTS}' sheet")
+        raise _not_result(result, msg("no {sheet!r} sheet", sheet=SEGMENTS))
     header = [str(h) if h is not None else "" for h in values[0]]
     tails = {tuple(tr(h, lang) for h in RESULT_TAIL) for lang in LANGUAGES}
     at = next((i for i in range(len(header) - len(RESULT_TAIL), -1, -1)
                if tuple(header[i:i + len(RESULT_TAIL)]) in tails), None)
     if at is None or at == 0:
-        raise _not_result(result, f"its '{SEGMENTS}' sheet lacks the Segment columns")
+        raise _not_result(result, msg("its {sheet!r} sheet lacks the Segment columns", sheet=SEGMENTS))
     grid = [list(r[:at]) + [None] * max(0, at - len(r)) for r in values]
     saved = [r[at] if len(r) > at else None for r in values[1:]]
     while grid and len(grid) > 1 and all(v is None for v in grid[-1]) and saved[-1] is None:
@@ -142,9 +145,10 @@ def rebuild(result: Path, sheets: dict[str, list[list[Any]]]) -> Any:
     try:
         previous = read_previous(sheets)
     except SegmenterError as exc:
-        raise _not_result(result, str(exc).split(";")[0]) from None
+        fields = getattr(exc.text, "fields", {})  # the problem without its fix
+        raise _not_result(result, fields.get("problem", str(exc).split(";")[0])) from None
     if previous is None:
-        raise _not_result(result, "no hidden 'Segmenter Model' sheet")
+        raise _not_result(result, msg("no hidden {sheet!r} sheet", sheet="Segmenter Model"))
     grid, saved = owner_table(result, sheets)
     run = run_rows(sheets)
     options = saved_options(previous.model)
@@ -159,8 +163,9 @@ def rebuild(result: Path, sheets: dict[str, list[list[Any]]]) -> Any:
         try:  # e.g. a model on a derived column ("Never bought"): the fresh fit, same numbers
             seg = segment(grid, **kw)
         except SegmenterError as exc:
-            raise SegmenterError(f"cannot rebuild the segments of {result.name} ({exc}); "
-                                 "share copies need the result as Segmenter wrote it") from None
+            raise SegmenterError(msg("cannot rebuild the segments of {name} ({why}); share copies "
+                                     "need the result as Segmenter wrote it", name=result.name,
+                                     why=exc.text)) from None
     check_same(result, seg, saved)
     import dataclasses
 
@@ -224,14 +229,15 @@ def check_same(result: Path, seg: Any, saved: Sequence[Any]) -> None:
     got = [None if v is None or v != v else int(v) for v in seg.rows["segment"].tolist()]
     want = [_int(v) for v in saved]
     if len(got) != len(want):
-        raise SegmenterError(f"cannot rebuild {result.name} faithfully ({len(got)} rows read "
-                             f"back, {len(want)} in the Segments sheet); share copies need the "
-                             "result as Segmenter wrote it")
+        raise SegmenterError(msg("cannot rebuild {name} faithfully ({got} rows read back, {want} in "
+                                 "the Segments sheet); share copies need the result as Segmenter "
+                                 "wrote it", name=result.name, got=len(got), want=len(want)))
     diff = sum(a != b for a, b in zip(got, want, strict=True))
     if diff:
-        raise SegmenterError(f"cannot rebuild {result.name} faithfully ({diff} of {len(want)} "
-                             "rows land in another segment, e.g. after edits to the Segments "
-                             "sheet); segment the input again and share that result")
+        raise SegmenterError(msg("cannot rebuild {name} faithfully ({diff} of {want} rows land in "
+                                 "another segment, e.g. after edits to the Segments sheet); segment "
+                                 "the input again and share that result", name=result.name,
+                                 diff=diff, want=len(want)))
 
 
 def _int(v: Any) -> int | None:
@@ -249,7 +255,7 @@ def share_copy(result: Path, output: str | None = None) -> Shared:
     from segmenter.layout.share import sensitive_values, share_layout, share_segmentation
 
     if not result.exists():
-        raise SegmenterError(f"file not found: {result}; check the path and the file name")
+        raise SegmenterError(msg("file not found: {path}; check the path and the file name", path=result))
     out = share_output(result, output)
     sheets = _sheets(result)
     seg = rebuild(result, sheets)
@@ -262,14 +268,18 @@ def share_copy(result: Path, output: str | None = None) -> Shared:
     return Shared(out, report, created)
 
 
+def _share_command(result: Path) -> str:
+    return f"'segmenter share {result.name}'"
+
+
 def lookup(result: Path, token: str) -> list[tuple[str, Any]]:
     """(ID column, original ID) for a pseudonym, from the owner's own result and key."""
     if not result.exists():
-        raise SegmenterError(f"file not found: {result}; check the path and the file name")
+        raise SegmenterError(msg("file not found: {path}; check the path and the file name", path=result))
     key = share_key.read_key(result)
     if key is None:
-        raise SegmenterError(f"{result.name} holds no pseudonym key; run 'segmenter share "
-                             f"{result.name}' first (the key is made then)")
+        raise SegmenterError(msg("{name} holds no pseudonym key; run {command} first (the key is "
+                                 "made then)", name=result.name, command=_share_command(result)))
     sheets = _sheets(result)
     grid, _ = owner_table(result, sheets)
     ids = id_columns(sheets)

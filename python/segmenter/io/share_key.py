@@ -18,6 +18,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from segmenter.catalog import msg
 from segmenter.errors import SegmenterError
 
 NAME = "SegmenterShareKey"
@@ -33,8 +34,9 @@ def _workbook_xml(path: Path) -> str:
         with zipfile.ZipFile(path) as z:
             return z.read(_WORKBOOK).decode("utf-8")
     except (zipfile.BadZipFile, KeyError, OSError, UnicodeDecodeError):
-        raise SegmenterError(f"{path.name} is not an .xlsx workbook; give the result "
-                             "workbook that 'segmenter segment' wrote") from None
+        raise SegmenterError(msg("{name} is not an .xlsx workbook; give the result workbook that "
+                                 "{command} wrote", name=path.name,
+                                 command="'segmenter segment'")) from None
 
 
 def read_key(path: Path) -> bytes | None:
@@ -59,8 +61,7 @@ def with_name(xml: str, key: bytes) -> str:
     for after in ("</externalReferences>", "</functionGroups>", "</sheets>"):
         if after in xml:
             return xml.replace(after, f"{after}<definedNames>{name}</definedNames>", 1)
-    raise SegmenterError("the result workbook has no sheet list; save it again in Excel "
-                         "and retry")
+    raise SegmenterError(msg("the result workbook has no sheet list; save it again in Excel and retry"))
 
 
 def store_key(path: Path, key: bytes) -> None:
@@ -77,8 +78,9 @@ def store_key(path: Path, key: bytes) -> None:
         os.replace(tmp, path)
     except PermissionError:
         Path(tmp).unlink(missing_ok=True)
-        raise SegmenterError(f"cannot save the pseudonym key into {path.name}: the file is open "
-                             "or read-only; close it in Excel and try again") from None
+        raise SegmenterError(msg("cannot save the pseudonym key into {name}: the file is open or "
+                                 "read-only; close it in Excel and try again",
+                                 name=path.name)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from segmenter.catalog import msg
 from segmenter.engine import model_json as model_store
 from segmenter.engine.cleaning import transform_new
 from segmenter.engine.fit import UNASSIGNED, Fitted, with_labels
@@ -141,9 +142,10 @@ def read_previous(sheets: Any) -> Previous | None:
     a = model.get("assignments")
     if isinstance(a, dict) and isinstance(a.get("ids"), list) and isinstance(a.get("segments"), list):
         if len(a["ids"]) != len(a["segments"]):
-            raise SegmenterError("the saved model in sheet 'Segmenter Model' is damaged (customer "
-                                 "list and segments differ in length); delete that sheet and run "
-                                 "Segment again")
+            raise SegmenterError(msg("{problem}; {fix}", problem=msg(
+                "the saved model in sheet {sheet!r} is damaged (customer list and segments differ "
+                "in length)", sheet=model_store.SHEET), fix=msg("delete that sheet and run Segment "
+                                                                 "again")))
         assignments = pd.Series([int(s) for s in a["segments"]], index=pd.Index(a["ids"]))
     return Previous(model, names, renamed, assignments)
 

@@ -95,9 +95,11 @@ def predict_customers(
     """
     unit = _unit_days(time_unit)
     if horizon_days <= 0 or not np.isfinite(horizon_days):
-        raise SegmenterError(f"horizon_days={horizon_days!r} must be a positive number of days")
+        raise SegmenterError(msg("{name}={value!r} must be a positive number of days",
+                                 name="horizon_days", value=horizon_days))
     if discount_rate < 0 or not np.isfinite(discount_rate):
-        raise SegmenterError(f"discount_rate={discount_rate!r} must be 0 or more (0.01 = 1% a month)")
+        raise SegmenterError(msg("{name}={value!r} must be 0 or more (0.01 = 1% a month)",
+                                 name="discount_rate", value=discount_rate))
     daily, warnings = daily_orders(orders, count_zero_amounts=count_zero_amounts)
     if daily.empty or not daily["order_day"].any():
         return PredictionResult(None, {"time_unit": time_unit, "n": 0}, warnings=warnings,
@@ -137,18 +139,22 @@ def predict_customers(
 
 def _unit_days(time_unit: str) -> float:
     if time_unit not in TIME_UNITS:
-        raise SegmenterError(f"time_unit={time_unit!r} is not valid; use one of: "
-                             f"{', '.join(TIME_UNITS)}")
+        raise SegmenterError(msg("{name}={value!r} is not valid; use one of: {values}",
+                                 name="time_unit", value=time_unit, values=", ".join(TIME_UNITS)))
     return TIME_UNITS[time_unit]
+
+
+def _not_date(name: str, value: Any) -> str:
+    return msg("{name}={value!r} is not a date; use {form}", name=name, value=value, form="YYYY-MM-DD")
 
 
 def _timestamp(name: str, value: Any) -> pd.Timestamp:
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
-        raise SegmenterError(f"{name}={value!r} is not a date; use YYYY-MM-DD") from exc
+        raise SegmenterError(_not_date(name, value)) from exc
     if pd.isna(ts):
-        raise SegmenterError(f"{name}={value!r} is not a date; use YYYY-MM-DD")
+        raise SegmenterError(_not_date(name, value))
     return ts.normalize()
 
 

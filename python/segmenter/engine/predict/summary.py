@@ -35,8 +35,8 @@ def daily_orders(orders: pd.DataFrame, *, count_zero_amounts: bool = False,
     for role, names in _ALIASES.items():
         hit = next((n for n in names if n in orders.columns), None)
         if hit is None:
-            raise SegmenterError(f"the orders need a {role!r} column; they have: "
-                                 f"{', '.join(map(str, orders.columns))}")
+            raise SegmenterError(msg("the orders need a {role!r} column; they have: {columns}",
+                                     role=role, columns=", ".join(map(str, orders.columns))))
         cols[role] = hit
     df = pd.DataFrame({
         "customer": orders[cols["customer"]].to_numpy(),
