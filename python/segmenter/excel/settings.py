@@ -13,10 +13,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from segmenter.catalog import N_, msg
+from segmenter.catalog import N_, msg, tr
 from segmenter.errors import SegmenterError
 from segmenter.excel.messages import ExcelError
 from segmenter.options import BY_NAME, make_options
+from segmenter.story.i18n import LANGUAGES
 
 SHEET_NAME = "Segmenter Settings"
 LABELS_KEY = "labels_next_to_data"
@@ -27,42 +28,57 @@ like Customers / 客户 / Kunden). Typed in as a row of its own; not a row of th
 
 @dataclass(frozen=True)
 class Row:
-    """One row of the settings sheet as created by :func:`show_settings`."""
+    """One row of the settings sheet as created by :func:`show_settings`.
+
+    ``label`` and ``help`` are catalogue messages (English here); ``help``'s fields are
+    values the owner types as they are (``auto``, ``kmeans``), the same in every language.
+    """
 
     label: str
     key: str
     default: Any
     choices: tuple[str, ...]
     help: str
+    typed: tuple[str, ...] = ()
+
+    def help_in(self, language: str) -> str:
+        return tr(self.help, language, **{v: v for v in self.typed})
 
 
-def _row(label: str, key: str, help: str) -> Row:
+def _row(label: str, key: str, help: str, *typed: str) -> Row:
     """A sheet row for an option: its default and dropdown come from the option table."""
     option = BY_NAME[key]
     default = "" if option.default is None else option.default
-    return Row(label, key, default, option.rule.choices, help)
+    return Row(label, key, default, option.rule.choices, help, typed)
 
 
 # The owner-facing subset of the options, in sheet order, with the sheet's own wording;
 # any other option can still be typed in as its name (e.g. k_max) on a row of its own.
 ROWS: tuple[Row, ...] = (
-    _row("Number of segments (k)", "k",
-         "auto = Segmenter chooses (2 to 10), or a whole number such as 4"),
-    _row("Method", "method",
-         "kmeans (fast, round segments), hierarchical (nested), dbscan (finds outliers)"),
-    _row("Scaling", "scaling",
-         "standard puts every column on the same footing; robust resists outliers"),
-    _row("Missing values", "missing",
-         "how an empty cell is filled: median, mean, mode, knn (similar customers) or drop the row"),
-    _row("Outliers", "outliers",
-         "clip extreme values to the fence, flag them only, drop the row, or none"),
-    _row("ID column", "id_column",
-         "header of the customer ID column; blank = detect it, none = no ID column"),
-    _row("Columns to use", "columns",
-         "headers separated by commas; blank = every usable column"),
-    Row("Labels next to the data", LABELS_KEY, "no", ("yes", "no"),
-        "yes = also write the Segment column right of your data (only into an empty column)"),
+    _row(N_("Number of segments (k)"), "k",
+         N_("{auto} = Segmenter chooses (2 to 10), or a whole number such as 4"), "auto"),
+    _row(N_("Method"), "method",
+         N_("{kmeans} (fast, round segments), {hierarchical} (nested), {dbscan} (finds outliers)"),
+         "kmeans", "hierarchical", "dbscan"),
+    _row(N_("Scaling"), "scaling",
+         N_("{standard} puts every column on the same footing; {robust} resists outliers"),
+         "standard", "robust"),
+    _row(N_("Missing values"), "missing",
+         N_("how an empty cell is filled: {median}, {mean}, {mode}, {knn} (similar customers) or "
+            "{drop} the row"), "median", "mean", "mode", "knn", "drop"),
+    _row(N_("Outliers"), "outliers",
+         N_("{clip} extreme values to the fence, {flag} them only, {drop} the row, or {none}"),
+         "clip", "flag", "drop", "none"),
+    _row(N_("ID column"), "id_column",
+         N_("header of the customer ID column; blank = detect it, {none} = no ID column"), "none"),
+    _row(N_("Columns to use"), "columns",
+         N_("headers separated by commas; blank = every usable column")),
+    Row(N_("Labels next to the data"), LABELS_KEY, "no", ("yes", "no"),
+        N_("{yes} = also write the Segment column right of your data (only into an empty column)"),
+        ("yes",)),
 )
+HEADER = (N_("Setting"), N_("Value"), N_("Help"))
+"""The sheet's header row."""
 
 _OPTION_KEYS = tuple(BY_NAME)
 _ALIASES = {
@@ -92,13 +108,25 @@ class Settings:
     customers_sheet: str | None = None
 
 
+def _loose(label: Any) -> str:
+    text = str(label).strip().lower().rstrip(":：").strip()
+    return re.sub(r"[\s_\-]+", " ", text)
+
+
+def _translated_labels() -> dict[str, str]:
+    """The Chinese sheet's labels (as the catalogue gives them) -> option key."""
+    return {_loose(tr(r.label, lang)): r.key for lang in LANGUAGES for r in ROWS}
+
+
 def _key(label: Any) -> str | None:
-    """Setting label -> option key, or None when the label is unknown."""
-    text = str(label).strip().lower().rstrip(":").strip()
-    text = re.sub(r"[\s_\-]+", " ", text)
+    """Setting label (English, Chinese or an option's name) -> option key, or None."""
+    text = _loose(label)
     if text in _ALIASES:
         return _ALIASES[text]
-    bare = re.sub(r"\s*\(.*?\)\s*", " ", text).strip()  # "number of segments (k)"
+    translated = _translated_labels()
+    if text in translated:
+        return translated[text]
+    bare = re.sub(r"\s*[(（].*?[)）]\s*", " ", text).strip()  # "number of segments (k)"
     if bare in _ALIASES:
         return _ALIASES[bare]
     snake = bare.replace(" ", "_")
@@ -139,7 +167,7 @@ def parse_settings(rows: Any, where: str = SHEET_NAME) -> Settings:
             continue
         label = str(row[0]).strip()
         value = row[1] if len(row) > 1 else None
-        if label.lower() in ("setting", "settings") and str(value).strip().lower() == "value":
+        if _is_header(label, value):
             continue
         key = _key(label)
         if key is None:
@@ -166,6 +194,12 @@ def parse_settings(rows: Any, where: str = SHEET_NAME) -> Settings:
     except SegmenterError as exc:
         raise SegmenterError(msg("{where}: {error}", where=where, error=exc.text)) from None
     return Settings(options, labels, customers)
+
+
+def _is_header(label: str, value: Any) -> bool:
+    """The sheet's "Setting | Value" header row, in any catalogue language."""
+    heads = {tr(w, lang).casefold() for lang in LANGUAGES for w in HEADER[:2]}
+    return label.casefold() in heads | {"settings"} and str(value).strip().casefold() in heads
 
 
 def _rows(rows: Any) -> list[list[Any]]:
@@ -196,9 +230,12 @@ def parse_option_text(text: Any, where: str = "options") -> Settings:
     return parse_settings(pairs, where)
 
 
-def default_grid() -> list[list[Any]]:
-    """What :func:`show_settings` writes: header plus one row per setting."""
-    return [["Setting", "Value", "Help"], *[[r.label, r.default or None, r.help] for r in ROWS]]
+def default_grid(language: str = "en") -> list[list[Any]]:
+    """What :func:`show_settings` writes: header plus one row per setting, in ``language``
+    (values stay what the owner types: auto, kmeans, yes, no)."""
+    header = [tr(w, language) for w in HEADER]
+    return [header, *[[tr(r.label, language), r.default or None, r.help_in(language)]
+                      for r in ROWS]]
 
 
 # --------------------------------------------------------------------------- xlwings
@@ -220,10 +257,11 @@ def read_settings(book: Any) -> Settings:
     return parse_settings(values)
 
 
-def show_settings(book: Any, _state: Any) -> None:
-    """The Settings button's work: show the settings sheet, creating it with defaults and dropdowns."""
+def show_settings(book: Any, state: Any) -> None:
+    """The Settings button's work: show the settings sheet, creating it with defaults and
+    dropdowns, worded in the language the owner's workbook speaks (``state.guessed()``)."""
     from segmenter.excel.writer import show_settings_sheet
 
     choices = {i: list(row.choices) for i, row in enumerate(ROWS, start=2) if row.choices}
-    show_settings_sheet(book, find_sheet(book), SHEET_NAME, default_grid(), choices,
-                        {1: 26, 2: 18, 3: 80})
+    show_settings_sheet(book, find_sheet(book), SHEET_NAME, default_grid(state.guessed()),
+                        choices, {1: 26, 2: 18, 3: 80})

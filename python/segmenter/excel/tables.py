@@ -10,10 +10,17 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from segmenter.catalog import msg
+from segmenter.catalog import N_, msg, tr
 from segmenter.errors import SegmenterError
 from segmenter.excel.fit_cache import FITS, grid_digest
 from segmenter.result import Segmentation
+from segmenter.story.i18n import resolve_language
+
+
+def language_of(seg: Segmentation) -> str:
+    """The language a function's headers speak: the ``language`` option, else the data's
+    headers (a Chinese sheet gets Chinese headers, as the Segment button's sheets do)."""
+    return resolve_language(seg.options.language, map(str, seg.source.columns))
 
 
 def as_grid(data: Any) -> list:
@@ -155,14 +162,15 @@ def aligned_column(seg: Segmentation, n_rows: int, first_row: int, field: str, h
 
 def segment_column(seg: Segmentation, n_rows: int, first_row: int = 1) -> list[Any]:
     """The Segment label of each grid row (used by =SEGMENT and the labels next to the data)."""
-    return aligned_column(seg, n_rows, first_row, "segment", "Segment")
+    return aligned_column(seg, n_rows, first_row, "segment", tr("Segment", language_of(seg)))
 
 
 def centroid_table(seg: Segmentation) -> list[list[Any]]:
     """Segment, Size and the mean of each feature in the data's own units, with a header."""
     prof = seg.profiles
     features = [c for c in prof.columns if c not in ("size", "share")]
-    out: list[list[Any]] = [["Segment", "Size", *map(str, features)]]
+    lang = language_of(seg)
+    out: list[list[Any]] = [[tr("Segment", lang), tr("Size", lang), *map(str, features)]]
     for s in prof.index:
         size = prof.at[s, "size"]
         out.append([cell_value(s), int(size) if size == size else "", *(cell_value(prof.at[s, c]) for c in features)])
@@ -170,28 +178,30 @@ def centroid_table(seg: Segmentation) -> list[list[Any]]:
 
 
 _K_HEADERS = {
-    "k": "k", "silhouette": "Silhouette", "inertia": "Inertia", "wss": "Inertia",
+    "k": "k", "silhouette": N_("Silhouette"), "inertia": N_("Inertia"), "wss": N_("Inertia"),
     "calinski_harabasz": "Calinski-Harabasz", "ch": "Calinski-Harabasz",
-    "davies_bouldin": "Davies-Bouldin", "db": "Davies-Bouldin", "chosen": "Chosen",
-    "silhouette_vs_best": "Silhouette / best", "calinski_harabasz_vs_best": "CH / best",
-    "score": "Score", "smallest_segment": "Smallest segment",
+    "davies_bouldin": "Davies-Bouldin", "db": "Davies-Bouldin", "chosen": N_("Chosen"),
+    "silhouette_vs_best": N_("Silhouette / best"), "calinski_harabasz_vs_best": N_("CH / best"),
+    "score": N_("Score"), "smallest_segment": N_("Smallest segment"),
 }
 
 
 def k_table(seg: Segmentation) -> list[list[Any]]:
     """The k scan (k, silhouette, inertia, CH, DB) with the chosen k marked."""
     ks = seg.k_scan
+    lang = language_of(seg)
+    chosen = tr("◀ chosen", lang)
     if ks is None or not len(ks):
-        return [["k", "Chosen"], [seg.k, "◀ chosen"]]
+        return [["k", tr("Chosen", lang)], [seg.k, chosen]]
     cols = list(ks.columns)
-    header = [_K_HEADERS.get(str(c).lower(), str(c)) for c in cols]
+    header = [tr(_K_HEADERS.get(str(c).lower(), str(c)), lang) for c in cols]
     out: list[list[Any]] = [header]
     for _, row in ks.iterrows():
         cells = []
         for c in cols:
             v = row[c]
             if str(c).lower() == "chosen":
-                cells.append("◀ chosen" if bool(v) else "")
+                cells.append(chosen if bool(v) else "")
             else:
                 cells.append(cell_value(v))
         out.append(cells)
@@ -228,7 +238,7 @@ def assign_rows(seg: Segmentation, data: list, new: list) -> list[Any]:
     for i in range(len(new)):
         r = i + 1 + offset
         if has_header and i == 0:
-            out.append("Segment")
+            out.append(tr("Segment", language_of(seg)))
         else:
             out.append(by_row.get(r, ""))
     return out

@@ -213,14 +213,18 @@ class ExcelState:
             self._status = _MISSING
         return self
 
+    def guessed(self) -> str:
+        """The run's language, guessed from the workbook until the run has set it."""
+        if self.language is None:
+            self.language = self._guess() if self._guess is not None else "en"
+        return self.language
+
     def status(self, message: str, **kw: Any) -> None:
         """Show the catalogue ``message`` (marked with ``N_``) in the run's language."""
         if self._status is _MISSING:
             return
-        if self.language is None:
-            self.language = self._guess() if self._guess is not None else "en"
         try:
-            self.app.status_bar = status_text(message, self.language, **kw)
+            self.app.status_bar = status_text(message, self.guessed(), **kw)
         except Exception:  # noqa: BLE001
             self._status = _MISSING
 
