@@ -221,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     if a.worker:
         worker(a.worker)
         return 0
+    from bytecode import compile_segmenter
+
+    compile_segmenter()  # as installed: no process pays for compiling our modules
     files = make_inputs(a.work, a.quick)
     out = a.work / "out"
     out.mkdir(exist_ok=True)

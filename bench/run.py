@@ -202,6 +202,9 @@ def main(argv: list[str] | None = None) -> int:
                                             saved["targets"]), encoding="utf-8")
         print(f"re-wrote {args.out} from {args.json}")
         return 0
+    from bytecode import compile_segmenter
+
+    compile_segmenter()  # as installed: no process pays for compiling our modules
     machine = report.machine_info()
     cases = plan(args)
     print(f"Segmenter benchmark: {len(cases)} cases, each in a fresh process "
