@@ -263,3 +263,59 @@ def test_previous_model_from_other_columns_is_refused(demo_grid, tmp_path: Path)
         tracking.refit_and_match(seg, prev)
     with pytest.raises(SegmenterError, match="lacks Income"):
         tracking.assign(seg, prev)
+
+
+# ----------------------------------------------------------------------------- renumbered models
+
+
+@pytest.mark.parametrize("method", ["kmeans", "dbscan"])
+def test_a_renumbered_model_assigns_the_new_numbers(method):
+    """Tracking renumbers segments (kept numbers need not be 1..k); the saved model must
+    place the very customers it was fitted on into those numbers, DBSCAN's core customers
+    included, or =SEGMENT_ASSIGN and next month's run would use stale numbers."""
+    import segmenter
+    from segmenter.engine.clustering import assign_model
+    from segmenter.story.tracking import relabel
+
+    rng = np.random.default_rng(3)
+    centres = np.array([[0.0, 0.0], [8.0, 0.0], [0.0, 8.0]])
+    pts = np.vstack([c + rng.standard_normal((120, 2)) for c in centres])
+    frame = pd.DataFrame(pts, columns=["Spend", "Visits"])
+    seg = segmenter.segment(frame, method=method, story=False)
+    segs = sorted(int(s) for s in np.unique(seg.used_labels) if s != 0)
+    assert len(segs) == 3
+    mapping = {segs[0]: 7, segs[1]: 2, segs[2]: 5}  # not 1..k, and not in the old order
+    moved = relabel(seg, mapping)
+    expected = np.array([mapping.get(int(s), 0) for s in seg.used_labels])
+    assert sorted(set(expected.tolist()) - {0}) == [2, 5, 7]
+    got = assign_model(np.asarray(moved.X), moved.model)
+    placed = expected != 0  # DBSCAN noise rows may lie beyond every core customer
+    assert np.array_equal(got[placed], expected[placed])
+
+
+def test_dbscan_next_month_leaves_far_customers_unassigned(tmp_path: Path):
+    """Assign mode under a DBSCAN model uses DBSCAN's own rule (issue 12, item 13): a new
+    customer between the segments, far from every core customer, stays Unassigned instead of joining the nearest
+    centre; the others keep last month's segments."""
+    import segmenter
+    from segmenter.layout.build import build_layout
+    from segmenter.story import tracking
+
+    rng = np.random.default_rng(5)
+    pts = np.vstack([c + rng.standard_normal((150, 2)) for c in ([0, 0], [10, 0], [0, 10])])
+    ids = [f"K{i:04d}" for i in range(len(pts))]
+    frame = pd.DataFrame({"Customer ID": ids, "Spend": pts[:, 0], "Visits": pts[:, 1]})
+    first = tmp_path / "first.xlsx"
+    seg1 = segmenter.segment(frame, method="dbscan")
+    write_workbook(build_layout(seg1), first)
+    later = pd.concat([frame, pd.DataFrame({"Customer ID": ["FAR1"], "Spend": [5.0],
+                                            "Visits": [5.0]})], ignore_index=True)
+    prev = tracking.read_previous(read_input(first).sheets)
+    assert prev is not None
+    seg2 = segmenter.segment(later, previous=prev, track="assign")
+    rows = seg2.rows.set_index("id")
+    assert pd.isna(rows.loc["FAR1", "segment"]) or int(rows.loc["FAR1", "segment"]) == 0
+    before = seg1.rows.set_index("id")["segment"]
+    kept = [i for i in ids if not pd.isna(before[i]) and int(before[i]) != 0]
+    same = sum(int(rows.loc[i, "segment"]) == int(before[i]) for i in kept)
+    assert same / len(kept) >= 0.99

@@ -231,7 +231,12 @@ def assign_model(X_new: np.ndarray, model: dict[str, Any]) -> np.ndarray:
                   core_points=cores,
                   core_labels=np.asarray(details["core_segments"], dtype=np.int64))
         return assign(X_new, fit)
-    return assign(X_new, centers)
+    position = assign(X_new, centers)
+    segments = model.get("segments")
+    if not segments:  # a fresh fit: centre i is segment i + 1
+        return position
+    # month-over-month tracking keeps last month's numbers, so they need not be 1..k
+    return np.asarray(segments, dtype=np.int64)[position - 1]
 
 
 def _eps(details: dict[str, Any]) -> float:

@@ -35,6 +35,7 @@ import pandas as pd
 from segmenter.catalog import msg
 from segmenter.engine import model_json as model_store
 from segmenter.engine.cleaning import transform_new
+from segmenter.engine.clustering import assign_model
 from segmenter.engine.fit import UNASSIGNED, Fitted, with_labels
 from segmenter.engine.nearest import nearest_centre
 from segmenter.errors import SegmenterError
@@ -241,8 +242,13 @@ def assign(seg: Fitted, previous: Previous, language: str = "en") -> tuple[Fitte
     X_old, rows = old_space(seg, previous.model)
     centres = {s: c for s, c in saved_centres(previous.model).items() if s != UNASSIGNED}
     segs = sorted(centres)
-    nearest, _ = nearest_centre(X_old, np.vstack([centres[s] for s in segs]))
-    labels = np.asarray(segs)[nearest]
+    dbscan = previous.model.get("method") == "dbscan" and "core_coordinates" in (
+        previous.model.get("details") or {})
+    if dbscan:  # DBSCAN's own rule: the nearest saved core customer within the radius, else 0
+        labels = assign_model(X_old, previous.model)
+    else:
+        nearest, _ = nearest_centre(X_old, np.vstack([centres[s] for s in segs]))
+        labels = np.asarray(segs)[nearest]
     lab = pd.Series(labels, index=rows)
     used = seg.used_rows.intersection(rows)
     placed = with_labels(seg, lab.loc[used], X_old[pd.Index(rows).get_indexer(used)])
@@ -256,9 +262,9 @@ def assign(seg: Fitted, previous: Previous, language: str = "en") -> tuple[Fitte
     match = Match({s: s for s in segs}, {s: s for s in segs if s not in gone},
                   {s: 0.0 for s in segs}, gone)
     tr = _tracking("assign", placed, previous, match, language)
-    if previous.model.get("method") == "dbscan":
-        tr.warnings.append("DBSCAN segments: new customers go to the nearest segment centre, "
-                           "so none is left Unassigned")
+    if dbscan:
+        tr.warnings.append(msg("DBSCAN segments: a customer farther than the saved radius from "
+                               "every core customer stays Unassigned, as in the first run"))
     return placed, tr
 
 
@@ -277,8 +283,8 @@ def _tracking(mode: str, seg: Fitted, previous: Previous, match: Match, language
                 "assigned" if mode == "assign" else "kept")
     warnings = []
     if seg.id_column is None:
-        warnings.append("no customer ID column: customers are followed by sheet row number, "
-                        "which is only right if the rows stay in the same order")
+        warnings.append(msg("no customer ID column: customers are followed by sheet row "
+                            "number, which is only right if the rows stay in the same order"))
     tr = Tracking(mode, match, names, status, pd.DataFrame(), pd.DataFrame(),
                   dict(previous.names), warnings, previous.assignments, _current_assignments(seg),
                   language)
@@ -292,7 +298,13 @@ def relabel(seg: Fitted, mapping: Mapping[int, int]) -> Fitted:
     """The same result with its segments renumbered by ``mapping``."""
     old = seg.used_labels
     new = np.array([mapping.get(int(s), int(s)) for s in old], dtype=int)
-    return with_labels(seg, pd.Series(new, index=seg.used_rows), seg.X)
+    out = with_labels(seg, pd.Series(new, index=seg.used_rows), seg.X)
+    details = out.model.get("details") or {}
+    if "core_segments" in details:  # DBSCAN's saved core customers follow the new numbers
+        cores = [mapping.get(int(s), int(s)) for s in details["core_segments"]]
+        out = dataclasses.replace(out, model={**out.model, "details": {**details,
+                                                                        "core_segments": cores}})
+    return out
 
 
 # ----------------------------------------------------------------------------- moves
