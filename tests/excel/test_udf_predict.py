@@ -59,3 +59,15 @@ def test_refusal_and_bad_horizon_are_one_line(grid):
     assert out.startswith("#SEGMENTER: no predictions: only ") and "\n" not in out
     assert SEGMENT_PREDICT(grid, "soon").startswith("#SEGMENTER: horizon_days=")
     assert SEGMENT_PREDICT(grid, -5).startswith("#SEGMENTER: horizon_days=")
+
+
+def test_a_chinese_ledger_gets_a_chinese_header(grid):
+    """The header row speaks the ledger's language, as the Predictions sheet does; the
+    numbers are the same as for the English ledger."""
+    from segmenter.udfs import SEGMENT_PREDICT
+
+    words = {"customer_id": "客户编号", "date": "下单日期", "amount": "实付金额"}
+    zh = [[words.get(str(h), str(h)) for h in grid[0]], *grid[1:]]
+    out = SEGMENT_PREDICT(zh)
+    assert out[0] == ["客户编号", "活跃概率", "预计订单数", "预计客单价", "预测价值", "流失风险"]
+    assert out[1:] == SEGMENT_PREDICT(grid)[1:]

@@ -14,7 +14,7 @@ from segmenter.catalog import N_, msg, tr
 from segmenter.errors import SegmenterError
 from segmenter.excel.fit_cache import FITS, grid_digest
 from segmenter.result import Segmentation
-from segmenter.story.i18n import resolve_language
+from segmenter.story.i18n import resolve_language, t
 
 
 def language_of(seg: Segmentation) -> str:
@@ -90,8 +90,15 @@ def fit(data: Any, **kwargs: Any) -> tuple[Segmentation, tuple]:
     return FITS.get_or_compute(key, compute, weight=cells), key
 
 
-PREDICT_HEADER = ["Customer ID", "P(active)", "Expected orders", "Expected order value",
-                  "Predicted value", "Churn risk"]
+PREDICT_COLUMNS = ("customer", "p_alive", "expected_orders", "order_value", "clv", "risk")
+"""The =SEGMENT_PREDICT header row: the Predictions sheet's column words (pred.col.*)."""
+
+
+def predict_header(grid: list) -> list[str]:
+    """The header row in the ledger's language (Chinese headers get Chinese words)."""
+    head = next((r for r in grid if any(not is_blank(v) for v in r)), [])
+    language = resolve_language(None, [str(v) for v in head if not is_blank(v)])
+    return [t(f"pred.col.{c}", language) for c in PREDICT_COLUMNS]
 
 
 def prediction_table(data: Any, horizon_days: Any = None) -> tuple[list[list[Any]], tuple]:
@@ -115,7 +122,7 @@ def prediction_table(data: Any, horizon_days: Any = None) -> tuple[list[list[Any
             raise SegmenterError(msg("no predictions: {reason}", reason=res.reason))
         p = res.predictions
         cols = ["id", "p_alive", "expected_orders", "expected_order_value", "clv", "churn_risk"]
-        return [list(PREDICT_HEADER),
+        return [predict_header(grid),
                 *[[cell_value(v) for v in row] for row in p[cols].itertuples(index=False)]]
 
     cells = len(grid) * max((len(r) for r in grid), default=1)
