@@ -96,7 +96,7 @@ PREDICT_COLUMNS = ("customer", "p_alive", "expected_orders", "order_value", "clv
 
 def predict_header(grid: list) -> list[str]:
     """The header row in the ledger's language (Chinese headers get Chinese words)."""
-    head = next((r for r in grid if any(not is_blank(v) for v in r)), [])
+    head: list[Any] = next((r for r in grid if any(not is_blank(v) for v in r)), [])
     language = resolve_language(None, [str(v) for v in head if not is_blank(v)])
     return [t(f"pred.col.{c}", language) for c in PREDICT_COLUMNS]
 
