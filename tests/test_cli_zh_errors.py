@@ -144,3 +144,23 @@ def test_the_read_line_and_stage_lines_of_a_chinese_run(tmp_path):
     progress.done()
     shown = [line.split("s  ", 1)[1] for line in stream.getvalue().splitlines()]
     assert shown == ["正在聚类，共 1,200 行", "完成"], shown
+
+
+def test_share_of_a_chinese_result_reports_in_chinese(tmp_path):
+    """The share command's information lines follow the result's language (not only errors)."""
+    path = tmp_path / "会员.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["客户编号", "姓名", "手机号", "年消费额", "到店次数"])
+        for i in range(60):
+            w.writerow([f"C{i:03d}", f"客户{i}", f"1380000{i:04d}", 1000 + 900 * (i % 3) + i,
+                        1 + 5 * (i % 3)])
+    code, _, err = _cli("segment", "会员.csv", "--output", "结果.xlsx", cwd=tmp_path)
+    assert code == 0, err
+    code, out, err = _cli("share", "结果.xlsx", cwd=tmp_path)
+    assert code == 0, err
+    assert "已删除的列：" in out and "已写入" in out and "已化名：客户编号" in out, out
+    assert "姓名（联系方式）" in out, out
+    words = [w for w in zh_measure.english_words(out)
+             if w.lower() not in ALLOWED and w != "SegmenterShareKey"]  # the hidden name itself
+    assert not words, (words, out)

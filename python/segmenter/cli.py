@@ -450,15 +450,20 @@ def _share(ns: argparse.Namespace) -> int:
         return 0
     done = share_copy(result, ns.output)
     r = done.report
+    lang = _CONSOLE.language = r.language  # the result's language, as its sheets
     if done.key_created:
-        print(f"pseudonym key made and kept in {result.name} (hidden name {share_key.NAME}); "
-              "keep that file to map pseudonyms back")
-    removed = ", ".join(f"{c} ({role})" for c, role in r.removed) or "none"
-    print(f"removed columns: {removed}; pseudonymised: {', '.join(r.pseudonymised) or 'none'}")
+        print(tr("pseudonym key made and kept in {name} (hidden name {hidden}); keep that file "
+                 "to map pseudonyms back", lang, name=result.name, hidden=share_key.NAME))
+    sep, none = tr(", ", lang), tr("none", lang)
+    removed = sep.join(tr("{column} ({role})", lang, column=c, role=tr(role, lang))
+                       for c, role in r.removed) or none
+    print(tr("removed columns: {removed}; pseudonymised: {ids}", lang, removed=removed,
+             ids=sep.join(r.pseudonymised) or none))
     if r.suppressed:
-        print(f"{len(r.suppressed)} segment(s) of fewer than {r.min_segment} customers shown "
-              f"only in totals ({r.suppressed_customers} customers)")
-    print(f"wrote {done.path}")
+        print(tr("{n} segment(s) of fewer than {min} customers shown only in totals "
+                 "({customers} customers)", lang, n=len(r.suppressed), min=r.min_segment,
+                 customers=r.suppressed_customers))
+    print(tr("wrote {path}", lang, path=done.path))
     return 0
 
 
