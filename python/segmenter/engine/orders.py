@@ -226,6 +226,7 @@ def customer_features(
     overrides = {"customer": customer, "date": date, "amount": amount, "quantity": quantity,
                  "category": category, "channel": channel, "order_id": order_id}
     cols = _order_name_column(headers, rows, _detect_columns(headers, overrides), overrides)
+    cols = _guest_checkouts(headers, rows, cols, overrides, log)
     status = _status_columns(headers, cols)
     warnings: list[str] = []
     tx, n_in = _clean_rows(headers, rows, row_numbers, cols, status, log, warnings)
@@ -459,6 +460,35 @@ def _order_name_column(headers: list[str], rows: list[list[Any]], cols: dict[str
             cols = {**cols, "order_id": h}
             return {r: cols[r] for r in ROLE_ALIASES if r in cols}
     return cols
+
+
+_GUEST_IDS = frozenset({"0", "guest", "gast", "游客", "访客", "-"})
+GUEST_SHARE = 0.05
+"""Share of rows with a guest placeholder id above which the e-mail names the customer."""
+
+
+def _guest_checkouts(headers: list[str], rows: list[list[Any]], cols: dict[str, str],
+                     overrides: dict[str, str | None], log: CleaningLog) -> dict[str, str]:
+    """A found customer-ID column that is 0 or blank on guest checkouts yields to the e-mail.
+
+    Shop exports (WooCommerce's customer_id, Shopware's customer number) give every guest
+    order the same placeholder; keyed by it, all guests would become one customer.
+    """
+    if overrides.get("customer") or "customer" not in cols:
+        return cols
+    taken, keys = set(cols.values()), {h: loose_key(h) for h in headers}
+    mail = next((h for a in CUSTOMER_FALLBACKS[0] for h in headers
+                 if h not in taken and keys[h] == loose_key(a)), None)
+    if mail is None or cols["customer"] == mail:
+        return cols
+    ci, mi = headers.index(cols["customer"]), headers.index(mail)
+    guests = [r for r in rows if (is_blank(r[ci]) or str(_text(r[ci])).casefold() in _GUEST_IDS)
+              and not is_blank(r[mi])]
+    if len(guests) < GUEST_SHARE * max(len(rows), 1):
+        return cols
+    log.add(STEP, f"{len(guests)} orders have a guest customer id (0 or blank): customers are "
+            f"known by {mail}", column=cols["customer"])
+    return {**cols, "customer": mail}
 
 
 def _status_columns(headers: list[str], cols: dict[str, str]) -> list[str]:
