@@ -355,9 +355,9 @@ WOO_HEADER = ["order_id", "order_number", "order_date", "paid_date", "status", "
 def woocommerce_orders() -> File:
     """WooCommerce order export: 'wc-' statuses, guest checkouts with customer_id 0."""
     r = random.Random(9102)
-    spec = {"vip": ((8, 20), (0, 40), 30, 140.0), "repeat": ((2, 5), (10, 250), 80, 60.0),
+    spec = {"vip": ((6, 14), (0, 40), 30, 140.0), "repeat": ((2, 5), (10, 250), 80, 60.0),
             "single": ((1, 1), (5, 600), 1, 35.0)}
-    people = _people(r, {"vip": 30, "repeat": 110, "single": 160}, spec)
+    people = _people(r, {"vip": 20, "repeat": 70, "single": 100}, spec)
     ghosts = [Person("ghost", [r.randint(3, 500)], [round(_skew(r, 40), 2)]) for _ in range(10)]
     _unique_emails(r, people + ghosts, fake.MAIL_DOMAINS)
     for i, p in enumerate(people + ghosts):
@@ -411,9 +411,9 @@ AMAZON_HEADER = ["order-id", "order-item-id", "purchase-date", "payments-date", 
 def amazon_order_report() -> File:
     """Amazon order report (tab-separated): anonymised buyer e-mails, ISO times."""
     r = random.Random(9103)
-    spec = {"frequent": ((6, 15), (0, 30), 30, 38.0), "few": ((2, 4), (30, 300), 90, 30.0),
+    spec = {"frequent": ((5, 10), (0, 30), 30, 38.0), "few": ((2, 4), (30, 300), 90, 30.0),
             "once-old": ((1, 1), (300, 700), 1, 25.0)}
-    people = _people(r, {"frequent": 45, "few": 130, "once-old": 125}, spec)
+    people = _people(r, {"frequent": 30, "few": 75, "once-old": 80}, spec)
     for p in people:
         p.key = f"{r.getrandbits(60):015x}@marketplace.amazon.com"
         p.info = {"name": f"{r.choice(fake.EN_FIRST)} {r.choice(fake.EN_LAST)}"}
@@ -449,9 +449,9 @@ EBAY_HEADER = ["Sales Record Number", "Order Number", "Buyer Username", "Buyer N
 def ebay_orders() -> File:
     """eBay UK orders report: blank line under the header, record-count footer, £ text."""
     r = random.Random(9104)
-    spec = {"collector": ((8, 18), (0, 45), 30, 28.0), "casual": ((2, 4), (20, 300), 80, 18.0),
+    spec = {"collector": ((6, 12), (0, 45), 30, 28.0), "casual": ((2, 4), (20, 300), 80, 18.0),
             "one-off": ((1, 1), (100, 700), 1, 9.0), "big-ticket": ((1, 2), (10, 400), 60, 240.0)}
-    people = _people(r, {"collector": 35, "casual": 120, "one-off": 110, "big-ticket": 35}, spec)
+    people = _people(r, {"collector": 20, "casual": 70, "one-off": 70, "big-ticket": 25}, spec)
     seen: set[str] = set()
     for p in people:
         first, last = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
