@@ -225,8 +225,7 @@ def customer_features(
     headers, rows, row_numbers = _table(data, origin, log)
     overrides = {"customer": customer, "date": date, "amount": amount, "quantity": quantity,
                  "category": category, "channel": channel, "order_id": order_id}
-    cols = _order_name_column(headers, rows, _detect_columns(headers, overrides), overrides)
-    cols = _guest_checkouts(headers, rows, cols, overrides, log)
+    cols = _found_columns(headers, rows, overrides, log)
     status = _status_columns(headers, cols)
     warnings: list[str] = []
     tx, n_in = _clean_rows(headers, rows, row_numbers, cols, status, log, warnings)
@@ -443,6 +442,13 @@ def _candidates(headers: list[str], used: set[str], most: int = 15) -> str:
     order = [h for h in headers if h not in used] + [h for h in headers if h in used]
     more = f" and {len(order) - most} more" if len(order) > most else ""
     return ", ".join(order[:most]) + more
+
+
+def _found_columns(headers: list[str], rows: list[list[Any]], overrides: dict[str, str | None],
+                   log: CleaningLog) -> dict[str, str]:
+    """Role -> header: by name, then Shopify's order name, then guest checkouts' e-mail."""
+    cols = _order_name_column(headers, rows, _detect_columns(headers, overrides), overrides)
+    return _guest_checkouts(headers, rows, cols, overrides, log)
 
 
 def _order_name_column(headers: list[str], rows: list[list[Any]], cols: dict[str, str],
