@@ -1,6 +1,6 @@
 """Score the default run on every owner file against its planted truth (issue 12 baseline).
 
-Run ``python tests/owners/measure.py [--hinted] [file ...]`` (with ``PYTHONPATH=python``): each file goes through
+Run ``python tests/owners/measure.py [--hinted] [--heldout] [file ...]`` (with ``PYTHONPATH=python``): each file goes through
 the public API exactly as the CLI's default run does (``read_input`` then
 ``segmenter.segment`` or ``segmenter.segment_orders`` with no options) and a table shows
 expected vs found segments, the adjusted Rand index against the planted groups, refusals,
@@ -60,21 +60,23 @@ def _key(v: Any) -> str:
     return str(v).strip().lower()
 
 
-def evaluate(name: str, hinted: bool = False) -> Outcome:
+def evaluate(name: str, hinted: bool = False, truth: dict[str, Any] | None = None,
+             folder: Path = HERE) -> Outcome:
     """Run the default public API on one corpus file and score it.
 
     ``hinted`` names a ledger's customer/date/amount columns (diagnostic only: it shows
     what is left once column detection works; issue 12 asks for the default run).
+    ``truth`` and ``folder`` score a file of another corpus (the held-out files).
     """
     import segmenter
     from segmenter.errors import SegmenterError
     from segmenter.io.file_reader import read_input
 
-    truth = TRUTH[name]
+    truth = TRUTH[name] if truth is None else truth
     out = Outcome(name, truth)
     run = segmenter.segment_orders if truth["api"] == "segment_orders" else segmenter.segment
     try:
-        data = read_input(HERE / name)
+        data = read_input(folder / name)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             hints = truth.get("roles", {}) if hinted else {}
@@ -151,8 +153,12 @@ def table(outcomes: list[Outcome]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     hinted = "--hinted" in args
-    names = [a for a in args if a != "--hinted"] or list(TRUTH)
-    outcomes = [evaluate(n, hinted) for n in names]
+    table_of, folder = TRUTH, HERE
+    if "--heldout" in args:
+        folder = HERE / "heldout"
+        table_of = json.loads((folder / "heldout_truth.json").read_text(encoding="utf-8"))["files"]
+    names = [a for a in args if not a.startswith("--")] or list(table_of)
+    outcomes = [evaluate(n, hinted, table_of[n], folder) for n in names]
     print(table(outcomes))
     print(f"\n{sum(o.passed for o in outcomes)}/{len(outcomes)} pass the issue-12 thresholds")
     return 0

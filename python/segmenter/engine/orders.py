@@ -63,21 +63,24 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "customer": (
         "customer id", "customer", "customer no", "customer number", "customer code",
         "customer ref", "client id", "client", "member id", "member", "buyer", "buyer id",
-        "account", "account id", "user id", "客户编号", "客户id", "客户号", "客户", "会员编号",
-        "会员id", "会员号", "会员", "顾客编号", "顾客", "买家会员名", "会员名", "买家账号",
+        "account", "account id", "user id", "buyer username", "username", "客户编号", "客户id",
+        "客户号", "客户", "会员编号", "会员id", "会员号", "会员", "顾客编号", "顾客", "买家会员名", "会员名", "买家账号",
         "买家id", "用户id", "用户名", "kundennummer", "kunden nr", "kundennr", "kunden id",
         "kunde",
     ),
     "date": (
         "order date", "date", "purchase date", "transaction date", "invoice date",
-        "created at", "order created", "created", "order time", "ordered at", "下单日期",
-        "订单日期", "日期", "下单时间", "交易日期", "购买日期", "订单创建时间", "创建时间", "成交时间",
+        "created at", "order created", "created", "order time", "ordered at", "placed on",
+        "order placed", "placed at", "date placed", "sale date", "sales date", "date sold",
+        "sold on", "下单日期", "订单日期", "日期", "下单时间", "交易日期", "购买日期", "订单创建时间",
+        "创建时间", "成交时间", "订单成交时间", "付款时间", "支付时间",
         "bestelldatum", "bestellzeit", "bestellt am", "auftragsdatum", "rechnungsdatum", "datum",
     ),
     "amount": (
         "amount", "total", "order total", "order value", "revenue", "sales", "net amount",
-        "line total", "grand total", "total price", "spend", "value", "price", "金额", "实付",
-        "实付金额", "买家实际支付金额", "实际支付金额", "实付款", "支付金额", "销售额", "订单金额",
+        "line total", "grand total", "total price", "spend", "value", "price", "item price",
+        "金额", "实付",
+        "实付金额", "用户实付金额", "订单实付金额", "买家实际支付金额", "实际支付金额", "实付款", "支付金额", "销售额", "订单金额",
         "消费金额", "总额", "总金额", "gesamtbetrag", "gesamtsumme", "rechnungsbetrag",
         "bestellwert", "endbetrag", "betrag", "summe", "umsatz",
     ),
@@ -222,7 +225,7 @@ def customer_features(
     headers, rows, row_numbers = _table(data, origin, log)
     overrides = {"customer": customer, "date": date, "amount": amount, "quantity": quantity,
                  "category": category, "channel": channel, "order_id": order_id}
-    cols = _order_name_column(headers, rows, _detect_columns(headers, overrides), overrides)
+    cols = _found_columns(headers, rows, overrides, log)
     status = _status_columns(headers, cols)
     warnings: list[str] = []
     tx, n_in = _clean_rows(headers, rows, row_numbers, cols, status, log, warnings)
@@ -441,6 +444,13 @@ def _candidates(headers: list[str], used: set[str], most: int = 15) -> str:
     return ", ".join(order[:most]) + more
 
 
+def _found_columns(headers: list[str], rows: list[list[Any]], overrides: dict[str, str | None],
+                   log: CleaningLog) -> dict[str, str]:
+    """Role -> header: by name, then Shopify's order name, then guest checkouts' e-mail."""
+    cols = _order_name_column(headers, rows, _detect_columns(headers, overrides), overrides)
+    return _guest_checkouts(headers, rows, cols, overrides, log)
+
+
 def _order_name_column(headers: list[str], rows: list[list[Any]], cols: dict[str, str],
                        overrides: dict[str, str | None]) -> dict[str, str]:
     """Shopify's order id is its 'Name' column ('#1001'): use it when no order id was found."""
@@ -456,6 +466,35 @@ def _order_name_column(headers: list[str], rows: list[list[Any]], cols: dict[str
             cols = {**cols, "order_id": h}
             return {r: cols[r] for r in ROLE_ALIASES if r in cols}
     return cols
+
+
+_GUEST_IDS = frozenset({"0", "guest", "gast", "游客", "访客", "-"})
+GUEST_SHARE = 0.05
+"""Share of rows with a guest placeholder id above which the e-mail names the customer."""
+
+
+def _guest_checkouts(headers: list[str], rows: list[list[Any]], cols: dict[str, str],
+                     overrides: dict[str, str | None], log: CleaningLog) -> dict[str, str]:
+    """A found customer-ID column that is 0 or blank on guest checkouts yields to the e-mail.
+
+    Shop exports (WooCommerce's customer_id, Shopware's customer number) give every guest
+    order the same placeholder; keyed by it, all guests would become one customer.
+    """
+    if overrides.get("customer") or "customer" not in cols:
+        return cols
+    taken, keys = set(cols.values()), {h: loose_key(h) for h in headers}
+    mail = next((h for a in CUSTOMER_FALLBACKS[0] for h in headers
+                 if h not in taken and keys[h] == loose_key(a)), None)
+    if mail is None or cols["customer"] == mail:
+        return cols
+    ci, mi = headers.index(cols["customer"]), headers.index(mail)
+    guests = [r for r in rows if (is_blank(r[ci]) or str(_text(r[ci])).casefold() in _GUEST_IDS)
+              and not is_blank(r[mi])]
+    if len(guests) < GUEST_SHARE * max(len(rows), 1):
+        return cols
+    log.add(STEP, f"{len(guests)} orders have a guest customer id (0 or blank): customers are "
+            f"known by {mail}", column=cols["customer"])
+    return {**cols, "customer": mail}
 
 
 def _status_columns(headers: list[str], cols: dict[str, str]) -> list[str]:

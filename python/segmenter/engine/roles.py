@@ -49,6 +49,8 @@ _NOTE_WORDS = (
     "备注", "说明", "留言", "评论", "备忘", "描述",
     "notiz", "notizen", "bemerkung", "bemerkungen", "kommentar", "anmerkung", "hinweis",
 )
+_NOTE_PARTS = ("备注", "留言", "bemerkung", "kommentar", "notiz")
+"""Note words that name a note inside a longer header ('备注信息', '客服备注', 'Kundenkommentar')."""
 _ID_WORDS = (
     "id", "idno", "no", "nr", "number", "customerid", "customerno", "customernumber", "custno",
     "clientid", "clientno", "memberid", "memberno", "membernumber", "accountno", "uid", "cid",
@@ -116,7 +118,7 @@ def _has_word(header: str, words: Sequence[str], parts: Sequence[str] = ()) -> b
 
 def header_says(header: str, what: str) -> bool:
     """Does the header name a column of this kind ('contact', 'note', 'id', 'money', 'count', 'age')?"""
-    table = {"contact": (_CONTACT_WORDS, _CONTACT_PARTS), "note": (_NOTE_WORDS, ()),
+    table = {"contact": (_CONTACT_WORDS, _CONTACT_PARTS), "note": (_NOTE_WORDS, _NOTE_PARTS),
              "id": (_ID_WORDS, ("编号", "kundennummer")), "money": (_MONEY_WORDS, ("消费", "金额")),
              "count": (_COUNT_WORDS, ("次数",)), "age": (_AGE_WORDS, ("年龄",))}
     words, parts = table[what]

@@ -219,8 +219,11 @@ _TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?" + _TZ + 
 _DATE_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME)
 _DATE_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?.*")
 _DATE_XXY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME)
-_DATE_DMONY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{4})" + _TIME)
-_DATE_MONDY = re.compile(r"([A-Za-z]{3,9})\.?[\s-]+(\d{1,2})(?:st|nd|rd|th)?,?[\s-]+(\d{4})" + _TIME)
+# a month name makes a two-digit year safe: eBay writes 'Oct-05-26', owners '05-Oct-26'
+_DATE_DMONY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{4}|\d{2})"
+                         + _TIME)
+_DATE_MONDY = re.compile(r"([A-Za-z]{3,9})\.?[\s-]+(\d{1,2})(?:st|nd|rd|th)?,?[\s-]+(\d{4}|\d{2})"
+                         + _TIME)
 
 
 def slash_date_parts(value: Any) -> tuple[int, int] | None:
@@ -270,11 +273,19 @@ def parse_date(value: Any, *, dayfirst: bool | None = None) -> dt.datetime | Non
         return _make(y, a, b)
     if m := _DATE_DMONY.fullmatch(s):
         mon = _MONTHS.get(m.group(2).lower())
-        return _make(int(m.group(3)), mon, int(m.group(1))) if mon else None
+        return _make(_year(m.group(3)), mon, int(m.group(1))) if mon else None
     if m := _DATE_MONDY.fullmatch(s):
         mon = _MONTHS.get(m.group(1).lower())
-        return _make(int(m.group(3)), mon, int(m.group(2))) if mon else None
+        return _make(_year(m.group(3)), mon, int(m.group(2))) if mon else None
     return None
+
+
+def _year(text: str) -> int:
+    """A four-digit year, or a two-digit one read as Excel does (00-29: 2000s, 30-99: 1900s)."""
+    y = int(text)
+    if len(text) > 2:
+        return y
+    return 2000 + y if y < 30 else 1900 + y
 
 
 def _make(year: int, month: int, day: int) -> dt.datetime | None:
@@ -354,4 +365,5 @@ def is_not_purchase(value: Any) -> bool:
     if not isinstance(value, str) or len(value) > 40:
         return False
     key = _STATUS_SEPARATORS.sub(" ", normalize_text(value).casefold()).strip(" .!")
-    return key in _NOT_PURCHASE
+    # WooCommerce stores and exports its statuses with a 'wc-' prefix ('wc-cancelled')
+    return key in _NOT_PURCHASE or key.removeprefix("wc ") in _NOT_PURCHASE
