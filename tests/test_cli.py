@@ -174,3 +174,24 @@ def test_wrong_decimal_mark_names_the_number_columns_it_could_not_read(tmp_path,
     log = [r for r in openpyxl.load_workbook(out, read_only=True)["Cleaning Log"]
            .iter_rows(values_only=True) if r and len(r) > 5 and "looks like numbers" in str(r[5])]
     assert {r[1] for r in log} == {"Umsatz (€)", "Rabatt %"}
+
+
+def test_python_dash_m_segmenter_is_the_same_command_line(tmp_path: Path):
+    """``python -m segmenter`` runs the CLI (scheduled tasks where the script is not on PATH):
+    a real run exits 0 and writes the workbook; a missing input exits 2 with one line."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "python")}
+    src = tmp_path / "customers.csv"
+    src.write_text("Customer ID,Annual spend,Orders\n" + "".join(
+        f"C{i},{100 + 400 * (i % 3) + i},{1 + 6 * (i % 3)}\n" for i in range(40)), encoding="utf-8")
+    ok = subprocess.run([sys.executable, "-m", "segmenter", "segment", str(src), "--output",
+                         str(tmp_path / "out.xlsx")], capture_output=True, text=True, env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert openpyxl.load_workbook(tmp_path / "out.xlsx").sheetnames
+    bad = subprocess.run([sys.executable, "-m", "segmenter", "segment", str(tmp_path / "no.xlsx")],
+                         capture_output=True, text=True, env=env)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+    assert bad.stderr.count("\n") == 1, bad.stderr
