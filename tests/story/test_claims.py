@@ -55,8 +55,28 @@ def _owner_cases() -> list[tuple[str, str]]:
             if t.get("expect") != "refuse"]
 
 
+def _heldout_cases() -> list[tuple[str, str]]:
+    truth = json.loads((OWNERS / "heldout" / "heldout_truth.json").read_text(
+        encoding="utf-8"))["files"]
+    return [(f"heldout/{n}", t["api"]) for n, t in sorted(truth.items())
+            if t.get("expect") != "refuse"]
+
+
+SUITE = [3, 5, 12, 24]
+"""Planted-suite tables (bench/ksuite.py) with "Days since last order" and "Tenure (months)"."""
+
 CASES = ["demo", "demo_orders", "demo_zh", "cdnow", "cdnow_k4", "cdnow_k4_zh",
-         *[n for n, _ in _owner_cases()]]
+         *[n for n, _ in _owner_cases()], *[n for n, _ in _heldout_cases()],
+         *[f"suite/{i}" for i in SUITE]]
+
+
+def _suite(i: int) -> pd.DataFrame:
+    import sys
+
+    sys.path.insert(0, str(TESTS.parent / "bench"))
+    import ksuite
+
+    return ksuite.make_case(i).frame
 
 
 @cache
@@ -77,6 +97,11 @@ def run(case: str) -> Any:
                 return segmenter.segment_orders(_cdnow(), k=4)
             if case == "cdnow_k4_zh":
                 return segmenter.segment_orders(_cdnow(), k=4, language="zh")
+            if case.startswith("suite/"):
+                return segmenter.segment(_suite(int(case.removeprefix("suite/"))))
+            if case.startswith("heldout/"):
+                return _owner("heldout/" + case.removeprefix("heldout/"),
+                              dict(_heldout_cases())[case])
             return _owner(case.removeprefix("owners/"), dict(_owner_cases())[case])
         except SegmenterError:
             return None
@@ -118,13 +143,16 @@ def test_every_claim_holds_for_its_members(case: str) -> None:
 
 
 DAY_PATTERNS = [  # (regex on the name, column role, check on the members' values)
-    (r"no order in ([\d,]+)\+ days|([\d,]+)天以上未下单", "recency",
-     lambda v, n: np.mean(v >= n) >= MIN_SHARE),
-    (r"first order in the last ([\d,]+) days|首单在近([\d,]+)天内", "tenure",
-     lambda v, n: np.mean(v <= n) >= MIN_SHARE),
-    (r"median ([\d,]+) days since the last order|距上次下单中位数([\d,]+)天", "recency",
+    (r"no order in ([\d,.]+)\+ (?:days|weeks|months|years)|([\d,.]+)(?:天|周|个月|年)以上未下单",
+     "recency", lambda v, n: np.mean(v >= n) >= MIN_SHARE),
+    (r"first order in the last ([\d,.]+) (?:days|weeks|months|years)|首单在近([\d,.]+)(?:天|周|个月|年)内",
+     "tenure", lambda v, n: np.mean(v <= n) >= MIN_SHARE),
+    (r"median ([\d,.]+) (?:days|weeks|months|years) since the last order|"
+     r"距上次下单中位数([\d,.]+)(?:天|周|个月|年)", "recency",
      lambda v, n: abs(np.median(v) - n) < 1),
 ]
+NEW_WITHIN = {"days": 365, "weeks": 52, "months": 12, "years": 1, "天": 365, "周": 52, "个月": 12,
+              "年": 1}
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -143,6 +171,11 @@ def test_day_counts_written_in_names_are_true(case: str) -> None:
             col = getattr(roles, role)
             v = pd.to_numeric(original.loc[labels == s, col]).to_numpy(dtype=float)
             assert ok(v, n), f"{case}: {sn.name!r} vs {col} of its members"
+        new = re.search(r"first order in the last ([\d,.]+) (days|weeks|months|years)|"
+                        r"首单在近([\d,.]+)(天|周|个月|年)内", sn.name)
+        if new:  # "New" means within a year, whatever the column counts in
+            n, unit = (new.group(1), new.group(2)) if new.group(1) else (new.group(3), new.group(4))
+            assert float(n.replace(",", "")) <= NEW_WITHIN[unit], (case, sn.name)
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -201,3 +201,40 @@ def test_chinese_names_and_language_detection():
     assert detect_language(["Customer ID", "Age", "收入"]) == "en"
     assert resolve_language("en", ["年龄", "收入"]) == "en"
     assert resolve_language("auto", ["年龄", "收入"]) == "zh"
+
+
+def test_days_since_last_order_is_recency_not_tenure():
+    """"since" alone does not make a first-order column: "Days since last order" (and its
+    German and Chinese forms) is the recency; "Customer since" stays the tenure."""
+    roles = detect_roles(["Days since last order", "Orders", "Annual spend", "Customer since"])
+    assert roles.recency == "Days since last order" and roles.tenure == "Customer since"
+    assert detect_roles(["Tage seit letzter Bestellung"]).recency is not None
+    assert detect_roles(["距上次购买天数", "首次购买日期"], {"首次购买日期": DAYS}).recency == "距上次购买天数"
+
+
+@pytest.mark.parametrize(("header", "unit"), [
+    ("Tenure (months)", "months"), ("Months since last order", "months"), ("客龄(年)", "years"),
+    ("会员时长（月）", "months"), ("Weeks since last visit", "weeks"), ("近一年未购天数", "days"),
+    ("Days since last order", "days"), ("Tenure", "days"), ("Monate seit letztem Kauf", "months"),
+])
+def test_time_unit_from_the_header(header: str, unit: str):
+    from segmenter.story.claims import header_time_unit
+
+    assert header_time_unit(header) == unit
+
+
+def test_a_tenure_in_months_is_named_in_months_and_new_means_within_a_year():
+    roles = Roles(recency="Recency", frequency="Frequency", monetary="Monetary",
+                  tenure="Tenure (months)")
+    df, labels = _two_groups("Tenure (months)", (1, 3), (30, 60),
+                             other={"Recency": 20, "Frequency": 4, "Monetary": 100})
+    sn = name_segments(levels_of(df, labels, roles), roles)[1]
+    n = float(re.fullmatch(r"New: first order in the last ([\d.]+) months", sn.name).group(1))
+    assert (df.loc[labels == 1, "Tenure (months)"] <= n).mean() >= 0.9 and n <= 3
+    zh = name_segments(levels_of(df, labels, roles), roles, "zh")[1].name
+    assert f"首单在近{n:g}个月内" in zh
+    # first orders 20-28 months back: newer than the rest (60-90), but not new
+    df, labels = _two_groups("Tenure (months)", (20, 28), (60, 90),
+                             other={"Recency": 20, "Frequency": 4, "Monetary": 100})
+    sn = name_segments(levels_of(df, labels, roles), roles)[1]
+    assert sn.rule != "new" and "New" not in sn.name and "days" not in sn.name, sn.name

@@ -25,6 +25,7 @@ other customers did.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -78,6 +79,7 @@ class Level:
     overall: float  # the median customer's value (all customers)
     score: float  # |share above the overall median - share below|: how one-sided
     in_days: bool = False  # the values are day counts
+    time_unit: str | None = None  # recency/tenure: days, weeks, months or years
 
 
 # ----------------------------------------------------------------------------- rounding
@@ -128,15 +130,21 @@ def nice_ceil(x: float) -> float:
 # ----------------------------------------------------------------------------- levels
 
 
-def _level(feature: str, v: np.ndarray, overall: float, days: bool, lapsed: bool) -> Level:
-    """The level of one segment on one feature from its members' values ``v``."""
+def _level(feature: str, v: np.ndarray, overall: float, unit: str | None, lapsed: bool) -> Level:
+    """The level of one segment on one feature from its members' values ``v``.
+
+    ``unit`` is the time unit of a recency/tenure column (days, weeks, months, years),
+    else None: day counts round to round days, the rest to two significant digits.
+    """
+    days = unit == "days"
     med = float(np.median(v)) if len(v) else float("nan")
     score = float(abs(np.mean(v > overall) - np.mean(v < overall))) if len(v) else 0.0
     if not len(v) or not math.isfinite(overall):
-        return Level(feature, 0, None, float("nan"), med, overall, score, days)
+        return Level(feature, 0, None, float("nan"), med, overall, score, days, unit)
     lo = float(np.quantile(v, 1 - MIN_SHARE, method="lower"))
     hi = float(np.quantile(v, MIN_SHARE, method="higher"))
-    floor_ = round_days(lo) if days else nice_floor(lo)
+    down = round_days if days else nice_floor
+    floor_ = down(lo)
     ceil_ = round_days_up(hi) if days else nice_ceil(hi)
     claim: Claim | None = None
     level = 0
@@ -144,20 +152,48 @@ def _level(feature: str, v: np.ndarray, overall: float, days: bool, lapsed: bool
         claim, level = Claim(feature, ">=", floor_), 1
     elif ceil_ < overall:
         claim, level = Claim(feature, "<=", ceil_), -1
-    if lapsed and (level == 1 or med >= LAPSED_DAYS):  # a weak "30+ days" reads as a median
-        strong = round_days(lo)
+    year = LAPSED_DAYS / DAYS_PER.get(unit or "days", 1.0)  # a year in the column's unit
+    if lapsed and (level == 1 or med >= year):  # a weak "30+ days" reads as a median
+        strong = down(lo)
         claim = (Claim(feature, ">=", strong) if strong > 0 and (
-            strong >= LAPSED_DAYS or strong * 2 >= med)
-            else Claim(feature, ">=", round_days(med), "median"))
+            strong >= year or strong * 2 >= med)
+            else Claim(feature, ">=", down(med), "median"))
         level = 1
     share = float("nan") if claim is None else (
         claim.share(v) if claim.quantifier == "members" else float(claim.holds(v)))
-    return Level(feature, level, claim, share, med, overall, score, days)
+    return Level(feature, level, claim, share, med, overall, score, days, unit)
 
 
-def is_days(unit: str, role: str | None) -> bool:
-    """Day counts: a date column read as "days before", or the recency/tenure role."""
-    return str(unit).startswith("days before") or role in ("recency", "tenure")
+DAYS_PER = {"days": 1.0, "weeks": 7.0, "months": 30.44, "years": 365.25}
+"""Days in one unit of a recency or tenure column (for the one-year lapse test)."""
+
+_UNIT_WORDS = {
+    "days": ("day", "days", "d", "天", "日", "tag", "tage", "tagen"),
+    "weeks": ("week", "weeks", "wk", "wks", "周", "星期", "woche", "wochen"),
+    "months": ("month", "months", "mo", "mos", "月", "monat", "monate", "monaten"),
+    "years": ("year", "years", "yr", "yrs", "年", "jahr", "jahre", "jahren"),
+}
+
+
+def header_time_unit(header: str) -> str:
+    """The time unit a recency/tenure header names ("Tenure (months)", 客龄(年)); days if none.
+
+    Days win when a header names days too (近一年未购天数 counts days).
+    """
+    text = str(header).casefold()
+    tokens = set(re.split(r"[^0-9a-zäöüß]+", text))
+    for unit in ("days", "weeks", "months", "years"):
+        if any((w in text) if ord(w[0]) > 0x2E80 else (w in tokens) for w in _UNIT_WORDS[unit]):
+            return unit
+    return "days"
+
+
+def time_unit(feature: str, unit: str, role: str | None) -> str | None:
+    """The time unit of a feature: days for a date read as "days before"; what the header
+    names for a recency or tenure number; None for any other feature."""
+    if str(unit).startswith("days before"):
+        return "days"
+    return header_time_unit(feature) if role in ("recency", "tenure") else None
 
 
 def segment_levels(
@@ -182,10 +218,10 @@ def segment_levels(
         col = pd.to_numeric(original[f], errors="coerce").to_numpy(dtype=np.float64)
         finite = np.isfinite(col)
         overall = float(np.median(col[finite])) if finite.any() else float("nan")
-        days = is_days(str(units.get(f, "")), role_of.get(f))
+        unit = time_unit(f, str(units.get(f, "")), role_of.get(f))
         for s in out:
             v = col[(labels == s) & finite]
-            out[s][f] = _level(f, v, overall, days, role_of.get(f) == "recency")
+            out[s][f] = _level(f, v, overall, unit, role_of.get(f) == "recency")
     return out
 
 

@@ -60,7 +60,7 @@ from dataclasses import dataclass
 
 from segmenter.engine.cleaning.neverbought import NEVER_BOUGHT
 from segmenter.engine.fit import UNASSIGNED
-from segmenter.story.claims import Claim, Level, round_days, round_days_up
+from segmenter.story.claims import DAYS_PER, Claim, Level, round_days, round_days_up
 from segmenter.story.i18n import t
 
 __all__ = ["Roles", "SegmentName", "classify", "detect_roles", "is_contact", "make_unique",
@@ -73,11 +73,11 @@ BEHAVIOUR = ("recency", "frequency", "monetary", "aov", "tenure")
 
 _RECENCY_WORDS = ("recency", "days since last", "days since last order", "since last order",
                   "最近", "距今", "上次", "末次", "最后", "未购", "letzte bestellung",
-                  "letzter kauf", "zuletzt")
+                  "letzter kauf", "zuletzt", "seit letzter", "seit letztem", "seit dem letzten")
 _LAST_WORDS = ("last", "latest", "recent", "most recent", "最近", "最后", "上次", "末次", "letzte",
                "letzter", "letztes")
 _FIRST_WORDS = ("first", "signup", "sign up", "joined", "join", "registered", "registration",
-                "since", "created", "member since", "customer since", "首次", "首单", "注册",
+                "created", "member since", "customer since", "首次", "首单", "注册",
                 "加入", "开户", "入会", "erste", "erster", "erstes", "kunde seit",
                 "registriert", "anmeldung")
 _TENURE_WORDS = ("tenure", "customer since", "member since", "days since first", "客龄", "会龄",
@@ -221,7 +221,21 @@ def _z(zrow: Mapping[str, float], roles: Roles, role: str) -> float | None:
     return v if math.isfinite(v) else 0.0
 
 
-def classify(zrow: Mapping[str, float], roles: Roles) -> str:
+NEW_MAX_DAYS = 365
+"""A segment is "New" only if its members' first orders are within this many days: first
+orders up to 700 days back are newer than the rest on a long-running shop, but not new."""
+
+
+def _recent_start(levels: Mapping[str, Level], roles: Roles) -> bool:
+    """True unless the tenure claim reaches back more than NEW_MAX_DAYS."""
+    ten = _role_level(levels, roles, "tenure")
+    if ten is None or ten.claim is None:
+        return True
+    per_day = DAYS_PER.get(ten.time_unit or "days", 1.0)
+    return float(ten.claim.threshold) * per_day <= NEW_MAX_DAYS
+
+
+def classify(zrow: Mapping[str, float], roles: Roles, allow_new: bool = True) -> str:
     """The rule id (see the module docstring) for one segment's levels (feature -> number).
 
     Levels are +1 (high), -1 (low) or 0 (:func:`level_values`); any number above
@@ -244,10 +258,8 @@ def classify(zrow: Mapping[str, float], roles: Roles) -> str:
         return "at_risk"
     if gt(R, HIGH):
         return "dormant"
-    if T is not None:
-        if lt(T, LOW) and R is not None and R <= 0:
-            return "new"
-    elif lt(F, LOW) and lt(R, LOW):
+    if allow_new and (lt(T, LOW) and R is not None and R <= 0 if T is not None
+                      else lt(F, LOW) and lt(R, LOW)):
         return "new"
     if gt(F, HIGH):
         return "loyal"
@@ -269,8 +281,21 @@ def is_contact(header: str) -> bool:
     return matches(header, _CONTACT_WORDS)
 
 
-def _days(claim: Claim | None) -> int:
-    return int(claim.threshold) if claim is not None else 0
+def _days(claim: Claim | None) -> str:
+    """The claim's number as the name shows it (200, or 1.5 for a column in years)."""
+    if claim is None:
+        return "0"
+    return f"{float(claim.threshold):g}"
+
+
+def _digits(lv: Level) -> int:
+    """Decimals of a median: none for days, one for months or years (1.5 years)."""
+    return 0 if lv.time_unit in (None, "days", "weeks") else 1
+
+
+def _in_unit(key: str, lv: Level) -> str:
+    """``key`` for day counts, ``key.months`` (weeks, years) for a column counted in those."""
+    return key if lv.time_unit in (None, "days") else f"{key}.{lv.time_unit}"
 
 
 def level_phrase(lv: Level, roles: Roles, language: str, first: bool = False) -> str:
@@ -306,7 +331,8 @@ def claim_text(lv: Level, roles: Roles, language: str) -> str:
     c = lv.claim
     if c is None:
         return ""
-    unit = t("unit.days", language) if lv.in_days else ""
+    unit = t(f"unit.{lv.time_unit}", language) if lv.time_unit else (
+        t("unit.days", language) if lv.in_days else "")
     value = f"{c.threshold:,.0f}" if float(c.threshold).is_integer() else f"{c.threshold:,.2f}"
     overall = f"{lv.overall:,.0f}" if abs(lv.overall) >= 10 else f"{lv.overall:,.2f}"
     if c.quantifier == "median":
@@ -346,12 +372,14 @@ def _behaviour_name(rule: str, levels: Mapping[str, Level], roles: Roles,
         days = _days(rec.claim)
         key = "name.no_order" if rec.claim.quantifier == "members" else "name.median_since"
         words = [level_phrase(lv, roles, language) for lv in used]
-        words.append(t(key, language, days=days if key == "name.no_order" else f"{rec.median:,.0f}"))
+        words.append(t(_in_unit(key, rec), language,
+                       days=days if key == "name.no_order" else f"{rec.median:,.{_digits(rec)}f}"))
         return label + sep + join.join(words), [*used, rec]
     if rule == "new" and roles.tenure is not None:
         ten = _role_level(levels, roles, "tenure")
         assert ten is not None and ten.claim is not None
-        return label + sep + t("name.first_order", language, days=_days(ten.claim)), [ten]
+        return label + sep + t(_in_unit("name.first_order", ten), language,
+                               days=_days(ten.claim)), [ten]
     used = [lv for r in roles_used if (lv := _role_level(levels, roles, r)) is not None]
     words = [level_phrase(lv, roles, language) for lv in used]
     return label + (sep + join.join(words) if words else ""), used
@@ -378,6 +406,8 @@ def name_segment(segment: int, levels: Mapping[str, Level], roles: Roles,
         return SegmentName(segment, t("name.never_bought", language), "never_bought", reason,
                            tuple((c.column, float(c.threshold)) for c in own), own)
     rule = classify(level_values(levels), roles)
+    if rule == "new" and not _recent_start(levels, roles):
+        rule = classify(level_values(levels), roles, allow_new=False)
     if rule == "features":
         top = distinctive(levels)[:2]
         if not top:
