@@ -137,8 +137,9 @@ def pulls(X: np.ndarray, labels: np.ndarray, centres: Mapping[int, np.ndarray]) 
         return out
     C = np.vstack([centres[s] for s in segs])
     d2 = np.column_stack([((X - c) ** 2).sum(axis=1) for c in C])  # n x k, no n x k x p
-    pos = {s: i for i, s in enumerate(segs)}
-    own_i = np.array([pos.get(int(s), -1) for s in labels])
+    seg_arr = np.asarray(segs, dtype=np.int64)
+    at = np.searchsorted(seg_arr, labels)  # each label's index among segs, -1 when absent
+    own_i = np.where(seg_arr[np.minimum(at, len(segs) - 1)] == labels, at, -1)
     ok = own_i >= 0
     d2m = d2.copy()
     d2m[np.flatnonzero(ok), own_i[ok]] = np.inf
