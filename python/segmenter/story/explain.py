@@ -223,7 +223,9 @@ def customer_reasons(
             column = pd.to_numeric(original[c], errors="coerce").to_numpy(dtype=np.float64)
             finite = column[np.isfinite(column)]
             whole = c in days or bool(len(finite)) and bool(np.all(finite == np.round(finite)))
-            values = fmt_array(column[rows], days=whole) + unit  # ages "27", not "27.0"
+            values = fmt_array(column[rows], days=whole)  # ages "27", not "27.0"
+            if unit:
+                values = values + unit
             frames = {int(s): _template("why.pull", language, c, f(float(seg_means.loc[s, c])))
                       for s in segs if s in seg_means.index}
         else:
@@ -322,10 +324,10 @@ def decision_rules(
     tree = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=min_leaf,
                                   random_state=random_state)
     tree.fit(Xn[fit_rows], labels[fit_rows])
-    predicted = tree.predict(Xn)
+    leaf = tree.apply(Xn)  # predict() is the majority class of each row's leaf: one pass, not two
+    predicted = tree.classes_.take(np.argmax(tree.tree_.value[leaf, 0], axis=1))
     share = float((predicted == labels).mean())
     if sampled:  # each leaf's customers and hit rate, counted on all customers
-        leaf = tree.apply(Xn)
         leaf_n = np.bincount(leaf, minlength=tree.tree_.node_count)
         leaf_hit = np.bincount(leaf, weights=(predicted == labels), minlength=tree.tree_.node_count)
     feats = list(num.columns)
