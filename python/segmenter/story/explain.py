@@ -33,6 +33,7 @@ from segmenter.story.actions import Action, recommend_all
 from segmenter.story.claims import segment_levels
 from segmenter.story.i18n import resolve_language, t
 from segmenter.story.naming import Roles, SegmentName, detect_roles, name_segments
+from segmenter.story.number_text import fixed_texts
 
 SMALL_DATA = 30
 """Below this many customers, segments are flagged as fragile."""
@@ -158,15 +159,15 @@ def fmt_array(values: np.ndarray, days: bool = False) -> np.ndarray:
     out = np.full(len(x), "n/a", dtype=object)
     finite = np.isfinite(x)
     ax = np.abs(np.where(finite, x, 0.0))
-    bands = [(finite, "{:,.0f}")] if days else [
-        (finite & (ax >= 1000), "{:,.0f}"),
-        (finite & (ax >= 100) & (ax < 1000), "{:.0f}"),
-        (finite & (ax >= 1) & (ax < 100), "{:.1f}"),
-        (finite & (ax < 1), "{:.2f}"),
+    bands = [(finite, 0, True)] if days else [  # (rows, decimals, thousands separators)
+        (finite & (ax >= 1000), 0, True),
+        (finite & (ax >= 100) & (ax < 1000), 0, False),
+        (finite & (ax >= 1) & (ax < 100), 1, False),
+        (finite & (ax < 1), 2, False),
     ]
-    for mask, pattern in bands:
+    for mask, decimals, commas in bands:
         idx = np.flatnonzero(mask)
-        out[idx] = [pattern.format(v) for v in x[idx].tolist()]
+        out[idx] = fixed_texts(x[idx], decimals, commas)
     return out
 
 
