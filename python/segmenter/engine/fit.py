@@ -125,7 +125,7 @@ def fit_table(
         progress("clustering", int(prep.X.shape[0]))
     never = _never_bought(prep)
     fit = fit_segments(prep.X, opts) if never is None else fit_segments_apart(prep.X, never, opts)
-    qual = evaluate(prep.X, fit.labels, fit.centers, opts)
+    qual = evaluate(prep.X, fit.labels, fit.centers, opts, order=fit.row_order)
     labelled = _labelled(table, prep, prep.rows, np.asarray(fit.labels), qual, opts)
     labelled["k"] = int(fit.k)
 
