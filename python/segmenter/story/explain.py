@@ -45,6 +45,7 @@ RULES_HONEST_SHARE = 0.7
 RULES_MAX_DEPTH = 3
 RULES_FIT_MAX = 20_000  # above this many customers the tree is fitted on a fixed-seed sample
 WHY_TOP = 2
+PULL_BLOCK = 32_768  # rows per block of the pulls (a few MB: stays in cache)
 
 
 def fmt(x: float) -> str:
@@ -137,10 +138,18 @@ def pulls(X: np.ndarray, labels: np.ndarray, centres: Mapping[int, np.ndarray]) 
     if len(segs) < 2:
         return out
     C = np.vstack([centres[s] for s in segs])
-    d2 = np.column_stack([((X - c) ** 2).sum(axis=1) for c in C])  # n x k, no n x k x p
     seg_arr = np.asarray(segs, dtype=np.int64)
     at = np.searchsorted(seg_arr, labels)  # each label's index among segs, -1 when absent
     own_i = np.where(seg_arr[np.minimum(at, len(segs) - 1)] == labels, at, -1)
+    # every number depends on its own row only: blocks of rows stay in cache
+    for a in range(0, len(X), PULL_BLOCK):
+        b = min(a + PULL_BLOCK, len(X))
+        out[a:b] = _pulls_block(X[a:b], C, own_i[a:b])
+    return out
+
+
+def _pulls_block(X: np.ndarray, C: np.ndarray, own_i: np.ndarray) -> np.ndarray:
+    d2 = np.column_stack([((X - c) ** 2).sum(axis=1) for c in C])  # n x k, no n x k x p
     ok = own_i >= 0
     d2m = d2.copy()
     d2m[np.flatnonzero(ok), own_i[ok]] = np.inf
@@ -211,6 +220,7 @@ def customer_reasons(
     order = np.argsort(-ranked, axis=1, kind="stable")[:, :top]
     valid = np.take_along_axis(ranked, order, axis=1) > -np.inf
     parts = np.full(order.shape, "", dtype=object)
+    sep = t("why.sep", language)
     segs = np.unique(labels)
     for j, c in enumerate(sources):
         hit = (order == j) & valid
@@ -238,17 +248,16 @@ def customer_reasons(
                     centre = str(categories.loc[s, c])
                 frames[int(s)] = _template("why.cat", language, c, centre)
         pos = np.searchsorted(segs, labs)  # labs are all in segs (sorted, unique)
-        before = np.array([frames.get(int(s), ("", ""))[0] for s in segs], dtype=object)[pos]
-        after = np.array([frames.get(int(s), ("", ""))[1] for s in segs], dtype=object)[pos]
-        phrases = before + values + after
+        before = np.array([frames.get(int(s), ("", ""))[0] for s in segs], dtype=object)
+        after = np.array([frames.get(int(s), ("", ""))[1] for s in segs], dtype=object)
+        tail = values + after[pos]
         for r in range(order.shape[1]):
             m = hit[rows, r]
-            parts[rows[m], r] = phrases[m]
-    sep = t("why.sep", language)
+            lead = before if r == 0 else sep + before  # later reasons carry their separator
+            parts[rows[m], r] = lead[pos[m]] + tail[m]
     out = parts[:, 0].copy() if top else np.full(n, "", dtype=object)
     for r in range(1, order.shape[1]):
-        more = parts[:, r] != ""
-        out[more] = out[more] + sep + parts[more, r]
+        out = out + parts[:, r]  # "" where a row has fewer reasons
     none = t("why.none", language) if len(segs) > 1 else ""
     out[~valid[:, 0]] = none
     out[labels == UNASSIGNED] = ""
