@@ -451,7 +451,8 @@ def explain_segmentation(seg: Fitted, *, language: str | None = None, rules: boo
     features = list(prof.zscores.columns)
     if NEVER_BOUGHT in prep.original.columns:  # derived by the cleaning, not a sheet column
         features.append(NEVER_BOUGHT)
-    levels = segment_levels(prep.original.loc[used], labels, features, units, roles.as_dict())
+    original = prep.original.loc[used]  # once: a million labels looked up once, not three times
+    levels = segment_levels(original, labels, features, units, roles.as_dict())
     fixed = {int(s): n for s, n in (fixed_names or {}).items() if str(n).strip()}
     names = name_segments(levels, roles, lang, reserved=fixed.values())
     sizes = {int(s): int(n) for s, n in prof.sizes["size"].items()}
@@ -462,22 +463,23 @@ def explain_segmentation(seg: Fitted, *, language: str | None = None, rules: boo
     name_map = {s: n.name for s, n in names.items()}
     apart = segment_differences(prof, units, roles, lang, kinds)
 
-    why = pd.Series("", index=seg.rows.index, dtype=object)
+    why_text = np.full(len(seg.rows.index), "", dtype=object)
     # the rules tree is fitted in a second thread (scikit-learn's tree builder releases
     # the GIL) while this one writes the per-customer reasons; both are deterministic
     with ThreadPoolExecutor(max_workers=1) as pool:
         tree = None
         if rules and len(used):
-            tree = pool.submit(decision_rules, prep.original.loc[used], labels, name_map, units,
+            tree = pool.submit(decision_rules, original.copy(deep=False), labels, name_map, units,
                                lang, random_state=seg.options.random_state)
         if len(used) and seg.X.size:
             sources = list((seg.model.get("cleaning") or {}).get("feature_sources") or [])
             if len(sources) != seg.X.shape[1]:  # the model's columns are those of X (assign)
                 sources = list(prep.feature_sources)
-            texts = customer_reasons(seg.X, labels, sources, prep.original.loc[used],
+            texts = customer_reasons(seg.X, labels, sources, original,
                                      prof.means, lang, categories=prof.categories, units=units)
-            why.loc[used] = texts
+            why_text[seg.rows.index.get_indexer(used)] = texts  # by position: a million labels
         ruleset = tree.result() if tree is not None else None
+    why = pd.Series(why_text, index=seg.rows.index, dtype=object)
     warns = small_data_warnings(sizes, name_map, lang)
     if not roles.behaviour:
         warns.append(t("warn.no_roles", lang))
