@@ -78,6 +78,7 @@ class Fit:
     warnings: list[str] = field(default_factory=list)
     core_points: np.ndarray | None = None  # DBSCAN: core customers (for assign)
     core_labels: np.ndarray | None = None  # DBSCAN: their segment numbers
+    row_order: np.ndarray | None = field(default=None, repr=False)  # canonical_order of the X fitted
 
 
 @dataclass
@@ -155,6 +156,7 @@ def fit_segments(X: np.ndarray, options: Options) -> Fit:
         warnings=raw.warnings,
         core_points=raw.cores,
         core_labels=core_labels,
+        row_order=order,
     )
 
 

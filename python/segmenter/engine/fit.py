@@ -125,7 +125,7 @@ def fit_table(
         progress("clustering", int(prep.X.shape[0]))
     never = _never_bought(prep)
     fit = fit_segments(prep.X, opts) if never is None else fit_segments_apart(prep.X, never, opts)
-    qual = evaluate(prep.X, fit.labels, fit.centers, opts)
+    qual = evaluate(prep.X, fit.labels, fit.centers, opts, order=fit.row_order)
     labelled = _labelled(table, prep, prep.rows, np.asarray(fit.labels), qual, opts)
     labelled["k"] = int(fit.k)
 
@@ -261,18 +261,32 @@ def _rows_frame(
     idx = table.frame.index
     out = pd.DataFrame(index=idx)
     out["id"] = table.ids.reindex(idx)
-    seg = pd.Series(pd.array([pd.NA] * len(idx), dtype="Int64"), index=idx)
-    seg.loc[used] = np.asarray(labels, dtype=np.int64)
-    out["segment"] = seg
-    out["segment_name"] = seg.map(names).astype(object).fillna("")
-    sil = pd.Series(np.nan, index=idx)
-    sil.loc[used] = silhouette
-    dist = pd.Series(np.nan, index=idx)
-    dist.loc[used] = distance
-    out["silhouette"] = sil
-    out["distance"] = dist
-    out["excluded"] = pd.Series(idx, index=idx).map(excluded).astype(object).fillna("")
+    # positions, not labels: a million rows are placed with a few array writes
+    pos = idx.get_indexer(used)
+    labels = np.asarray(labels, dtype=np.int64)
+    values, blank = np.zeros(len(idx), dtype=np.int64), np.ones(len(idx), dtype=bool)
+    values[pos], blank[pos] = labels, False
+    out["segment"] = pd.arrays.IntegerArray(values, blank)
+    segs, inverse = np.unique(labels, return_inverse=True)
+    seg_names = np.full(len(idx), "", dtype=object)
+    seg_names[pos] = np.array([names.get(int(s), "") for s in segs], dtype=object)[inverse]
+    out["segment_name"] = pd.Series(seg_names, index=idx, dtype=object)
+    out["silhouette"] = _placed(len(idx), pos, silhouette)
+    out["distance"] = _placed(len(idx), pos, distance)
+    why = np.full(len(idx), "", dtype=object)
+    if excluded:
+        at = idx.get_indexer(list(excluded))
+        texts = np.empty(len(excluded), dtype=object)
+        texts[:] = list(excluded.values())
+        why[at[at >= 0]] = texts[at >= 0]
+    out["excluded"] = pd.Series(why, index=idx, dtype=object)
     return out
+
+
+def _placed(n: int, pos: np.ndarray, values: np.ndarray) -> np.ndarray:
+    full = np.full(n, np.nan)
+    full[pos] = values
+    return full
 
 
 def _data_summary(table: Table) -> tuple[pd.DataFrame, pd.DataFrame]:

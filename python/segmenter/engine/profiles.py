@@ -60,9 +60,12 @@ def build_profiles(
     z = (means.loc[segs] - num.mean()) / std
     z = z.fillna(0.0)
 
-    cat_rows = {}
+    cat_rows: dict[int, dict[str, str]] = {}
     for s in segs:
-        row = {}
+        row: dict[str, str] = {}
+        if not cat_cols:  # no category columns: no copy of each segment's rows
+            cat_rows[s] = row
+            continue
         members = original.loc[lab == s]
         for c in cat_cols:
             vc = members[c].astype(str).value_counts()

@@ -236,10 +236,13 @@ def _sample_for_silhouette(
     return rows, weight
 
 
-def evaluate(X: np.ndarray, labels: np.ndarray, centers: np.ndarray, options: Options) -> Quality:
+def evaluate(X: np.ndarray, labels: np.ndarray, centers: np.ndarray, options: Options,
+             order: np.ndarray | None = None) -> Quality:
     """Silhouette, sums of squares, Davies-Bouldin, Calinski-Harabasz and distances.
 
     ``labels`` are 1..k (0 = Unassigned), ``centers`` row i is segment i+1.
+    ``order``, when given, is :func:`canonical_order` of X (the clustering step has
+    it already: a second sort of a million rows is saved).
     Never raises for a degenerate segmentation: measures that need two or more
     segments are NaN with a warning.
     """
@@ -252,8 +255,8 @@ def evaluate(X: np.ndarray, labels: np.ndarray, centers: np.ndarray, options: Op
     in_seg = labels > 0
     codes = labels[in_seg] - 1
     sizes = np.bincount(codes, minlength=k) if k else np.zeros(0, dtype=np.int64)
-    seg_wss, wss, bss, tss = _sums_of_squares(X[in_seg], codes, sizes)
-    sep = _separation(X, labels, sizes, options, warnings)
+    seg_wss, wss, bss, tss = _sums_of_squares(_assigned(X, in_seg), codes, sizes)
+    sep = _separation(X, labels, sizes, options, warnings, order)
     per_segment = _per_segment(labels, sizes, sep.per_row, distance, seg_wss, warnings)
     diff = centers[:, None, :] - centers[None, :, :]
     seg_ids = np.arange(1, k + 1)
@@ -275,6 +278,11 @@ def evaluate(X: np.ndarray, labels: np.ndarray, centers: np.ndarray, options: Op
         between_centre_distances=between,
         warnings=warnings,
     )
+
+
+def _assigned(X: np.ndarray, in_seg: np.ndarray) -> np.ndarray:
+    """The rows in a segment; X itself when that is every row (no copy of a million rows)."""
+    return X if bool(in_seg.all()) else X[in_seg]
 
 
 def _centre_distances(X: np.ndarray, labels: np.ndarray, centers: np.ndarray) -> np.ndarray:
@@ -321,10 +329,10 @@ class _Separation:
 
 
 def _separation(X: np.ndarray, labels: np.ndarray, sizes: np.ndarray, options: Options,
-                warnings: list[str]) -> _Separation:
+                warnings: list[str], order: np.ndarray | None = None) -> _Separation:
     """Silhouette, Davies-Bouldin and Calinski-Harabasz of the assigned rows (NaN below 2 segments)."""
     in_seg = labels > 0
-    Xin, codes = X[in_seg], labels[in_seg] - 1
+    Xin, codes = _assigned(X, in_seg), labels[in_seg] - 1
     n_in, n_noise = len(Xin), len(X) - len(Xin)
     k_present = int(np.count_nonzero(sizes))
     sep = _Separation(per_row=np.full(len(X), np.nan))
@@ -345,9 +353,10 @@ def _separation(X: np.ndarray, labels: np.ndarray, sizes: np.ndarray, options: O
         sep.exact = True
         sep.method = msg("exact on all {n:,} rows{note}", n=n_in, note=noise_note)
     else:
+        if order is None or n_noise:  # without Unassigned rows Xin is X, row for row
+            order = canonical_order(Xin)
         pos, weight = _sample_for_silhouette(
-            canonical_order(Xin), ccodes, k_present, options.silhouette_sample_size,
-            options.random_state,
+            order, ccodes, k_present, options.silhouette_sample_size, options.random_state,
         )
         s_rows = silhouette_rows(Xin[pos], ccodes[pos])
         sep.per_row[in_rows[pos]] = s_rows

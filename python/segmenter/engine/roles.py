@@ -206,7 +206,7 @@ def _number_role(name: str, numbers: np.ndarray | None, unit: str, distinct: int
     v = np.asarray(numbers if numbers is not None else [], dtype=float)
     v = v[~np.isnan(v)]
     whole = bool(v.size) and bool(np.all(v == np.round(v)))
-    if v.size and set(np.unique(v).tolist()) <= {0.0, 1.0}:
+    if v.size and bool(np.all((v == 0.0) | (v == 1.0))):  # no sort, no set of a million floats
         return ColumnRole(name, "flag", msg("only 0 and 1"))
     if unit and unit not in ("fraction",) and not unit.startswith("days"):
         return ColumnRole(name, "money", msg("amounts in {unit}", unit=unit))

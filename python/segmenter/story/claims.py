@@ -211,7 +211,12 @@ def segment_levels(
     units = units or {}
     role_of = {f: r for r, f in (roles or {}).items()}
     labels = np.asarray(labels).astype(int)
-    out: dict[int, dict[str, Level]] = {int(s): {} for s in np.unique(labels)}
+    segs = np.unique(labels)
+    out: dict[int, dict[str, Level]] = {int(s): {} for s in segs}
+    # rows grouped by segment once (a stable sort keeps each segment's rows in sheet order)
+    order = np.argsort(labels, kind="stable")
+    cuts = np.searchsorted(labels[order], segs, side="right")
+    starts = np.concatenate([[0], cuts[:-1]])
     for f in features:
         if f not in original.columns:
             continue
@@ -219,8 +224,9 @@ def segment_levels(
         finite = np.isfinite(col)
         overall = float(np.median(col[finite])) if finite.any() else float("nan")
         unit = time_unit(f, str(units.get(f, "")), role_of.get(f))
-        for s in out:
-            v = col[(labels == s) & finite]
+        grouped, grouped_ok = col[order], finite[order]
+        for s, a, b in zip(segs.tolist(), starts.tolist(), cuts.tolist(), strict=True):
+            v = grouped[a:b][grouped_ok[a:b]]
             out[s][f] = _level(f, v, overall, unit, role_of.get(f) == "recency")
     return out
 

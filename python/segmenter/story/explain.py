@@ -33,6 +33,7 @@ from segmenter.story.actions import Action, recommend_all
 from segmenter.story.claims import segment_levels
 from segmenter.story.i18n import resolve_language, t
 from segmenter.story.naming import Roles, SegmentName, detect_roles, name_segments
+from segmenter.story.number_text import fixed_texts
 
 SMALL_DATA = 30
 """Below this many customers, segments are flagged as fragile."""
@@ -44,6 +45,7 @@ RULES_HONEST_SHARE = 0.7
 RULES_MAX_DEPTH = 3
 RULES_FIT_MAX = 20_000  # above this many customers the tree is fitted on a fixed-seed sample
 WHY_TOP = 2
+PULL_BLOCK = 32_768  # rows per block of the pulls (a few MB: stays in cache)
 
 
 def fmt(x: float) -> str:
@@ -136,9 +138,18 @@ def pulls(X: np.ndarray, labels: np.ndarray, centres: Mapping[int, np.ndarray]) 
     if len(segs) < 2:
         return out
     C = np.vstack([centres[s] for s in segs])
+    seg_arr = np.asarray(segs, dtype=np.int64)
+    at = np.searchsorted(seg_arr, labels)  # each label's index among segs, -1 when absent
+    own_i = np.where(seg_arr[np.minimum(at, len(segs) - 1)] == labels, at, -1)
+    # every number depends on its own row only: blocks of rows stay in cache
+    for a in range(0, len(X), PULL_BLOCK):
+        b = min(a + PULL_BLOCK, len(X))
+        out[a:b] = _pulls_block(X[a:b], C, own_i[a:b])
+    return out
+
+
+def _pulls_block(X: np.ndarray, C: np.ndarray, own_i: np.ndarray) -> np.ndarray:
     d2 = np.column_stack([((X - c) ** 2).sum(axis=1) for c in C])  # n x k, no n x k x p
-    pos = {s: i for i, s in enumerate(segs)}
-    own_i = np.array([pos.get(int(s), -1) for s in labels])
     ok = own_i >= 0
     d2m = d2.copy()
     d2m[np.flatnonzero(ok), own_i[ok]] = np.inf
@@ -157,15 +168,15 @@ def fmt_array(values: np.ndarray, days: bool = False) -> np.ndarray:
     out = np.full(len(x), "n/a", dtype=object)
     finite = np.isfinite(x)
     ax = np.abs(np.where(finite, x, 0.0))
-    bands = [(finite, "{:,.0f}")] if days else [
-        (finite & (ax >= 1000), "{:,.0f}"),
-        (finite & (ax >= 100) & (ax < 1000), "{:.0f}"),
-        (finite & (ax >= 1) & (ax < 100), "{:.1f}"),
-        (finite & (ax < 1), "{:.2f}"),
+    bands = [(finite, 0, True)] if days else [  # (rows, decimals, thousands separators)
+        (finite & (ax >= 1000), 0, True),
+        (finite & (ax >= 100) & (ax < 1000), 0, False),
+        (finite & (ax >= 1) & (ax < 100), 1, False),
+        (finite & (ax < 1), 2, False),
     ]
-    for mask, pattern in bands:
+    for mask, decimals, commas in bands:
         idx = np.flatnonzero(mask)
-        out[idx] = [pattern.format(v) for v in x[idx].tolist()]
+        out[idx] = fixed_texts(x[idx], decimals, commas)
     return out
 
 
@@ -209,6 +220,7 @@ def customer_reasons(
     order = np.argsort(-ranked, axis=1, kind="stable")[:, :top]
     valid = np.take_along_axis(ranked, order, axis=1) > -np.inf
     parts = np.full(order.shape, "", dtype=object)
+    sep = t("why.sep", language)
     segs = np.unique(labels)
     for j, c in enumerate(sources):
         hit = (order == j) & valid
@@ -222,7 +234,9 @@ def customer_reasons(
             column = pd.to_numeric(original[c], errors="coerce").to_numpy(dtype=np.float64)
             finite = column[np.isfinite(column)]
             whole = c in days or bool(len(finite)) and bool(np.all(finite == np.round(finite)))
-            values = fmt_array(column[rows], days=whole) + unit  # ages "27", not "27.0"
+            values = fmt_array(column[rows], days=whole)  # ages "27", not "27.0"
+            if unit:
+                values = values + unit
             frames = {int(s): _template("why.pull", language, c, f(float(seg_means.loc[s, c])))
                       for s in segs if s in seg_means.index}
         else:
@@ -234,17 +248,16 @@ def customer_reasons(
                     centre = str(categories.loc[s, c])
                 frames[int(s)] = _template("why.cat", language, c, centre)
         pos = np.searchsorted(segs, labs)  # labs are all in segs (sorted, unique)
-        before = np.array([frames.get(int(s), ("", ""))[0] for s in segs], dtype=object)[pos]
-        after = np.array([frames.get(int(s), ("", ""))[1] for s in segs], dtype=object)[pos]
-        phrases = before + values + after
+        before = np.array([frames.get(int(s), ("", ""))[0] for s in segs], dtype=object)
+        after = np.array([frames.get(int(s), ("", ""))[1] for s in segs], dtype=object)
+        tail = values + after[pos]
         for r in range(order.shape[1]):
             m = hit[rows, r]
-            parts[rows[m], r] = phrases[m]
-    sep = t("why.sep", language)
+            lead = before if r == 0 else sep + before  # later reasons carry their separator
+            parts[rows[m], r] = lead[pos[m]] + tail[m]
     out = parts[:, 0].copy() if top else np.full(n, "", dtype=object)
     for r in range(1, order.shape[1]):
-        more = parts[:, r] != ""
-        out[more] = out[more] + sep + parts[more, r]
+        out = out + parts[:, r]  # "" where a row has fewer reasons
     none = t("why.none", language) if len(segs) > 1 else ""
     out[~valid[:, 0]] = none
     out[labels == UNASSIGNED] = ""
@@ -321,10 +334,10 @@ def decision_rules(
     tree = DecisionTreeClassifier(max_depth=max_depth, min_samples_leaf=min_leaf,
                                   random_state=random_state)
     tree.fit(Xn[fit_rows], labels[fit_rows])
-    predicted = tree.predict(Xn)
+    leaf = tree.apply(Xn)  # predict() is the majority class of each row's leaf: one pass, not two
+    predicted = tree.classes_.take(np.argmax(tree.tree_.value[leaf, 0], axis=1))
     share = float((predicted == labels).mean())
     if sampled:  # each leaf's customers and hit rate, counted on all customers
-        leaf = tree.apply(Xn)
         leaf_n = np.bincount(leaf, minlength=tree.tree_.node_count)
         leaf_hit = np.bincount(leaf, weights=(predicted == labels), minlength=tree.tree_.node_count)
     feats = list(num.columns)
@@ -438,7 +451,8 @@ def explain_segmentation(seg: Fitted, *, language: str | None = None, rules: boo
     features = list(prof.zscores.columns)
     if NEVER_BOUGHT in prep.original.columns:  # derived by the cleaning, not a sheet column
         features.append(NEVER_BOUGHT)
-    levels = segment_levels(prep.original.loc[used], labels, features, units, roles.as_dict())
+    original = prep.original.loc[used]  # once: a million labels looked up once, not three times
+    levels = segment_levels(original, labels, features, units, roles.as_dict())
     fixed = {int(s): n for s, n in (fixed_names or {}).items() if str(n).strip()}
     names = name_segments(levels, roles, lang, reserved=fixed.values())
     sizes = {int(s): int(n) for s, n in prof.sizes["size"].items()}
@@ -449,22 +463,23 @@ def explain_segmentation(seg: Fitted, *, language: str | None = None, rules: boo
     name_map = {s: n.name for s, n in names.items()}
     apart = segment_differences(prof, units, roles, lang, kinds)
 
-    why = pd.Series("", index=seg.rows.index, dtype=object)
+    why_text = np.full(len(seg.rows.index), "", dtype=object)
     # the rules tree is fitted in a second thread (scikit-learn's tree builder releases
     # the GIL) while this one writes the per-customer reasons; both are deterministic
     with ThreadPoolExecutor(max_workers=1) as pool:
         tree = None
         if rules and len(used):
-            tree = pool.submit(decision_rules, prep.original.loc[used], labels, name_map, units,
+            tree = pool.submit(decision_rules, original.copy(deep=False), labels, name_map, units,
                                lang, random_state=seg.options.random_state)
         if len(used) and seg.X.size:
             sources = list((seg.model.get("cleaning") or {}).get("feature_sources") or [])
             if len(sources) != seg.X.shape[1]:  # the model's columns are those of X (assign)
                 sources = list(prep.feature_sources)
-            texts = customer_reasons(seg.X, labels, sources, prep.original.loc[used],
+            texts = customer_reasons(seg.X, labels, sources, original,
                                      prof.means, lang, categories=prof.categories, units=units)
-            why.loc[used] = texts
+            why_text[seg.rows.index.get_indexer(used)] = texts  # by position: a million labels
         ruleset = tree.result() if tree is not None else None
+    why = pd.Series(why_text, index=seg.rows.index, dtype=object)
     warns = small_data_warnings(sizes, name_map, lang)
     if not roles.behaviour:
         warns.append(t("warn.no_roles", lang))

@@ -52,6 +52,7 @@ Paperless)", then "(Segment n)".
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import unicodedata
@@ -160,6 +161,17 @@ def _tokens(text: str) -> list[str]:
 
 def matches(header: str, words: Iterable[str]) -> bool:
     """True when a keyword occurs in the header: Chinese as a substring, English as whole words."""
+    if isinstance(words, tuple):  # the module's keyword lists: asked again for every segment
+        return _matches_cached(header, words)
+    return _matches(header, words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _matches_cached(header: str, words: tuple[str, ...]) -> bool:
+    return _matches(header, words)
+
+
+def _matches(header: str, words: Iterable[str]) -> bool:
     norm, toks = _norm(header), _tokens(header)
     for w in words:
         if any(ord(ch) > 0x2E80 for ch in w):

@@ -384,7 +384,7 @@ def remember(seg: Fitted, names: Mapping[int, str]) -> dict[str, Any]:
         },
         "names": {str(s): n for s, n in names.items()},
         "assignments": {"ids": _json_ids(cur.index.tolist()),
-                        "segments": [int(s) for s in cur]},
+                        "segments": cur.to_numpy(dtype=np.int64).tolist()},
     }
 
 

@@ -64,7 +64,8 @@ def fit_scaling(X: np.ndarray, how: str) -> tuple[np.ndarray, np.ndarray]:
     if how == "none" or p == 0:
         return np.zeros(p), np.ones(p)
     m = magnitude(X)
-    X = X / m
+    if np.any(m != 1.0):  # dividing by 1 changes nothing: skip the copy of a million rows
+        X = X / m
     if how == "standard":
         sc = StandardScaler().fit(X)
         center, scale = sc.mean_, sc.scale_
