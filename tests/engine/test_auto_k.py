@@ -39,3 +39,17 @@ def test_full_suite_hit_rate_on_logged_numbers():
     rows = [ksuite.run_case(c, "log-numeric") for c in ksuite.cases()]
     hits = sum(r["hit"] for r in rows)
     assert hits / len(rows) >= 0.80  # measured 0.84 (bench/RESULTS.md, "Auto k")
+
+
+def test_a_tiny_table_accepts_a_segment_of_four():
+    """On 15 customers a group of 4 is a fifth of the shop, not a typo: the smallest-segment
+    floor is a fifth of the rows (at least 2) below 25 customers, else 5."""
+    import pandas as pd
+
+    from segmenter.engine.auto_k import choose_k, min_segment
+
+    assert [min_segment(n) for n in (None, 10, 15, 24, 25, 10_000)] == [5, 2, 3, 4, 5, 5]
+    scan = pd.DataFrame({"k": [2, 3], "silhouette": [0.64, 0.83],
+                         "calinski_harabasz": [30.0, 205.0], "smallest_segment": [5.0, 4.0]})
+    assert choose_k(scan.copy(), rows=15)[0] == 3
+    assert choose_k(scan.copy(), rows=400)[0] == 2  # 4 of 400 customers: still a typo

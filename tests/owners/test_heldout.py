@@ -29,7 +29,6 @@ XFAIL: dict[str, str] = {
     "de_kundenstamm.csv": f"k=3 of 4 (unrelated 5-level Rabatt, 3 junk categories); {_AUTO_K}",
     "en_prospects.xlsx": "k=5 of 3: one-off buyers spread over 2 years split by recency, "
                          "loyal split by signup date",
-    "tiny_zh.xlsx": f"15 rows, k=2 of 3; {_AUTO_K}",
     "woocommerce_orders.csv": "k=2 of 3 on RFM features (auto k)",
 }
 

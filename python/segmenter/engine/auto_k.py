@@ -29,15 +29,26 @@ CH_WEIGHT = 0.5
 """Weight of Calinski-Harabasz (relative to its best) next to the silhouette (relative to its best)."""
 
 MIN_SEGMENT = 5
-"""Auto k never picks a k whose smallest segment is smaller (estimated on the scan sample)."""
+"""Auto k never picks a k whose smallest segment is smaller (estimated on the scan sample)..."""
+
+SMALL_TABLE_SHARE = 5
+"""... except on a table of fewer than 25 customers, where a segment needs only a fifth of
+them (at least 2): on 15 customers a group of 4 is 27% of the shop, not a typo."""
 
 
-def rule_text(k_lo: int, k_hi: int) -> str:
+def min_segment(rows: int | None) -> int:
+    """The smallest segment auto k accepts on a table of ``rows`` customers."""
+    if rows is None:
+        return MIN_SEGMENT
+    return min(MIN_SEGMENT, max(2, rows // SMALL_TABLE_SHARE))
+
+
+def rule_text(k_lo: int, k_hi: int, rows: int | None = None) -> str:
     """The rule in one sentence (shown as k_rule)."""
     return msg("k (from {lo} to {hi}) is the one with the highest score = silhouette / best "
                "silhouette + {w:g} x Calinski-Harabasz / best Calinski-Harabasz, the smaller k on "
                "a tie; a k whose smallest segment would hold fewer than {min} customers is not "
-               "chosen.", lo=k_lo, hi=k_hi, w=CH_WEIGHT, min=MIN_SEGMENT)
+               "chosen.", lo=k_lo, hi=k_hi, w=CH_WEIGHT, min=min_segment(rows))
 
 
 def _vs_best(v: np.ndarray) -> np.ndarray:
@@ -49,7 +60,7 @@ def _vs_best(v: np.ndarray) -> np.ndarray:
     return s / top if top > 0 else np.zeros_like(s)
 
 
-def choose_k(scan: pd.DataFrame) -> tuple[int, str, list[str]]:
+def choose_k(scan: pd.DataFrame, rows: int | None = None) -> tuple[int, str, list[str]]:
     """Apply the rule to a scan table (adds the score columns); return k, reason, warnings."""
     ks = scan["k"].to_numpy()
     sil = scan["silhouette"].to_numpy(dtype=float)
@@ -68,7 +79,7 @@ def choose_k(scan: pd.DataFrame) -> tuple[int, str, list[str]]:
         ]
     eligible = np.ones(len(ks), dtype=bool)
     if "smallest_segment" in scan.columns:  # a segment of 1-4 customers is a typo, not a market
-        eligible = scan["smallest_segment"].to_numpy(dtype=float) >= MIN_SEGMENT
+        eligible = scan["smallest_segment"].to_numpy(dtype=float) >= min_segment(rows)
         if not eligible.any():
             eligible[:] = True
     masked = np.where(eligible, score, -np.inf)

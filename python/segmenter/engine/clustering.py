@@ -353,13 +353,13 @@ def _scan_metrics(S: np.ndarray, codes_by_k: dict[int, np.ndarray], n: int) -> p
     return df
 
 
-def k_rule_text(k_lo: int, k_hi: int) -> str:
-    return auto_k.rule_text(k_lo, k_hi)
+def k_rule_text(k_lo: int, k_hi: int, n: int | None = None) -> str:
+    return auto_k.rule_text(k_lo, k_hi, n)
 
 
-def _choose_k(scan: pd.DataFrame) -> tuple[int, str, list[str]]:
+def _choose_k(scan: pd.DataFrame, n: int) -> tuple[int, str, list[str]]:
     """Apply the k rule (:mod:`auto_k`) to a scan table; "chosen" stays the last column."""
-    k, reason, warnings = auto_k.choose_k(scan)
+    k, reason, warnings = auto_k.choose_k(scan, rows=n)
     if "chosen" in scan.columns:
         scan["chosen"] = scan.pop("chosen")
     return k, reason, warnings
@@ -430,10 +430,10 @@ def _fit_kmeans(Xc: np.ndarray, options: Options, d: int) -> _Raw:
             fitted = ex.map(lambda kk: _kmeans(kk, options.n_init, seed).fit(S), big_first)
             models = dict(sorted(zip(big_first, fitted, strict=True)))
         scan = _scan_metrics(S, {k: m.labels_ for k, m in models.items()}, n)
-        k, reason, w2 = _choose_k(scan)
+        k, reason, w2 = _choose_k(scan, n)
         scan["chosen"] = scan["k"] == k
         details["k_scan"] = _sample_note(len(S), n, seed)
-        rule = k_rule_text(ks[0], ks[-1])
+        rule = k_rule_text(ks[0], ks[-1], n)
         start = models[k]
     else:
         k = int(options.k)
@@ -595,13 +595,13 @@ def _fit_hierarchical(Xc: np.ndarray, options: Options, d: int) -> _Raw:
         warnings += w1
         codes = {k: codes_for(k) for k in ks}
         scan = _scan_metrics(Xc[idx], {k: c[idx] for k, c in codes.items()}, n)
-        k, reason, w2 = _choose_k(scan)
+        k, reason, w2 = _choose_k(scan, n)
         scan["chosen"] = scan["k"] == k
         warnings += w2
         details["k_scan"] = _sample_note(len(idx), n, seed).replace(
             "k-means fits and silhouette", "silhouette"
         )
-        rule = k_rule_text(ks[0], ks[-1])
+        rule = k_rule_text(ks[0], ks[-1], n)
         final = codes[k]
     else:
         k = int(options.k)
