@@ -42,6 +42,25 @@ def test_a_column_at_once_is_each_field_alone(name: str):
     assert [(type(v), repr(v)) for v in at_once] == [(type(v), repr(v)) for v in alone]
 
 
+NEAR_NUMBERS = {  # what float()/int() read but a canonical-number check must not pass
+    "plus": ["+1.5", "2.5"], "lead zero": ["01.5", "2.5"], "bare point": [".5", "2.5"],
+    "point end": ["1.", "2.5"], "point exp": ["1.e5", "2.5"], "an int": ["42", "2.5"],
+    "two points": ["1.5.5", "2.5"], "dash": ["-", "2.5"], "neg zero": ["-0.0", "0.5", "-0e5"],
+    "exp forms": ["1e5", "1E+05", "1e-05", "0e0"], "int dash": ["-1", "-", "3"],
+    "int range": ["-0", "5", "999999999999999999", "-999999999999999999"],
+    "int 19": ["1000000000000000000", "1"], "int lead": ["00", "1"], "int minus": ["1-2", "3"],
+    "int plus": ["+5", "6"], "under": ["1_000", "2"], "float under": ["1_0.5", "2.5"],
+}
+
+
+@pytest.mark.parametrize("name", list(NEAR_NUMBERS))
+def test_near_numbers_type_as_each_field_alone(name: str):
+    texts = NEAR_NUMBERS[name]
+    for column in (texts, texts[::-1], texts * 3):
+        at_once, alone = _csv_column(column), [_csv_cell(t) for t in column]
+        assert [(type(v), repr(v)) for v in at_once] == [(type(v), repr(v)) for v in alone]
+
+
 def test_read_input_types_every_field_as_before(tmp_path: Path):
     cols = columns()
     buf = io.StringIO()

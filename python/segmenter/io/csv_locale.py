@@ -194,22 +194,26 @@ def read_rows(text: str, sep: str, decimal: str, cell: Callable[[str], Any],
     """
     raw = list(csv.reader(io.StringIO(text), delimiter=sep))
     comma, numeric = decimal_columns(raw[:_VOTE_ROWS], decimal, sep)
-    rows = [[cell(c) for c in raw[0]]] if raw else []
-    body = raw[1:]
-    width = len(body[0]) if body else 0
-    if column is not None and body and all(len(r) == width for r in body):
+    width = len(raw[1]) if len(raw) > 1 else 0
+    if column is not None and len(raw) > 1 and all(len(r) == width for r in raw[1:]):
+        header = [cell(c) for c in raw[0]]
+        columns: list[Any] = list(zip(*raw[1:], strict=True))
+        del raw  # the field lists go now, each column's texts as soon as it is typed
         converted = set()
-        typed = []
-        for j, values in enumerate(zip(*body, strict=True)):
+        for j in range(width):
+            values = columns[j]
             if j in comma:
                 new = [comma_to_point(c) if ("," in c or "." in c) else c for c in values]
                 if any(a != b for a, b in zip(new, values, strict=True)):
                     converted.add(j)
                 values = tuple(new)
-            typed.append(column(values))
-        rows += map(list, zip(*typed, strict=True))
+            columns[j] = column(values)
+            del values
+        rows = [header]
+        rows += map(list, zip(*columns, strict=True))
         return rows, sorted(converted), numeric
-    return rows + _typed_rows(body, set(comma), cell, converted := set()), sorted(converted), numeric
+    rows = [[cell(c) for c in raw[0]]] if raw else []
+    return rows + _typed_rows(raw[1:], set(comma), cell, converted := set()), sorted(converted), numeric
 
 
 def _typed_rows(body: list[list[str]], wanted: set[int], cell: Callable[[str], Any],

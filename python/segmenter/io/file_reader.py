@@ -284,30 +284,61 @@ def _csv_cell(text: str) -> Any:
     return text
 
 
-_INTS = re.compile(r"(?:-?(?:0|[1-9][0-9]{0,17})\n)*-?(?:0|[1-9][0-9]{0,17})")
-_FLOATS = re.compile(r"(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)\n)*"
-                     r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)")
-
+_INT_CHARS = re.compile(r"[0-9\-\n]*")
+_NOT_PLAIN_INT = re.compile(r"\n-?0[0-9]|[0-9]-")
+_MAX_INT = 10**18
 _NUMBER_OR_BLANK_LINE = re.compile(rf"^(?:{_PLAIN_NUMBER.pattern}|[^\S\n]*)$", re.MULTILINE)
+
+# A column of canonical floats (every field ``-?(0|[1-9]\d*)`` with a point and digits, an
+# exponent, or both) is checked by a few scans that each jump from one literal to the next,
+# not by one regex stepping through every field: a character class, then the forms
+# ``float()`` reads that are not canonical ('+1.5', '01.5', '.5', '1.', '1.e5', '42').
+_FLOAT_CHARS = re.compile(r"[0-9.eE+\-\n]*")
+_NOT_CANONICAL = (re.compile(r"\n(?:\+|-?0[0-9]|-?\.)"), re.compile(r"\.(?:\n|[eE])"),
+                  re.compile(r"\n-?[0-9]+\n"))
+
+
+def _plain_floats(texts: Sequence[str], joined: str) -> list[float] | None:
+    """The fields as floats when every one is a canonical, finite float; else None."""
+    if not _FLOAT_CHARS.fullmatch(joined):
+        return None
+    framed = "\n" + joined + "\n"
+    if any(p.search(framed) for p in _NOT_CANONICAL):
+        return None
+    try:
+        values = list(map(float, texts))  # correctly rounded, as numpy's parse was
+    except ValueError:  # '1.5.5', '1e', '-': not numbers
+        return None
+    return values if all(map(math.isfinite, values)) else None
+
+
+def _plain_ints(texts: Sequence[str], joined: str) -> list[int] | None:
+    """The fields as ints when every one is a plain whole number of at most 18 digits
+    (no sign but '-', no leading zero): they fit int64, as the engine's arrays need."""
+    if not _INT_CHARS.fullmatch(joined) or _NOT_PLAIN_INT.search("\n" + joined):
+        return None
+    try:
+        values = list(map(int, texts))
+    except ValueError:  # '-', '1-2'
+        return None
+    return values if -_MAX_INT < min(values) and max(values) < _MAX_INT else None
 
 
 def _csv_column(texts: Sequence[str]) -> list[Any]:
     """:func:`_csv_cell` of every field of a column; a column of plain whole numbers, or of
-    plain numbers that all have a point or an exponent, is checked by one regex over the
-    joined column and converted by numpy; a column with a line break inside a field goes
-    field by field."""
-    import numpy as np
-
+    plain numbers that all have a point or an exponent, is checked over the joined column
+    and converted by one ``map``; a column with a line break inside a field goes field by
+    field."""
     if texts and all(texts):
         joined = "\n".join(texts)
         if joined.count("\n") != len(texts) - 1:
             return list(map(_csv_cell, texts))
-        if _INTS.fullmatch(joined):  # at most 18 digits: fits int64 exactly
-            return np.array(texts, dtype=np.int64).tolist()
-        if _FLOATS.fullmatch(joined):
-            values = np.array(texts, dtype=np.float64)
-            if np.isfinite(values).all():
-                return values.tolist()
+        whole = _plain_ints(texts, joined) if joined[:1] in "-0123456789" else None
+        if whole is not None:
+            return whole
+        values = _plain_floats(texts, joined)
+        if values is not None:
+            return values
         if _NUMBER_OR_BLANK_LINE.search(joined) is None:  # text only: every field stays
             return list(texts)
     return list(map(_csv_cell, texts))

@@ -98,8 +98,8 @@ def segments_sheet(seg: Segmentation) -> SheetSpec:
         r["segment_name"].tolist(),
         r["silhouette"].tolist(),
         r["distance"].tolist(),
-        [translate(x, lang) if isinstance(x, str) and x else x for x in r["excluded"].tolist()],
-        [int(i) if isinstance(i, (int, np.integer)) else None for i in r.index],
+        _translated(r["excluded"].tolist(), lang),
+        _sheet_rows(r.index),
     ]
     values = column_grid(header, columns)
     ncol = len(src.columns)
@@ -108,6 +108,23 @@ def segments_sheet(seg: Segmentation) -> SheetSpec:
     sheet.column_widths = {j + 1: 14.0 for j in range(len(header))}
     sheet.column_widths[ncol + 2] = 22.0
     return sheet
+
+
+def _translated(notes: list[Any], lang: str) -> list[Any]:
+    """Each note in the run's language; a million rows hold a handful of distinct notes,
+    so each distinct one is translated once."""
+    try:
+        once = {x: translate(x, lang) for x in set(notes) if isinstance(x, str) and x}
+    except TypeError:  # an unhashable value: note by note
+        return [translate(x, lang) if isinstance(x, str) and x else x for x in notes]
+    return list(map(once.get, notes, notes))
+
+
+def _sheet_rows(index: pd.Index) -> list[int | None]:
+    """The sheet row of each customer (an int index), None where the index is not a row."""
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return index.tolist()
+    return [int(i) if isinstance(i, (int, np.integer)) else None for i in index]
 
 
 def _as_text(values: list[Any]) -> list[Any]:

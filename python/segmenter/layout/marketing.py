@@ -12,6 +12,7 @@ run followed a previous one, ``seg.tracking`` (:class:`segmenter.story.tracking.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import islice
 from typing import Any
 
 from segmenter.engine.model_json import SHEET as MODEL_SHEET
@@ -160,9 +161,10 @@ def extend_layout(layout: Layout, seg: Segmentation) -> Layout:
         header, texts = why_column(seg, story)
         width = block.n_cols
         block.values[0] = [*block.values[0], header]
-        for i, text in enumerate(texts, start=1):
-            if i < len(block.values):
-                block.values[i] = [*block.values[i], text]
+        # appended in place: the table's rows are its own (segments_sheet made them), and a
+        # new list per row would copy a million rows once more
+        for row, text in zip(islice(block.values, 1, None), texts, strict=False):
+            row.append(text)
         layout.sheet("segments").column_widths[width + 1] = 50.0
     if "profiles" in names:
         sheet = layout.sheet("profiles")
