@@ -1,4 +1,4 @@
-"""Read the owner's file (.xlsx, .xlsm, .xls, .xlsb, .ods or .csv) into grids, never changing it.
+"""Read the owner's file (.xlsx, .xlsm, .xls, .xlsb, .ods, .csv, .tsv or .txt) into grids, never changing it.
 
 Workbooks are read with python-calamine (Rust): cached values, so the engine sees what
 the spreadsheet showed, at several times the speed and a fraction of the memory of an
@@ -37,7 +37,9 @@ from segmenter.layout.blocks import parse_marker
 from segmenter.log import CleaningLog
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
-ACCEPTED = ".xlsx, .xlsm, .xls, .xlsb, .ods or .csv"
+ACCEPTED = ".xlsx, .xlsm, .xls, .xlsb, .ods, .csv or .txt"
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+"""Delimited text: the separator is detected (Amazon's order report is a tab-separated .txt)."""
 READ_STEP = "read"
 _EXACT_INT = 2.0**53  # beyond this a float's "whole number" is rounding, not an integer
 
@@ -83,7 +85,7 @@ def read_input(path: str | Path, sheet: str | None = None, cell_range: str | Non
         raise SegmenterError(msg("{path} is a folder; give the path of an {accepted} file", path=p,
                                  accepted=ACCEPTED))
     suffix = p.suffix.lower()
-    if suffix == ".csv":
+    if suffix in TEXT_SUFFIXES:
         return _read_csv(p, sheet, cell_range, decimal)
     if suffix == ".numbers":
         raise SegmenterError(msg("{name} is a .numbers file; export it as .xlsx (File > Export To) and "
