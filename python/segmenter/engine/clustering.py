@@ -357,7 +357,7 @@ def k_rule_text(k_lo: int, k_hi: int, n: int | None = None) -> str:
     return auto_k.rule_text(k_lo, k_hi, n)
 
 
-def _choose_k(scan: pd.DataFrame, n: int) -> tuple[int, str, list[str]]:
+def _choose_k(scan: pd.DataFrame, n: int | None = None) -> tuple[int, str, list[str]]:
     """Apply the k rule (:mod:`auto_k`) to a scan table; "chosen" stays the last column."""
     k, reason, warnings = auto_k.choose_k(scan, rows=n)
     if "chosen" in scan.columns:
