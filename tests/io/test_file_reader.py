@@ -253,9 +253,9 @@ def test_not_a_workbook_is_one_line(tmp_path, name, content):
 
 
 def test_unknown_suffix_names_the_accepted_ones(tmp_path):
-    p = tmp_path / "data.txt"
+    p = tmp_path / "data.pdf"
     p.write_text("a,b")
-    with pytest.raises(SegmenterError, match=r"\.xlsx, \.xlsm, \.xls, \.xlsb, \.ods or \.csv"):
+    with pytest.raises(SegmenterError, match=r"\.xlsx, \.xlsm, \.xls, \.xlsb, \.ods, \.csv or \.txt"):
         read_input(p)
 
 
