@@ -25,8 +25,6 @@ import measure  # noqa: E402
 HELD: dict[str, Any] = json.loads((FOLDER / "heldout_truth.json").read_text(encoding="utf-8"))["files"]
 _AUTO_K = "auto k (clustering, not column roles): the right k gives ARI >= 0.98"
 XFAIL: dict[str, str] = {
-    "hy_members.xlsx": f"k=3 of 4; {_AUTO_K}",
-    "de_kundenstamm.csv": f"k=3 of 4 (unrelated 5-level Rabatt, 3 junk categories); {_AUTO_K}",
     "en_prospects.xlsx": "k=5 of 3: one-off buyers spread over 2 years split by recency, "
                          "loyal split by signup date",
     "woocommerce_orders.csv": "k=2 of 3 on RFM features (auto k)",

@@ -75,6 +75,8 @@ _COUNT_WORDS = (
     "anzahl", "bestellungen", "käufe", "kaeufe", "besuche", "einkäufe",
 )
 _AGE_WORDS = ("age", "年龄", "alter", "岁数")
+_BIRTH_WORDS = ("birthday", "birthdate", "dob", "dateofbirth", "birth", "born", "出生日期", "生日",
+                "geburtsdatum", "geburtstag", "geboren")
 
 _PHONE = re.compile(r"^\+?[\d\s\-()./]{7,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -117,10 +119,12 @@ def _has_word(header: str, words: Sequence[str], parts: Sequence[str] = ()) -> b
 
 
 def header_says(header: str, what: str) -> bool:
-    """Does the header name a column of this kind ('contact', 'note', 'id', 'money', 'count', 'age')?"""
+    """Does the header name a column of this kind ('contact', 'note', 'id', 'money', 'count', 'age',
+    'birth')?"""
     table = {"contact": (_CONTACT_WORDS, _CONTACT_PARTS), "note": (_NOTE_WORDS, _NOTE_PARTS),
              "id": (_ID_WORDS, ("编号", "kundennummer")), "money": (_MONEY_WORDS, ("消费", "金额")),
-             "count": (_COUNT_WORDS, ("次数",)), "age": (_AGE_WORDS, ("年龄",))}
+             "count": (_COUNT_WORDS, ("次数",)), "age": (_AGE_WORDS, ("年龄",)),
+             "birth": (_BIRTH_WORDS, ("出生", "生日", "geburt"))}
     words, parts = table[what]
     if what == "money" and _CURRENCY.search(str(header)):
         return True

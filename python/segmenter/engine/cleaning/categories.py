@@ -73,7 +73,7 @@ class Categories(Step):
 
 def numeric_variance(st: State) -> float:
     """Mean variance of the (scaled) numeric columns, flags aside; 1 when there is none."""
-    num = [c for c in st.numeric if st.kinds[c] != "bool"]
+    num = [c for c in st.numeric if st.kinds[c] != "bool" and c not in st.unrelated]
     if not num or len(st.data) <= 1:
         return 1.0
     target = float(np.mean(np.var(st.data[num].to_numpy(dtype=np.float64), axis=0)))

@@ -35,8 +35,9 @@ class FlagWeights(Step):
 
     def fit(self, st: State, options: Options) -> Fitted:
         w = flag_weight(st)
-        return {"weights": {c: 0.0 if c in st.unrelated else w
-                            for c in st.numeric if st.kinds[c] == "bool"}}
+        # an unrelated age or birth date (see unrelated.demographic_measures) gets weight 0 too
+        return {"weights": {c: 0.0 if c in st.unrelated else w for c in st.numeric
+                            if st.kinds[c] == "bool" or c in st.unrelated}}
 
     def apply(self, st: State, fitted: Fitted) -> Changes:
         ch = Changes()

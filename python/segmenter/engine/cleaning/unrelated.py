@@ -19,12 +19,15 @@ test runs on a fixed-seed sample of that many rows.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
-from scipy.stats import kruskal
+from scipy.stats import kruskal, spearmanr
 
 from segmenter.catalog import N_, msg
 from segmenter.engine.cleaning.base import Changes, Fitted, State, Step
+from segmenter.engine.roles import header_says
 from segmenter.options import Options
 
 P_MAX = 0.001
@@ -60,6 +63,58 @@ def association(labels: pd.Series, values: pd.Series) -> tuple[float, float]:
     return float(p), float(h) / (n - 1)
 
 
+FEW_LEVELS = 6
+"""A number column with at most this many distinct values (a discount tier, a rating) is tested
+like an age: unrelated to everything else, its few levels would cut every segment into tiers."""
+
+
+def is_number(values: pd.Series) -> bool:
+    """A number column (dates are read as day counts but are not few-level tiers)."""
+    return bool(pd.api.types.is_numeric_dtype(values))
+
+
+RHO_MIN = 0.1
+"""A demographic measure relates to a behaviour measure from this rank correlation (p < P_MAX)."""
+
+
+def _correlated(a: pd.Series, b: pd.Series) -> bool:
+    ok = a.notna().to_numpy() & b.notna().to_numpy()
+    x, y = a[ok].to_numpy(dtype=np.float64), b[ok].to_numpy(dtype=np.float64)
+    if len(x) < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return False
+    rho, p = spearmanr(x, y)
+    return bool(abs(rho) >= RHO_MIN and p < P_MAX)
+
+
+def demographic_measures(data: pd.DataFrame, measures: list[str],
+                         labels: list[str]) -> tuple[list[str], list[Any]]:
+    """Age, birth-date and few-level number columns that nothing else relates to.
+
+    Why: a birth date unrelated to spend, orders and recency adds distance between customers
+    that is pure noise for a shop, the way an unrelated City would, and it blurs the choice of
+    k; a discount tier of five values cuts every segment into tiers. Only age and birth dates
+    (named so in the header) and numbers of at most FEW_LEVELS values are tested. Related
+    means a rank correlation of at least RHO_MIN with some other measure (p < P_MAX), or a
+    category or yes/no column across whose levels the column differs (the Kruskal-Wallis
+    test above).
+    """
+    demo = [c for c in measures if header_says(c, "age") or header_says(c, "birth")
+            or (is_number(data[c]) and data[c].nunique() <= FEW_LEVELS)]
+    others = [c for c in measures if c not in demo]
+    out, reasons = [], []
+    for d in demo if others else []:
+        if any(_correlated(data[d], data[m]) for m in others):
+            continue
+        if any(p < P_MAX and e >= EFFECT_MIN for p, e in (association(data[c], data[d])
+                                                           for c in labels)):
+            continue
+        out.append(d)
+        reasons.append(msg("an age, birth date or few-valued number that no other column relates "
+                           "to (rank correlation under {rho:g} with every measure); weight 0: "
+                           "shown in the profiles, not used to split segments", rho=RHO_MIN))
+    return out, reasons
+
+
 class UnrelatedColumns(Step):
     """Mark category and yes/no features that no measure differs across (see module doc).
 
@@ -79,7 +134,7 @@ class UnrelatedColumns(Step):
         if len(data) > TEST_ROWS:
             pick = np.random.default_rng(0).choice(len(data), TEST_ROWS, replace=False)
             data = data.iloc[np.sort(pick)]
-        dropped, reasons = [], []
+        dropped, reasons = demographic_measures(data, measures, labels)
         for c in labels:
             tests = {m: association(data[c], data[m]) for m in measures}
             if any(p < P_MAX and e >= EFFECT_MIN for p, e in tests.values()):
