@@ -277,7 +277,7 @@ def test_log1p_only_on_skewed_non_negative_columns():
     debt = -rng.pareto(1.5, n) * 100  # skewed but negative
     df = pd.DataFrame({"Spend": spend, "Age": age, "Debt": debt})
     t = read_grid(df)
-    p = prepare(t, _opts(outliers="none"))
+    p = prepare(t, _opts(outliers="none", columns=["Spend", "Age", "Debt"]))  # Age unrelated: named
     assert stats.skew(spend, bias=False) > 2 and abs(stats.skew(age, bias=False)) < 2
     logged = [e.column for e in p.log if e.step == "log"]
     assert logged == ["Spend"]
@@ -296,7 +296,9 @@ def test_log1p_only_on_skewed_non_negative_columns():
                                              ("minmax", MinMaxScaler), ("none", None)])
 def test_scaling_matches_sklearn(how, scaler):
     t = read_grid(_grid(50))
-    p = prepare(t, _opts(scaling=how, outliers="none", log_transform="none"))
+    # the columns named, so an unrelated Age keeps its weight (unrelated.py): scaling alone
+    p = prepare(t, _opts(scaling=how, outliers="none", log_transform="none",
+                         columns=["Age", "Income", "Visits"]))
     X = t.values[["Age", "Income", "Visits"]].to_numpy(dtype=float)
     expected = X if scaler is None else scaler().fit_transform(X)
     np.testing.assert_allclose(p.X, expected, rtol=1e-9, atol=1e-12)

@@ -93,13 +93,15 @@ def demographic_measures(data: pd.DataFrame, measures: list[str],
     Why: a birth date unrelated to spend, orders and recency adds distance between customers
     that is pure noise for a shop, the way an unrelated City would, and it blurs the choice of
     k; a discount tier of five values cuts every segment into tiers. Only age and birth dates
-    (named so in the header) and numbers of at most FEW_LEVELS values are tested. Related
+    (named so in the header) and numbers of at most FEW_LEVELS values that the header does not
+    call money or a count (a fixed fee of 0/99/199 is behaviour) are tested. Related
     means a rank correlation of at least RHO_MIN with some other measure (p < P_MAX), or a
     category or yes/no column across whose levels the column differs (the Kruskal-Wallis
     test above).
     """
     demo = [c for c in measures if header_says(c, "age") or header_says(c, "birth")
-            or (is_number(data[c]) and data[c].nunique() <= FEW_LEVELS)]
+            or (is_number(data[c]) and data[c].nunique() <= FEW_LEVELS
+                and not header_says(c, "money") and not header_says(c, "count"))]
     others = [c for c in measures if c not in demo]
     out, reasons = [], []
     for d in demo if others else []:
