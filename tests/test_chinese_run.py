@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import zh_measure  # noqa: E402
+from cli_process import run_cli as _cli  # noqa: E402
 from segmenter.cli import main  # noqa: E402
 from segmenter.story.i18n import has_cjk  # noqa: E402
 
@@ -96,18 +97,6 @@ def test_an_english_log_says_sheet_row_in_english(tmp_path):
     log = _log_rows(load_workbook(out)["Cleaning Log"])
     assert log[1] == ("title or note above the header; not read", '"Customers row "0')
     assert log[len(rows)][0] == "summary row (Total)"
-
-
-def _cli(*args: str, cwd: Path) -> tuple[int, str, str]:
-    """The real CLI in a subprocess (the package of this checkout, as the tests import it)."""
-    import os
-    import subprocess
-
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "python"),
-           "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run([sys.executable, "-m", "segmenter.cli", *args], capture_output=True,
-                          text=True, encoding="utf-8", env=env, cwd=cwd, timeout=600)
-    return done.returncode, done.stdout, done.stderr
 
 
 def test_the_console_speaks_chinese_for_a_chinese_sheet(tmp_path):

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -19,19 +17,12 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import zh_measure  # noqa: E402
+from cli_process import run_cli as _cli  # noqa: E402
 
 ALLOWED = {"xlsx", "csv", "segmenter", "segment", "share", "track", "refit", "assign", "amount",
            "sometimes", "model", "segmenter-model"}
 """Commands, flags, option values an owner types as they are, the owner's own value
 ("sometimes") and the hidden sheet's literal name ('Segmenter Model'): not prose."""
-
-
-def _cli(*args: str, cwd: Path) -> tuple[int, str, str]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "python"),
-           "PYTHONIOENCODING": "utf-8"}
-    done = subprocess.run([sys.executable, "-m", "segmenter.cli", *args], capture_output=True,
-                          text=True, encoding="utf-8", env=env, cwd=cwd, timeout=600)
-    return done.returncode, done.stdout, done.stderr
 
 
 def _customers(path: Path, n: int = 40) -> Path:

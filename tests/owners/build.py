@@ -36,7 +36,7 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fake  # noqa: E402
-from fake import REF, days_ago, lognormal, spread_dates  # noqa: E402
+from fake import REF, Buyer, days_ago, lognormal, spread_dates  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 CUSTOMER_ARI = 0.9
@@ -270,17 +270,6 @@ def text_only() -> Built:
 
 
 # ============================================================ order ledgers
-
-
-@dataclass
-class Buyer:
-    """A planted customer of a ledger: group and purchase days (days before REF) with amounts."""
-
-    group: str
-    days: list[int]
-    amounts: list[float]
-    key: Any = None
-    info: dict[str, Any] = field(default_factory=dict)
 
 
 LEDGER_SPEC = {  # orders, days since last order, first-to-last span, order value median

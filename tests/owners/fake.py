@@ -1,4 +1,5 @@
-"""Realistic-looking fake values for the owner corpus: names, phones, e-mails, money text.
+"""Realistic-looking fake values for the owner corpus: names, phones, e-mails, money text,
+and the record of a planted ledger customer (:class:`Buyer`).
 
 Everything draws from a caller's ``random.Random`` so the corpus is reproducible
 (the stdlib generator's streams are stable across Python versions, numpy's are not
@@ -12,6 +13,7 @@ import io
 import random
 import re
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -168,3 +170,15 @@ def write_csv(path: Path, rows: list[list[Any]], sep: str, encoding: str) -> Non
     for row in rows:
         w.writerow(["" if v is None else v for v in row])
     path.write_bytes(buf.getvalue().encode(encoding))
+
+
+@dataclass
+class Buyer:
+    """A planted customer of a ledger: group, purchase days (days before REF) with amounts,
+    the key the export uses for them, and details (names, addresses) filled in per export."""
+
+    group: str
+    days: list[int]
+    amounts: list[float]
+    key: Any = None
+    info: dict[str, Any] = field(default_factory=dict)

@@ -2,7 +2,7 @@
 
 Run ``python tests/owners/heldout.py`` (optionally ``--out DIR``) to regenerate the files
 under ``tests/owners/heldout/`` and ``heldout_truth.json``. The tables here share no code
-with build.py (only fake.py's invented names, phones and e-mails): other header
+with build.py (only fake.py's invented names, phones, e-mails and its Buyer record): other header
 spellings and synonyms, other column orders, junk columns (a row number, a "Source"
 channel, a birth date, an unrelated VIP flag), mixed number text ("¥1,234.50",
 "1.234,50 €", "12%", "#N/A", blanks), title and two-row headers, total rows, date
@@ -38,7 +38,7 @@ import json
 import random
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fake  # noqa: E402
-from fake import REF  # noqa: E402
+from fake import REF, Buyer  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FOLDER = HERE / "heldout"
@@ -266,19 +266,8 @@ def text_only_de() -> File:
 # ------------------------------------------------------------------ ledgers
 
 
-@dataclass
-class Person:
-    """A planted buyer: group, purchase days (days before REF) and amounts, key, details."""
-
-    group: str
-    days: list[int]
-    amounts: list[float]
-    key: Any = None
-    info: dict[str, Any] = field(default_factory=dict)
-
-
 def _people(r: random.Random, sizes: dict[str, int],
-            spec: dict[str, tuple[tuple[int, int], tuple[int, int], int, float]]) -> list[Person]:
+            spec: dict[str, tuple[tuple[int, int], tuple[int, int], int, float]]) -> list[Buyer]:
     """Each group: (orders), (days since last order), days between orders, order value."""
     out = []
     for g in _labels(r, sizes):
@@ -286,11 +275,11 @@ def _people(r: random.Random, sizes: dict[str, int],
         n, last = r.randint(n_lo, n_hi), r.randint(l_lo, l_hi)
         days = sorted({last + sum(r.randint(1, 2 * gap) for _ in range(j)) for j in range(n)})
         base = _skew(r, value, 0.3)
-        out.append(Person(g, days, [round(_skew(r, base, 0.2), 2) for _ in days]))
+        out.append(Buyer(g, days, [round(_skew(r, base, 0.2), 2) for _ in days]))
     return out
 
 
-def _ledger_truth(people: list[Person], ghosts: list[Person], forbidden: list[str], note: str,
+def _ledger_truth(people: list[Buyer], ghosts: list[Buyer], forbidden: list[str], note: str,
                   left_out: int = 0) -> dict[str, Any]:
     return {"kind": "ledger", "api": "segment_orders", "expect": "segment",
             "k": len({p.group for p in people}), "min_ari": 0.7, "max_left_out": left_out,
@@ -303,7 +292,7 @@ _LEDGER3 = {"loyal": ((10, 25), (0, 30), 25, 70.0), "occasional": ((3, 6), (20, 
             "gone": ((1, 3), (400, 800), 40, 45.0)}
 
 
-def _unique_emails(r: random.Random, people: list[Person], domains: list[str]) -> None:
+def _unique_emails(r: random.Random, people: list[Buyer], domains: list[str]) -> None:
     seen: set[str] = set()
     for p in people:
         first, last = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
@@ -318,7 +307,7 @@ def en_orders_email() -> File:
     """English ledger keyed by 'E-mail Address': row numbers, Source, Excel and text dates."""
     r = random.Random(9101)
     people = _people(r, {"loyal": 40, "occasional": 120, "gone": 140}, _LEDGER3)
-    ghosts = [Person("ghost", [r.randint(3, 500)], [round(_skew(r, 40), 2)]) for _ in range(8)]
+    ghosts = [Buyer("ghost", [r.randint(3, 500)], [round(_skew(r, 40), 2)]) for _ in range(8)]
     _unique_emails(r, people + ghosts, fake.MAIL_DOMAINS)
     ev = [(d, p, a, r.choice(["Completed", "Shipped", "Delivered"])) for p in people
           for d, a in zip(p.days, p.amounts, strict=True)]
@@ -358,7 +347,7 @@ def woocommerce_orders() -> File:
     spec = {"vip": ((6, 14), (0, 40), 30, 140.0), "repeat": ((2, 5), (10, 250), 80, 60.0),
             "single": ((1, 1), (5, 600), 1, 35.0)}
     people = _people(r, {"vip": 20, "repeat": 70, "single": 100}, spec)
-    ghosts = [Person("ghost", [r.randint(3, 500)], [round(_skew(r, 40), 2)]) for _ in range(10)]
+    ghosts = [Buyer("ghost", [r.randint(3, 500)], [round(_skew(r, 40), 2)]) for _ in range(10)]
     _unique_emails(r, people + ghosts, fake.MAIL_DOMAINS)
     for i, p in enumerate(people + ghosts):
         p.info["uid"] = 0 if r.random() < 0.3 else 100 + i
@@ -501,7 +490,7 @@ def pdd_orders() -> File:
     spec = {"回头客": ((6, 14), (0, 40), 25, 45.0), "偶尔": ((2, 4), (20, 200), 60, 30.0),
             "一次性": ((1, 1), (200, 600), 1, 20.0)}
     people = _people(r, {"回头客": 45, "偶尔": 120, "一次性": 135}, spec)
-    ghosts = [Person("ghost", [r.randint(3, 300)], [round(_skew(r, 30), 2)]) for _ in range(8)]
+    ghosts = [Buyer("ghost", [r.randint(3, 300)], [round(_skew(r, 30), 2)]) for _ in range(8)]
     seen: set[str] = set()
     for p in people + ghosts:
         mob = "1" + r.choice("3589") + "".join(r.choice("0123456789") for _ in range(9))

@@ -60,6 +60,25 @@ def _key(v: Any) -> str:
     return str(v).strip().lower()
 
 
+def cells(path: Path) -> list[list[list]]:
+    """Every sheet's cell values (a rebuilt .xlsx differs in zip timestamps, not in cells)."""
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, data_only=True)
+    return [[list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets]
+
+
+def differing_files(new_dir: Path, old_dir: Path, names: list[str]) -> list[str]:
+    """The files of ``names`` whose rebuilt copy differs: .xlsx by cell values, others by bytes."""
+    def same(name: str) -> bool:
+        new, old = new_dir / name, old_dir / name
+        if name.endswith(".xlsx"):
+            return cells(new) == cells(old)
+        return new.read_bytes() == old.read_bytes()
+
+    return [n for n in names if not same(n)]
+
+
 def evaluate(name: str, hinted: bool = False, truth: dict[str, Any] | None = None,
              folder: Path = HERE) -> Outcome:
     """Run the default public API on one corpus file and score it.

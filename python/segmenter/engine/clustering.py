@@ -216,6 +216,11 @@ def assign(X_new: np.ndarray, fit_or_centers: Fit | np.ndarray) -> np.ndarray:
     return nearest_centre(X_new, centers)[0] + 1
 
 
+def has_core_customers(model: dict[str, Any]) -> bool:
+    """A DBSCAN model that saved its core customers (assigned by DBSCAN's own rule)."""
+    return model.get("method") == "dbscan" and "core_coordinates" in (model.get("details") or {})
+
+
 def assign_model(X_new: np.ndarray, model: dict[str, Any]) -> np.ndarray:
     """Segment numbers for new rows under a saved model (the workbook's JSON).
 
@@ -226,7 +231,7 @@ def assign_model(X_new: np.ndarray, model: dict[str, Any]) -> np.ndarray:
     """
     centers = np.asarray(model["centers"], dtype=np.float64)
     details = model.get("details") or {}
-    if model.get("method") == "dbscan" and "core_coordinates" in details:
+    if has_core_customers(model):
         cores = np.asarray(details["core_coordinates"], dtype=np.float64).reshape(-1, centers.shape[1])
         fit = Fit(labels=np.zeros(0, dtype=np.int64), centers=centers, k=len(centers),
                   method="dbscan", k_scan=None, k_rule="", k_reason="", details=details,

@@ -417,9 +417,7 @@ def name_segment(segment: int, levels: Mapping[str, Level], roles: Roles,
         own = tuple(c for c in (never.claim,) if c is not None)
         return SegmentName(segment, t("name.never_bought", language), "never_bought", reason,
                            tuple((c.column, float(c.threshold)) for c in own), own)
-    rule = classify(level_values(levels), roles)
-    if rule == "new" and not _recent_start(levels, roles):
-        rule = classify(level_values(levels), roles, allow_new=False)
+    rule = classify(level_values(levels), roles, allow_new=_recent_start(levels, roles))
     if rule == "features":
         top = distinctive(levels)[:2]
         if not top:

@@ -35,7 +35,7 @@ import pandas as pd
 from segmenter.catalog import msg
 from segmenter.engine import model_json as model_store
 from segmenter.engine.cleaning import transform_new
-from segmenter.engine.clustering import assign_model
+from segmenter.engine.clustering import assign_model, has_core_customers
 from segmenter.engine.fit import UNASSIGNED, Fitted, with_labels
 from segmenter.engine.nearest import nearest_centre
 from segmenter.errors import SegmenterError
@@ -242,8 +242,7 @@ def assign(seg: Fitted, previous: Previous, language: str = "en") -> tuple[Fitte
     X_old, rows = old_space(seg, previous.model)
     centres = {s: c for s, c in saved_centres(previous.model).items() if s != UNASSIGNED}
     segs = sorted(centres)
-    dbscan = previous.model.get("method") == "dbscan" and "core_coordinates" in (
-        previous.model.get("details") or {})
+    dbscan = has_core_customers(previous.model)
     if dbscan:  # DBSCAN's own rule: the nearest saved core customer within the radius, else 0
         labels = assign_model(X_old, previous.model)
     else:

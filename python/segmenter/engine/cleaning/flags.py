@@ -27,7 +27,11 @@ def flag_weight(st: State) -> float:
 
 
 class FlagWeights(Step):
-    """Multiply each 0/1 (yes/no) column by :func:`flag_weight`. Must run after scaling."""
+    """Multiply each 0/1 (yes/no) column by :func:`flag_weight`. Must run after scaling.
+
+    It also holds the saved weight 0 of unrelated number columns (an unrelated age or
+    discount tier), so new rows are placed the same way.
+    """
 
     name = N_("flags")
     description = "yes/no columns weighted like categories (0.5 standard deviations between yes and no)"
@@ -35,7 +39,7 @@ class FlagWeights(Step):
 
     def fit(self, st: State, options: Options) -> Fitted:
         w = flag_weight(st)
-        # an unrelated age or birth date (see unrelated.demographic_measures) gets weight 0 too
+        # an unrelated age or birth date (see unrelated.unrelated_measures) gets weight 0 too
         return {"weights": {c: 0.0 if c in st.unrelated else w for c in st.numeric
                             if st.kinds[c] == "bool" or c in st.unrelated}}
 

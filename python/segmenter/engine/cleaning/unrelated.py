@@ -68,11 +68,6 @@ FEW_LEVELS = 6
 like an age: unrelated to everything else, its few levels would cut every segment into tiers."""
 
 
-def is_number(values: pd.Series) -> bool:
-    """A number column (dates are read as day counts but are not few-level tiers)."""
-    return bool(pd.api.types.is_numeric_dtype(values))
-
-
 RHO_MIN = 0.1
 """A demographic measure relates to a behaviour measure from this rank correlation (p < P_MAX)."""
 
@@ -86,7 +81,7 @@ def _correlated(a: pd.Series, b: pd.Series) -> bool:
     return bool(abs(rho) >= RHO_MIN and p < P_MAX)
 
 
-def demographic_measures(data: pd.DataFrame, measures: list[str],
+def unrelated_measures(data: pd.DataFrame, measures: list[str],
                          labels: list[str]) -> tuple[list[str], list[Any]]:
     """Age, birth-date and few-level number columns that nothing else relates to.
 
@@ -99,12 +94,12 @@ def demographic_measures(data: pd.DataFrame, measures: list[str],
     category or yes/no column across whose levels the column differs (the Kruskal-Wallis
     test above).
     """
-    demo = [c for c in measures if header_says(c, "age") or header_says(c, "birth")
-            or (is_number(data[c]) and data[c].nunique() <= FEW_LEVELS
+    tested = [c for c in measures if header_says(c, "age") or header_says(c, "birth")
+            or (pd.api.types.is_numeric_dtype(data[c]) and data[c].nunique() <= FEW_LEVELS
                 and not header_says(c, "money") and not header_says(c, "count"))]
-    others = [c for c in measures if c not in demo]
+    others = [c for c in measures if c not in tested]
     out, reasons = [], []
-    for d in demo if others else []:
+    for d in tested if others else []:
         if any(_correlated(data[d], data[m]) for m in others):
             continue
         if any(p < P_MAX and e >= EFFECT_MIN for p, e in (association(data[c], data[d])
@@ -136,7 +131,7 @@ class UnrelatedColumns(Step):
         if len(data) > TEST_ROWS:
             pick = np.random.default_rng(0).choice(len(data), TEST_ROWS, replace=False)
             data = data.iloc[np.sort(pick)]
-        dropped, reasons = demographic_measures(data, measures, labels)
+        dropped, reasons = unrelated_measures(data, measures, labels)
         for c in labels:
             tests = {m: association(data[c], data[m]) for m in measures}
             if any(p < P_MAX and e >= EFFECT_MIN for p, e in tests.values()):
