@@ -62,6 +62,7 @@ def segment(
     track: str = "refit",
     story: bool = True,
     progress: Progress | None = None,
+    silhouettes: bool = True,
     **options: Any,
 ) -> Segmentation:
     """Segment customers in ``data``; see the README for every option.
@@ -77,6 +78,9 @@ def segment(
     tracking, chart inputs): segments keep the plain names "Segment 1", "Segment 2",
     ... and everything else (labels, centres, profiles, quality, k scan) is the same.
     The worksheet functions use it; it cannot be combined with ``previous``.
+    ``silhouettes=False`` (with ``story=False`` only) also leaves out the silhouettes,
+    most of the time ``=SEGMENT`` takes; :func:`segmenter.engine.fit.with_silhouettes`
+    adds them to the result when a function shows them.
     ``progress(stage, rows)`` is called as cleaning, clustering and naming start.
     """
     if track not in TRACK_MODES:
@@ -84,11 +88,15 @@ def segment(
     if not story and previous is not None:
         raise SegmenterError(msg("{option} cannot keep a previous run's segments; leave {name} on",
                                  option="story=False", name="story"))
+    if story and not silhouettes:
+        raise SegmenterError(msg("{option} needs {other}: the story reads the silhouettes",
+                                 option="silhouettes=False", other="story=False"))
     try:
         opts = make_options(k=k, method=method, **options)
         if progress is not None:
             progress("cleaning", _rows(data))
-        fitted = fit_table(data, opts, origin=origin, source_name=source_name, progress=progress)
+        fitted = fit_table(data, opts, origin=origin, source_name=source_name, progress=progress,
+                           silhouettes=silhouettes)
         if not story:
             return assemble(fitted)
         return _tell_story(fitted, previous, track, progress=progress)

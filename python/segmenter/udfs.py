@@ -127,7 +127,7 @@ def SEGMENT_CENTROIDS(data, k=None, method=None):
 def SEGMENT_SILHOUETTE(data, k=None, method=None, per_row=False):
     """How clearly the customers fall into their segments: the silhouette (-1..1; above 0.5 strong, below 0.25 weak), overall or per row."""
     try:
-        seg, key = fit(data, **option_kwargs(k, method))
+        seg, key = fit(data, silhouettes=True, **option_kwargs(k, method))
         if not per_row or is_blank(per_row):
             if not math.isfinite(seg.silhouette):
                 raise SegmenterError(msg(

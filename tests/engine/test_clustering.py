@@ -122,9 +122,10 @@ def test_k_scan_table_and_reason():
                                   "calinski_harabasz_vs_best", "score", "chosen"]
     assert scan["k"].tolist() == list(range(2, 11))
     assert scan.loc[scan["chosen"], "k"].tolist() == [fit.k] == [4]
-    # n <= SCAN_SAMPLE: the scan is exact, so its silhouette is scikit-learn's
+    # n <= SCAN_SAMPLE: the scan covers every row, so its silhouette is scikit-learn's
+    # (in single precision: the scan only compares k)
     row = scan.set_index("k").loc[4]
-    assert row["silhouette"] == pytest.approx(silhouette_score(X, fit.labels), abs=1e-9)
+    assert row["silhouette"] == pytest.approx(silhouette_score(X, fit.labels), abs=1e-5)
     assert f"{row['silhouette']:.3f}" in fit.k_reason and fit.k_reason.startswith("k=4")
     assert "best silhouette" in fit.k_rule and "best Calinski-Harabasz" in fit.k_rule
 

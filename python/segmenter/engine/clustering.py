@@ -333,7 +333,7 @@ def _scan_metrics(S: np.ndarray, codes_by_k: dict[int, np.ndarray], n: int) -> p
         blocks.append(h)
         offsets[k] = off
         off += k
-    sums = cluster_distance_sums(S, np.hstack(blocks))
+    sums = cluster_distance_sums(S, np.hstack(blocks), np.float32)  # compares k: 1e-7 will do
     rows = []
     for k in ks:
         c = codes_by_k[k]

@@ -15,7 +15,7 @@ import platform
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -25,7 +25,7 @@ from segmenter.engine.cleaning import Prepared, prepare
 from segmenter.engine.cleaning.neverbought import NEVER_BOUGHT
 from segmenter.engine.clustering import fit_segments, fit_segments_apart
 from segmenter.engine.profiles import Profiles, build_profiles
-from segmenter.engine.quality import Quality, evaluate
+from segmenter.engine.quality import NOT_YET, Quality, evaluate, silhouettes_of
 from segmenter.engine.reader import Table, read_grid
 from segmenter.engine.values import jsonable
 from segmenter.log import CleaningLog
@@ -108,10 +108,13 @@ def fit_table(
     origin: tuple[int, int] = (1, 1),
     source_name: str = "",
     progress: Callable[[str, int], None] | None = None,
+    silhouettes: bool = True,
 ) -> Fitted:
     """Read, clean, cluster, evaluate and profile: the whole engine in one call.
 
     ``progress(stage, rows)``, if given, is told when clustering starts (the CLI shows it).
+    ``silhouettes=False`` leaves the silhouettes for :func:`with_silhouettes` (the
+    worksheet functions compute them only when one shows them).
     """
     table = read_grid(
         data,
@@ -125,7 +128,8 @@ def fit_table(
         progress("clustering", int(prep.X.shape[0]))
     never = _never_bought(prep)
     fit = fit_segments(prep.X, opts) if never is None else fit_segments_apart(prep.X, never, opts)
-    qual = evaluate(prep.X, fit.labels, fit.centers, opts, order=fit.row_order)
+    qual = evaluate(prep.X, fit.labels, fit.centers, opts, order=fit.row_order,
+                    silhouettes=silhouettes)
     labelled = _labelled(table, prep, prep.rows, np.asarray(fit.labels), qual, opts)
     labelled["k"] = int(fit.k)
 
@@ -175,6 +179,34 @@ def _never_bought(prep: Prepared) -> np.ndarray | None:
         return None
     mask = prep.original[NEVER_BOUGHT].to_numpy(dtype=np.float64) == 1
     return mask if mask.any() else None
+
+
+FittedT = TypeVar("FittedT", bound=Fitted)
+
+
+def has_silhouettes(fitted: Fitted) -> bool:
+    """False for a result of ``fit_table(silhouettes=False)`` not yet completed."""
+    return fitted.quality.get("silhouette_method") != NOT_YET
+
+
+def with_silhouettes(fitted: FittedT) -> FittedT:
+    """``fitted`` with the silhouettes ``fit_table(silhouettes=False)`` left out.
+
+    The same numbers and warnings as a fit that computed them at once (tested).
+    """
+    if has_silhouettes(fitted):
+        return fitted
+    sep, per_segment, extra = silhouettes_of(fitted.X, fitted.used_labels, fitted.options)
+    rows = fitted.rows.copy()
+    rows["silhouette"] = _placed(len(rows), rows.index.get_indexer(fitted.used_rows),
+                                 sep.per_row)
+    quality = {**fitted.quality, "silhouette": sep.silhouette,
+               "silhouette_method": sep.method}
+    seg_q = fitted.segment_quality.copy()
+    seg_q["silhouette"] = seg_q["segment"].map(per_segment).astype(float)
+    warnings = [*fitted.warnings, *(w for w in extra if w not in fitted.warnings)]
+    return dataclasses.replace(fitted, rows=rows, quality=quality, segment_quality=seg_q,
+                               warnings=warnings)
 
 
 def with_labels(fitted: Fitted, labels: pd.Series, X: np.ndarray) -> Fitted:

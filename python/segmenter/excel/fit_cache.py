@@ -128,6 +128,10 @@ class FitCache:
             raise entry.error
         return entry.value
 
+    def put(self, key: Hashable, value: Any, weight: int = 1) -> None:
+        """Replace ``key``'s value with a completed one (the fit with its silhouettes)."""
+        self._store(key, _Entry(value, max(1, int(weight)), None))
+
     def _store(self, key: Hashable, entry: _Entry) -> None:
         with self._lock:
             old = self._data.pop(key, None)

@@ -11,6 +11,7 @@ import math
 from typing import Any
 
 from segmenter.catalog import N_, msg, tr
+from segmenter.engine.fit import has_silhouettes, with_silhouettes
 from segmenter.errors import SegmenterError
 from segmenter.excel.fit_cache import FITS, grid_digest
 from segmenter.result import Segmentation
@@ -68,8 +69,12 @@ def options_rows(options: Any) -> Any:
     return [list(r[:2]) for r in rows]
 
 
-def fit(data: Any, **kwargs: Any) -> tuple[Segmentation, tuple]:
-    """The Segmentation for (data, options), from the shared cache; and its cache key."""
+def fit(data: Any, silhouettes: bool = False, **kwargs: Any) -> tuple[Segmentation, tuple]:
+    """The Segmentation for (data, options), from the shared cache; and its cache key.
+
+    The silhouettes, most of a fit's time at 10,000 rows, are computed on the first call
+    that asks for them (``silhouettes=True``) and then kept in the cached fit.
+    """
     from segmenter.options import make_options
 
     grid = as_grid(data)
@@ -84,10 +89,14 @@ def fit(data: Any, **kwargs: Any) -> tuple[Segmentation, tuple]:
         method = rest.pop("method", "kmeans")
         # the worksheet functions need labels, centres, profiles, silhouettes and the
         # k scan, not names, per-customer reasons or rules: skip the story step
-        return segment(grid, k=k, method=method, story=False, **rest)
+        return segment(grid, k=k, method=method, story=False, silhouettes=False, **rest)
 
     cells = len(grid) * len(grid[0])  # the grid is rectangular as Excel passes it
-    return FITS.get_or_compute(key, compute, weight=cells), key
+    seg = FITS.get_or_compute(key, compute, weight=cells)
+    if silhouettes and not has_silhouettes(seg):
+        seg = with_silhouettes(seg)
+        FITS.put(key, seg, weight=cells)
+    return seg, key
 
 
 PREDICT_COLUMNS = ("customer", "p_alive", "expected_orders", "order_value", "clv", "risk")
