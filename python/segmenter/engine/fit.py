@@ -10,6 +10,7 @@ actions) and month-over-month tracking are the story's job
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import platform
 from collections.abc import Callable, Sequence
@@ -373,7 +374,9 @@ def flag_correlations(corr: pd.DataFrame) -> list[tuple[str, str, float]]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def _version(pkg: str) -> str:
+    """An installed package's version; read once per process (each lookup scans sys.path)."""
     try:
         return metadata.version(pkg)
     except metadata.PackageNotFoundError:
