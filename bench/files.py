@@ -103,9 +103,8 @@ def _first_call(n: int) -> dict[str, Any]:
     import pandas as pd
     import sklearn.cluster  # noqa: F401
     t1 = time.perf_counter()
-    import synth
-
     import segmenter.pipeline  # noqa: F401 - what segment() imports on first use: imports apart
+    import synth
     t2 = time.perf_counter()
     X, _ = synth.make_data(n)
     frame = pd.DataFrame(X, columns=synth.columns())

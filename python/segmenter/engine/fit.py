@@ -10,8 +10,8 @@ actions) and month-over-month tracking are the story's job
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import platform
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -374,7 +374,7 @@ def flag_correlations(corr: pd.DataFrame) -> list[tuple[str, str, float]]:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _version(pkg: str) -> str:
     """An installed package's version; read once per process (each lookup scans sys.path)."""
     try:
