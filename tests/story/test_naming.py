@@ -238,3 +238,28 @@ def test_a_tenure_in_months_is_named_in_months_and_new_means_within_a_year():
                              other={"Recency": 20, "Frequency": 4, "Monetary": 100})
     sn = name_segments(levels_of(df, labels, roles), roles)[1]
     assert sn.rule != "new" and "New" not in sn.name and "days" not in sn.name, sn.name
+
+
+def test_a_repeated_stem_takes_a_qualifier_the_stems_holder_lacks():
+    # two champion segments that differ only in tenure: the second is "Champions (newer)",
+    # not "Champions (Segment 3)", and the qualifier holds for its members
+    rng = np.random.default_rng(5)
+    big, n = 300, 60
+    df = pd.DataFrame({
+        "Recency": np.r_[rng.uniform(200, 400, big), rng.uniform(1, 20, 2 * n)],
+        "Frequency": np.r_[rng.integers(1, 3, big), rng.integers(10, 20, 2 * n)].astype(float),
+        "Monetary": np.r_[rng.uniform(20, 80, big), rng.uniform(900, 1500, 2 * n)],
+        "Tenure": np.r_[rng.uniform(100, 900, big), rng.uniform(300, 900, n),
+                        rng.uniform(5, 60, n)],
+    })
+    labels = np.r_[np.ones(big, int), np.full(n, 2), np.full(n, 3)]
+    roles = Roles(recency="Recency", frequency="Frequency", monetary="Monetary", tenure="Tenure")
+    names = name_segments(levels_of(df, labels, roles), roles)
+    assert names[2].name.startswith("Champions:")
+    assert names[3].name.startswith("Champions (newer):"), names[3].name
+    tenure = next(c for c in names[3].claims if c.column == "Tenure")
+    members = df.loc[labels == 3, "Tenure"]
+    assert (members <= tenure.threshold).mean() >= 0.9
+    zh = name_segments(levels_of(df, labels, roles), roles, "zh")
+    assert zh[3].name.split("：")[0] != zh[2].name.split("：")[0]
+    assert "Segment" not in zh[3].name and "细分" not in zh[3].name.split("：")[0]

@@ -47,7 +47,8 @@ never appear in a name.
 
 Stems (the part before the colon) are unique within a run (:func:`make_unique`): a
 repeated stem gets the most one-sided feature not yet named, "Regulars (high
-Paperless)", then "(Segment n)".
+Paperless)", else one of its own qualifiers that the segment holding the stem lacks,
+"Champions (newer)", and only then "(Segment n)".
 """
 
 from __future__ import annotations
@@ -440,12 +441,24 @@ def stem(name: str) -> str:
 
 
 def _variant(sn: SegmentName, levels: Mapping[str, Level], roles: Roles, language: str,
-             taken: set[str]) -> SegmentName:
-    """``sn`` with its stem made unique: the next most one-sided feature, then the number."""
+             taken: set[str], holder: SegmentName | None = None) -> SegmentName:
+    """``sn`` with its stem made unique: the next most one-sided feature, then one of its
+    own qualifiers that the segment holding the stem lacks ("Champions (newer)"), then
+    the number."""
     old = stem(sn.name)
     rest = sn.name[len(old):]
     cand = distinctive(levels, exclude={c.column for c in sn.claims})
     combos = [[a] for a in cand] + [[a, b] for i, a in enumerate(cand[:4]) for b in cand[i + 1:4]]
+    if holder is not None:
+        theirs = {(c.column, c.op) for c in holder.claims}
+        own = [lv for lv in distinctive(levels) if lv.claim is not None
+               and (lv.claim.column, lv.claim.op) not in theirs
+               and lv.feature in {c.column for c in sn.claims}]
+        for lv in own:
+            new = t("name.variant", language, stem=old, detail=level_phrase(lv, roles, language))
+            if new.casefold() not in taken:
+                return SegmentName(sn.segment, new + rest, sn.rule, sn.reason, sn.evidence,
+                                   sn.claims)
     for lvs in combos:
         detail = t("name.join", language).join(level_phrase(lv, roles, language) for lv in lvs)
         new = t("name.variant", language, stem=old, detail=detail)
@@ -473,7 +486,9 @@ def make_unique(names: Mapping[int, SegmentName], levels: Mapping[int, Mapping[s
     for s in sorted(names):
         sn = names[s]
         if stem(sn.name).casefold() in taken:
-            sn = _variant(sn, levels.get(s, {}), roles, language, taken)
+            holder = next((o for o in out.values()
+                           if stem(o.name).casefold() == stem(sn.name).casefold()), None)
+            sn = _variant(sn, levels.get(s, {}), roles, language, taken, holder)
         taken.add(stem(sn.name).casefold())
         out[s] = sn
     return out
