@@ -263,3 +263,16 @@ def test_a_repeated_stem_takes_a_qualifier_the_stems_holder_lacks():
     zh = name_segments(levels_of(df, labels, roles), roles, "zh")
     assert zh[3].name.split("：")[0] != zh[2].name.split("：")[0]
     assert "Segment" not in zh[3].name and "细分" not in zh[3].name.split("：")[0]
+
+
+@pytest.mark.parametrize("key,days,want", [
+    ("name.first_order.months", 1, "first order in the last 1 month"),
+    ("name.first_order.months", 11, "first order in the last 11 months"),
+    ("name.median_since.years", 1, "median 1 year since the last order"),
+    ("name.no_order.weeks", 21, "no order in 21+ weeks"),
+])
+def test_english_units_after_one_are_singular(key, days, want):
+    from segmenter.story.i18n import t
+
+    assert t(key, "en", days=days) == want
+    assert "1个月" in t("name.first_order.months", "zh", days=1)

@@ -8,6 +8,7 @@ picks Chinese when most of the sheet's headers are Chinese, English otherwise.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -43,9 +44,17 @@ def resolve_language(option: str | None, headers: Iterable[Any] = ()) -> str:
     return detect_language(headers)
 
 
+_ONE_UNIT = re.compile(r"(?<![\d.,])1 (day|week|month|year)s\b")
+
+
 def t(key: str, language: str, **kw: Any) -> str:
-    """The string ``key`` in ``language``, formatted with ``kw``."""
-    return ptr(key, ENGLISH[key], language, **kw)
+    """The string ``key`` in ``language``, formatted with ``kw``.
+
+    English units after the number 1 are singular ("1 month", not "1 months"); the
+    catalogue's strings put the number in a placeholder, so this is decided here.
+    """
+    text = ptr(key, ENGLISH[key], language, **kw)
+    return _ONE_UNIT.sub(r"1 \1", text) if "1 " in text and language != "zh" else text
 
 
 # The English of each key; its translations are in the gettext catalogue (segmenter.catalog),
