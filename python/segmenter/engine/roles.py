@@ -78,6 +78,13 @@ _COUNT_WORDS = (
     "anzahl", "bestellungen", "käufe", "kaeufe", "besuche", "einkäufe",
 )
 _AGE_WORDS = ("age", "年龄", "alter", "岁数")
+_SIGNUP_WORDS = ("clientsince", "customersince", "membersince", "kundeseit", "mitgliedseit",
+                 "created", "createdat", "createdate", "creationdate", "datecreated",
+                 "accountcreated", "signup", "signupdate", "signedup", "registered",
+                 "registrationdate", "registerdate", "joindate", "joined", "datejoined",
+                 "注册时间", "注册日期", "入会时间", "入会日期", "开卡日期", "开卡时间", "angelegtam",
+                 "erstelltam", "anmeldedatum", "registriertseit", "registriertam")
+"""When the customer signed up: like a birth date, it says nothing about buying by itself."""
 _BIRTH_WORDS = ("birthday", "birthdate", "dob", "dateofbirth", "birth", "born", "出生日期", "生日",
                 "geburtsdatum", "geburtstag", "geboren")
 
@@ -123,11 +130,12 @@ def _has_word(header: str, words: Sequence[str], parts: Sequence[str] = ()) -> b
 
 def header_says(header: str, what: str) -> bool:
     """Does the header name a column of this kind ('contact', 'note', 'id', 'money', 'count', 'age',
-    'birth')?"""
+    'birth', 'signup')?"""
     table = {"contact": (_CONTACT_WORDS, _CONTACT_PARTS), "note": (_NOTE_WORDS, _NOTE_PARTS),
              "id": (_ID_WORDS, ("编号", "kundennummer")), "money": (_MONEY_WORDS, ("消费", "金额")),
              "count": (_COUNT_WORDS, ("次数", "笔数")), "age": (_AGE_WORDS, ("年龄",)),
-             "birth": (_BIRTH_WORDS, ("出生", "生日", "geburt"))}
+             "birth": (_BIRTH_WORDS, ("出生", "生日", "geburt")),
+             "signup": (_SIGNUP_WORDS, ("注册", "入会", "开卡"))}
     words, parts = table[what]
     if what == "money" and _CURRENCY.search(str(header)):
         return True

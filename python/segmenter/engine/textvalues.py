@@ -41,6 +41,7 @@ SUMMARY_FIRST = _SUMMARY_FIRST
 
 _BOOL_WORDS = {
     "true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
+    "ja": True, "nein": False, "wahr": True, "falsch": False,
     "是": True, "否": False, "有": True, "无": False, "無": False,
     "对": True, "错": False, "✓": True, "✔": True, "✗": False, "✘": False,
 }
