@@ -62,9 +62,9 @@ MAX_SHARE_CATEGORIES = 12
 ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "customer": (
         "customer id", "customer", "customer no", "customer number", "customer code",
-        "customer ref", "client id", "client", "member id", "member", "buyer user id", "buyer",
-        "buyer id",
-        "account", "account id", "user id", "buyer username", "username", "客户编号", "客户id",
+        "customer ref", "client id", "client", "member id", "member", "buyer user id", "buyer username",
+        "buyer", "buyer id",
+        "account", "account id", "user id", "username", "客户编号", "客户id",
         "客户号", "客户", "会员编号", "会员id", "会员号", "会员", "顾客编号", "顾客", "买家会员名", "会员名", "买家账号",
         "买家id", "用户id", "用户名", "kundennummer", "kunden nr", "kundennr", "kunden id",
         "kunde",
