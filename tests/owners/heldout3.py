@@ -14,23 +14,22 @@ reference date (2026-10-31) make every rebuild identical.
 
 Platform headers were taken from real exports as quoted in public code (found with code
 search; nothing here is copied from those projects):
-- Shopify customers export (Admin > Customers > Export): a public Shopify CSV importer's
-  (found with code search)
-  ``customerRowsToRecords`` reads 'Customer ID', 'First Name', 'Last Name', 'Email',
-  'Accepts Email Marketing' (yes/no), 'Default Address Company/Address1/Address2/City/
-  Province Code/Country Code/Zip/Phone', 'Phone', 'Accepts SMS Marketing', 'Total Spent',
-  'Total Orders', 'Note', 'Tags'; its ``stripShopifyId`` removes the leading apostrophe that
-  Shopify puts before IDs, phones and zips so spreadsheets keep them as text. 'Tax Exempt'
-  per the same export (yes/no).
-- Douyin shop (抖店) order export: a public order-loading script found with code search,
-  selecting
-  '主订单编号', '子订单编号', '支付方式', '选购商品', '商品ID', '商家编码', '商品数量', '商品金额',
-  '订单提交时间', '支付完成时间', '订单完成时间', '订单状态', '发货时间', '订单应付金额', '运费',
-  '优惠总金额', '收件人', '收件人手机号', '省', '市', '区', '街道', '详细地址'; the same script maps
+- Shopify customers export (Admin > Customers > Export): a public Shopify CSV importer found
+  with code search (``customerRowsToRecords``) reads 'Customer ID', 'First Name', 'Last Name',
+  'Email', 'Accepts Email Marketing' (yes/no), 'Default Address Company/Address1/Address2/
+  City/Province Code/Country Code/Zip/Phone', 'Phone', 'Accepts SMS Marketing', 'Total
+  Spent', 'Total Orders', 'Note', 'Tags'; its ``stripShopifyId`` removes the leading
+  apostrophe Shopify puts before IDs, phones and zips so spreadsheets keep them as text.
+  'Tax Exempt' (yes/no) as in the same export.
+- Douyin shop (抖店) order export: a public order-loading script found with code search
+  selects '主订单编号', '子订单编号', '支付方式', '选购商品', '商品ID', '商家编码', '商品数量',
+  '商品金额', '订单提交时间', '支付完成时间', '订单完成时间', '订单状态', '发货时间', '订单应付金额',
+  '运费', '优惠总金额', '收件人', '收件人手机号', '省', '市', '区', '街道', '详细地址' (and maps
   status '已完成' to '交易成功').
 - Taobao CRM members (客户运营平台 / taobao.crm.members.get, github.com/bububa/opentaobao
   model/crm): buyer_nick, grade, trade_amount, trade_count, item_num, last_trade_time,
-  close_trade_count; here with the Chinese labels of the seller back end.
+  close_trade_count; the Chinese labels used here for those fields are ours, not checked
+  against a real download.
 - Etsy "Sold Orders" CSV (Shop Manager > Settings > Options > Download Data): column list
   quoted in github.com/YitongM/Etsy2ParcelMonkeyCSV (Models/EtsyImportModel.cs) and in a
   public Scala parser's comments: "Sale Date", "Order ID", "Buyer User ID", "Full Name",
@@ -44,8 +43,8 @@ search; nothing here is copied from those projects):
 - TikTok Shop order export: github.com/jeffpham2906/JP-Manager (server/types/order.d.ts):
   'Order ID', 'Order Status', 'Order Substatus', 'Cancelation/Return Type', ...,
   'Order Amount', 'Order Refund Amount', 'Created Time', 'Paid Time', ..., 'Buyer Username',
-  'Recipient', 'Phone #', ... ; statuses Unpaid / Awaiting shipment / Shipped / Delivered /
-  Completed / Cancelled as shown in TikTok Seller Center.
+  'Recipient', 'Phone #', ... ; the status words used (Unpaid / Shipped / Delivered /
+  Completed / Cancelled) and the time format are ours, not checked against a download.
 """
 
 from __future__ import annotations
@@ -291,7 +290,7 @@ def wide_crm() -> File:
             "lost": ((1, 3), 60.0, (400, 900))}
     labels = _groups(r, {"champion": 50, "casual": 160, "lost": 120})
     rows: list[list[Any]] = [list(WIDE)]
-    for i, g in enumerate(labels):
+    for g in labels:
         (n_lo, n_hi), aov, (l_lo, l_hi) = spec[g]
         n, last = r.randint(n_lo, n_hi), r.randint(l_lo, l_hi)
         avg = _ln(r, aov, 0.25)
@@ -511,9 +510,9 @@ def tiktok_shop_orders() -> File:
     """TikTok Shop export: 18-digit Order IDs, 'MM/DD/YYYY hh:mm:ss AM' times, Cancelled and
     Unpaid orders and a full refund, masked phones, the buyer by 'Buyer Username'."""
     r = random.Random(9403)
-    spec = {"fan": ((6, 14), (0, 25), 20, 28.0), "repeat": ((2, 4), (10, 150), 45, 22.0),
+    spec = {"fan": ((5, 10), (0, 25), 20, 28.0), "repeat": ((2, 4), (10, 150), 45, 22.0),
             "once": ((1, 1), (90, 330), 1, 19.0)}
-    people = _buyers(r, {"fan": 30, "repeat": 90, "once": 110}, spec)
+    people = _buyers(r, {"fan": 15, "repeat": 50, "once": 70}, spec)
     ghosts = [Buyer("ghost", [r.randint(5, 300)], [round(_ln(r, 25), 2)]) for _ in range(10)]
     seen: set[str] = set()
     for p in people + ghosts:
