@@ -1,6 +1,6 @@
 """Score the default run on every owner file against its planted truth (issue 12 baseline).
 
-Run ``python tests/owners/measure.py [--hinted] [--heldout] [file ...]`` (with ``PYTHONPATH=python``): each file goes through
+Run ``python tests/owners/measure.py [--hinted] [--heldout | --corpus NAME] [file ...]`` (with ``PYTHONPATH=python``): each file goes through
 the public API exactly as the CLI's default run does (``read_input`` then
 ``segmenter.segment`` or ``segmenter.segment_orders`` with no options) and a table shows
 expected vs found segments, the adjusted Rand index against the planted groups, refusals,
@@ -170,12 +170,15 @@ def table(outcomes: list[Outcome]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = argv if argv is not None else sys.argv[1:]
+    args = list(argv if argv is not None else sys.argv[1:])
     hinted = "--hinted" in args
     table_of, folder = TRUTH, HERE
-    if "--heldout" in args:
-        folder = HERE / "heldout"
-        table_of = json.loads((folder / "heldout_truth.json").read_text(encoding="utf-8"))["files"]
+    corpus = "heldout" if "--heldout" in args else None
+    if "--corpus" in args:  # --corpus NAME: the files in NAME/ scored by NAME/NAME_truth.json
+        corpus = args.pop(args.index("--corpus") + 1)
+    if corpus:
+        folder = HERE / corpus
+        table_of = json.loads((folder / f"{corpus}_truth.json").read_text(encoding="utf-8"))["files"]
     names = [a for a in args if not a.startswith("--")] or list(table_of)
     outcomes = [evaluate(n, hinted, table_of[n], folder) for n in names]
     print(table(outcomes))

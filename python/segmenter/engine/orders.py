@@ -62,8 +62,9 @@ MAX_SHARE_CATEGORIES = 12
 ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "customer": (
         "customer id", "customer", "customer no", "customer number", "customer code",
-        "customer ref", "client id", "client", "member id", "member", "buyer", "buyer id",
-        "account", "account id", "user id", "buyer username", "username", "客户编号", "客户id",
+        "customer ref", "client id", "client", "member id", "member", "buyer user id", "buyer username",
+        "buyer", "buyer id",
+        "account", "account id", "user id", "username", "客户编号", "客户id",
         "客户号", "客户", "会员编号", "会员id", "会员号", "会员", "顾客编号", "顾客", "买家会员名", "会员名", "买家账号",
         "买家id", "用户id", "用户名", "kundennummer", "kunden nr", "kundennr", "kunden id",
         "kunde",
@@ -72,15 +73,20 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
         "order date", "date", "purchase date", "transaction date", "invoice date",
         "created at", "order created", "created", "order time", "ordered at", "placed on",
         "order placed", "placed at", "date placed", "sale date", "sales date", "date sold",
-        "sold on", "下单日期", "订单日期", "日期", "下单时间", "交易日期", "购买日期", "订单创建时间",
+        "sold on", "created time", "create time", "creation time", "creation date",
+        "order creation date", "order created time", "purchase time",
+        "下单日期", "订单日期", "日期", "下单时间", "交易日期", "购买日期", "订单创建时间", "订单提交时间",
+        "提交时间",
         "创建时间", "成交时间", "订单成交时间", "付款时间", "支付时间",
         "bestelldatum", "bestellzeit", "bestellt am", "auftragsdatum", "rechnungsdatum", "datum",
     ),
     "amount": (
         "amount", "total", "order total", "order value", "revenue", "sales", "net amount",
-        "line total", "grand total", "total price", "spend", "value", "price", "item price",
+        "line total", "grand total", "total price", "order amount", "amount paid", "paid amount",
+        "payment amount", "spend", "value", "price", "item price",
         "金额", "实付",
         "实付金额", "用户实付金额", "订单实付金额", "买家实际支付金额", "实际支付金额", "实付款", "支付金额", "销售额", "订单金额",
+        "订单应付金额", "应付金额",
         "消费金额", "总额", "总金额", "gesamtbetrag", "gesamtsumme", "rechnungsbetrag",
         "bestellwert", "endbetrag", "betrag", "summe", "umsatz",
     ),
@@ -102,10 +108,12 @@ CUSTOMER_FALLBACKS: tuple[tuple[str, ...], ...] = (
      "mail", "邮箱", "电子邮箱", "电子邮件", "邮件", "买家邮箱", "客户邮箱", "emailadresse",
      "kunden email"),
     ("customer phone", "phone", "phone number", "mobile", "mobile phone", "cell", "telephone",
-     "tel", "billing phone", "手机号", "手机", "手机号码", "收货人手机", "联系手机", "联系电话", "电话",
+     "tel", "billing phone", "recipient phone", "手机号", "手机", "手机号码", "收货人手机", "收货人手机号",
+     "收货人电话", "收件人手机号", "收件人手机", "收件人电话", "买家手机号", "联系手机", "联系电话", "电话",
      "客户电话", "telefon", "telefonnummer", "handy", "mobilnummer"),
     ("customer name", "name", "client name", "buyer name", "full name", "billing name",
-     "contact", "kundenname", "姓名", "客户姓名", "客户名称", "收货人姓名", "收货人", "买家姓名",
+     "contact", "recipient", "recipient name", "ship to name", "kundenname", "姓名", "客户姓名",
+     "客户名称", "收货人姓名", "收货人", "收件人姓名", "收件人", "买家姓名",
      "联系人"),
 )
 # A status header names the order or its payment, not its delivery, a line or the customer.
@@ -448,7 +456,8 @@ def _found_columns(headers: list[str], rows: list[list[Any]], overrides: dict[st
                    log: CleaningLog) -> dict[str, str]:
     """Role -> header: by name, then Shopify's order name, then guest checkouts' e-mail."""
     cols = _order_name_column(headers, rows, _detect_columns(headers, overrides), overrides)
-    return _guest_checkouts(headers, rows, cols, overrides, log)
+    return _names_yield_to_email(headers, rows, _guest_checkouts(headers, rows, cols, overrides, log),
+                                 overrides, log)
 
 
 def _order_name_column(headers: list[str], rows: list[list[Any]], cols: dict[str, str],
@@ -482,10 +491,8 @@ def _guest_checkouts(headers: list[str], rows: list[list[Any]], cols: dict[str, 
     """
     if overrides.get("customer") or "customer" not in cols:
         return cols
-    taken, keys = set(cols.values()), {h: loose_key(h) for h in headers}
-    mail = next((h for a in CUSTOMER_FALLBACKS[0] for h in headers
-                 if h not in taken and keys[h] == loose_key(a)), None)
-    if mail is None or cols["customer"] == mail:
+    mail = _mail_column(headers, cols)
+    if mail is None:
         return cols
     ci, mi = headers.index(cols["customer"]), headers.index(mail)
     guests = [r for r in rows if (is_blank(r[ci]) or str(_text(r[ci])).casefold() in _GUEST_IDS)
@@ -494,6 +501,42 @@ def _guest_checkouts(headers: list[str], rows: list[list[Any]], cols: dict[str, 
         return cols
     log.add(STEP, f"{len(guests)} orders have a guest customer id (0 or blank): customers are "
             f"known by {mail}", column=cols["customer"])
+    return {**cols, "customer": mail}
+
+
+def _mail_column(headers: list[str], cols: dict[str, str]) -> str | None:
+    """The e-mail column (by header) that no role has taken, if any."""
+    taken, keys = set(cols.values()), {h: loose_key(h) for h in headers}
+    return next((h for a in CUSTOMER_FALLBACKS[0] for h in headers
+                 if h not in taken and keys[h] == loose_key(a)), None)
+
+
+NAME_SHARE = 0.8
+"""Share of a customer column's values that must be digit-free words for it to hold names."""
+
+
+def _names_yield_to_email(headers: list[str], rows: list[list[Any]], cols: dict[str, str],
+                          overrides: dict[str, str | None], log: CleaningLog) -> dict[str, str]:
+    """A customer column of names ('Customer', 'Kunde': 'Anna Müller') yields to a filled e-mail.
+
+    Two customers can share a name, and one customer is typed 'Anna Müller' here and
+    'A. Müller' there; the e-mail next to it is the key the shop itself uses.
+    """
+    if overrides.get("customer") or "customer" not in cols:
+        return cols
+    mail = _mail_column(headers, cols)
+    if mail is None:
+        return cols
+    ci, mi = headers.index(cols["customer"]), headers.index(mail)
+    sample = rows[:1000]
+    names = [r[ci] for r in sample if not is_blank(r[ci])]
+    wordy = sum(isinstance(v, str) and "@" not in v and not any(c.isdigit() for c in v)
+                for v in names)
+    mails = sum(isinstance(r[mi], str) and "@" in r[mi] for r in sample)
+    if not names or wordy < NAME_SHARE * len(names) or mails < len(names):
+        return cols
+    log.add(STEP, f"{cols['customer']} holds names, not codes: customers are known by {mail}",
+            column=cols["customer"])
     return {**cols, "customer": mail}
 
 

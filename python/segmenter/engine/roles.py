@@ -35,15 +35,18 @@ _CONTACT_WORDS = (
     "name", "fullname", "firstname", "lastname", "surname", "contact", "contactperson",
     "phone", "phoneno", "phonenumber", "tel", "telephone", "mobile", "mobilephone", "cell",
     "email", "emailaddress", "mail", "address", "street", "postcode", "postalcode", "zip",
-    "zipcode", "wechat", "wechatid", "qq", "whatsapp", "line", "skype",
+    "zipcode", "wechat", "wechatid", "qq", "whatsapp", "line", "skype", "nickname", "nick",
+    "username", "latitude", "longitude", "lat", "lng", "coordinates", "geolocation",
     "姓名", "名字", "联系人", "收货人", "收件人", "客户姓名", "会员姓名", "顾客姓名", "客户名称",
     "手机", "手机号", "手机号码", "电话", "联系电话", "电话号码", "邮箱", "电子邮件", "电邮",
-    "地址", "收货地址", "详细地址", "邮编", "邮政编码", "微信", "微信号", "qq号",
+    "地址", "收货地址", "详细地址", "邮编", "邮政编码", "微信", "微信号", "qq号", "昵称", "买家昵称",
+    "会员昵称", "用户昵称", "经度", "纬度",
     "vorname", "nachname", "kontakt", "telefon", "telefonnummer", "handy", "mobil", "mobilnummer",
     "emailadresse", "adresse", "anschrift", "strasse", "straße", "plz", "postleitzahl",
+    "breitengrad", "längengrad",
 )
 _CONTACT_PARTS = ("phone", "email", "e-mail", "手机", "电话", "邮箱", "地址", "微信", "telefon",
-                  "姓名", "adresse", "address")
+                  "姓名", "adresse", "address", "昵称", "latitude", "longitude")
 _NOTE_WORDS = (
     "note", "notes", "remark", "remarks", "comment", "comments", "memo", "description", "text",
     "备注", "说明", "留言", "评论", "备忘", "描述",
@@ -71,10 +74,17 @@ _CURRENCY = re.compile(r"[$€¥£￥元]|\b(usd|eur|rmb|cny|gbp|chf|hkd|twd)\b"
 _COUNT_WORDS = (
     "orders", "ordercount", "purchases", "purchasecount", "visits", "count", "times",
     "transactions", "qty", "quantity", "items", "frequency", "numberoforders",
-    "次数", "购买次数", "订单数", "数量", "下单次数", "消费次数", "到店次数", "频次",
+    "次数", "购买次数", "订单数", "数量", "下单次数", "消费次数", "到店次数", "频次", "笔数", "交易笔数",
     "anzahl", "bestellungen", "käufe", "kaeufe", "besuche", "einkäufe",
 )
 _AGE_WORDS = ("age", "年龄", "alter", "岁数")
+_SIGNUP_WORDS = ("clientsince", "customersince", "membersince", "kundeseit", "mitgliedseit",
+                 "created", "createdat", "createdate", "creationdate", "datecreated",
+                 "accountcreated", "signup", "signupdate", "signedup", "registered",
+                 "registrationdate", "registerdate", "joindate", "joined", "datejoined",
+                 "注册时间", "注册日期", "入会时间", "入会日期", "开卡日期", "开卡时间", "angelegtam",
+                 "erstelltam", "anmeldedatum", "registriertseit", "registriertam")
+"""When the customer signed up: like a birth date, it says nothing about buying by itself."""
 _BIRTH_WORDS = ("birthday", "birthdate", "dob", "dateofbirth", "birth", "born", "出生日期", "生日",
                 "geburtsdatum", "geburtstag", "geboren")
 
@@ -120,11 +130,12 @@ def _has_word(header: str, words: Sequence[str], parts: Sequence[str] = ()) -> b
 
 def header_says(header: str, what: str) -> bool:
     """Does the header name a column of this kind ('contact', 'note', 'id', 'money', 'count', 'age',
-    'birth')?"""
+    'birth', 'signup')?"""
     table = {"contact": (_CONTACT_WORDS, _CONTACT_PARTS), "note": (_NOTE_WORDS, _NOTE_PARTS),
              "id": (_ID_WORDS, ("编号", "kundennummer")), "money": (_MONEY_WORDS, ("消费", "金额")),
-             "count": (_COUNT_WORDS, ("次数",)), "age": (_AGE_WORDS, ("年龄",)),
-             "birth": (_BIRTH_WORDS, ("出生", "生日", "geburt"))}
+             "count": (_COUNT_WORDS, ("次数", "笔数")), "age": (_AGE_WORDS, ("年龄",)),
+             "birth": (_BIRTH_WORDS, ("出生", "生日", "geburt")),
+             "signup": (_SIGNUP_WORDS, ("注册", "入会", "开卡"))}
     words, parts = table[what]
     if what == "money" and _CURRENCY.search(str(header)):
         return True
@@ -214,10 +225,12 @@ def _number_role(name: str, numbers: np.ndarray | None, unit: str, distinct: int
         return ColumnRole(name, "flag", msg("only 0 and 1"))
     if unit and unit not in ("fraction",) and not unit.startswith("days"):
         return ColumnRole(name, "money", msg("amounts in {unit}", unit=unit))
+    # 'Total Orders', '消费次数', 'Anzahl Bestellungen gesamt': a count word with whole numbers
+    # beats the money word ('total', '消费'); a currency in the header still names money
+    if header_says(name, "count") and (whole or not v.size) and not _CURRENCY.search(name):
+        return ColumnRole(name, "count", msg("header names a count; whole numbers"))
     if header_says(name, "money"):
         return ColumnRole(name, "money", msg("header names money"))
-    if header_says(name, "count") and (whole or not v.size):
-        return ColumnRole(name, "count", msg("header names a count; whole numbers"))
     if whole and v.size >= 20 and distinct >= 0.98 * n_valid and float(v.min()) >= 10_000:
         return ColumnRole(name, "id", msg("unique large whole numbers (an ID, not a quantity)"))
     return ColumnRole(name, "measure", msg("numbers"))

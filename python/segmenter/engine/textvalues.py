@@ -41,6 +41,7 @@ SUMMARY_FIRST = _SUMMARY_FIRST
 
 _BOOL_WORDS = {
     "true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
+    "ja": True, "nein": False, "wahr": True, "falsch": False,
     "是": True, "否": False, "有": True, "无": False, "無": False,
     "对": True, "错": False, "✓": True, "✔": True, "✗": False, "✘": False,
 }
@@ -218,7 +219,8 @@ _TZ = r"(?:\s*(?:[Zz]|UTC|GMT|(?:UTC|GMT)?[+-]\d{2}(?::?\d{2})?))?"
 _TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?" + _TZ + ")?"
 _DATE_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME)
 _DATE_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?.*")
-_DATE_XXY = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})" + _TIME)
+# a two-digit year needs the same separator twice: Etsy writes '10/05/26', Germans '05.10.26'
+_DATE_XXY = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
 # a month name makes a two-digit year safe: eBay writes 'Oct-05-26', owners '05-Oct-26'
 _DATE_DMONY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{4}|\d{2})"
                          + _TIME)
@@ -231,13 +233,13 @@ def slash_date_parts(value: Any) -> tuple[int, int] | None:
     if not isinstance(value, str):
         return None
     m = _DATE_XXY.fullmatch(normalize_text(value))
-    return (int(m.group(1)), int(m.group(2))) if m else None
+    return (int(m.group(1)), int(m.group(3))) if m else None
 
 
 def parse_date(value: Any, *, dayfirst: bool | None = None) -> dt.datetime | None:
     """A date/datetime cell or a date text as a naive datetime, else None.
 
-    Text forms: 2024-03-01, 2024/3/1, 2024.3.1, 03/01/2024 (month first unless
+    Text forms: 2024-03-01, 2024/3/1, 2024.3.1, 03/01/2024 or 03/01/24 (month first unless
     ``dayfirst`` or the first number is > 12), 1 Mar 2024, Mar 1, 2024, 2024年3月1日.
     Numbers are never dates (a serial number is indistinguishable from a measure).
     """
@@ -267,7 +269,7 @@ def parse_date(value: Any, *, dayfirst: bool | None = None) -> dt.datetime | Non
     if m := _DATE_CJK.fullmatch(s):
         return _make(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if m := _DATE_XXY.fullmatch(s):
-        a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        a, b, y = int(m.group(1)), int(m.group(3)), _year(m.group(4))
         if dayfirst or (dayfirst is None and a > 12):
             a, b = b, a
         return _make(y, a, b)
@@ -349,6 +351,7 @@ _NOT_PURCHASE = frozenset(
         "storniert", "abgebrochen", "offen", "unbezahlt", "nicht bezahlt", "zahlung offen",
         "ausstehend", "erstattet", "rückerstattet", "zurückerstattet", "vollständig erstattet",
         "fehlgeschlagen", "abgelehnt", "zurückgegeben", "retour", "retoure", "abgelaufen",
+        "retourniert", "zurückgesendet", "zahlung ausstehend", "warten auf zahlung", "widerrufen",
     }
 )
 """Order statuses that are not a purchase (cancelled, voided, refunded, closed, unpaid)."""
