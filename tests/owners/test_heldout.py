@@ -26,7 +26,6 @@ _AUTO_K = "auto k (clustering, not column roles): the right k gives ARI >= 0.98"
 XFAIL: dict[str, str] = {
     "en_prospects.xlsx": "k=5 of 3: one-off buyers spread over 2 years split by recency, "
                          "loyal split by signup date",
-    "woocommerce_orders.csv": "k=2 of 3 on RFM features (auto k)",
 }
 
 
