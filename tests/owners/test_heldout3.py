@@ -25,7 +25,6 @@ HELD: dict[str, Any] = json.loads((FOLDER / "heldout3_truth.json").read_text(enc
 _AUTO_K = "auto k (clustering, not column roles): the right k gives ARI {}"
 XFAIL: dict[str, str] = {
     "shopify_customers.csv": "k=6 of 4; " + _AUTO_K.format(1.0),
-    "de_kunden_umlaut.xlsx": "k=5 of 3; " + _AUTO_K.format(0.90) + " ('Ø Warenkorb' blurs it)",
     "en_crm_notes.xlsx": "k=6 of 3; " + _AUTO_K.format(0.99),
     "etsy_sold_orders.csv": "k=2 of 4 on R, F, M: two one-order groups differ by basket size "
                             "only, and one-timers against repeat buyers wins",

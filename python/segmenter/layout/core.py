@@ -370,11 +370,14 @@ def summary_sheet(seg: Segmentation) -> SheetSpec:
     st.title(tr("Columns: what each column is for, and whether segments are built on it", lang),
              name="columns title")
     yes, no = tr("yes", lang), tr("no", lang)
-    # read as a feature, but weight 0 after cleaning found it unrelated (Cleaning Log: unrelated)
-    zero = {e.column for e in seg.log.entries if e.step == "unrelated"}
-    unrelated = tr("no: unrelated to the measures (weight 0, see the Cleaning Log)", lang)
+    # read as a feature, but weight 0 after cleaning found it unrelated or derived (Cleaning Log)
+    weight0 = {
+        "unrelated": tr("no: unrelated to the measures (weight 0, see the Cleaning Log)", lang),
+        "derived": tr("no: the ratio of two other columns (weight 0, see the Cleaning Log)", lang),
+    }
+    zero = {e.column: weight0[e.step] for e in seg.log.entries if e.step in weight0}
     roles = [[c, translate(r.role, lang), translate(r.why, lang),
-              (unrelated if c in zero else yes) if c in seg.table.feature_columns else no]
+              zero.get(c, yes) if c in seg.table.feature_columns else no]
              for c, r in seg.table.roles.items()]
     head = [tr("Column", lang), tr("Role", lang), tr("Why", lang), tr("Used as feature", lang)]
     st.add(Block(0, 1, grid([head, *roles]), name="columns"))

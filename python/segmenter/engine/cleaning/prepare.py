@@ -19,6 +19,7 @@ from segmenter.catalog import msg
 from segmenter.engine.cleaning.base import Changes, State, Step
 from segmenter.engine.cleaning.categories import Categories
 from segmenter.engine.cleaning.columns import EmptyRows, UselessColumns
+from segmenter.engine.cleaning.derived import DerivedColumns
 from segmenter.engine.cleaning.duplicates import DuplicateIds, DuplicateRows
 from segmenter.engine.cleaning.flags import FlagWeights
 from segmenter.engine.cleaning.impossible import ImpossibleValues
@@ -47,6 +48,7 @@ STEPS: tuple[Step, ...] = (
     ImpossibleValues(),
     UselessColumns(),
     UnrelatedColumns(),
+    DerivedColumns(),
     EmptyRows(),
     NeverBought(),
     FillMissing(),
