@@ -13,13 +13,14 @@ Numbers are written as ``%.16G`` writes them (as XlsxWriter does). A finite floa
 ``x`` that is the double nearest to a decimal ``d`` with at most four decimals, and
 close enough to ``d`` that rounding ``x`` to 16 significant digits gives ``d``, is
 printed as ``d``'s digits from a scaled ``int64``; the check is exact (Dekker's error-free
-product), so every other value, such as ``9.1234`` read as ``9.123400000000001``, is
+product), so every other value, such as ``608.4785`` read as ``608.4785000000001``, is
 printed by ``%.16G`` itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 
@@ -31,6 +32,15 @@ _MAX_WHOLE = 1e15  # whole numbers that %.16G prints digit for digit
 _SPLIT = 134217729.0  # 2**27 + 1, Dekker's splitter
 _MARGIN = 1 - 2.0**-20  # keeps the rounding check clear of ties and of its own rounding
 _NUL = 0
+_HALF_UNIT = 0.5 * 10.0 ** (np.arange(20) - 16.0)  # half a unit of the 16th digit of d, by digits
+
+
+@cache
+def _fraction_table() -> np.ndarray:
+    """Column f: ".dddd" of f / 1e4 without trailing zeros, NUL-padded ("" for 0); made on
+    first use (10,000 texts), not at import."""
+    texts = [("." + f"{f:0{_DECIMALS}d}".rstrip("0")) if f else "" for f in range(10**_DECIMALS)]
+    return np.array(texts, dtype=f"S{_DECIMALS + 1}").view(np.uint8).reshape(len(texts), -1).T.copy()
 
 
 def n_digits(v: np.ndarray) -> np.ndarray:
@@ -38,13 +48,12 @@ def n_digits(v: np.ndarray) -> np.ndarray:
     return np.maximum(np.searchsorted(_POW10, v, side="right"), 1)
 
 
-def digit_matrix(v: np.ndarray, width: int, keep_zeros: bool = False) -> np.ndarray:
-    """ASCII digits of non-negative int64 values, right-aligned in a ``(width, n)`` band;
-    leading zeros become NUL unless ``keep_zeros`` (a fraction's digits)."""
+def digit_matrix(v: np.ndarray, width: int) -> np.ndarray:
+    """ASCII digits of non-negative int64 values, right-aligned in a ``(width, n)`` band,
+    leading zeros NUL."""
     pows = _POW10[width - 1::-1] if width else _POW10[:0]
     out = (v[None, :] // pows[:, None] % 10 + 48).astype(np.uint8)
-    if not keep_zeros:
-        out[np.arange(width)[:, None] < (width - n_digits(v))[None, :]] = _NUL
+    out[np.arange(width)[:, None] < (width - n_digits(v))[None, :]] = _NUL
     return out
 
 
@@ -71,7 +80,7 @@ def short_numbers(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         ok = (np.abs(s) < _MAX_EXACT) & (s / _SCALE == x) & ~((s == 0) & np.signbit(x))
         scaled = np.where(ok, np.abs(s), 0).astype(np.int64)
         residual = np.abs((p - s) + _product_error(x, p))  # |x - d| * 1e4
-        half_unit = 0.5 * 10.0 ** (n_digits(scaled) - 16.0)  # of d's 16th digit, times 1e4
+        half_unit = _HALF_UNIT[n_digits(scaled)]  # of d's 16th digit, times 1e4
         half_unit[np.isin(scaled, _POW10)] /= 10
         ok &= residual < half_unit * _MARGIN
         whole, frac = np.divmod(scaled, 10**_DECIMALS)
@@ -87,11 +96,7 @@ def number_matrix(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     width = int(n_digits(whole).max(initial=1))
     sign = np.where(x < 0, ord("-"), _NUL).astype(np.uint8)[None, :]
     ints = digit_matrix(whole, width)
-    point = np.where(frac > 0, ord("."), _NUL).astype(np.uint8)[None, :]
-    decimals = digit_matrix(frac, _DECIMALS, keep_zeros=True)
-    tail = np.cumsum(decimals[::-1] != ord("0"), axis=0)[::-1] == 0  # trailing zeros
-    decimals[tail] = _NUL
-    out = np.vstack([sign, ints, point, decimals])
+    out = np.vstack([sign, ints, _fraction_table()[:, frac]])
     out[:, ~ok] = _NUL
     return ok, out
 

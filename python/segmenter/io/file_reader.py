@@ -364,7 +364,7 @@ def _read_csv(p: Path, sheet: str | None, cell_range: str | None, decimal: str) 
     if cell_range:
         raise SegmenterError(msg("{flag} works with workbooks only; for a CSV file, leave out {flag}",
                                  flag="--range"))
-    width = max((len(r) for r in rows), default=0)
+    width = max(map(len, rows), default=0)
     address = f"A1:{column_letter(max(width, 1))}{max(len(rows), 1)}"
     header = [str(c).strip() if c is not None else "" for c in (rows[0] if rows else [])]
     log = CleaningLog()

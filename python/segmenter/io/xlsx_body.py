@@ -322,8 +322,9 @@ def _column_bytes(out: cell_bytes.RowBytes, values: Sequence[Any], col: Column, 
                   row_number: np.ndarray) -> np.ndarray | None | object:
     """One column's cells as bands of ``out``: which rows have a cell (None: all of them;
     an empty mask adds nothing), or ``_TOO_WIDE``."""
-    kinds = set(map(type, values))
-    if kinds <= _NUMERIC:
+    mid: str | list[str]
+    close: str | list[str]
+    if set(map(type, values)) <= _NUMERIC:
         present, mid, value_bands, close = _number_bands(values, col.number)
     else:
         present, mid, texts, close = column_cells(values, col)
@@ -361,19 +362,24 @@ def _text_band(texts: list[str], present: np.ndarray | None) -> np.ndarray | Non
 
 
 def _number_bands(values: Sequence[Any], style: str) -> tuple[np.ndarray | None, str, list[Any], str]:
-    """:func:`_number_cells` as bands: the digits of numbers with at most four decimals, and
-    ``%.16G`` (as there) of the rest, each NUL where the other is."""
+    """:func:`_number_cells` as one band: the digits of numbers with at most four decimals,
+    and in the same band ``%.16G`` (as there) of the rest."""
     x = np.array(values, dtype=float)
     present = np.isfinite(x)
     done, digits = cell_bytes.number_matrix(np.where(present, x, 0.0))
     digits[:, ~present] = 0
     rest = present & ~done
-    bands: list[Any] = [digits]
     if rest.any():
         texts = list(map("%.16G".__mod__, np.asarray(values, dtype=object)[rest].tolist()))
-        bands.append(_text_band(texts, rest))
+        other = cell_bytes.text_matrix(texts)  # ASCII, never a NUL
+        if other is None:
+            return None, "", [None], ""
+        if other.shape[0] > digits.shape[0]:
+            digits = np.vstack([digits, np.zeros((other.shape[0] - digits.shape[0], len(x)), np.uint8)])
+        digits[:, rest] = 0
+        digits[:other.shape[0], rest] = other
     every = bool(present.all())
-    return (None if every else present), f'"{style}><v>', bands, _NUMBER_CLOSE
+    return (None if every else present), f'"{style}><v>', [digits], _NUMBER_CLOSE
 
 
 def body_xml(body: Body, chunk: int = CHUNK_ROWS) -> Iterator[bytes]:
