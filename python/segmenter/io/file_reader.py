@@ -305,13 +305,20 @@ def _plain_floats(texts: Sequence[str], joined: str) -> list[float] | None:
     if not _FLOAT_CHARS.fullmatch(joined):
         return None
     framed = "\n" + joined + "\n"
-    if any(p.search(framed) for p in _NOT_CANONICAL):
+    checks = _NOT_CANONICAL
+    if joined.count(".") == len(texts) and "e" not in joined and "E" not in joined:
+        # as many points as fields: each has one (no whole number for the last check to
+        # find), or one has none and another two, which float() refuses below anyway
+        checks = _NOT_CANONICAL[:2]
+    if any(p.search(framed) for p in checks):
         return None
     try:
         values = list(map(float, texts))  # correctly rounded, as numpy's parse was
     except ValueError:  # '1.5.5', '1e', '-': not numbers
         return None
-    return values if all(map(math.isfinite, values)) else None
+    if math.isfinite(sum(values)) or all(map(math.isfinite, values)):  # a finite sum: all finite
+        return values
+    return None
 
 
 def _plain_ints(texts: Sequence[str], joined: str) -> list[int] | None:
