@@ -305,7 +305,7 @@ def _plain_floats(texts: Sequence[str], joined: str) -> list[float] | None:
     if not _FLOAT_CHARS.fullmatch(joined):
         return None
     framed = "\n" + joined + "\n"
-    checks = _NOT_CANONICAL
+    checks: tuple[re.Pattern[str], ...] = _NOT_CANONICAL
     if joined.count(".") == len(texts) and "e" not in joined and "E" not in joined:
         # as many points as fields: each has one (no whole number for the last check to
         # find), or one has none and another two, which float() refuses below anyway
