@@ -114,3 +114,12 @@ def test_a_very_long_text_falls_back_to_the_same_cells(tmp_path: Path):
     rows += [[f"C{i}", i / 4, ("long " * (_MAX_BAND // 4)) if i == 3 else "short"] for i in range(50)]
     ours = write_workbook(one_sheet(rows), tmp_path / "ours.xlsx")
     assert sheet_cells(ours) == xlsxwriter_cells(rows, tmp_path / "theirs.xlsx")
+
+
+def test_a_chunk_too_wide_for_one_matrix_gives_the_same_cells(tmp_path: Path):
+    """Four columns of 1,000-character notes over a whole chunk (some 80 MB as a matrix):
+    written cell by cell instead, still XlsxWriter's cells."""
+    rows = [["id", "amount", "a", "b", "c", "d"]]
+    rows += [[f"C{i}", i / 8, *(f"{k}{i} " + "note " * 200 for k in "abcd")] for i in range(CHUNK_ROWS)]
+    ours = write_workbook(one_sheet(rows), tmp_path / "ours.xlsx")
+    assert sheet_cells(ours) == xlsxwriter_cells(rows, tmp_path / "theirs.xlsx")

@@ -295,7 +295,7 @@ def _chunk_bytes(rows: Sequence[Sequence[Any]], r0: int, body: Body) -> bytes:
     every_row = False
     for j, values in enumerate(_columns(rows, len(body.columns))):
         present = _column_bytes(cells, values, body.columns[j], body.first_col + j, row_number)
-        if present is _TOO_WIDE:
+        if present is _TOO_WIDE or cells.width * m > _MAX_MATRIX:
             return _chunk_xml(rows, r0, body).encode("utf-8")
         if present is None:
             every_row = True
@@ -316,6 +316,7 @@ def _chunk_bytes(rows: Sequence[Sequence[Any]], r0: int, body: Body) -> bytes:
 _TOO_WIDE = object()  # a piece too long (or holding a NUL) for the byte matrix
 _ROW = object()  # the row number's place among a cell's pieces
 _MAX_BAND = 2048  # bytes of one piece in the matrix (x CHUNK_ROWS rows: 40 MB at most)
+_MAX_MATRIX = 64 << 20  # bytes of a chunk's matrix (its copies while it is read out: ~4x)
 
 
 def _column_bytes(out: cell_bytes.RowBytes, values: Sequence[Any], col: Column, col_index: int,
