@@ -50,6 +50,8 @@ NEAR_NUMBERS = {  # what float()/int() read but a canonical-number check must no
     "int range": ["-0", "5", "999999999999999999", "-999999999999999999"],
     "int 19": ["1000000000000000000", "1"], "int lead": ["00", "1"], "int minus": ["1-2", "3"],
     "int plus": ["+5", "6"], "under": ["1_000", "2"], "float under": ["1_0.5", "2.5"],
+    "as many points as fields": ["42", "1.5.5"], "points and an int": ["42", "1.5", "2.5"],
+    "sum overflows": ["1.7e308", "1.7e308", "-0.5"], "point sum overflows": ["9" * 308 + ".5"] * 2,
 }
 
 

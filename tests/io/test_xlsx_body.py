@@ -137,7 +137,7 @@ def test_same_rows_same_bytes_and_chunks_do_not_matter(tmp_path: Path):
     b = write_workbook(layout(rows), tmp_path / "b.xlsx").read_bytes()
     assert a == b
     body = Body(0, 1, 0, rows[1:], [Column("", "", lambda v: "")] * 2)
-    assert "".join(body_xml(body, chunk=7)) == "".join(body_xml(body))
+    assert b"".join(body_xml(body, chunk=7)) == b"".join(body_xml(body))
 
 
 def test_ids_are_text_without_the_green_triangle(written: Path):

@@ -305,13 +305,20 @@ def _plain_floats(texts: Sequence[str], joined: str) -> list[float] | None:
     if not _FLOAT_CHARS.fullmatch(joined):
         return None
     framed = "\n" + joined + "\n"
-    if any(p.search(framed) for p in _NOT_CANONICAL):
+    checks: tuple[re.Pattern[str], ...] = _NOT_CANONICAL
+    if joined.count(".") == len(texts) and "e" not in joined and "E" not in joined:
+        # as many points as fields: each has one (no whole number for the last check to
+        # find), or one has none and another two, which float() refuses below anyway
+        checks = _NOT_CANONICAL[:2]
+    if any(p.search(framed) for p in checks):
         return None
     try:
         values = list(map(float, texts))  # correctly rounded, as numpy's parse was
     except ValueError:  # '1.5.5', '1e', '-': not numbers
         return None
-    return values if all(map(math.isfinite, values)) else None
+    if math.isfinite(sum(values)) or all(map(math.isfinite, values)):  # a finite sum: all finite
+        return values
+    return None
 
 
 def _plain_ints(texts: Sequence[str], joined: str) -> list[int] | None:
@@ -364,7 +371,7 @@ def _read_csv(p: Path, sheet: str | None, cell_range: str | None, decimal: str) 
     if cell_range:
         raise SegmenterError(msg("{flag} works with workbooks only; for a CSV file, leave out {flag}",
                                  flag="--range"))
-    width = max((len(r) for r in rows), default=0)
+    width = max(map(len, rows), default=0)
     address = f"A1:{column_letter(max(width, 1))}{max(len(rows), 1)}"
     header = [str(c).strip() if c is not None else "" for c in (rows[0] if rows else [])]
     log = CleaningLog()

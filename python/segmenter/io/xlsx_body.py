@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from segmenter.io import cell_bytes
 from segmenter.layout.blocks import MAX_TEXT, safe_text
 
 CHUNK_ROWS = 20_000  # rows joined into one string: bounded memory, few calls
@@ -278,10 +279,114 @@ def _chunk_xml(rows: Sequence[Sequence[Any]], r0: int, body: Body) -> str:
     return "".join(chain.from_iterable(zip(opens, *parts, closes, strict=False)))
 
 
-def body_xml(body: Body, chunk: int = CHUNK_ROWS) -> Iterator[str]:
-    """The body's ``<row>`` elements, a chunk of rows at a time."""
+def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[Sequence[Any]]:
+    padded = [r if len(r) == width else [*r[:width], *[None] * (width - len(r))] for r in rows]
+    return list(zip(*padded, strict=True)) if padded else []
+
+
+def _chunk_bytes(rows: Sequence[Sequence[Any]], r0: int, body: Body) -> bytes:
+    """:func:`_chunk_xml` encoded, built as a byte matrix (:mod:`cell_bytes`) when every
+    piece fits one; the per-cell strings otherwise (a NUL or a very long text)."""
+    m = len(rows)
+    numbers = np.arange(r0 + 1, r0 + m + 1, dtype=np.int64)
+    row_number = cell_bytes.digit_matrix(numbers, int(cell_bytes.n_digits(numbers).max(initial=1)))
+    cells = cell_bytes.RowBytes(m)
+    any_cell = np.zeros(m, dtype=bool)
+    every_row = False
+    for j, values in enumerate(_columns(rows, len(body.columns))):
+        present = _column_bytes(cells, values, body.columns[j], body.first_col + j, row_number)
+        if present is _TOO_WIDE or cells.width * m > _MAX_MATRIX:
+            return _chunk_xml(rows, r0, body).encode("utf-8")
+        if present is None:
+            every_row = True
+        elif isinstance(present, np.ndarray):
+            any_cell |= present
+    if not cells.bands:
+        return b""
+    rows_on = None if every_row else any_cell
+    out = cell_bytes.RowBytes(m)
+    out.const('<row r="', rows_on)
+    out.add(row_number if rows_on is None else row_number * rows_on[None, :])
+    out.const('">', rows_on)
+    out.bands += cells.bands
+    out.const("</row>", rows_on)
+    return out.tobytes()
+
+
+_TOO_WIDE = object()  # a piece too long (or holding a NUL) for the byte matrix
+_ROW = object()  # the row number's place among a cell's pieces
+_MAX_BAND = 2048  # bytes of one piece in the matrix (x CHUNK_ROWS rows: 40 MB at most)
+_MAX_MATRIX = 64 << 20  # bytes of a chunk's matrix (its copies while it is read out: ~4x)
+
+
+def _column_bytes(out: cell_bytes.RowBytes, values: Sequence[Any], col: Column, col_index: int,
+                  row_number: np.ndarray) -> np.ndarray | None | object:
+    """One column's cells as bands of ``out``: which rows have a cell (None: all of them;
+    an empty mask adds nothing), or ``_TOO_WIDE``."""
+    mid: str | list[str]
+    close: str | list[str]
+    if set(map(type, values)) <= _NUMERIC:
+        present, mid, value_bands, close = _number_bands(values, col.number)
+    else:
+        present, mid, texts, close = column_cells(values, col)
+        value_bands = [texts]
+    if present is not None and not present.any():
+        return present
+    pieces: list[Any] = [f'<c r="{column_letter(col_index)}', _ROW, mid, *value_bands, close]
+    for piece in pieces:
+        if isinstance(piece, str):
+            out.const(piece, present)
+        elif piece is _ROW:
+            out.add(row_number if present is None else row_number * present[None, :])
+        elif isinstance(piece, list):
+            band = _text_band(piece, present)
+            if band is None:
+                return _TOO_WIDE
+            out.add(band)
+        elif isinstance(piece, np.ndarray):
+            out.add(piece)
+        else:
+            return _TOO_WIDE
+    return present
+
+
+def _text_band(texts: list[str], present: np.ndarray | None) -> np.ndarray | None:
+    """One text per present row as a band with a row per sheet row; None if it cannot be."""
+    matrix = cell_bytes.text_matrix(texts)
+    if matrix is None or matrix.shape[0] > _MAX_BAND:
+        return None
+    if present is None:
+        return matrix
+    full = np.zeros((matrix.shape[0], len(present)), dtype=np.uint8)
+    full[:, present] = matrix
+    return full
+
+
+def _number_bands(values: Sequence[Any], style: str) -> tuple[np.ndarray | None, str, list[Any], str]:
+    """:func:`_number_cells` as one band: the digits of numbers with at most four decimals,
+    and in the same band ``%.16G`` (as there) of the rest."""
+    x = np.array(values, dtype=float)
+    present = np.isfinite(x)
+    done, digits = cell_bytes.number_matrix(np.where(present, x, 0.0))
+    digits[:, ~present] = 0
+    rest = present & ~done
+    if rest.any():
+        texts = list(map("%.16G".__mod__, np.asarray(values, dtype=object)[rest].tolist()))
+        other = cell_bytes.text_matrix(texts)  # ASCII, never a NUL
+        if other is None:
+            return None, "", [None], ""
+        if other.shape[0] > digits.shape[0]:
+            digits = np.vstack([digits, np.zeros((other.shape[0] - digits.shape[0], len(x)), np.uint8)])
+        digits[:, rest] = 0
+        digits[:other.shape[0], rest] = other
+    every = bool(present.all())
+    return (None if every else present), f'"{style}><v>', [digits], _NUMBER_CLOSE
+
+
+def body_xml(body: Body, chunk: int = CHUNK_ROWS) -> Iterator[bytes]:
+    """The body's ``<row>`` elements (UTF-8), a chunk of rows at a time."""
     for start in range(0, len(body.rows), chunk):
-        yield _chunk_xml(body.rows[start:start + chunk], body.first_row + start, body)
+        yield _chunk_bytes(body.rows[start:start + chunk], body.first_row + start, body)
 
 
 # --------------------------------------------------------------------------- splice
@@ -324,18 +429,18 @@ def _write_member(out: zipfile.ZipFile, info: zipfile.ZipInfo, xml: str, body: B
             setattr(info, attr, COMPRESS_LEVEL)
             break
     with out.open(info, "w", force_zip64=True) as fh:
-        _write_behind(fh, chain([xml[:cut]], body_xml(body), [xml[cut:]]))
+        _write_behind(fh, chain([xml[:cut].encode("utf-8")], body_xml(body), [xml[cut:].encode("utf-8")]))
 
 
-def _write_behind(fh: Any, parts: Iterable[str]) -> None:
-    """Each part encoded here and written (CRC, deflate, disk) by one helper thread while
+def _write_behind(fh: Any, parts: Iterable[bytes]) -> None:
+    """Each part written (CRC, deflate, disk) by one helper thread while
     the next part is built: zlib and the disk let go of the GIL, so on two cores the
     compression costs next to no wall time. One worker keeps the parts in order, so the
     bytes are the same as writing them one after the other; at most ``_AHEAD`` parts wait."""
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="xlsx-deflate") as pool:
         pending: deque[Future[Any]] = deque()
         for part in parts:
-            pending.append(pool.submit(fh.write, part.encode("utf-8")))
+            pending.append(pool.submit(fh.write, part))
             while len(pending) > _AHEAD:
                 pending.popleft().result()
         while pending:

@@ -129,6 +129,8 @@ def _sheet_rows(index: pd.Index) -> list[int | None]:
 
 def _as_text(values: list[Any]) -> list[Any]:
     """An ID or phone column's numbers as the text they show (13812345678, not 1.38E+10)."""
+    if set(map(type, values)) <= {str, type(None)}:  # a million text IDs: nothing to change
+        return values
     out = []
     for v in values:
         if _is_number(v) and not (isinstance(v, float) and not math.isfinite(v)):
