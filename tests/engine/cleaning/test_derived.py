@@ -39,6 +39,18 @@ def test_finds_the_average_and_not_the_count():
     assert ratio_columns(broken, numbers) == []
 
 
+def test_large_table_with_blank_first_rows_is_still_found():
+    # the first rows (checked first, to keep a million rows fast) are non-buyers with blanks
+    df = _shop(n=2000, seed=1)
+    df.loc[:299, ["Orders", "Spend (€)", "Avg basket (€)"]] = np.nan
+    numbers = ["Orders", "Spend (€)", "Avg basket (€)", "Days since last order", "Age"]
+    assert [f[0] for f in ratio_columns(df, numbers)] == ["Avg basket (€)"]
+    # a ratio that fails only after the first rows is still rejected
+    late = _shop(n=2000, seed=2)
+    late.loc[1000::4, "Avg basket (€)"] += 7.0
+    assert ratio_columns(late, numbers) == []
+
+
 def test_too_few_rows_prove_nothing():
     df = _shop(n=12)
     assert ratio_columns(df, ["Orders", "Spend (€)", "Avg basket (€)"]) == []
