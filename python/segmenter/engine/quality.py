@@ -172,12 +172,17 @@ def silhouette_from_sums(sums: np.ndarray, codes: np.ndarray) -> np.ndarray:
     return np.nan_to_num(s, nan=0.0)
 
 
-def silhouette_rows(X: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Exact per-row silhouette of X under labels ``codes`` (0..k-1, k >= 2)."""
+def silhouette_rows(X: np.ndarray, codes: np.ndarray,
+                    dtype: type[np.floating[Any]] = np.float64) -> np.ndarray:
+    """Exact per-row silhouette of X under labels ``codes`` (0..k-1, k >= 2).
+
+    ``dtype=np.float32`` (the sampled estimate above ``silhouette_exact_max`` rows, whose
+    sampling error is ~1e-3) halves the time at an error of about 1e-6.
+    """
     k = int(codes.max()) + 1
     onehot = np.zeros((len(codes), k))
     onehot[np.arange(len(codes)), codes] = 1.0
-    return silhouette_from_sums(cluster_distance_sums(X, onehot), codes)
+    return silhouette_from_sums(cluster_distance_sums(X, onehot, dtype), codes)
 
 
 def ch_db_scores(X: np.ndarray, codes: np.ndarray) -> tuple[float, float]:
@@ -371,7 +376,7 @@ def _separation(X: np.ndarray, labels: np.ndarray, sizes: np.ndarray, options: O
         pos, weight = _sample_for_silhouette(
             order, ccodes, k_present, options.silhouette_sample_size, options.random_state,
         )
-        s_rows = silhouette_rows(Xin[pos], ccodes[pos])
+        s_rows = silhouette_rows(Xin[pos], ccodes[pos], np.float32)  # an estimate: 1e-6 will do
         sep.per_row[in_rows[pos]] = s_rows
         sep.silhouette = float(np.sum(s_rows * weight[ccodes[pos]]) / n_in)
         sep.method = msg("on a fixed-seed sample of {n:,} of {total:,} rows (seed {seed}, every "
