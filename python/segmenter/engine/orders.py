@@ -492,12 +492,10 @@ def _guest_checkouts(headers: list[str], rows: list[list[Any]], cols: dict[str, 
     Shop exports (WooCommerce's customer_id, Shopware's customer number) give every guest
     order the same placeholder; keyed by it, all guests would become one customer.
     """
-    if overrides.get("customer") or "customer" not in cols:
+    found = _customer_and_mail(headers, cols, overrides)
+    if found is None:
         return cols
-    mail = _mail_column(headers, cols)
-    if mail is None:
-        return cols
-    ci, mi = headers.index(cols["customer"]), headers.index(mail)
+    ci, mi, mail = found
     guests = [r for r in rows if (is_blank(r[ci]) or str(_text(r[ci])).casefold() in _GUEST_IDS)
               and not is_blank(r[mi])]
     if len(guests) < GUEST_SHARE * max(len(rows), 1):
@@ -505,6 +503,18 @@ def _guest_checkouts(headers: list[str], rows: list[list[Any]], cols: dict[str, 
     log.add(STEP, f"{len(guests)} orders have a guest customer id (0 or blank): customers are "
             f"known by {mail}", column=cols["customer"])
     return {**cols, "customer": mail}
+
+
+def _customer_and_mail(headers: list[str], cols: dict[str, str],
+                       overrides: dict[str, str | None]) -> tuple[int, int, str] | None:
+    """(customer column index, e-mail column index, e-mail header) when the customer column
+    was found, not named by the owner, and an e-mail column no role has taken exists."""
+    if overrides.get("customer") or "customer" not in cols:
+        return None
+    mail = _mail_column(headers, cols)
+    if mail is None:
+        return None
+    return headers.index(cols["customer"]), headers.index(mail), mail
 
 
 def _mail_column(headers: list[str], cols: dict[str, str]) -> str | None:
@@ -525,12 +535,10 @@ def _names_yield_to_email(headers: list[str], rows: list[list[Any]], cols: dict[
     Two customers can share a name, and one customer is typed 'Anna Müller' here and
     'A. Müller' there; the e-mail next to it is the key the shop itself uses.
     """
-    if overrides.get("customer") or "customer" not in cols:
+    found = _customer_and_mail(headers, cols, overrides)
+    if found is None:
         return cols
-    mail = _mail_column(headers, cols)
-    if mail is None:
-        return cols
-    ci, mi = headers.index(cols["customer"]), headers.index(mail)
+    ci, mi, mail = found
     sample = rows[:1000]
     names = [r[ci] for r in sample if not is_blank(r[ci])]
     wordy = sum(isinstance(v, str) and "@" not in v and not any(c.isdigit() for c in v)
