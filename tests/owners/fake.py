@@ -173,6 +173,49 @@ def write_csv(path: Path, rows: list[list[Any]], sep: str, encoding: str) -> Non
 
 
 @dataclass
+class CorpusFile:
+    """One corpus file: rows, how to write it (CSV separator and encoding, or a sheet with
+    merged ranges), and its truth entry."""
+
+    name: str
+    rows: list[list[Any]]
+    truth: dict[str, Any]
+    csv: tuple[str, str] | None = None
+    sheet: str = "Sheet1"
+    merges: tuple[str, ...] = ()
+
+
+def write_file(f: CorpusFile, folder: Path) -> None:
+    """Write one file reproducibly (see :func:`save_workbook` and :func:`write_csv`)."""
+    from openpyxl import Workbook
+
+    path = folder / f.name
+    if f.csv:
+        write_csv(path, f.rows, *f.csv)
+        return
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f.sheet
+    for row in f.rows:
+        ws.append(row)
+    for cells in f.merges:
+        ws.merge_cells(cells)
+    save_workbook(wb, path)
+
+
+def build_corpus(files: list[CorpusFile], out: Path, truth_name: str) -> None:
+    """Write every file and ``truth_name`` (the planted truth of each, by file name)."""
+    import json
+
+    out.mkdir(parents=True, exist_ok=True)
+    for f in files:
+        write_file(f, out)
+    text = json.dumps({"reference_date": REF.isoformat(), "files": {f.name: f.truth for f in files}},
+                      ensure_ascii=False, indent=1, default=str)
+    (out / truth_name).write_text(text + "\n", encoding="utf-8")
+
+
+@dataclass
 class Buyer:
     """A planted customer of a ledger: group, purchase days (days before REF) with amounts,
     the key the export uses for them, and details (names, addresses) filled in per export."""

@@ -33,16 +33,13 @@ Platform headers were taken from real exports as quoted in public code and docs:
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
-import json
 import random
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fake  # noqa: E402
@@ -52,15 +49,7 @@ HERE = Path(__file__).resolve().parent
 FOLDER = HERE / "heldout"
 
 
-@dataclass
-class File:
-    """One held-out file: rows, how to write it, its truth entry."""
-
-    name: str
-    rows: list[list[Any]]
-    truth: dict[str, Any]
-    csv: tuple[str, str] | None = None
-    sheet: str = "Sheet1"
+File = fake.CorpusFile
 
 
 def _labels(r: random.Random, sizes: dict[str, int]) -> list[str]:
@@ -528,34 +517,20 @@ MAKERS: tuple[Callable[[], File], ...] = (
     en_orders_email, woocommerce_orders, amazon_order_report, ebay_orders, pdd_orders)
 
 
-def write(f: File, folder: Path) -> None:
-    path = folder / f.name
-    if f.csv:
-        cells = [[v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else v for v in row]
-                 for row in f.rows]
-        fake.write_csv(path, cells, *f.csv)
-        return
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f.sheet
-    for row in f.rows:
-        ws.append(row)
-    fake.save_workbook(wb, path)
+def _csv_dates(f: File) -> File:
+    """Dates in these CSVs are written the German way (dd.mm.yyyy), as de_kundenstamm's are."""
+    if not f.csv:
+        return f
+    rows = [[v.strftime("%d.%m.%Y") if isinstance(v, dt.date) else v for v in row]
+            for row in f.rows]
+    return dataclasses.replace(f, rows=rows)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(FOLDER))
-    out = Path(ap.parse_args(argv).out)
-    out.mkdir(parents=True, exist_ok=True)
-    files: dict[str, Any] = {}
-    for make in MAKERS:
-        f = make()
-        write(f, out)
-        files[f.name] = f.truth
-    text = json.dumps({"reference_date": REF.isoformat(), "files": files}, ensure_ascii=False,
-                      indent=1, default=str)
-    (out / "heldout_truth.json").write_text(text + "\n", encoding="utf-8")
+    fake.build_corpus([_csv_dates(make()) for make in MAKERS], Path(ap.parse_args(argv).out),
+                      "heldout_truth.json")
     return 0
 
 

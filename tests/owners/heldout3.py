@@ -51,15 +51,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from openpyxl import Workbook
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fake  # noqa: E402
@@ -69,16 +65,7 @@ HERE = Path(__file__).resolve().parent
 FOLDER = HERE / "heldout3"
 
 
-@dataclass
-class File:
-    """One file: rows, how to write it (CSV separator and encoding, or a sheet), its truth."""
-
-    name: str
-    rows: list[list[Any]]
-    truth: dict[str, Any]
-    csv: tuple[str, str] | None = None
-    sheet: str = "Sheet1"
-    merges: tuple[str, ...] = ()
+File = fake.CorpusFile
 
 
 def _groups(r: random.Random, sizes: dict[str, int]) -> list[str]:
@@ -653,34 +640,11 @@ MAKERS: tuple[Callable[[], File], ...] = (
     de_auftraege, ledger_email_case)
 
 
-def write(f: File, folder: Path) -> None:
-    path = folder / f.name
-    if f.csv:
-        fake.write_csv(path, f.rows, *f.csv)
-        return
-    wb = Workbook()
-    ws = wb.active
-    ws.title = f.sheet
-    for row in f.rows:
-        ws.append(row)
-    for cells in f.merges:
-        ws.merge_cells(cells)
-    fake.save_workbook(wb, path)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(FOLDER))
-    out = Path(ap.parse_args(argv).out)
-    out.mkdir(parents=True, exist_ok=True)
-    files: dict[str, Any] = {}
-    for make in MAKERS:
-        f = make()
-        write(f, out)
-        files[f.name] = f.truth
-    text = json.dumps({"reference_date": REF.isoformat(), "files": files}, ensure_ascii=False,
-                      indent=1, default=str)
-    (out / "heldout3_truth.json").write_text(text + "\n", encoding="utf-8")
+    fake.build_corpus([make() for make in MAKERS], Path(ap.parse_args(argv).out),
+                      "heldout3_truth.json")
     return 0
 
 
