@@ -19,6 +19,7 @@ import io
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from segmenter.catalog import N_, msg
@@ -183,17 +184,28 @@ def comma_to_point(text: str) -> str:
 
 
 def read_rows(text: str, sep: str, decimal: str, cell: Callable[[str], Any],
-              column: Callable[[Sequence[str]], list[Any]] | None = None,
+              column: Callable[[Sequence[str]], list[Any]] | None = None, quick: bool = True,
               ) -> tuple[list[list[Any]], list[int], list[int]]:
     """Typed rows, the columns where decimal commas were read, and the numeric-looking columns.
 
     Decimal-comma columns are rewritten (:func:`comma_to_point`) before ``cell`` types
     them; the header row is left as written. ``column`` (optional) types a whole column
     at once, as ``cell`` would each of its fields; it is used when every row has the
-    same number of fields.
+    same number of fields. A plain file (no quotes, no decimal commas) is read by
+    :mod:`segmenter.io.plain_csv`, which gives the same rows several times faster
+    (``quick=False``: never; for tests that compare the two).
     """
+    head = list(islice(csv.reader(io.StringIO(text), delimiter=sep), _VOTE_ROWS))
+    comma, numeric = decimal_columns(head, decimal, sep)
+    if quick and column is not None and not comma:
+        from segmenter.io.plain_csv import plain_columns
+
+        plain = plain_columns(text, sep, column)
+        if plain is not None:
+            names, typed = plain
+            return [[cell(c) for c in names], *map(list, zip(*typed, strict=True))], [], numeric
+    del head
     raw = list(csv.reader(io.StringIO(text), delimiter=sep))
-    comma, numeric = decimal_columns(raw[:_VOTE_ROWS], decimal, sep)
     width = len(raw[1]) if len(raw) > 1 else 0
     if column is not None and len(raw) > 1 and all(len(r) == width for r in raw[1:]):
         header = [cell(c) for c in raw[0]]
