@@ -257,11 +257,15 @@ def test_a_repeated_stem_takes_a_qualifier_the_stems_holder_lacks():
     names = name_segments(levels_of(df, labels, roles), roles)
     assert names[2].name.startswith("Champions:")
     assert names[3].name.startswith("Champions (newer):"), names[3].name
+    assert names[3].name.count("newer") == 1, names[3].name  # not again after the colon
     tenure = next(c for c in names[3].claims if c.column == "Tenure")
     members = df.loc[labels == 3, "Tenure"]
     assert (members <= tenure.threshold).mean() >= 0.9
     zh = name_segments(levels_of(df, labels, roles), roles, "zh")
     assert zh[3].name.split("：")[0] != zh[2].name.split("：")[0]
+    stem3, _, rest3 = zh[3].name.partition("：")
+    qualifier = stem3[stem3.index("（") + 1:-1] if "（" in stem3 else stem3[stem3.index("(") + 1:-1]
+    assert qualifier not in rest3.split("、"), zh[3].name
     assert "Segment" not in zh[3].name and "细分" not in zh[3].name.split("：")[0]
 
 

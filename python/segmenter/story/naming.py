@@ -455,10 +455,11 @@ def _variant(sn: SegmentName, levels: Mapping[str, Level], roles: Roles, languag
                and (lv.claim.column, lv.claim.op) not in theirs
                and lv.feature in {c.column for c in sn.claims}]
         for lv in own:
-            new = t("name.variant", language, stem=old, detail=level_phrase(lv, roles, language))
+            phrase = level_phrase(lv, roles, language)
+            new = t("name.variant", language, stem=old, detail=phrase)
             if new.casefold() not in taken:
-                return SegmentName(sn.segment, new + rest, sn.rule, sn.reason, sn.evidence,
-                                   sn.claims)
+                return SegmentName(sn.segment, new + _without(rest, phrase, language), sn.rule,
+                                   sn.reason, sn.evidence, sn.claims)
     for lvs in combos:
         detail = t("name.join", language).join(level_phrase(lv, roles, language) for lv in lvs)
         new = t("name.variant", language, stem=old, detail=detail)
@@ -472,6 +473,16 @@ def _variant(sn: SegmentName, levels: Mapping[str, Level], roles: Roles, languag
                                (*sn.claims, *claims))
     new = t("name.variant", language, stem=old, detail=f"{t('col.segment', language)} {sn.segment}")
     return SegmentName(sn.segment, new + rest, sn.rule, sn.reason, sn.evidence, sn.claims)
+
+
+def _without(rest: str, phrase: str, language: str) -> str:
+    """The details after a stem (": frequent, newer") without ``phrase``, which now stands in
+    the stem's brackets: "Champions (newer): frequent", not "...: frequent, newer"."""
+    sep, join = t("name.sep", language), t("name.join", language)
+    if not rest.startswith(sep):
+        return rest
+    words = [w for w in rest[len(sep):].split(join) if w.strip().casefold() != phrase.casefold()]
+    return sep + join.join(words) if words else ""
 
 
 def make_unique(names: Mapping[int, SegmentName], levels: Mapping[int, Mapping[str, Level]],
