@@ -17,7 +17,7 @@ TRICKY = ["0", "-0", "00", "007", "-07", "5", "-5", "+5", "5.", ".5", "-.5", "1.
           "True", "False", "TRUE", "", " ", "5 ", " 5", "1_000", "1,5", "abc", "x y", "¥85",
           "12%", "2024-01-02", "123456789012345678", "1234567890123456789",
           "-123456789012345678", "0.0", "-0.0", "1.0", "3.14159265358979323846", "N/A", "#N/A",
-          "null", "NA", "é", "a.e@x.cn", "0e5", "-0.5"]
+          "null", "NA", "é", "北京", "a.e@x.cn", "0e5", "-0.5", "1.5E+10", "5e-324", "1e-400"]
 
 
 def _typed(rows: list[list[object]]) -> list[list[tuple[str, str]]]:
@@ -85,6 +85,7 @@ def test_a_big_shop_table_takes_the_quick_path_and_reads_the_same():
     "a,b,c\n1,2\n",            # fewer fields than the header
     "a\n1\n2\n",               # one column: blank lines cannot be told apart
     "a,b\n",                   # a header only
+    "a,b\n1,2\x00\n",           # a NUL: left to csv.reader
 ])
 def test_files_that_are_not_plain_go_to_the_exact_reader(text: str):
     assert plain_columns(text, ",", _csv_column) is None

@@ -67,8 +67,9 @@ def plain_columns(text: str, sep: str, column: Callable[[Sequence[str]], list[An
 
 
 def _unix_lines(text: str) -> str | None:
-    """The text with '\n' line ends; None with a quote character or a lone carriage return."""
-    if '"' in text:
+    """The text with '\n' line ends; None with a quote character, a NUL (pandas' tokenizer
+    and csv.reader need not agree on it) or a lone carriage return."""
+    if '"' in text or "\x00" in text:
         return None
     if "\r" in text:
         text = text.replace("\r\n", "\n")
