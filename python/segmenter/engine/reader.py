@@ -177,7 +177,8 @@ def _text_flags(uniques: list[str]) -> tuple[list[bool], list[bool], list[bool]]
     blank = [not t for t in stripped]
     err = [False] * len(stripped)
     summary = [False] * len(stripped)
-    for i in [i for i, t in enumerate(stripped) if t[:1] in _FLAG_FIRST]:
+    for i in [i for i, t in enumerate(stripped)
+              if t[:1] in _FLAG_FIRST or t[-1:].lower() in tv.SUMMARY_LAST]:
         t = stripped[i]
         err[i] = t[:1] == "#" and tv.is_error(t)
         summary[i] = 0 < len(t) <= 30 and tv.is_summary_label(t)
@@ -192,7 +193,8 @@ def _cell_flags(uniques: list[Any]) -> tuple[list[bool], list[bool], list[bool]]
             t = u.strip()
             blank.append(not t)
             err.append(t[:1] == "#" and tv.is_error(t))
-            summary.append(0 < len(t) <= 30 and t[:1].lower() in tv.SUMMARY_FIRST
+            summary.append(0 < len(t) <= 30 and (t[:1].lower() in tv.SUMMARY_FIRST
+                                                 or t[-1:].lower() in tv.SUMMARY_LAST)
                            and tv.is_summary_label(t))
         else:
             blank.append(tv.is_blank(u))
