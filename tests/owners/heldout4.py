@@ -611,7 +611,7 @@ def product_catalogue() -> File:
                      f"{r.choice(['Blue', 'Rose', 'Sage', 'Amber'])} {cat[:-1].lower()} {i}", cat,
                      round(r.uniform(3, 60), 2), r.randint(0, 400)])
     truth = {"kind": "customers", "api": "segment", "expect": "refuse",
-             "error": "no customer", "k": 0,
+             "error": "looks like a product list", "k": 0,
              "forbidden": ["SKU", "EAN", "Product name"],
              "note": "a product list: SKU, EAN, price and stock describe products, not customers"}
     return File("product_catalogue.xlsx", truth=truth, rows=rows, sheet="Products")

@@ -28,7 +28,13 @@ from segmenter.catalog import N_, msg
 from segmenter.engine import textvalues as tv
 from segmenter.engine.dates import as_date, is_day_first, slash_parts
 from segmenter.engine.headers import find_header
-from segmenter.engine.roles import BEHAVIOUR_ROLES, ColumnRole, decide_role, no_measure_message
+from segmenter.engine.roles import (
+    BEHAVIOUR_ROLES,
+    ColumnRole,
+    decide_role,
+    no_measure_message,
+    product_list_message,
+)
 from segmenter.errors import SegmenterError
 from segmenter.log import EXCLUDED, CleaningLog
 
@@ -800,6 +806,9 @@ def _feature_columns(names: list[str], chosen: list[str] | None, roles: dict[str
                                role=msg(r.role), why=r.why), column=c)
     if chosen is None and not any(roles[c].role in BEHAVIOUR_ROLES for c in features):
         raise SegmenterError(no_measure_message(list(roles.values())))
+    products = product_list_message(list(roles.values())) if chosen is None else None
+    if products:
+        raise SegmenterError(products)
     if not features:
         raise SegmenterError(msg("none of the chosen columns holds numbers, dates, yes/no or "
                                  "categories; choose columns such as spend or orders"))
