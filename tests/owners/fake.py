@@ -161,12 +161,15 @@ def save_workbook(wb: Any, path: Path) -> None:
     path.write_bytes(out.getvalue())
 
 
-def write_csv(path: Path, rows: list[list[Any]], sep: str, encoding: str) -> None:
-    """Write a CSV as the platform would: ``sep``-separated, quoted where needed, CRLF."""
+def write_csv(path: Path, rows: list[list[Any]], sep: str, encoding: str,
+              quote_all: bool = False) -> None:
+    """Write a CSV as the platform would: ``sep``-separated, quoted where needed (or every
+    field, as PayPal does), CRLF."""
     import csv
 
     buf = io.StringIO()
-    w = csv.writer(buf, delimiter=sep, lineterminator="\r\n")
+    w = csv.writer(buf, delimiter=sep, lineterminator="\r\n",
+                   quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
     for row in rows:
         w.writerow(["" if v is None else v for v in row])
     path.write_bytes(buf.getvalue().encode(encoding))
@@ -183,6 +186,10 @@ class CorpusFile:
     csv: tuple[str, str] | None = None
     sheet: str = "Sheet1"
     merges: tuple[str, ...] = ()
+    formats: dict[str, str] = field(default_factory=dict)
+    """Number formats by column letter, applied below the header (dates kept as serials)."""
+    quote_all: bool = False
+    """Quote every CSV field."""
 
 
 def write_file(f: CorpusFile, folder: Path) -> None:
@@ -191,7 +198,7 @@ def write_file(f: CorpusFile, folder: Path) -> None:
 
     path = folder / f.name
     if f.csv:
-        write_csv(path, f.rows, *f.csv)
+        write_csv(path, f.rows, *f.csv, quote_all=f.quote_all)
         return
     wb = Workbook()
     ws = wb.active
@@ -200,6 +207,9 @@ def write_file(f: CorpusFile, folder: Path) -> None:
         ws.append(row)
     for cells in f.merges:
         ws.merge_cells(cells)
+    for col, fmt in f.formats.items():
+        for cell in ws[col][1:]:
+            cell.number_format = fmt
     save_workbook(wb, path)
 
 

@@ -35,6 +35,7 @@ class Outcome:
     forbidden_used: list[str] = field(default_factory=list)
     left_out: int = 0
     never_bought_segmented: int = 0
+    junk_segmented: int = 0
 
     @property
     def refused(self) -> bool:
@@ -51,7 +52,8 @@ class Outcome:
         if self.truth["expect"] == "refuse":
             return bool(self.refused_as_expected)
         return (self.ari is not None and self.ari >= self.truth["min_ari"]
-                and self.left_out <= self.truth["max_left_out"] and not self.forbidden_used)
+                and self.left_out <= self.truth["max_left_out"] and not self.forbidden_used
+                and not self.junk_segmented)
 
 
 def _key(v: Any) -> str:
@@ -126,8 +128,12 @@ def _score_table(out: Outcome, seg: Any) -> None:
     rows = range(out.truth["first_data_row"], out.truth["first_data_row"] + len(labels))
     got = seg.rows["segment"].reindex(list(rows))
     found = [LEFT_OUT if pd.isna(v) else str(int(v)) for v in got.tolist()]
+    # a null label marks a row that is no customer (a subtotal): it must get no segment
+    out.junk_segmented = sum(g is None and f != LEFT_OUT for g, f in zip(labels, found, strict=True))
+    kept = [(g, f) for g, f in zip(labels, found, strict=True) if g is not None]
+    found = [f for _, f in kept]
     out.left_out = found.count(LEFT_OUT)
-    out.ari = float(adjusted_rand_score(labels, found))
+    out.ari = float(adjusted_rand_score([g for g, _ in kept], found))
 
 
 def _score_ledger(out: Outcome, seg: Any) -> None:
@@ -162,6 +168,7 @@ def table(outcomes: list[Outcome]) -> str:
         feats = feats if len(feats) <= 110 else feats[:107] + "..."
         left = f" ({t['max_left_out']})" if "max_left_out" in t else ""
         extra = f", {o.never_bought_segmented} non-buyers segmented" if o.never_bought_segmented else ""
+        extra += f", {o.junk_segmented} total rows segmented" if o.junk_segmented else ""
         lines.append(f"| {o.name} | {t['k']} | {o.found_k if o.found_k is not None else '-'} | "
                      f"{ari} | {o.left_out}{left}{extra} | {ref} | "
                      f"{', '.join(o.forbidden_used) or '-'} | {feats or '-'} | "

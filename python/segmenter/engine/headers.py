@@ -18,6 +18,8 @@ from typing import Any
 
 _UNIT_SUFFIX = re.compile(r"\s*\([^()]*\)\s*$")
 _SEPARATORS = re.compile(r"[\s_\-./:]+")
+_VARIANTS = str.maketrans({"帐": "账"})
+"""Characters owners write either way: 帐号 and 账号 are the same account."""
 
 
 def header_key(name: Any) -> str:
@@ -32,7 +34,8 @@ def find_header(name: Any, names: Iterable[str]) -> str | None:
 
 
 def loose_key(header: Any) -> str:
-    """Alias match key: NFKC width, case, separators, spaces and a trailing '(unit)' ignored."""
-    s = unicodedata.normalize("NFKC", str(header)).casefold().strip()
+    """Alias match key: NFKC width, case, separators, spaces, a trailing '(unit)' and variant
+    characters (帐/账) ignored."""
+    s = unicodedata.normalize("NFKC", str(header)).casefold().strip().translate(_VARIANTS)
     s = _UNIT_SUFFIX.sub("", s)
     return _SEPARATORS.sub("", s)

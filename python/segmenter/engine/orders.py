@@ -66,7 +66,7 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
         "buyer", "buyer id",
         "account", "account id", "user id", "username", "客户编号", "客户id",
         "客户号", "客户", "会员编号", "会员id", "会员号", "会员", "顾客编号", "顾客", "买家会员名", "会员名", "买家账号",
-        "买家id", "用户id", "用户名", "kundennummer", "kunden nr", "kundennr", "kunden id",
+        "买家id", "用户id", "用户名", "下单账号", "kundennummer", "kunden nr", "kundennr", "kunden id",
         "kunde",
     ),
     "date": (
@@ -83,7 +83,8 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "amount": (
         "amount", "total", "order total", "order value", "revenue", "sales", "net amount",
         "line total", "grand total", "total price", "order amount", "amount paid", "paid amount",
-        "payment amount", "spend", "value", "price", "item price",
+        "payment amount", "total amount", "gross", "gross amount", "spend", "value", "price",
+        "item price",
         "金额", "实付",
         "实付金额", "用户实付金额", "订单实付金额", "买家实际支付金额", "实际支付金额", "实付款", "支付金额", "销售额", "订单金额",
         "订单应付金额", "应付金额",
@@ -106,7 +107,7 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
 CUSTOMER_FALLBACKS: tuple[tuple[str, ...], ...] = (
     ("customer email", "email", "email address", "buyer email", "client email", "contact email",
      "mail", "邮箱", "电子邮箱", "电子邮件", "邮件", "买家邮箱", "客户邮箱", "emailadresse",
-     "kunden email"),
+     "kunden email", "kunde email", "from email address", "payer email", "sender email"),
     ("customer phone", "phone", "phone number", "mobile", "mobile phone", "cell", "telephone",
      "tel", "billing phone", "recipient phone", "手机号", "手机", "手机号码", "收货人手机", "收货人手机号",
      "收货人电话", "收件人手机号", "收件人手机", "收件人电话", "买家手机号", "联系手机", "联系电话", "电话",

@@ -28,7 +28,13 @@ from segmenter.catalog import N_, msg
 from segmenter.engine import textvalues as tv
 from segmenter.engine.dates import as_date, is_day_first, slash_parts
 from segmenter.engine.headers import find_header
-from segmenter.engine.roles import BEHAVIOUR_ROLES, ColumnRole, decide_role, no_measure_message
+from segmenter.engine.roles import (
+    BEHAVIOUR_ROLES,
+    ColumnRole,
+    decide_role,
+    no_measure_message,
+    product_list_message,
+)
 from segmenter.errors import SegmenterError
 from segmenter.log import EXCLUDED, CleaningLog
 
@@ -177,7 +183,8 @@ def _text_flags(uniques: list[str]) -> tuple[list[bool], list[bool], list[bool]]
     blank = [not t for t in stripped]
     err = [False] * len(stripped)
     summary = [False] * len(stripped)
-    for i in [i for i, t in enumerate(stripped) if t[:1] in _FLAG_FIRST]:
+    for i in [i for i, t in enumerate(stripped)
+              if t[:1] in _FLAG_FIRST or t[-1:].lower() in tv.SUMMARY_LAST]:
         t = stripped[i]
         err[i] = t[:1] == "#" and tv.is_error(t)
         summary[i] = 0 < len(t) <= 30 and tv.is_summary_label(t)
@@ -192,7 +199,8 @@ def _cell_flags(uniques: list[Any]) -> tuple[list[bool], list[bool], list[bool]]
             t = u.strip()
             blank.append(not t)
             err.append(t[:1] == "#" and tv.is_error(t))
-            summary.append(0 < len(t) <= 30 and t[:1].lower() in tv.SUMMARY_FIRST
+            summary.append(0 < len(t) <= 30 and (t[:1].lower() in tv.SUMMARY_FIRST
+                                                 or t[-1:].lower() in tv.SUMMARY_LAST)
                            and tv.is_summary_label(t))
         else:
             blank.append(tv.is_blank(u))
@@ -798,6 +806,9 @@ def _feature_columns(names: list[str], chosen: list[str] | None, roles: dict[str
                                role=msg(r.role), why=r.why), column=c)
     if chosen is None and not any(roles[c].role in BEHAVIOUR_ROLES for c in features):
         raise SegmenterError(no_measure_message(list(roles.values())))
+    products = product_list_message(list(roles.values())) if chosen is None else None
+    if products:
+        raise SegmenterError(products)
     if not features:
         raise SegmenterError(msg("none of the chosen columns holds numbers, dates, yes/no or "
                                  "categories; choose columns such as spend or orders"))

@@ -88,6 +88,17 @@ _SIGNUP_WORDS = ("clientsince", "customersince", "membersince", "kundeseit", "mi
 _BIRTH_WORDS = ("birthday", "birthdate", "dob", "dateofbirth", "birth", "born", "出生日期", "生日",
                 "geburtsdatum", "geburtstag", "geboren")
 
+_PRODUCT_WORDS = ("sku", "skuid", "ean", "ean13", "gtin", "upc", "asin", "barcode", "productid",
+                  "productcode", "productno", "itemno", "itemnumber", "articlenumber", "artnr",
+                  "artikelnummer", "artikelnr", "商品编码", "商品id", "商品编号", "货号", "条码", "条形码",
+                  "商品条码", "产品编号", "产品编码")
+"""Headers of a product code: a sheet keyed by one lists products, not customers."""
+_CUSTOMER_WORDS = ("customer", "customers", "client", "clients", "member", "buyer", "patient",
+                   "guest", "kunde", "kunden", "kundennummer", "mitglied")
+_CUSTOMER_PARTS = ("customer", "客户", "会员", "顾客", "买家", "用户", "kunde")
+_PRODUCT_PARTS = ("product", "item", "article", "artikel", "sku", "商品", "产品", "货品")
+"""A 'Product name' is no contact of a customer."""
+
 _PHONE = re.compile(r"^\+?[\d\s\-()./]{7,20}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 SHAPE_SHARE = 0.8
@@ -120,6 +131,25 @@ def no_measure_message(roles: Sequence[ColumnRole]) -> str:
                    need=NO_MEASURE)
     return msg("{need}; found only {found}: add such a column to the selection", need=NO_MEASURE,
                found=found)
+
+
+def product_list_message(roles: Sequence[ColumnRole]) -> str | None:
+    """The refusal for a product list (SKU, EAN, price, stock), else None.
+
+    Its numbers are measures, so it would be 'segmented'; but its rows are products. It is
+    one when its ID (or first) column is a product code and no column names or contacts
+    a customer.
+    """
+    filled = [r for r in roles if r.role != "empty"]
+    keyed = [r for r in filled if r.role == "id"] + filled[:1]
+    code = next((r.column for r in keyed if _has_word(r.column, _PRODUCT_WORDS)), None)
+    if code is None:
+        return None
+    if any(r.role == "contact" and not _has_word(r.column, (), _PRODUCT_PARTS)
+           or _has_word(r.column, _CUSTOMER_WORDS, _CUSTOMER_PARTS) for r in filled):
+        return None
+    return msg("this looks like a product list ({column}), not customers: segments need one row "
+               "per customer, or an order ledger", column=code)
 
 
 def _has_word(header: str, words: Sequence[str], parts: Sequence[str] = ()) -> bool:

@@ -38,6 +38,14 @@ SUMMARY_WORDS = frozenset(
 _SUMMARY_FIRST = frozenset(w[0] for w in SUMMARY_WORDS) | frozenset("ＴｔＳｓＧｇ")
 SUMMARY_FIRST = _SUMMARY_FIRST
 """First characters (lower-case) a summary label can start with: a cheap test before the call."""
+_SUMMARY_TAIL = ("subtotal", "subtotals", "total", "totals", "小计", "合计", "总计", "小計", "合計",
+                 "總計", "汇总")
+"""A label ending in one of these names a group's summary row ('Northeast Subtotal', '华东小计')."""
+_SUMMARY_HEAD = ("subtotal", "subtotals", "sub-total", "小计", "合计", "小計", "合計")
+"""A label starting with one of these does too ('Subtotal North', '小计：华东'); not 'Total',
+which starts company names ('Total Fitness')."""
+SUMMARY_LAST = frozenset(w[-1] for w in _SUMMARY_TAIL) | frozenset("ＬｌＳｓ")
+"""Last characters (lower-case) a group summary label can end with: the cheap test's other half."""
 
 _BOOL_WORDS = {
     "true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
@@ -93,11 +101,26 @@ def is_error(value: Any) -> bool:
 
 
 def is_summary_label(value: Any) -> bool:
-    """True for 'Total', 'Grand total', '合计', 'Subtotal:' and the like."""
-    if not isinstance(value, str) or value.strip()[:1].lower() not in _SUMMARY_FIRST:
+    """True for 'Total', 'Grand total', '合计', 'Subtotal:' and group summaries such as
+    'Northeast Subtotal', 'Subtotal North', 'West total', '华东小计', '小计：华东'."""
+    if not isinstance(value, str):
+        return False
+    t = value.strip()
+    if t[:1].lower() not in _SUMMARY_FIRST and t[-1:].lower() not in SUMMARY_LAST:
         return False
     key = "".join(normalize_text(value).lower().split()).rstrip(":：.")
-    return key in SUMMARY_WORDS
+    return key in SUMMARY_WORDS or _is_group_summary(key, normalize_text(value).lower())
+
+
+def _is_group_summary(key: str, text: str) -> bool:
+    """A short label whose last word (or first, for 'subtotal') says it sums a group."""
+    words = re.sub(r"[:：,;()\-–]+", " ", text).split()
+    if not words or len(words) > 3:
+        return False
+    if len(words) > 1 and (words[-1] in _SUMMARY_TAIL or words[0] in _SUMMARY_HEAD):
+        return True
+    cjk = not key.isascii() and len(key) <= 12
+    return cjk and len(key) > 2 and (key.endswith(_SUMMARY_TAIL) or key.startswith(_SUMMARY_HEAD))
 
 
 def parse_number_unit(value: Any, *, decimal_comma: bool = False) -> tuple[float | None, str]:
@@ -342,11 +365,11 @@ _NOT_PURCHASE = frozenset(
         "fully refunded", "closed", "pending", "pending payment", "payment pending",
         "awaiting payment", "unpaid", "not paid", "on hold", "failed", "payment failed",
         "declined", "expired", "abandoned", "draft", "checkout draft", "returned", "chargeback",
-        "rejected", "trash",
+        "rejected", "trash", "denied", "reversed",
         # Chinese (Taobao/Tmall/JD/Youzan order states)
         "交易关闭", "已关闭", "关闭", "订单关闭", "交易取消", "等待买家付款", "待付款", "待支付",
         "未付款", "未支付", "已取消", "取消", "订单取消", "退款", "已退款", "退款成功", "退款中",
-        "全额退款", "交易失败", "已作废", "作废", "已退货", "退货",
+        "全额退款", "交易失败", "已作废", "作废", "已退货", "退货", "锁定", "已锁定",
         # German (Shopware, JTL, Shopify in German)
         "storniert", "abgebrochen", "offen", "unbezahlt", "nicht bezahlt", "zahlung offen",
         "ausstehend", "erstattet", "rückerstattet", "zurückerstattet", "vollständig erstattet",
