@@ -53,3 +53,26 @@ def test_a_tiny_table_accepts_a_segment_of_four():
                          "calinski_harabasz": [30.0, 205.0], "smallest_segment": [5.0, 4.0]})
     assert choose_k(scan.copy(), rows=15)[0] == 3
     assert choose_k(scan.copy(), rows=400)[0] == 2  # 4 of 400 customers: still a typo
+
+
+def test_on_a_tiny_table_the_silhouette_alone_chooses_k():
+    """Below 25 customers Calinski-Harabasz jumps when a handful is split off (the held-out
+    tiny_clients.xlsx: 16 customers, planted k 2); there the silhouette decides alone, and
+    the rule and the reason say so. From 25 customers both count, as before."""
+    import pandas as pd
+
+    import segmenter
+    from segmenter.engine.auto_k import SMALL_TABLE, choose_k
+
+    scan = pd.DataFrame({"k": [2, 3], "silhouette": [0.831, 0.738],
+                         "calinski_harabasz": [155.1, 270.7], "smallest_segment": [7.0, 5.0]})
+    k, reason, _ = choose_k(scan.copy(), rows=16)
+    assert k == 2 and "silhouette 0.831, the highest" in reason and "k=3" in reason
+    assert choose_k(scan.copy(), rows=SMALL_TABLE)[0] == 3  # 25 customers: CH counts again
+    tiny = pd.DataFrame({"Orders": [1, 1, 2, 1, 2, 2, 1, 1, 9, 8, 9, 10, 8, 9, 10, 9],
+                         "Spend": [20, 25, 30, 22, 28, 35, 21, 26, 400, 380, 420, 450, 390,
+                                   410, 440, 405]})
+    seg = segmenter.segment(tiny, story=False)
+    assert "highest silhouette" in seg.k_rule and "not counted" in seg.k_rule
+    chosen = seg.k_scan.loc[seg.k_scan["chosen"], "k"].iloc[0]
+    assert chosen == seg.k == int(seg.k_scan.loc[seg.k_scan["silhouette"].idxmax(), "k"])

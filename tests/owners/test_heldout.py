@@ -36,7 +36,6 @@ XFAIL: dict[str, str] = {
                                      "basket size only, and one-timers against repeat buyers wins",
     "heldout4/stripe_payments.csv": "k=2 of 3; " + _AUTO_K.format(0.85),
     "heldout4/loyalty_points.xlsx": "k=2 of 3; " + _AUTO_K.format(1.0),
-    "heldout4/tiny_clients.xlsx": "k=3 of 2 on 16 rows; " + _AUTO_K.format(1.0),
 }
 
 
