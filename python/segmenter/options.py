@@ -216,8 +216,8 @@ _METHOD_ALIASES = (("agglomerative", "hierarchical"), ("hclust", "hierarchical")
 OPTIONS: tuple[Option, ...] = (
     Option("k", _K, "auto",
            "number of segments; auto scans k_min to k_max and picks the highest "
-           "silhouette / best + 0.5 x Calinski-Harabasz / best (the Segment Quality sheet shows "
-           "the scan)"),
+           "silhouette / best + 0.5 x Calinski-Harabasz / best; below 25 customers the highest "
+           "silhouette (the Segment Quality sheet shows the scan)"),
     Option("method", OneOf(METHODS, _METHOD_ALIASES), "kmeans",
            "kmeans (round segments), hierarchical (nested) or dbscan (finds outliers)"),
     Option("linkage", OneOf(LINKAGES), "ward", "how hierarchical clustering merges groups"),
