@@ -174,6 +174,7 @@ def _quick_blank(arr: np.ndarray) -> np.ndarray:
 
 
 _FLAG_FIRST = tv.SUMMARY_FIRST | {c.upper() for c in tv.SUMMARY_FIRST} | {"#"}
+_FLAG_LAST = tv.SUMMARY_LAST | {c.upper() for c in tv.SUMMARY_LAST}
 
 
 def _text_flags(uniques: list[str]) -> tuple[list[bool], list[bool], list[bool]]:
@@ -184,7 +185,7 @@ def _text_flags(uniques: list[str]) -> tuple[list[bool], list[bool], list[bool]]
     err = [False] * len(stripped)
     summary = [False] * len(stripped)
     for i in [i for i, t in enumerate(stripped)
-              if t[:1] in _FLAG_FIRST or t[-1:].lower() in tv.SUMMARY_LAST]:
+              if t[:1] in _FLAG_FIRST or t[-1:] in _FLAG_LAST and tv.may_be_summary(t)]:
         t = stripped[i]
         err[i] = t[:1] == "#" and tv.is_error(t)
         summary[i] = 0 < len(t) <= 30 and tv.is_summary_label(t)
@@ -199,9 +200,7 @@ def _cell_flags(uniques: list[Any]) -> tuple[list[bool], list[bool], list[bool]]
             t = u.strip()
             blank.append(not t)
             err.append(t[:1] == "#" and tv.is_error(t))
-            summary.append(0 < len(t) <= 30 and (t[:1].lower() in tv.SUMMARY_FIRST
-                                                 or t[-1:].lower() in tv.SUMMARY_LAST)
-                           and tv.is_summary_label(t))
+            summary.append(0 < len(t) <= 30 and tv.is_summary_label(t))
         else:
             blank.append(tv.is_blank(u))
             err.append(isinstance(u, float) and math.isinf(u))  # like #DIV/0!

@@ -46,6 +46,18 @@ _SUMMARY_HEAD = ("subtotal", "subtotals", "sub-total", "小计", "合计", "小�
 which starts company names ('Total Fitness')."""
 SUMMARY_LAST = frozenset(w[-1] for w in _SUMMARY_TAIL) | frozenset("ＬｌＳｓ")
 """Last characters (lower-case) a group summary label can end with: the cheap test's other half."""
+_ASCII_TAIL = tuple(w for w in _SUMMARY_TAIL if w.isascii())
+
+
+def may_be_summary(text: str) -> bool:
+    """A cheap first test of a stripped text for :func:`is_summary_label`: it starts like a
+    summary word, or ends like one. Half of all names end in 's' or 'l' ("Daniels"): an
+    ASCII text must end in the whole word, so a column of a million names is not parsed."""
+    if text[:1].lower() in _SUMMARY_FIRST:
+        return True
+    if text[-1:].lower() not in SUMMARY_LAST:
+        return False
+    return not text.isascii() or text.lower().endswith(_ASCII_TAIL)
 
 _BOOL_WORDS = {
     "true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
@@ -105,8 +117,7 @@ def is_summary_label(value: Any) -> bool:
     'Northeast Subtotal', 'Subtotal North', 'West total', '华东小计', '小计：华东'."""
     if not isinstance(value, str):
         return False
-    t = value.strip()
-    if t[:1].lower() not in _SUMMARY_FIRST and t[-1:].lower() not in SUMMARY_LAST:
+    if not may_be_summary(value.strip()):
         return False
     key = "".join(normalize_text(value).lower().split()).rstrip(":：.")
     return key in SUMMARY_WORDS or _is_group_summary(key, normalize_text(value).lower())
