@@ -244,8 +244,15 @@ class _Col:
         self.u_summary = np.array(summary + [False], dtype=bool)
 
     @cached_property
+    def decimal_comma(self) -> bool:
+        """Texts like '35,09' or '1 234,50' read the German way, decided once per column (as
+        the ledger reader does): in a workbook they are text, so no CSV locale saw them."""
+        return self.codes is not None and tv.is_decimal_comma_column(self.uniques)
+
+    @cached_property
     def _num_unit(self) -> tuple[np.ndarray, list[str]]:
-        parsed = [tv.parse_number_unit(u) for u in self.uniques]
+        comma = self.decimal_comma
+        parsed = [tv.parse_number_unit(u, decimal_comma=comma) for u in self.uniques]
         num = np.array([np.nan if p[0] is None else p[0] for p in parsed] + [np.nan])
         return num, [p[1] for p in parsed] + [""]
 
@@ -281,8 +288,10 @@ class _Col:
             if kind == "date":
                 return np.array([d is not None for d in self.u_date])
             return ~np.isnan(self.u_num)
+        comma = self.decimal_comma if kind == "number" else False
         parsers: dict[str, Callable[[Any], object]] = {
-            "bool": tv.parse_bool, "date": tv.parse_date, "number": tv.parse_number}
+            "bool": tv.parse_bool, "date": tv.parse_date,
+            "number": lambda v: tv.parse_number(v, decimal_comma=comma)}
         parse = parsers[kind]
         return np.array([parse(self.uniques[i]) is not None for i in idx], dtype=bool)
 
