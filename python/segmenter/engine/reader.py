@@ -27,7 +27,7 @@ from pandas.api.types import infer_dtype
 from segmenter.catalog import N_, msg
 from segmenter.engine import textvalues as tv
 from segmenter.engine.dates import as_date, is_day_first, slash_parts
-from segmenter.engine.headers import find_header
+from segmenter.engine.headers import find_header, header_key
 from segmenter.engine.roles import (
     BEHAVIOUR_ROLES,
     ColumnRole,
@@ -720,6 +720,7 @@ def _keep_rows(part: _Body, cols: dict[str, _Col], log: CleaningLog) -> _Rows:
             log.add(STEP, msg("title or note above the data; not read"), row=int(sheet_rows[r]),
                     old=text, new=EXCLUDED)
     _drop_summary_rows(part, cols, blank_cells, keep, sheet_rows, log)
+    _drop_repeated_headers(part, cols, blank_cells, keep, sheet_rows, log)
     if not keep.any():
         raise SegmenterError(_NO_ROWS)
     return _Rows(keep, n_rows, sheet_rows)
@@ -739,6 +740,34 @@ def _drop_summary_rows(part: _Body, cols: dict[str, _Col], blank_cells: np.ndarr
             keep[r] = False
             text = " ".join(str(label).split())
             log.add(STEP, msg("summary row ({text})", text=text), row=int(sheet_rows[r]), old=text, new=EXCLUDED)
+
+
+REPEAT_SHARE = 0.8
+"""Share of a row's filled cells that must repeat their column's header for a repeated header."""
+
+
+def _drop_repeated_headers(part: _Body, cols: dict[str, _Col], blank_cells: np.ndarray,
+                           keep: np.ndarray, sheet_rows: np.ndarray, log: CleaningLog) -> None:
+    """A row that repeats the header (a second export pasted below the first) is no customer.
+
+    Why: its texts would become a category level ('Kundengruppe=Kundengruppe') and the row a
+    segment member. Found per distinct value, so a million rows cost one pass per column.
+    """
+    n = len(sheet_rows)
+    same = np.zeros(n, dtype=np.int64)
+    for c in part.names:
+        col = cols[c]
+        if col.codes is None:
+            continue
+        key = header_key(c)
+        hits = [i for i, u in enumerate(col.uniques) if isinstance(u, str) and header_key(u) == key]
+        if hits:
+            same += np.isin(col.codes[:n], hits)
+    filled = (~blank_cells[:n]).sum(axis=1)
+    for r in np.flatnonzero((same >= 2) & (same >= REPEAT_SHARE * filled) & keep[:n]).tolist():
+        keep[r] = False
+        log.add(STEP, msg("the header row again (a second table pasted below); not read"),
+                row=int(sheet_rows[r]), new=EXCLUDED)
 
 
 def _choose_id(id_column: str | None, names: list[str], info: dict[str, _Kind],
