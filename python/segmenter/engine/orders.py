@@ -101,10 +101,13 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
     "order_id": (
         "order id", "order no", "order number", "orderid", "order", "order name", "invoice",
         "invoice no", "invoice number", "订单号", "订单编号", "订单id", "单号", "bestellnummer",
-        "bestell nr", "bestellnr", "auftragsnummer", "receipt number", "receipt no", "receipt",
-        "sale id", "sale number", "小票号", "流水号", "belegnummer", "beleg nr", "bonnummer",
+        "bestell nr", "bestellnr", "auftragsnummer",
     ),
 }
+RECEIPT_ALIASES = ("receipt number", "receipt no", "receipt", "sale id", "sale number", "小票号",
+                   "流水号", "belegnummer", "beleg nr", "bonnummer")
+"""A POS sale's id (several item lines share it). Tried after Shopify's 'Name': a Shopify
+export also has a 'Receipt Number', filled on paid orders only."""
 # Without an ID column the customer is known by e-mail, else phone, else name (in that order).
 CUSTOMER_FALLBACKS: tuple[tuple[str, ...], ...] = (
     ("customer email", "email", "email address", "buyer email", "client email", "contact email",
@@ -476,7 +479,8 @@ def _found_columns(headers: list[str], rows: list[list[Any]], overrides: dict[st
 
 def _order_name_column(headers: list[str], rows: list[list[Any]], cols: dict[str, str],
                        overrides: dict[str, str | None]) -> dict[str, str]:
-    """Shopify's order id is its 'Name' column ('#1001'): use it when no order id was found."""
+    """Shopify's order id is its 'Name' column ('#1001'), else a POS receipt number: used when
+    no order id was found."""
     if "order_id" in cols or overrides.get("order_id") == "":
         return cols
     taken = set(cols.values())
@@ -488,6 +492,11 @@ def _order_name_column(headers: list[str], rows: list[list[Any]], cols: dict[str
                           for v in sample):
             cols = {**cols, "order_id": h}
             return {r: cols[r] for r in ROLE_ALIASES if r in cols}
+    keys = {h: loose_key(h) for h in headers if h not in taken}
+    receipt = next((h for a in RECEIPT_ALIASES for h in keys if keys[h] == loose_key(a)), None)
+    if receipt is not None:
+        cols = {**cols, "order_id": receipt}
+        return {r: cols[r] for r in ROLE_ALIASES if r in cols}
     return cols
 
 
