@@ -663,7 +663,7 @@ def otto_bestellungen() -> File:
     ev += [(r.randint(0, 200), p, 29.99, "Retourniert") for p in r.sample(people, 12)]
     ev.sort(key=lambda e: -e[0])
     rows: list[list[Any]] = [list(OTTO)]
-    for i, (d, p, a, st) in enumerate(ev):
+    for d, p, a, st in ev:
         day = _day(d)
         rows.append([f"{r.choice('ABCDEFGH')}{r.randint(10**6, 10**7 - 1)}", 1, _de_month(day), st,
                      p.key, p.info["first"], p.info["last"], p.info["plz"], p.info["ort"],
