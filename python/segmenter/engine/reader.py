@@ -888,6 +888,9 @@ def _tables(part: _Body, rows: _Rows, cols: dict[str, _Col], selected: list[str]
             units[c] = unit
         if kinds[c] == "date" and ref is not None:
             log.add(STEP, msg("dates converted to days before {date}", date=ref.isoformat()), column=c)
+        if kinds[c] == "number" and cols[c].decimal_comma:
+            log.add(STEP, msg("numbers typed as text with decimal commas read as numbers "
+                              "('1.950,30' is 1950.30)"), column=c)
     return frame, values, units
 
 
