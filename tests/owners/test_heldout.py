@@ -1,6 +1,6 @@
 """Held-out owner files (issue 12: "independent workbooks of the same kinds ... are run the
-same way"): the default public API on the files tests/owners/heldout.py, heldout3.py and
-heldout4.py write.
+same way"): the default public API on the files tests/owners/heldout.py, heldout3.py,
+heldout4.py and heldout5.py write.
 
 Scored like tests/test_owner_corpus.py (ARI against planted groups, contact/ID/note
 columns never features, text-only refused). Cases that fail today are strict xfails

@@ -89,7 +89,8 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
         "实付金额", "用户实付金额", "订单实付金额", "买家实际支付金额", "实际支付金额", "实付款", "支付金额", "销售额", "订单金额",
         "订单应付金额", "应付金额",
         "消费金额", "总额", "总金额", "gesamtbetrag", "gesamtsumme", "rechnungsbetrag",
-        "bestellwert", "endbetrag", "betrag", "summe", "umsatz",
+        "bestellwert", "endbetrag", "betrag", "summe", "umsatz", "preis", "bruttobetrag",
+        "gesamtpreis",
     ),
     "quantity": ("quantity", "qty", "cds", "units", "数量", "件数"),
     "category": (
@@ -103,6 +104,10 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
         "bestell nr", "bestellnr", "auftragsnummer",
     ),
 }
+RECEIPT_ALIASES = ("receipt number", "receipt no", "receipt", "sale id", "sale number", "小票号",
+                   "流水号", "belegnummer", "beleg nr", "bonnummer")
+"""A POS sale's id (several item lines share it). Tried after Shopify's 'Name': a Shopify
+export also has a 'Receipt Number', filled on paid orders only."""
 # Without an ID column the customer is known by e-mail, else phone, else name (in that order).
 CUSTOMER_FALLBACKS: tuple[tuple[str, ...], ...] = (
     ("customer email", "email", "email address", "buyer email", "client email", "contact email",
@@ -123,6 +128,10 @@ _NOT_ORDER_STATUS = ("fulfil", "deliver", "liefer", "versand", "ship", "发货",
                      "快递", "risk", "lineitem", "item", "customer", "member", "kunde", "会员",
                      "客户", "account")
 _SHOPIFY_ORDER_NAME = re.compile(r"#\d+")
+_TAX_SUFFIX = re.compile(r"(?:inkl|incl|inc|including|zzgl|excl|exkl)(?:mwst|ust|vat|tax|gst)$"
+                         r"|(?:含税|不含税)$")
+"""A tax note after an amount header ('Betrag inkl. MwSt.', 'Total incl. VAT', '金额含税') on the
+loose key: the header still names the amount."""
 REQUIRED = ("customer", "date", "amount")
 _HINT = {"customer": "Customer ID", "date": "Order date", "amount": "Amount"}
 def _not_valid(name: str, value: Any, values: str) -> str:
@@ -430,13 +439,17 @@ def _detect_columns(headers: list[str], overrides: dict[str, str | None]) -> dic
                                      columns=", ".join(headers)))
         cols[role] = match[0]
         used.add(match[0])
+    bare = {h: _TAX_SUFFIX.sub("", k) or k for h, k in keys.items()}
     for role, aliases in ROLE_ALIASES.items():
         if role in cols or overrides.get(role) == "":
             continue
         if role == "customer":  # an ID beats an e-mail beats a phone beats a name
             aliases = aliases + tuple(a for tier in CUSTOMER_FALLBACKS for a in tier)
         for alias in aliases:
-            hit = next((h for h in headers if h not in used and keys[h] == loose_key(alias)), None)
+            want = loose_key(alias)
+            hit = next((h for h in headers if h not in used and keys[h] == want), None)
+            if hit is None and role == "amount":
+                hit = next((h for h in headers if h not in used and bare[h] == want), None)
             if hit is not None:
                 cols[role] = hit
                 used.add(hit)
@@ -466,7 +479,8 @@ def _found_columns(headers: list[str], rows: list[list[Any]], overrides: dict[st
 
 def _order_name_column(headers: list[str], rows: list[list[Any]], cols: dict[str, str],
                        overrides: dict[str, str | None]) -> dict[str, str]:
-    """Shopify's order id is its 'Name' column ('#1001'): use it when no order id was found."""
+    """Shopify's order id is its 'Name' column ('#1001'), else a POS receipt number: used when
+    no order id was found."""
     if "order_id" in cols or overrides.get("order_id") == "":
         return cols
     taken = set(cols.values())
@@ -478,6 +492,11 @@ def _order_name_column(headers: list[str], rows: list[list[Any]], cols: dict[str
                           for v in sample):
             cols = {**cols, "order_id": h}
             return {r: cols[r] for r in ROLE_ALIASES if r in cols}
+    keys = {h: loose_key(h) for h in headers if h not in taken}
+    receipt = next((h for a in RECEIPT_ALIASES for h in keys if keys[h] == loose_key(a)), None)
+    if receipt is not None:
+        cols = {**cols, "order_id": receipt}
+        return {r: cols[r] for r in ROLE_ALIASES if r in cols}
     return cols
 
 
@@ -590,7 +609,7 @@ def _clean_rows(
     cells = [r[idx["customer"]] for _, r in data_rows]
     cids = _each(_customer_key, cells)
     suspect = [a is None or c is None or d is None for a, c, d in zip(amounts, cids, dates, strict=True)]
-    not_purchase = {h: _each(is_not_purchase, [r[i] for _, r in data_rows]) for h, i in sidx.items()}
+    not_purchase = {h: _not_purchase_flags([r[i] for _, r in data_rows]) for h, i in sidx.items()}
     for flags in [_each(is_summary_label, cells), *not_purchase.values()]:
         suspect = [a or b for a, b in zip(suspect, flags, strict=True)]
     status_why: dict[Any, str] = {}
@@ -628,6 +647,24 @@ def _clean_rows(
     tx["Customer ID"] = ids
     tx["_key"] = keys
     return tx, len(data_rows)
+
+
+_USUAL_WHEN_COMMON = frozenset({"closed"})
+"""Status words that mean a finished sale where most orders carry them (Lightspeed and Vend
+close every completed sale) and a refunded order where few do (Magento's 'closed')."""
+
+
+def _not_purchase_flags(values: list[Any]) -> list[bool]:
+    """Per row: does the status say the order is not a purchase?
+
+    A status of _USUAL_WHEN_COMMON that is the column's most frequent value is the usual end of
+    a sale in that system, so those rows are purchases."""
+    flags = _each(is_not_purchase, values)
+    counts = pd.Series(values, dtype=object).value_counts(dropna=True)
+    top = counts.index[0] if len(counts) else None
+    if isinstance(top, str) and normalize_text(top).casefold() in _USUAL_WHEN_COMMON:
+        flags = [f and v != top for f, v in zip(flags, values, strict=True)]
+    return flags
 
 
 def _each(parse: Callable[[Any], Any], values: list[Any]) -> list[Any]:

@@ -27,7 +27,7 @@ from pandas.api.types import infer_dtype
 from segmenter.catalog import N_, msg
 from segmenter.engine import textvalues as tv
 from segmenter.engine.dates import as_date, is_day_first, slash_parts
-from segmenter.engine.headers import find_header
+from segmenter.engine.headers import find_header, header_key
 from segmenter.engine.roles import (
     BEHAVIOUR_ROLES,
     ColumnRole,
@@ -243,8 +243,15 @@ class _Col:
         self.u_summary = np.array(summary + [False], dtype=bool)
 
     @cached_property
+    def decimal_comma(self) -> bool:
+        """Texts like '35,09' or '1 234,50' read the German way, decided once per column (as
+        the ledger reader does): in a workbook they are text, so no CSV locale saw them."""
+        return self.codes is not None and tv.is_decimal_comma_column(self.uniques)
+
+    @cached_property
     def _num_unit(self) -> tuple[np.ndarray, list[str]]:
-        parsed = [tv.parse_number_unit(u) for u in self.uniques]
+        comma = self.decimal_comma
+        parsed = [tv.parse_number_unit(u, decimal_comma=comma) for u in self.uniques]
         num = np.array([np.nan if p[0] is None else p[0] for p in parsed] + [np.nan])
         return num, [p[1] for p in parsed] + [""]
 
@@ -280,8 +287,10 @@ class _Col:
             if kind == "date":
                 return np.array([d is not None for d in self.u_date])
             return ~np.isnan(self.u_num)
+        comma = self.decimal_comma if kind == "number" else False
         parsers: dict[str, Callable[[Any], object]] = {
-            "bool": tv.parse_bool, "date": tv.parse_date, "number": tv.parse_number}
+            "bool": tv.parse_bool, "date": tv.parse_date,
+            "number": lambda v: tv.parse_number(v, decimal_comma=comma)}
         parse = parsers[kind]
         return np.array([parse(self.uniques[i]) is not None for i in idx], dtype=bool)
 
@@ -710,6 +719,7 @@ def _keep_rows(part: _Body, cols: dict[str, _Col], log: CleaningLog) -> _Rows:
             log.add(STEP, msg("title or note above the data; not read"), row=int(sheet_rows[r]),
                     old=text, new=EXCLUDED)
     _drop_summary_rows(part, cols, blank_cells, keep, sheet_rows, log)
+    _drop_repeated_headers(part, cols, blank_cells, keep, sheet_rows, log)
     if not keep.any():
         raise SegmenterError(_NO_ROWS)
     return _Rows(keep, n_rows, sheet_rows)
@@ -729,6 +739,34 @@ def _drop_summary_rows(part: _Body, cols: dict[str, _Col], blank_cells: np.ndarr
             keep[r] = False
             text = " ".join(str(label).split())
             log.add(STEP, msg("summary row ({text})", text=text), row=int(sheet_rows[r]), old=text, new=EXCLUDED)
+
+
+REPEAT_SHARE = 0.8
+"""Share of a row's filled cells that must repeat their column's header for a repeated header."""
+
+
+def _drop_repeated_headers(part: _Body, cols: dict[str, _Col], blank_cells: np.ndarray,
+                           keep: np.ndarray, sheet_rows: np.ndarray, log: CleaningLog) -> None:
+    """A row that repeats the header (a second export pasted below the first) is no customer.
+
+    Why: its texts would become a category level ('Kundengruppe=Kundengruppe') and the row a
+    segment member. Found per distinct value, so a million rows cost one pass per column.
+    """
+    n = len(sheet_rows)
+    same = np.zeros(n, dtype=np.int64)
+    for c in part.names:
+        col = cols[c]
+        if col.codes is None:
+            continue
+        key = header_key(c)
+        hits = [i for i, u in enumerate(col.uniques) if isinstance(u, str) and header_key(u) == key]
+        if hits:
+            same += np.isin(col.codes[:n], hits)
+    filled = (~blank_cells[:n]).sum(axis=1)
+    for r in np.flatnonzero((same >= 2) & (same >= REPEAT_SHARE * filled) & keep[:n]).tolist():
+        keep[r] = False
+        log.add(STEP, msg("the header row again (a second table pasted below); not read"),
+                row=int(sheet_rows[r]), new=EXCLUDED)
 
 
 def _choose_id(id_column: str | None, names: list[str], info: dict[str, _Kind],
@@ -849,6 +887,9 @@ def _tables(part: _Body, rows: _Rows, cols: dict[str, _Col], selected: list[str]
             units[c] = unit
         if kinds[c] == "date" and ref is not None:
             log.add(STEP, msg("dates converted to days before {date}", date=ref.isoformat()), column=c)
+        if kinds[c] == "number" and cols[c].decimal_comma:
+            log.add(STEP, msg("numbers typed as text with decimal commas read as numbers "
+                              "('1.950,30' is 1950.30)"), column=c)
     return frame, values, units
 
 

@@ -46,7 +46,8 @@ _CONTACT_WORDS = (
     "breitengrad", "längengrad",
 )
 _CONTACT_PARTS = ("phone", "email", "e-mail", "手机", "电话", "邮箱", "地址", "微信", "telefon",
-                  "姓名", "adresse", "address", "昵称", "latitude", "longitude")
+                  "姓名", "adresse", "address", "昵称", "latitude", "longitude", "postalcode",
+                  "postcode", "zipcode", "postleitzahl", "邮编", "邮政编码")
 _NOTE_WORDS = (
     "note", "notes", "remark", "remarks", "comment", "comments", "memo", "description", "text",
     "备注", "说明", "留言", "评论", "备忘", "描述",
@@ -85,6 +86,10 @@ _SIGNUP_WORDS = ("clientsince", "customersince", "membersince", "kundeseit", "mi
                  "注册时间", "注册日期", "入会时间", "入会日期", "开卡日期", "开卡时间", "angelegtam",
                  "erstelltam", "anmeldedatum", "registriertseit", "registriertam")
 """When the customer signed up: like a birth date, it says nothing about buying by itself."""
+_BALANCE_WORDS = ("balance", "openbalance", "accountbalance", "creditbalance", "余额", "储值余额",
+                  "账户余额", "卡内余额", "guthaben", "saldo", "kontostand")
+"""A balance (stored value, an open invoice amount) is a state of the account: like an age, it
+says nothing about buying unless spend, orders or recency follow it."""
 _BIRTH_WORDS = ("birthday", "birthdate", "dob", "dateofbirth", "birth", "born", "出生日期", "生日",
                 "geburtsdatum", "geburtstag", "geboren")
 
@@ -160,12 +165,13 @@ def _has_word(header: str, words: Sequence[str], parts: Sequence[str] = ()) -> b
 
 def header_says(header: str, what: str) -> bool:
     """Does the header name a column of this kind ('contact', 'note', 'id', 'money', 'count', 'age',
-    'birth', 'signup')?"""
+    'birth', 'signup', 'balance')?"""
     table = {"contact": (_CONTACT_WORDS, _CONTACT_PARTS), "note": (_NOTE_WORDS, _NOTE_PARTS),
              "id": (_ID_WORDS, ("编号", "kundennummer")), "money": (_MONEY_WORDS, ("消费", "金额")),
              "count": (_COUNT_WORDS, ("次数", "笔数")), "age": (_AGE_WORDS, ("年龄",)),
              "birth": (_BIRTH_WORDS, ("出生", "生日", "geburt")),
-             "signup": (_SIGNUP_WORDS, ("注册", "入会", "开卡"))}
+             "signup": (_SIGNUP_WORDS, ("注册", "入会", "开卡")),
+             "balance": (_BALANCE_WORDS, ("balance", "余额", "guthaben", "saldo"))}
     words, parts = table[what]
     if what == "money" and _CURRENCY.search(str(header)):
         return True

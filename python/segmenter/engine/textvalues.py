@@ -87,10 +87,20 @@ _SPACE_THOUSANDS = re.compile(r"(?<=\d)[ \u00a0\u202f\u2009](?=\d{3}(?:\D|$))")
 
 
 def normalize_text(value: str) -> str:
-    """NFKC (full-width digits, ￥, ％, ， become ASCII) and trimmed."""
-    if value.isascii():
-        return value.strip()
-    return unicodedata.normalize("NFKC", value).replace("\u2212", "-").strip()
+    """NFKC (full-width digits, ￥, ％, ， become ASCII) and trimmed, without Excel's text mark.
+
+    Exports that keep long numbers from turning into 1.2E+17 write them with Excel's leading
+    apostrophe ("'25100512345678", "'128.00"); before a digit, sign or bracket it is no part of
+    the value.
+    """
+    s = value.strip() if value.isascii() else (
+        unicodedata.normalize("NFKC", value).replace("\u2212", "-").strip())
+    if s[:1] == "'" and s[1:2] in _MARKED:
+        return s[1:]
+    return s
+
+
+_MARKED = frozenset("0123456789+-.(")
 
 
 def is_blank(value: Any) -> bool:
@@ -249,14 +259,26 @@ _MONTHS = {
     )
     for name in names
 }
+_MONTHS.update({
+    name: i
+    for i, names in enumerate(
+        [
+            ("januar", "jän", "jänner"), ("februar",), ("mär", "märz", "maerz", "mrz"), (),
+            ("mai",), ("juni",), ("juli",), (), (), ("okt", "oktober"), (),
+            ("dez", "dezember"),
+        ],
+        start=1,
+    )
+    for name in names
+})
 _TZ = r"(?:\s*(?:[Zz]|UTC|GMT|(?:UTC|GMT)?[+-]\d{2}(?::?\d{2})?))?"
-_TIME = r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?" + _TZ + ")?"
+_TIME = r"(?:,?[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AaPp][Mm])?" + _TZ + ")?"
 _DATE_YMD = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME)
 _DATE_CJK = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?.*")
 # a two-digit year needs the same separator twice: Etsy writes '10/05/26', Germans '05.10.26'
 _DATE_XXY = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME)
 # a month name makes a two-digit year safe: eBay writes 'Oct-05-26', owners '05-Oct-26'
-_DATE_DMONY = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?[\s-]+([A-Za-z]{3,9})\.?,?[\s-]+(\d{4}|\d{2})"
+_DATE_DMONY = re.compile(r"(\d{1,2})(?:st|nd|rd|th|\.)?[\s-]+([^\W\d_]{3,9})\.?,?[\s-]+(\d{4}|\d{2})"
                          + _TIME)
 _DATE_MONDY = re.compile(r"([A-Za-z]{3,9})\.?[\s-]+(\d{1,2})(?:st|nd|rd|th)?,?[\s-]+(\d{4}|\d{2})"
                          + _TIME)

@@ -173,7 +173,8 @@ def _empty(rows: list[list[Any]]) -> bool:
 
 
 def _choose(p: Path, data: bytes, wb: Any, sheets: list[InputSheet], sheet: str | None) -> InputSheet:
-    """The named sheet (any case), else the active one unless it is hidden or empty."""
+    """The named sheet (any case), else the active one unless it is hidden, empty or a cover
+    sheet (title and notes, no table) while a later visible sheet holds a table."""
     if sheet is not None:
         match = [s for s in sheets if s.name.lower() == sheet.strip().lower()]
         if not match:
@@ -186,7 +187,20 @@ def _choose(p: Path, data: bytes, wb: Any, sheets: list[InputSheet], sheet: str 
     chosen = next((s for s in sheets if s.name == active.name), None)
     if chosen is None or active.visible != SheetVisibleEnum.Visible or _empty(chosen.values):
         chosen = next((s for s in sheets if not _empty(s.values)), sheets[0])
+    if _table_rows(chosen.values) < _MIN_TABLE_ROWS:
+        visible = {m.name for m in wb.sheets_metadata if m.visible == SheetVisibleEnum.Visible}
+        chosen = next((s for s in sheets if s.name in visible and not s.key
+                       and _table_rows(s.values) >= _MIN_TABLE_ROWS), chosen)
     return chosen
+
+
+_MIN_TABLE_ROWS = 5
+"""A sheet with fewer rows of two or more filled cells is a cover or notes sheet, no table."""
+
+
+def _table_rows(rows: list[list[Any]]) -> int:
+    """Rows with at least two filled cells: a cover sheet's title and notes lines have one."""
+    return sum(sum(v is not None and v != "" for v in r) >= 2 for r in rows)
 
 
 def _read_workbook(p: Path, sheet: str | None, cell_range: str | None) -> InputData:

@@ -105,7 +105,7 @@ class DuplicateIds(Step):
         labels[:] = raw if tv.single_words(raw) else [
             None if tv.is_blank(v) else tv.display_text(v) for v in raw]
         has = labels != None  # noqa: E711 (element-wise)
-        codes, _ = pd.factorize(labels)
+        codes, _ = pd.factorize(id_keys(labels))
         dup = has & pd.Series(codes).duplicated(keep="first").to_numpy()
         if not dup.any():
             return ch
@@ -115,3 +115,25 @@ class DuplicateIds(Step):
         ch.exclude(st, dup, lambda i: msg("ID {id} already on row {row}", id=labels[i], row=first_row[codes[i]]),
                    lambda i: labels[i])
         return ch
+
+
+MIXED_CASE_SHARE = 0.1
+"""IDs mixing upper and lower case in at least this share are case-sensitive keys (cus_AbC9...)."""
+
+
+def id_keys(labels: np.ndarray) -> np.ndarray:
+    """Comparison keys of customer IDs: 'K-1001', ' k-1001' and 'K- 1001' are one customer.
+
+    Why: a list pasted together from two exports spells the same key in another case or with
+    stray spaces. Spaces are always dropped; case is folded unless the column's IDs mix upper
+    and lower case (base-62 keys such as Stripe's, where case tells customers apart).
+    """
+    texts = [v for v in labels.tolist() if isinstance(v, str)]
+    if not texts:
+        return labels
+    mixed = sum(1 for t in texts if t != t.lower() and t != t.upper())
+    fold = mixed < MIXED_CASE_SHARE * len(texts)
+    out = np.empty(len(labels), dtype=object)
+    out[:] = [("".join(v.split()).casefold() if fold else "".join(v.split()))
+              if isinstance(v, str) else v for v in labels.tolist()]
+    return out

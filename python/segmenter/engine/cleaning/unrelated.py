@@ -83,24 +83,37 @@ def _correlated(a: pd.Series, b: pd.Series) -> bool:
 
 def unrelated_measures(data: pd.DataFrame, measures: list[str],
                          labels: list[str]) -> tuple[list[str], list[Any]]:
-    """Age, birth-date, signup-date and few-level number columns that nothing else relates to.
+    """Age, birth-date, signup-date, balance and few-level number columns that nothing else
+    relates to, and every account balance that goes negative.
 
     Why: a birth date unrelated to spend, orders and recency adds distance between customers
     that is pure noise for a shop, the way an unrelated City would, and it blurs the choice of
     k; a discount tier of five values cuts every segment into tiers; a 'Client Since' or 注册时间
-    that spend, orders and recency do not follow is the same noise. Only ages, birth dates and
-    signup dates (named so in the header) and numbers of at most FEW_LEVELS values that the
-    header does not call money or a count (a fixed fee of 0/99/199 is behaviour) are tested. Related
+    that spend, orders and recency do not follow is the same noise, and so is a stored-value
+    balance (储值余额, Guthaben) that nothing follows. A balance with negative values (Xero's or
+    QuickBooks' Balance / Open Balance: invoices owed minus credits) is never used: it is mostly
+    0, negative after a refund, and splits off the customers who hold a credit or have not paid
+    last week's invoice, whatever they buy. A stored value or points balance never goes
+    negative, and one that spend or visits follow stays (a salon's prepaid regulars). Only ages,
+    birth dates, signup dates and balances (named so in the header) and numbers of at most
+    FEW_LEVELS values that the header does not call money or a count (a fixed fee of 0/99/199 is
+    behaviour) are tested. Related
     means a rank correlation of at least RHO_MIN with some other measure (p < P_MAX), or a
     category or yes/no column across whose levels the column differs (the Kruskal-Wallis
     test above).
     """
+    balances = [c for c in measures if header_says(c, "balance")
+                and pd.api.types.is_numeric_dtype(data[c]) and bool((data[c] < 0).any())]
+    measures = [c for c in measures if c not in balances]
     tested = [c for c in measures if header_says(c, "age") or header_says(c, "birth")
-              or header_says(c, "signup")
+              or header_says(c, "signup") or header_says(c, "balance")
             or (pd.api.types.is_numeric_dtype(data[c]) and data[c].nunique() <= FEW_LEVELS
                 and not header_says(c, "money") and not header_says(c, "count"))]
     others = [c for c in measures if c not in tested]
-    out, reasons = [], []
+    out: list[str] = list(balances)
+    reasons: list[Any] = [msg("an account balance (negative for credits) is what the customer owes "
+                              "on the day of the export, not buying; weight 0: shown in the "
+                              "profiles, not used to split segments")] * len(balances)
     for d in tested if others else []:
         if any(_correlated(data[d], data[m]) for m in others):
             continue
@@ -108,7 +121,7 @@ def unrelated_measures(data: pd.DataFrame, measures: list[str],
                                                            for c in labels)):
             continue
         out.append(d)
-        reasons.append(msg("an age, birth date, signup date or few-valued number that no other "
+        reasons.append(msg("an age, birth date, signup date, balance or few-valued number that no other "
                            "column relates to (rank correlation under {rho:g} with every measure); "
                            "weight 0: shown in the profiles, not used to split segments",
                            rho=RHO_MIN))
