@@ -208,6 +208,10 @@ def _cell_flags(uniques: list[Any]) -> tuple[list[bool], list[bool], list[bool]]
     return blank, err, summary
 
 
+COMMA_VOTES = 20_000
+"""Distinct texts of a column that vote on decimal commas (a million order ids need not)."""
+
+
 class _Col:
     """Parsed facts about one column, per distinct value, mapped to rows by ``codes``.
 
@@ -246,7 +250,13 @@ class _Col:
     def decimal_comma(self) -> bool:
         """Texts like '35,09' or '1 234,50' read the German way, decided once per column (as
         the ledger reader does): in a workbook they are text, so no CSV locale saw them."""
-        return self.codes is not None and tv.is_decimal_comma_column(self.uniques)
+        if self.codes is None:
+            return False
+        u = self.uniques
+        if len(u) > COMMA_VOTES:  # a vote: evenly spaced distinct values decide it as well
+            step = len(u) / COMMA_VOTES
+            u = [u[int(i * step)] for i in range(COMMA_VOTES)]
+        return tv.is_decimal_comma_column(u)
 
     @cached_property
     def _num_unit(self) -> tuple[np.ndarray, list[str]]:
@@ -741,6 +751,9 @@ def _drop_summary_rows(part: _Body, cols: dict[str, _Col], blank_cells: np.ndarr
             log.add(STEP, msg("summary row ({text})", text=text), row=int(sheet_rows[r]), old=text, new=EXCLUDED)
 
 
+_FEW_VALUES = 10_000
+"""Columns with at most this many distinct values are compared with their header loosely
+(case, spaces and punctuation aside); longer ones only for the header's exact text."""
 REPEAT_SHARE = 0.8
 """Share of a row's filled cells that must repeat their column's header for a repeated header."""
 
@@ -755,11 +768,13 @@ def _drop_repeated_headers(part: _Body, cols: dict[str, _Col], blank_cells: np.n
     n = len(sheet_rows)
     same = np.zeros(n, dtype=np.int64)
     for c in part.names:
-        col = cols[c]
+        col, key = cols[c], header_key(c)
         if col.codes is None:
             continue
-        key = header_key(c)
-        hits = [i for i, u in enumerate(col.uniques) if isinstance(u, str) and header_key(u) == key]
+        if len(col.uniques) <= _FEW_VALUES:
+            hits = [i for i, u in enumerate(col.uniques) if isinstance(u, str) and header_key(u) == key]
+        else:  # ids, e-mails: a pasted header repeats the header's text as it is (one C-level scan)
+            hits = [col.uniques.index(c)] if c in col.uniques else []
         if hits:
             same += np.isin(col.codes[:n], hits)
     filled = (~blank_cells[:n]).sum(axis=1)
