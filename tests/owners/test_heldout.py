@@ -21,7 +21,7 @@ OWNERS = Path(__file__).resolve().parent
 sys.path.insert(0, str(OWNERS))
 import measure  # noqa: E402
 
-CORPORA = ("heldout", "heldout3", "heldout4", "heldout5", "heldout6")
+CORPORA = ("heldout", "heldout3", "heldout4", "heldout6")
 """Each is a folder of files, its ``<name>_truth.json`` and the generator ``<name>.py``."""
 TRUTH: dict[str, dict[str, Any]] = {
     c: json.loads((OWNERS / c / f"{c}_truth.json").read_text(encoding="utf-8"))["files"]
