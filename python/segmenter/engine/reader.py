@@ -32,6 +32,7 @@ from segmenter.engine.roles import (
     BEHAVIOUR_ROLES,
     ColumnRole,
     decide_role,
+    end_date_role,
     no_measure_message,
     product_list_message,
 )
@@ -827,6 +828,13 @@ def _roles(names: list[str], kinds: dict[str, str], info: dict[str, _Kind],
         out[c] = decide_role(c, kinds[c], is_id=c == id_col, texts=_sample_texts(col, keep),
                              numbers=numbers, unit=_unit(col, kinds[c], keep, None),
                              distinct=max(k.distinct, 0), n_valid=k.n_valid)
+        if out[c].role == "date" and col.codes is not None:
+            ended = end_date_role(c, k.n_valid, int(keep.sum()))
+            if ended is not None:
+                out[c] = ended
+                # read as yes/no from here on: a date is yes (ended), a blank is no
+                col.u_bool = np.array([1.0 if d is not None else 0.0 if b else np.nan
+                                       for d, b in zip(col.u_date, col.u_blank, strict=True)])
     return out
 
 

@@ -90,6 +90,15 @@ _BALANCE_WORDS = ("balance", "openbalance", "accountbalance", "creditbalance", "
                   "账户余额", "卡内余额", "guthaben", "saldo", "kontostand")
 """A balance (stored value, an open invoice amount) is a state of the account: like an age, it
 says nothing about buying unless spend, orders or recency follow it."""
+_END_WORDS = ("canceldate", "canceleddate", "cancelleddate", "cancelledat", "canceledat",
+              "cancellationdate", "cancelled", "canceled", "cancelledon", "canceledon",
+              "churndate", "churnedat", "churnedon", "enddate", "endedat", "endedon",
+              "terminationdate", "terminatedat", "terminatedon", "unsubscribedat",
+              "unsubscribedate", "leftat", "leavedate", "kündigungsdatum", "gekündigtam",
+              "kuendigungsdatum", "gekuendigtam", "kündigung", "austrittsdatum", "austrittam",
+              "vertragsende", "取消时间", "取消日期", "退订时间", "退订日期", "注销时间", "注销日期", "流失日期",
+              "解约日期", "退会日期", "退会时间")
+"""When a subscription or membership ended: blank means it has not ended, not "unknown"."""
 _BIRTH_WORDS = ("birthday", "birthdate", "dob", "dateofbirth", "birth", "born", "出生日期", "生日",
                 "geburtsdatum", "geburtstag", "geboren")
 
@@ -165,13 +174,14 @@ def _has_word(header: str, words: Sequence[str], parts: Sequence[str] = ()) -> b
 
 def header_says(header: str, what: str) -> bool:
     """Does the header name a column of this kind ('contact', 'note', 'id', 'money', 'count', 'age',
-    'birth', 'signup', 'balance')?"""
+    'birth', 'signup', 'balance', 'end')?"""
     table = {"contact": (_CONTACT_WORDS, _CONTACT_PARTS), "note": (_NOTE_WORDS, _NOTE_PARTS),
              "id": (_ID_WORDS, ("编号", "kundennummer")), "money": (_MONEY_WORDS, ("消费", "金额")),
              "count": (_COUNT_WORDS, ("次数", "笔数")), "age": (_AGE_WORDS, ("年龄",)),
              "birth": (_BIRTH_WORDS, ("出生", "生日", "geburt")),
              "signup": (_SIGNUP_WORDS, ("注册", "入会", "开卡")),
-             "balance": (_BALANCE_WORDS, ("balance", "余额", "guthaben", "saldo"))}
+             "balance": (_BALANCE_WORDS, ("balance", "余额", "guthaben", "saldo")),
+             "end": (_END_WORDS, ("kündigung", "kuendigung", "取消", "退订", "注销", "解约", "退会"))}
     words, parts = table[what]
     if what == "money" and _CURRENCY.search(str(header)):
         return True
@@ -250,6 +260,20 @@ def decide_role(name: str, kind: str, *, is_id: bool, texts: Sequence[str],
     if kind == "category":
         return ColumnRole(name, "category", msg("{n} categories", n=distinct))
     return _number_role(name, numbers, unit, distinct, n_valid)
+
+
+def end_date_role(name: str, n_valid: int, n_rows: int) -> ColumnRole | None:
+    """A cancel/end date with blanks is a yes/no "ended" flag, else None.
+
+    Why: in a member or subscription list the cancel date is blank for everyone still
+    active. Filled with the median it gave active members a cancellation ~300 days ago
+    and split them by noise (held-out gym list: ARI 0.40; SaaS list 0.88). As a flag, dated
+    = ended and blank = not ended, both lists reach their planted groups.
+    """
+    if 0 < n_valid < n_rows and header_says(name, "end"):
+        return ColumnRole(name, "flag", msg("an end date: dated means ended, blank means not "
+                                            "ended (yes/no)"))
+    return None
 
 
 def _number_role(name: str, numbers: np.ndarray | None, unit: str, distinct: int,
