@@ -21,7 +21,7 @@ OWNERS = Path(__file__).resolve().parent
 sys.path.insert(0, str(OWNERS))
 import measure  # noqa: E402
 
-CORPORA = ("heldout", "heldout3", "heldout4", "heldout6")
+CORPORA = ("heldout", "heldout3", "heldout4", "heldout5", "heldout6")
 """Each is a folder of files, its ``<name>_truth.json`` and the generator ``<name>.py``."""
 TRUTH: dict[str, dict[str, Any]] = {
     c: json.loads((OWNERS / c / f"{c}_truth.json").read_text(encoding="utf-8"))["files"]
@@ -88,4 +88,4 @@ def test_generator_rebuilds_the_committed_files(corpus: str, tmp_path: Path) -> 
 def test_held_out_files_stay_small(corpus: str) -> None:
     for p in (OWNERS / corpus).iterdir():
         if p.name != f"{corpus}_truth.json":
-            assert p.stat().st_size < 150_000, p.name
+            assert p.stat().st_size < 250_000, p.name  # a line-item POS export is the largest
