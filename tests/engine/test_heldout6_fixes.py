@@ -14,6 +14,7 @@ import random
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 
 import segmenter
@@ -130,3 +131,28 @@ def test_a_cancel_date_without_blanks_stays_a_date() -> None:
     rows[0][2] = "Cancel date"
     table = read_grid(rows, reference_date=REF)
     assert table.roles["Cancel date"].role == "date"
+
+
+def test_next_month_reads_the_cancel_flag_as_when_the_segments_were_built(tmp_path) -> None:
+    """`--track assign` puts new rows into the saved segments: the saved model holds the
+    cancel date as a yes/no feature, and a dated cell must again mean ended, a blank not
+    ended (the yes/no parser alone made every cancel date unknown, then filled)."""
+    from segmenter.engine.reader import parse_column
+    from segmenter.io.file_reader import read_input
+    from segmenter.io.file_writer import write_workbook
+    from segmenter.layout.build import build_layout
+    from segmenter.story import tracking
+
+    raw = ["2026-01-05", "", "2025-12-01", ""]
+    assert parse_column(raw, "bool").tolist() == [1.0, 0.0, 1.0, 0.0]
+    assert np.isnan(parse_column(["yes", "", "2026-01-05"], "bool")).tolist() == [
+        False, True, True]  # a real yes/no column keeps the yes/no parser
+    rows = _members(90)
+    first = tmp_path / "first.xlsx"
+    seg1 = segmenter.segment(rows, k=2)
+    write_workbook(build_layout(seg1), first)
+    prev = tracking.read_previous(read_input(first).sheets)
+    seg2 = segmenter.segment(rows, previous=prev, track="assign")
+    before = dict(zip(seg1.rows["id"].tolist(), seg1.rows["segment"].tolist(), strict=True))
+    after = dict(zip(seg2.rows["id"].tolist(), seg2.rows["segment"].tolist(), strict=True))
+    assert after == before

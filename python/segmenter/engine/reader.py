@@ -569,6 +569,22 @@ def _typed(col: _Col, kind: str, ref: dt.date | None) -> np.ndarray:
     return labels[col.codes]
 
 
+def _ended(col: _Col) -> np.ndarray:
+    """An end date read as yes/no (:func:`roles.end_date_role`): a date is yes (ended), a
+    blank is no (not ended), anything else unknown."""
+    return np.array([1.0 if d is not None else 0.0 if b else np.nan
+                     for d, b in zip(col.u_date, col.u_blank, strict=True)])
+
+
+def _dates_as_flag(col: _Col) -> bool:
+    """A yes/no column of the saved model that holds dates, no yes/no words: an end date."""
+    if col.codes is None:
+        return False
+    filled = ~col.u_blank[:-1]
+    return bool(filled.any() and not (~np.isnan(col.u_bool[:-1]) & filled).any()
+                and col.parsed_ok("date")[:-1][filled].all())
+
+
 def parse_column(raw: Sequence[Any] | np.ndarray, kind: str, *, reference_date: dt.date | None = None,
                  dayfirst: bool | None = None) -> np.ndarray:
     """Parse raw cells as ``kind`` (for new data in the feature space of an earlier run).
@@ -579,6 +595,8 @@ def parse_column(raw: Sequence[Any] | np.ndarray, kind: str, *, reference_date: 
     col = _Col(np.asarray(raw, dtype=object))
     if dayfirst is not None:
         col.dayfirst = dayfirst  # as decided when the segments were built
+    if kind == "bool" and _dates_as_flag(col):
+        col.u_bool = _ended(col)  # as when the segments were built: dated = ended
     return _typed(col, kind, reference_date)
 
 
@@ -832,9 +850,7 @@ def _roles(names: list[str], kinds: dict[str, str], info: dict[str, _Kind],
             ended = end_date_role(c, k.n_valid, int(keep.sum()))
             if ended is not None:
                 out[c] = ended
-                # read as yes/no from here on: a date is yes (ended), a blank is no
-                col.u_bool = np.array([1.0 if d is not None else 0.0 if b else np.nan
-                                       for d, b in zip(col.u_date, col.u_blank, strict=True)])
+                col.u_bool = _ended(col)
     return out
 
 
