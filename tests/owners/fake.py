@@ -13,6 +13,7 @@ import io
 import random
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,7 +107,7 @@ def _ascii(s: str) -> str:
     return s
 
 
-def lognormal(r: random.Random, median: float, sigma: float) -> float:
+def lognormal(r: random.Random, median: float, sigma: float = 0.3) -> float:
     """Skewed money: a log-normal around ``median``."""
     return median * r.lognormvariate(0.0, sigma)
 
@@ -126,6 +127,12 @@ def de_decimal(v: float, places: int = 1) -> str:
 
 def days_ago(n: int) -> dt.date:
     return REF - dt.timedelta(days=n)
+
+
+def stamp(r: random.Random, days: int, last_hour: int = 21) -> dt.datetime:
+    """A time of day on the day ``days`` before REF, between 08:00 and ``last_hour``:59."""
+    return dt.datetime.combine(days_ago(days), dt.time(r.randint(8, last_hour), r.randint(0, 59),
+                                                       r.randint(0, 59)))
 
 
 def spread_dates(r: random.Random, first: int, last: int, count: int) -> list[int]:
@@ -223,6 +230,65 @@ def build_corpus(files: list[CorpusFile], out: Path, truth_name: str) -> None:
     text = json.dumps({"reference_date": REF.isoformat(), "files": {f.name: f.truth for f in files}},
                       ensure_ascii=False, indent=1, default=str)
     (out / truth_name).write_text(text + "\n", encoding="utf-8")
+
+
+def shuffled_groups(r: random.Random, sizes: dict[str, int]) -> list[str]:
+    """Each group's label as often as its size, in a seeded random order."""
+    out = [g for g, n in sizes.items() for _ in range(n)]
+    r.shuffle(out)
+    return out
+
+
+def table_truth(labels: list[Any], first_row: int, forbidden: list[str], note: str,
+                min_ari: float = 0.9, left_out: int = 0) -> dict[str, Any]:
+    """Truth of a customer table; a ``None`` label marks a row that must get no segment."""
+    return {"kind": "customers", "api": "segment", "expect": "segment",
+            "k": len({g for g in labels if g is not None}), "min_ari": min_ari,
+            "max_left_out": left_out, "first_data_row": first_row, "labels": labels,
+            "forbidden": forbidden, "note": note}
+
+
+def ledger_truth(people: list[Buyer], ghosts: list[Buyer], forbidden: list[str],
+                 note: str) -> dict[str, Any]:
+    """Truth of an order ledger: each planted buyer's group by key, and the keys of buyers
+    whose only orders are not purchases (they must get no segment)."""
+    return {"kind": "ledger", "api": "segment_orders", "expect": "segment",
+            "k": len({p.group for p in people}), "min_ari": 0.7, "max_left_out": 0,
+            "customer_labels": {str(p.key).strip().lower(): p.group for p in people},
+            "never_bought": [str(g.key).strip().lower() for g in ghosts],
+            "forbidden": forbidden, "note": note}
+
+
+def planted_buyers(r: random.Random, sizes: dict[str, int],
+                   spec: dict[str, tuple[tuple[int, int], tuple[int, int], int, float]]) -> list[Buyer]:
+    """Planted buyers: per group (orders), (days since the last order), typical gap in days
+    between orders and typical order value."""
+    out = []
+    for g in shuffled_groups(r, sizes):
+        (n_lo, n_hi), (l_lo, l_hi), gap, value = spec[g]
+        days = [r.randint(l_lo, l_hi)]
+        for _ in range(r.randint(n_lo, n_hi) - 1):
+            days.append(days[-1] + r.randint(max(1, gap // 2), gap * 3 // 2))
+        base = lognormal(r, value, 0.25)
+        out.append(Buyer(g, days, [round(lognormal(r, base, 0.2), 2) for _ in days]))
+    return out
+
+
+def ghost_buyers(r: random.Random, n: int, value: float) -> list[Buyer]:
+    """Buyers with one order that is no purchase (cancelled, refunded): never bought."""
+    return [Buyer("ghost", [r.randint(3, 300)], [round(lognormal(r, value, 0.3), 2)])
+            for _ in range(n)]
+
+
+def unique_keys(people: list[Buyer], make: Callable[[], str]) -> None:
+    """Give every buyer a key from ``make`` that no other buyer has (case aside)."""
+    seen: set[str] = set()
+    for p in people:
+        key = ""
+        while not key or key.lower() in seen:
+            key = make()
+        seen.add(key.lower())
+        p.key = key
 
 
 @dataclass

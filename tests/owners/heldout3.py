@@ -59,34 +59,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fake  # noqa: E402
-from fake import REF, Buyer  # noqa: E402
+from fake import Buyer  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FOLDER = HERE / "heldout3"
 
 
 File = fake.CorpusFile
-
-
-def _groups(r: random.Random, sizes: dict[str, int]) -> list[str]:
-    out = [g for g, n in sizes.items() for _ in range(n)]
-    r.shuffle(out)
-    return out
-
-
-def _table(labels: list[str], first_row: int, forbidden: list[str], note: str,
-           left_out: int = 0) -> dict[str, Any]:
-    return {"kind": "customers", "api": "segment", "expect": "segment",
-            "k": len(set(labels)), "min_ari": 0.9, "max_left_out": left_out,
-            "first_data_row": first_row, "labels": labels, "forbidden": forbidden, "note": note}
-
-
-def _day(n: int) -> dt.date:
-    return REF - dt.timedelta(days=n)
-
-
-def _ln(r: random.Random, median: float, sigma: float = 0.3) -> float:
-    return median * r.lognormvariate(0.0, sigma)
 
 
 def _shopify_id(r: random.Random) -> str:
@@ -110,12 +89,12 @@ def shopify_customers() -> File:
     r = random.Random(9301)
     spec = {"vip": ((14, 40), 3200.0), "repeat": ((3, 8), 420.0), "one-time": ((1, 1), 65.0),
             "subscriber": ((0, 0), 0.0)}
-    labels = _groups(r, {"vip": 25, "repeat": 110, "one-time": 150, "subscriber": 95})
+    labels = fake.shuffled_groups(r, {"vip": 25, "repeat": 110, "one-time": 150, "subscriber": 95})
     rows: list[list[Any]] = [list(SHOPIFY_CUSTOMERS)]
     for g in labels:
         (o_lo, o_hi), med = spec[g]
         orders = r.randint(o_lo, o_hi)
-        spent = _ln(r, med, 0.35) if orders else 0.0
+        spent = fake.lognormal(r, med, 0.35) if orders else 0.0
         first, last = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
         phone = f"'+1{r.randint(201, 989)}{r.randint(200, 999)}{r.randint(0, 9999):04d}"
         city = r.choice(fake.EN_CITIES)
@@ -130,7 +109,7 @@ def shopify_customers() -> File:
                      r.choice(["Prefers gift wrap", "Asked about restock of the blue mug",
                                "Wholesale enquiry sent 2025", ""]) if r.random() < 0.2 else "",
                      "yes" if r.random() < 0.05 else "no", tags])
-    return File("shopify_customers.csv", rows, _table(
+    return File("shopify_customers.csv", rows, fake.table_truth(
         labels, 2, ["Customer ID", "First Name", "Last Name", "Email", "Default Address Zip",
                     "Default Address Phone", "Phone", "Note", "Default Address Address1"],
         "Shopify customers export: 'Customer ID' as \"'6871234567890\" text, yes/no marketing "
@@ -142,7 +121,7 @@ def taobao_members() -> File:
     r = random.Random(9302)
     spec = {"高价值": ((15, 35), 9000.0, (0, 30)), "活跃": ((4, 10), 1500.0, (5, 90)),
             "新客": ((1, 1), 180.0, (0, 60)), "流失": ((2, 6), 900.0, (400, 1000))}
-    labels = _groups(r, {"高价值": 30, "活跃": 120, "新客": 110, "流失": 100})
+    labels = fake.shuffled_groups(r, {"高价值": 30, "活跃": 120, "新客": 110, "流失": 100})
     grade = {"高价值": ["至尊VIP", "VIP会员"], "活跃": ["高级会员", "VIP会员"],
              "新客": ["普通会员"], "流失": ["普通会员", "高级会员"]}
     rows: list[list[Any]] = [["买家昵称", "会员等级", "交易总额", "交易笔数", "宝贝件数", "最后交易时间",
@@ -150,8 +129,8 @@ def taobao_members() -> File:
     for i, g in enumerate(labels):
         (n_lo, n_hi), med, (l_lo, l_hi) = spec[g]
         n = r.randint(n_lo, n_hi)
-        amount = _ln(r, med, 0.3)
-        last = dt.datetime.combine(_day(r.randint(l_lo, l_hi)),
+        amount = fake.lognormal(r, med, 0.3)
+        last = dt.datetime.combine(fake.days_ago(r.randint(l_lo, l_hi)),
                                    dt.time(r.randint(0, 23), r.randint(0, 59), r.randint(0, 59)))
         nick = f"tb{r.randint(10**8, 10**9 - 1)}" if r.random() < 0.4 else (
             fake.zh_name(r) + r.choice(["_", "", "小店", "2019"]) + str(i))
@@ -160,7 +139,7 @@ def taobao_members() -> File:
                      last.strftime("%Y-%m-%d %H:%M:%S"), r.choice([0, 0, 0, 1]),
                      r.choice(fake.ZH_CITIES), mob[:3] + "****" + mob[7:],
                      r.choice(["交易成功", "店铺关注", "淘宝直播"])])
-    return File("taobao_members.xlsx", rows, _table(
+    return File("taobao_members.xlsx", rows, fake.table_truth(
         labels, 2, ["买家昵称", "手机号码"],
         "Taobao CRM members: ¥ text money, 会员等级 words, 'YYYY-MM-DD HH:MM:SS' text dates, "
         "masked phones"), sheet="会员列表")
@@ -171,24 +150,24 @@ def de_kunden_umlaut() -> File:
     r = random.Random(9303)
     spec = {"Stammkunde": ((12, 30), 2600.0, (0, 45)), "Gelegenheit": ((2, 6), 380.0, (30, 240)),
             "Verloren": ((1, 4), 260.0, (500, 1100))}
-    labels = _groups(r, {"Stammkunde": 60, "Gelegenheit": 170, "Verloren": 110})
+    labels = fake.shuffled_groups(r, {"Stammkunde": 60, "Gelegenheit": 170, "Verloren": 110})
     rows: list[list[Any]] = [["Kundennummer", "Anrede", "Vorname", "Nachname", "Straße", "PLZ",
                               "Ort", "Telefon", "E-Mail", "Geschäftskunde", "Newsletter",
                               "Anzahl Käufe", "Gesamtumsatz (€)", "Ø Warenkorb (€)",
                               "Letzter Einkauf", "Bemerkung"]]
     for i, g in enumerate(labels):
         (n_lo, n_hi), med, (l_lo, l_hi) = spec[g]
-        n, rev = r.randint(n_lo, n_hi), _ln(r, med)
+        n, rev = r.randint(n_lo, n_hi), fake.lognormal(r, med)
         first, last = r.choice(fake.DE_FIRST), r.choice(fake.DE_LAST)
         plz, ort, area = r.choice(fake.DE_PLACES)
         rows.append([f"{10000 + i * 7:06d}", r.choice(["Herr", "Frau"]), first, last,
                      f"{r.choice(fake.DE_LAST)}straße {r.randint(1, 120)}", plz, ort,
                      fake.de_phone(r, area), fake.email_for(first, last, r, fake.DE_DOMAINS),
                      "Ja" if r.random() < 0.15 else "Nein", r.choice(["Ja", "Nein"]), n,
-                     round(rev, 2), round(rev / n, 2), _day(r.randint(l_lo, l_hi)),
+                     round(rev, 2), round(rev / n, 2), fake.days_ago(r.randint(l_lo, l_hi)),
                      r.choice(["Zahlt per Rechnung", "Lieferung nur nachmittags",
                                "Reklamation 2025 erledigt"]) if r.random() < 0.15 else None])
-    return File("de_kunden_umlaut.xlsx", rows, _table(
+    return File("de_kunden_umlaut.xlsx", rows, fake.table_truth(
         labels, 2, ["Kundennummer", "Vorname", "Nachname", "Straße", "PLZ", "Telefon", "E-Mail",
                     "Bemerkung"],
         "German .xlsx: umlaut headers, zero-padded Kundennummer text, PLZ text, Ja/Nein "
@@ -208,7 +187,7 @@ def en_crm_notes() -> File:
     r = random.Random(9304)
     spec = {"regular": ((18, 30), 95.0, (0, 20)), "monthly": ((8, 12), 80.0, (10, 45)),
             "drifting": ((1, 4), 70.0, (120, 400))}
-    labels = _groups(r, {"regular": 70, "monthly": 140, "drifting": 110})
+    labels = fake.shuffled_groups(r, {"regular": 70, "monthly": 140, "drifting": 110})
     rows: list[list[Any]] = [["Client", "Phone", "Email", "Notes", "Client Since",
                               "Visits (last 12 months)", "Revenue (last 12 months)", "Last Visit",
                               "Preferred Contact"]]
@@ -219,11 +198,11 @@ def en_crm_notes() -> File:
         a, b, c = r.randint(201, 989), r.randint(200, 999), r.randint(0, 9999)
         notes = " ".join(r.sample(_NOTES, r.randint(1, 3))) if r.random() < 0.65 else None
         rows.append([f"{first} {last}", f"({a}) {b}-{c:04d}", fake.email_for(first, last, r),
-                     notes, _day(r.randint(400, 3000)).strftime("%m/%d/%Y"), visits,
-                     f"${visits * _ln(r, ticket, 0.2):,.2f}",
-                     _day(r.randint(l_lo, l_hi)).strftime("%m/%d/%Y"),
+                     notes, fake.days_ago(r.randint(400, 3000)).strftime("%m/%d/%Y"), visits,
+                     f"${visits * fake.lognormal(r, ticket, 0.2):,.2f}",
+                     fake.days_ago(r.randint(l_lo, l_hi)).strftime("%m/%d/%Y"),
                      r.choice(["Email", "Phone", "Text"])])
-    return File("en_crm_notes.xlsx", rows, _table(
+    return File("en_crm_notes.xlsx", rows, fake.table_truth(
         labels, 2, ["Client", "Phone", "Email", "Notes"],
         "notes on 65% of rows, '(555) 123-4567' phones, US text dates, $ text revenue"),
         sheet="Clients")
@@ -236,7 +215,7 @@ def report_offset() -> File:
             "small": ((2, 5), 400.0, (10, 120)), "lapsed": ((3, 10), 1500.0, (300, 700))}
     sizes = {"key": 20, "steady": 90, "small": 110, "lapsed": 70}
     regions = ["North", "South", "East", "West"]
-    people = [(g, reg) for g in _groups(r, sizes) for reg in [r.choice(regions)]]
+    people = [(g, reg) for g in fake.shuffled_groups(r, sizes) for reg in [r.choice(regions)]]
     people.sort(key=lambda p: regions.index(p[1]))
     lead = [None, None]
     rows: list[list[Any]] = [lead + ["Account review FY2026", None, None, None, None, None],
@@ -250,11 +229,11 @@ def report_offset() -> File:
         (o_lo, o_hi), med, (l_lo, l_hi) = spec[g]
         last = r.randint(l_lo, l_hi)
         rows.append(lead + [reg if reg != prev else None, f"ACC-{3000 + i * 11}",
-                            r.randint(o_lo, o_hi), round(_ln(r, med), 2), _day(last), last])
+                            r.randint(o_lo, o_hi), round(fake.lognormal(r, med), 2), fake.days_ago(last), last])
         prev = reg
     rows += [[], lead + ["Total", None, sum(x[4] for x in rows[5:] if x),
                          round(sum(x[5] for x in rows[5:] if x), 2), None, None]]
-    return File("report_offset.xlsx", rows, _table(
+    return File("report_offset.xlsx", rows, fake.table_truth(
         [g for g, _ in people], 6, ["Account"],
         "title block merged over C1:H1, header at C5, Region only on the first row of each "
         "block, a Total row under a blank row"), sheet="Review", merges=("C1:H1", "C2:H2"))
@@ -275,31 +254,31 @@ def wide_crm() -> File:
     r = random.Random(9306)
     spec = {"champion": ((10, 25), 180.0, (0, 40)), "casual": ((2, 5), 90.0, (20, 200)),
             "lost": ((1, 3), 60.0, (400, 900))}
-    labels = _groups(r, {"champion": 50, "casual": 160, "lost": 120})
+    labels = fake.shuffled_groups(r, {"champion": 50, "casual": 160, "lost": 120})
     rows: list[list[Any]] = [list(WIDE)]
     for g in labels:
         (n_lo, n_hi), aov, (l_lo, l_hi) = spec[g]
         n, last = r.randint(n_lo, n_hi), r.randint(l_lo, l_hi)
-        avg = _ln(r, aov, 0.25)
+        avg = fake.lognormal(r, aov, 0.25)
         first_order = last + r.randint(30 * n, 60 * n + 100)
         created = first_order + r.randint(0, 400)
         first, lastn = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
-        stamp = dt.datetime.combine(_day(created), dt.time(r.randint(0, 23), r.randint(0, 59)))
+        stamp = dt.datetime.combine(fake.days_ago(created), dt.time(r.randint(0, 23), r.randint(0, 59)))
         rows.append([20_000_000 + r.randint(0, 9_999_999), r.choice(["Dana Fox", "Sam Ortiz", ""]),
                      first, lastn, fake.email_for(first, lastn, r), fake.us_phone(r),
                      fake.us_phone(r) if r.random() < 0.4 else None,
                      f"{r.randint(1, 999)} Pine Rd", r.choice(fake.EN_CITIES), "",
                      f"{r.randint(10000, 99999)}", round(r.uniform(25, 48), 5),
                      round(r.uniform(-122, -71), 5), stamp.strftime("%Y-%m-%d %H:%M"),
-                     _day(r.randint(0, 30)).isoformat(), "Customer", "",
+                     fake.days_ago(r.randint(0, 30)).isoformat(), "Customer", "",
                      r.choice(["Organic Search", "Direct Traffic", "Paid Social", "Email Marketing"]),
                      r.choice(["google", "facebook", "", "newsletter"]), r.randint(1, 60),
                      r.randint(1, 300), r.randint(0, 3), r.randint(0, 40), r.randint(0, 10),
                      r.choice(["true", "false", "false", "false"]), "United States", "",
-                     "", round(n * avg, 2), n, _day(last).isoformat(),
-                     _day(first_order).isoformat(), round(avg, 2),
-                     round(_ln(r, aov, 0.4), 2), _day(first_order).isoformat()])
-    return File("wide_crm.xlsx", rows, _table(
+                     "", round(n * avg, 2), n, fake.days_ago(last).isoformat(),
+                     fake.days_ago(first_order).isoformat(), round(avg, 2),
+                     round(fake.lognormal(r, aov, 0.4), 2), fake.days_ago(first_order).isoformat()])
+    return File("wide_crm.xlsx", rows, fake.table_truth(
         labels, 2, ["Record ID", "First name", "Last name", "Email", "Phone number",
                     "Mobile phone number", "Street address", "Postal code", "Latitude",
                     "Longitude"],
@@ -312,20 +291,20 @@ def gbk_members() -> File:
     r = random.Random(9307)
     spec = {"忠诚": ((20, 45), 5200.0, (0, 20)), "普通": ((5, 12), 1200.0, (10, 90)),
             "沉睡": ((1, 4), 400.0, (200, 600))}
-    labels = _groups(r, {"忠诚": 45, "普通": 150, "沉睡": 105})
+    labels = fake.shuffled_groups(r, {"忠诚": 45, "普通": 150, "沉睡": 105})
     rows: list[list[Any]] = [["会员ID", "昵称", "手机", "微信号", "注册时间", "消费次数", "消费金额(元)",
                               "最后消费", "积分", "备注"]]
     for i, g in enumerate(labels):
         (n_lo, n_hi), med, (l_lo, l_hi) = spec[g]
-        n, amount = r.randint(n_lo, n_hi), _ln(r, med)
+        n, amount = r.randint(n_lo, n_hi), fake.lognormal(r, med)
         mob = "1" + r.choice("3589") + "".join(r.choice("0123456789") for _ in range(9))
         rows.append([f"{88000000 + i * 13}", fake.zh_name(r), mob,
                      f"wxid_{r.getrandbits(40):010x}" if r.random() < 0.7 else "",
-                     _day(r.randint(l_hi + 30, 2000)).strftime("%Y/%m/%d"), n,
-                     f"{amount:.2f}", _day(r.randint(l_lo, l_hi)).strftime("%Y/%m/%d"),
+                     fake.days_ago(r.randint(l_hi + 30, 2000)).strftime("%Y/%m/%d"), n,
+                     f"{amount:.2f}", fake.days_ago(r.randint(l_lo, l_hi)).strftime("%Y/%m/%d"),
                      int(amount), r.choice(["老客户介绍", "怕辣", "要发票", "周末来"]) if r.random() < 0.2
                      else ""])
-    return File("gbk_members.csv", rows, _table(
+    return File("gbk_members.csv", rows, fake.table_truth(
         labels, 2, ["会员ID", "昵称", "手机", "微信号", "备注"],
         "GBK-encoded CSV, 8-digit 会员ID, mobile as bare digits, 微信号, 积分 equal to spend"),
         csv=(",", "gbk"))
@@ -354,24 +333,15 @@ def _buyers(r: random.Random, sizes: dict[str, int],
             spec: dict[str, tuple[tuple[int, int], tuple[int, int], int, float]]) -> list[Buyer]:
     """Per group: (orders), (days since the last order), mean gap in days, order value."""
     out = []
-    for g in _groups(r, sizes):
+    for g in fake.shuffled_groups(r, sizes):
         (n_lo, n_hi), (l_lo, l_hi), gap, value = spec[g]
         n, last = r.randint(n_lo, n_hi), r.randint(l_lo, l_hi)
         days = [last]
         for _ in range(n - 1):
             days.append(days[-1] + r.randint(max(1, gap // 2), gap * 3 // 2))
-        base = _ln(r, value, 0.3)
-        out.append(Buyer(g, days, [round(_ln(r, base, 0.2), 2) for _ in days]))
+        base = fake.lognormal(r, value, 0.3)
+        out.append(Buyer(g, days, [round(fake.lognormal(r, base, 0.2), 2) for _ in days]))
     return out
-
-
-def _ledger(people: list[Buyer], ghosts: list[Buyer], forbidden: list[str],
-            note: str) -> dict[str, Any]:
-    return {"kind": "ledger", "api": "segment_orders", "expect": "segment",
-            "k": len({p.group for p in people}), "min_ari": 0.7, "max_left_out": 0,
-            "customer_labels": {str(p.key).strip().lower(): p.group for p in people},
-            "never_bought": [str(g.key).strip().lower() for g in ghosts],
-            "forbidden": forbidden, "note": note}
 
 
 def _mobiles(r: random.Random, people: list[Buyer]) -> None:
@@ -396,7 +366,7 @@ def douyin_orders() -> File:
     spec = {"复购": ((5, 12), (0, 30), 25, 70.0), "偶购": ((2, 3), (20, 150), 50, 50.0),
             "一次": ((1, 1), (120, 500), 1, 40.0)}
     people = _buyers(r, {"复购": 40, "偶购": 100, "一次": 120}, spec)
-    ghosts = [Buyer("ghost", [r.randint(3, 300)], [round(_ln(r, 50), 2)]) for _ in range(12)]
+    ghosts = [Buyer("ghost", [r.randint(3, 300)], [round(fake.lognormal(r, 50), 2)]) for _ in range(12)]
     _mobiles(r, people + ghosts)
     ev = [(d, p, a, "已完成" if d > 10 else r.choice(["已发货", "待发货"])) for p in people
           for d, a in zip(p.days, p.amounts, strict=True)]
@@ -405,7 +375,7 @@ def douyin_orders() -> File:
     ev.sort(key=lambda e: e[0])
     rows: list[list[Any]] = [list(DOUYIN)]
     for d, p, a, st in ev:
-        when = dt.datetime.combine(_day(d), dt.time(r.randint(0, 23), r.randint(0, 59),
+        when = dt.datetime.combine(fake.days_ago(d), dt.time(r.randint(0, 23), r.randint(0, 59),
                                                     r.randint(0, 59)))
         stamp = when.strftime("%Y/%m/%d %H:%M:%S")
         paid = st != "已关闭"
@@ -416,7 +386,7 @@ def douyin_orders() -> File:
                      stamp if st in ("已完成", "已发货") else "", a, 0, 5,
                      p.info["name"], p.key, "广东省", p.info["city"], "某区", "某街道",
                      f"幸福路{r.randint(1, 200)}号", "东莞仓"])
-    return File("douyin_orders.xlsx", rows, _ledger(
+    return File("douyin_orders.xlsx", rows, fake.ledger_truth(
         people, ghosts, ["主订单编号", "子订单编号", "商品ID", "收件人", "收件人手机号"],
         "Douyin export: 19-digit 主订单编号 text, 订单提交时间 'YYYY/MM/DD HH:MM:SS', 订单应付金额, "
         "已关闭 not a purchase, buyer by 收件人手机号"), sheet="订单列表")
@@ -453,11 +423,11 @@ def etsy_sold_orders() -> File:
         o = dict.fromkeys(ETSY, "")
         ship, tax = (0.0 if a > 35 else 4.5), round(a * 0.07, 2)
         fee = round((a + ship + tax) * 0.03 + 0.25, 2)
-        o.update({"Sale Date": _day(d).strftime("%m/%d/%y"), "Order ID": 3_100_000_000 + r.randint(0, 10**8),
+        o.update({"Sale Date": fake.days_ago(d).strftime("%m/%d/%y"), "Order ID": 3_100_000_000 + r.randint(0, 10**8),
                   "Buyer User ID": p.key, "Full Name": f"{p.info['first']} {p.info['last']}",
                   "First Name": p.info["first"], "Last Name": p.info["last"],
                   "Number of Items": r.choice([1, 1, 1, 2]), "Payment Method": "Etsy Payments",
-                  "Date Shipped": _day(max(d - 2, 0)).strftime("%m/%d/%y"),
+                  "Date Shipped": fake.days_ago(max(d - 2, 0)).strftime("%m/%d/%y"),
                   "Street 1": f"{r.randint(1, 999)} Elm St", "Ship City": r.choice(fake.EN_CITIES),
                   "Ship State": "CA", "Ship Zipcode": f"{r.randint(10000, 99999)}",
                   "Ship Country": "United States", "Currency": "USD", "Order Value": f"{a:.2f}",
@@ -468,7 +438,7 @@ def etsy_sold_orders() -> File:
                   "Adjusted Net Order Amount": "--", "Buyer": f"{p.info['first']} {p.info['last']}",
                   "Order Type": "online", "Payment Type": "online_cc", "SKU": f"CER-{r.randint(1, 30)}"})
         rows.append([o[h] for h in ETSY])
-    return File("etsy_sold_orders.csv", rows, _ledger(
+    return File("etsy_sold_orders.csv", rows, fake.ledger_truth(
         people, [], ["Order ID", "Buyer User ID", "Full Name", "First Name", "Last Name",
                      "Ship Zipcode", "Buyer"],
         "Etsy Sold Orders: MM/DD/YY dates, 'Buyer User ID' key, Order Value/Order Total/"
@@ -500,7 +470,7 @@ def tiktok_shop_orders() -> File:
     spec = {"fan": ((5, 10), (0, 25), 20, 28.0), "repeat": ((2, 4), (10, 150), 45, 22.0),
             "once": ((1, 1), (90, 330), 1, 19.0)}
     people = _buyers(r, {"fan": 15, "repeat": 50, "once": 70}, spec)
-    ghosts = [Buyer("ghost", [r.randint(5, 300)], [round(_ln(r, 25), 2)]) for _ in range(10)]
+    ghosts = [Buyer("ghost", [r.randint(5, 300)], [round(fake.lognormal(r, 25), 2)]) for _ in range(10)]
     seen: set[str] = set()
     for p in people + ghosts:
         user = ""
@@ -518,7 +488,7 @@ def tiktok_shop_orders() -> File:
     ev.sort(key=lambda e: e[0])
     rows: list[list[Any]] = [list(TIKTOK)]
     for d, p, a, st, cancel in ev:
-        when = dt.datetime.combine(_day(d), dt.time(r.randint(0, 23), r.randint(0, 59),
+        when = dt.datetime.combine(fake.days_ago(d), dt.time(r.randint(0, 23), r.randint(0, 59),
                                                     r.randint(0, 59)))
         o = dict.fromkeys(TIKTOK, "")
         paid = st != "Unpaid"
@@ -547,7 +517,7 @@ def tiktok_shop_orders() -> File:
                   "Country": "United States", "Province": "California", "Payment Method": "Card",
                   "Weight(kg)": "0.2", "Product Category": "Beauty & Personal Care"})
         rows.append([o[h] for h in TIKTOK])
-    return File("tiktok_shop_orders.csv", rows, _ledger(
+    return File("tiktok_shop_orders.csv", rows, fake.ledger_truth(
         people, ghosts, ["Order ID", "SKU ID", "Buyer Username", "Recipient", "Phone #",
                          "Tracking ID", "Package ID"],
         "TikTok Shop: 'MM/DD/YYYY hh:mm:ss AM' Created Time, Order Amount, Cancelled/Unpaid "
@@ -573,7 +543,7 @@ def de_auftraege() -> File:
     spec = {"Stamm": ((6, 15), (0, 40), 30, 85.0), "Gelegentlich": ((2, 4), (30, 250), 80, 60.0),
             "Einmal": ((1, 1), (250, 700), 1, 45.0)}
     people = _buyers(r, {"Stamm": 35, "Gelegentlich": 100, "Einmal": 110}, spec)
-    ghosts = [Buyer("ghost", [r.randint(3, 400)], [round(_ln(r, 60), 2)]) for _ in range(10)]
+    ghosts = [Buyer("ghost", [r.randint(3, 400)], [round(fake.lognormal(r, 60), 2)]) for _ in range(10)]
     _unique_mails(r, people + ghosts, fake.DE_DOMAINS, fake.DE_FIRST, fake.DE_LAST)
     ev = [(d, p, a, "zugestellt" if d > 5 else "versendet") for p in people
           for d, a in zip(p.days, p.amounts, strict=True)]
@@ -584,11 +554,11 @@ def de_auftraege() -> File:
                               "Bestellstatus", "Betrag", "Versandart"]]
     for i, (d, p, a, st) in enumerate(ev):
         plz, ort, _ = r.choice(fake.DE_PLACES)
-        when = dt.datetime.combine(_day(d), dt.time(r.randint(7, 23), r.randint(0, 59)))
+        when = dt.datetime.combine(fake.days_ago(d), dt.time(r.randint(7, 23), r.randint(0, 59)))
         rows.append([f"A-2{i:05d}", when.strftime("%d.%m.%Y %H:%M"), p.key,
                      f"{p.info['first']} {p.info['last']}", plz, ort, st,
                      f"{fake.euro_text(a)} €", r.choice(["DHL", "Hermes", "DPD", "Abholung"])])
-    return File("de_auftraege.xlsx", rows, _ledger(
+    return File("de_auftraege.xlsx", rows, fake.ledger_truth(
         people, ghosts, ["Auftragsnr.", "Kunden-E-Mail", "Kunde", "PLZ"],
         "German text dates 'dd.mm.yyyy HH:MM', '1.234,56 €' text, storniert/retourniert/"
         "Zahlung ausstehend not purchases, keyed by 'Kunden-E-Mail'"), sheet="Aufträge")
@@ -613,7 +583,7 @@ def ledger_email_case() -> File:
     spec = {"subscriber": ((10, 14), (0, 35), 30, 30.0), "regular": ((4, 7), (10, 120), 55, 45.0),
             "big-once": ((1, 2), (30, 400), 90, 400.0), "lapsed": ((2, 4), (380, 700), 60, 40.0)}
     people = _buyers(r, {"subscriber": 40, "regular": 80, "big-once": 30, "lapsed": 70}, spec)
-    ghosts = [Buyer("ghost", [r.randint(3, 300)], [round(_ln(r, 50), 2)]) for _ in range(8)]
+    ghosts = [Buyer("ghost", [r.randint(3, 300)], [round(fake.lognormal(r, 50), 2)]) for _ in range(8)]
     _unique_mails(r, people + ghosts, fake.MAIL_DOMAINS, fake.EN_FIRST, fake.EN_LAST)
     ev = [(d, p, a, "Partially refunded" if r.random() < 0.05 else "Paid") for p in people
           for d, a in zip(p.days, p.amounts, strict=True)]
@@ -622,10 +592,10 @@ def ledger_email_case() -> File:
     rows: list[list[Any]] = [["Date", "Invoice", "Customer e-mail", "Customer", "Status", "Amount",
                               "Payment"]]
     for i, (d, p, a, st) in enumerate(ev):
-        rows.append([_day(d).isoformat(), f"INV-{7000 + i}", _as_typed(r, p.key),
+        rows.append([fake.days_ago(d).isoformat(), f"INV-{7000 + i}", _as_typed(r, p.key),
                      f"{p.info['first']} {p.info['last']}", st, f"{a:.2f}",
                      r.choice(["Stripe", "PayPal", "Square"])])
-    return File("ledger_email_case.csv", rows, _ledger(
+    return File("ledger_email_case.csv", rows, fake.ledger_truth(
         people, ghosts, ["Invoice", "Customer e-mail", "Customer"],
         "the same e-mail upper-case, title-case or with leading/trailing/non-breaking "
         "spaces; Void/Chargeback are not purchases, 'Partially refunded' is"),

@@ -70,75 +70,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fake  # noqa: E402
-from fake import REF, Buyer  # noqa: E402
+from fake import Buyer  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FOLDER = HERE / "heldout4"
 File = fake.CorpusFile
 EXCEL_EPOCH = dt.date(1899, 12, 30)
-
-
-def _shuffled(r: random.Random, sizes: dict[str, int]) -> list[str]:
-    out = [g for g, n in sizes.items() for _ in range(n)]
-    r.shuffle(out)
-    return out
-
-
-def _customers(labels: list[Any], first_row: int, forbidden: list[str], note: str,
-               min_ari: float = 0.9) -> dict[str, Any]:
-    """Truth of a customer table; a ``None`` label marks a row that must get no segment."""
-    return {"kind": "customers", "api": "segment", "expect": "segment",
-            "k": len({g for g in labels if g is not None}), "min_ari": min_ari,
-            "max_left_out": 0, "first_data_row": first_row, "labels": labels,
-            "forbidden": forbidden, "note": note}
-
-
-def _ledger(people: list[Buyer], ghosts: list[Buyer], forbidden: list[str],
-            note: str) -> dict[str, Any]:
-    return {"kind": "ledger", "api": "segment_orders", "expect": "segment",
-            "k": len({p.group for p in people}), "min_ari": 0.7, "max_left_out": 0,
-            "customer_labels": {str(p.key).strip().lower(): p.group for p in people},
-            "never_bought": [str(g.key).strip().lower() for g in ghosts],
-            "forbidden": forbidden, "note": note}
-
-
-def _day(n: int) -> dt.date:
-    return REF - dt.timedelta(days=n)
-
-
-def _stamp(r: random.Random, days: int) -> dt.datetime:
-    return dt.datetime.combine(_day(days), dt.time(r.randint(8, 22), r.randint(0, 59),
-                                                   r.randint(0, 59)))
-
-
-def _people(r: random.Random, sizes: dict[str, int],
-            spec: dict[str, tuple[tuple[int, int], tuple[int, int], int, float]]) -> list[Buyer]:
-    """Planted buyers. Per group: (orders), (days since the last order), typical gap in days
-    between orders and typical order value."""
-    out = []
-    for g in _shuffled(r, sizes):
-        (n_lo, n_hi), (l_lo, l_hi), gap, value = spec[g]
-        days = [r.randint(l_lo, l_hi)]
-        for _ in range(r.randint(n_lo, n_hi) - 1):
-            days.append(days[-1] + r.randint(max(1, gap // 2), gap * 3 // 2))
-        base = fake.lognormal(r, value, 0.25)
-        out.append(Buyer(g, days, [round(fake.lognormal(r, base, 0.2), 2) for _ in days]))
-    return out
-
-
-def _ghosts(r: random.Random, n: int, value: float) -> list[Buyer]:
-    return [Buyer("ghost", [r.randint(3, 300)], [round(fake.lognormal(r, value, 0.3), 2)])
-            for _ in range(n)]
-
-
-def _unique(r: random.Random, people: list[Buyer], make: Callable[[], str]) -> None:
-    seen: set[str] = set()
-    for p in people:
-        key = ""
-        while not key or key.lower() in seen:
-            key = make()
-        seen.add(key.lower())
-        p.key = key
 
 
 def _mobile(r: random.Random) -> str:
@@ -187,9 +124,9 @@ def paypal_activity() -> File:
     r = random.Random(4101)
     spec = {"loyal": ((6, 10), (0, 30), 30, 60.0), "occasional": ((2, 3), (20, 200), 90, 45.0),
             "one-off": ((1, 1), (200, 600), 1, 38.0)}
-    people = _people(r, {"loyal": 30, "occasional": 80, "one-off": 100}, spec)
-    ghosts = _ghosts(r, 12, 40.0)
-    _unique(r, people + ghosts, lambda: fake.email_for(r.choice(fake.EN_FIRST),
+    people = fake.planted_buyers(r, {"loyal": 30, "occasional": 80, "one-off": 100}, spec)
+    ghosts = fake.ghost_buyers(r, 12, 40.0)
+    fake.unique_keys(people + ghosts, lambda: fake.email_for(r.choice(fake.EN_FIRST),
                                                        r.choice(fake.EN_LAST), r))
     for p in people + ghosts:
         p.info = {"name": f"{r.choice(fake.EN_FIRST)} {r.choice(fake.EN_LAST)}"}
@@ -208,8 +145,8 @@ def paypal_activity() -> File:
     ev.sort(key=lambda e: e[0])
     rows: list[list[Any]] = [list(PAYPAL)]
     for d, p, kind, st, gross in ev:
-        rows.append(_paypal_row(r, _stamp(r, max(d, 0)), p, kind, st, gross))
-    return File("paypal_activity.csv", rows, _ledger(
+        rows.append(_paypal_row(r, fake.stamp(r, max(d, 0), 22), p, kind, st, gross))
+    return File("paypal_activity.csv", rows, fake.ledger_truth(
         people, ghosts, ["Name", "From Email Address", "To Email Address", "Transaction ID",
                          "Contact Phone Number"],
         "PayPal: quoted '1,234.56' Gross, MM/DD/YYYY Date + Time, Refunded/Denied/Pending not "
@@ -233,9 +170,9 @@ def stripe_payments() -> File:
     r = random.Random(4102)
     spec = {"subscriber": ((7, 11), (0, 25), 30, 29.0), "repeat": ((3, 4), (10, 150), 60, 55.0),
             "single": ((1, 1), (150, 500), 1, 120.0)}
-    people = _people(r, {"subscriber": 40, "repeat": 70, "single": 100}, spec)
-    ghosts = _ghosts(r, 10, 50.0)
-    _unique(r, people + ghosts, lambda: _stripe_id(r, "cus_", 14))
+    people = fake.planted_buyers(r, {"subscriber": 40, "repeat": 70, "single": 100}, spec)
+    ghosts = fake.ghost_buyers(r, 10, 50.0)
+    fake.unique_keys(people + ghosts, lambda: _stripe_id(r, "cus_", 14))
     for p in people + ghosts:
         first, last = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
         p.info = {"name": f"{first} {last}", "mail": fake.email_for(first, last, r),
@@ -251,7 +188,7 @@ def stripe_payments() -> File:
         o = dict.fromkeys(STRIPE, "")
         ok = st != "Failed"
         o.update({"id": _stripe_id(r, "ch_3", 16), "Description": "Coffee club",
-                  "Created (UTC)": _stamp(r, d).strftime("%Y-%m-%d %H:%M"),
+                  "Created (UTC)": fake.stamp(r, d, 22).strftime("%Y-%m-%d %H:%M"),
                   "Amount": f"{a:.2f}", "Amount Refunded": f"{a:.2f}" if st == "Refunded"
                   else "0.00", "Currency": "usd",
                   "Fee": f"{a * 0.029 + 0.3:.2f}" if ok else "0.00", "Status": st,
@@ -262,7 +199,7 @@ def stripe_payments() -> File:
                   "Card Address Zip": f"{r.randint(10000, 99999)}",
                   "PaymentIntent ID": _stripe_id(r, "pi_3", 16)})
         rows.append([o[h] for h in STRIPE])
-    return File("stripe_payments.csv", rows, _ledger(
+    return File("stripe_payments.csv", rows, fake.ledger_truth(
         people, ghosts, ["id", "Customer ID", "Customer Email", "Card Last4", "Card Exp Month",
                          "Card Exp Year", "Card Address Zip", "PaymentIntent ID"],
         "Stripe: 'Created (UTC)' 'YYYY-MM-DD HH:MM', Failed/Refunded not purchases, card "
@@ -280,9 +217,9 @@ def youzan_orders() -> File:
     r = random.Random(4103)
     spec = {"熟客": ((6, 14), (0, 30), 25, 90.0), "回头客": ((2, 4), (15, 160), 60, 70.0),
             "尝鲜": ((1, 1), (160, 540), 1, 55.0)}
-    people = _people(r, {"熟客": 40, "回头客": 100, "尝鲜": 120}, spec)
-    ghosts = _ghosts(r, 12, 60.0)
-    _unique(r, people + ghosts, lambda: _mobile(r))
+    people = fake.planted_buyers(r, {"熟客": 40, "回头客": 100, "尝鲜": 120}, spec)
+    ghosts = fake.ghost_buyers(r, 12, 60.0)
+    fake.unique_keys(people + ghosts, lambda: _mobile(r))
     for p in people + ghosts:
         p.info = {"nick": r.choice(["", "小", "阿"]) + fake.zh_name(r)[1:] + r.choice(["", "酱", "🌸"]),
                   "name": fake.zh_name(r), "city": r.choice(fake.ZH_CITIES)}
@@ -294,7 +231,7 @@ def youzan_orders() -> File:
     ev.sort(key=lambda e: e[0])
     rows: list[list[Any]] = [list(YOUZAN)]
     for d, p, a, st in ev:
-        when = _stamp(r, d)
+        when = fake.stamp(r, d, 22)
         paid = st not in ("已关闭", "等待买家付款")
         gift = r.random() < 0.15
         rows.append([f"E{when:%Y%m%d%H%M%S}{r.randint(10**7, 10**8 - 1)}", "普通订单", st,
@@ -304,7 +241,7 @@ def youzan_orders() -> File:
                      fake.zh_name(r) if gift else p.info["name"], _mobile(r) if gift else p.key,
                      "浙江省", p.info["city"], f"文三路{r.randint(1, 400)}号",
                      r.choice(["", "", "", "不要辣", "送人的，别放发票"]), ""])
-    return File("youzan_orders.xlsx", rows, _ledger(
+    return File("youzan_orders.xlsx", rows, fake.ledger_truth(
         people, ghosts, ["订单号", "粉丝昵称", "买家手机号", "收货人/提货人", "收货人手机号/提货人手机号",
                          "详细收货地址", "买家备注"],
         "Youzan: 买家手机号 key (收货人手机号 differs on gifts), 已关闭/等待买家付款 not purchases, "
@@ -321,9 +258,9 @@ def jd_orders() -> File:
     r = random.Random(4104)
     spec = {"高频": ((5, 11), (0, 40), 35, 260.0), "普通": ((2, 4), (20, 220), 80, 180.0),
             "单次": ((1, 1), (200, 650), 1, 150.0)}
-    people = _people(r, {"高频": 35, "普通": 110, "单次": 120}, spec)
-    ghosts = _ghosts(r, 10, 200.0)
-    _unique(r, people + ghosts, lambda: f"jd_{r.getrandbits(48):012x}" if r.random() < 0.6
+    people = fake.planted_buyers(r, {"高频": 35, "普通": 110, "单次": 120}, spec)
+    ghosts = fake.ghost_buyers(r, 10, 200.0)
+    fake.unique_keys(people + ghosts, lambda: f"jd_{r.getrandbits(48):012x}" if r.random() < 0.6
             else fake.zh_name(r) + str(r.randint(1, 9999)))
     ev = [(d, p, a, "完成" if d > 7 else "等待出库") for p in people
           for d, a in zip(p.days, p.amounts, strict=True)]
@@ -332,7 +269,7 @@ def jd_orders() -> File:
     ev.sort(key=lambda e: -e[0])
     rows: list[list[Any]] = [list(JD)]
     for d, p, a, st in ev:
-        when = _stamp(r, d)
+        when = fake.stamp(r, d, 22)
         mob = _mobile(r)
         disc = round(a * r.choice([0, 0, 0.05, 0.1]), 2)
         rows.append([r.randint(2 * 10**11, 3 * 10**11), r.randint(10**11, 10**12 - 1),
@@ -342,7 +279,7 @@ def jd_orders() -> File:
                      fake.zh_name(r), f"{r.choice(fake.ZH_CITIES)}市某区{r.randint(1, 99)}号",
                      mob[:3] + "****" + mob[7:], "", "电子普通发票",
                      r.choice(["在线支付", "货到付款"])])
-    return File("jd_orders.xlsx", rows, _ledger(
+    return File("jd_orders.xlsx", rows, fake.ledger_truth(
         people, ghosts, ["订单号", "商品ID", "下单帐号", "客户姓名", "客户地址", "联系电话"],
         "JD POP: 下单帐号 key, 完成/等待出库 purchases, 锁定/已取消 not, 12-digit 订单号 numbers, "
         "masked 联系电话"), sheet="订单")
@@ -361,9 +298,9 @@ def shopee_orders() -> File:
     r = random.Random(4105)
     spec = {"fan": ((5, 10), (0, 30), 25, 22.0), "repeat": ((2, 3), (20, 180), 60, 18.0),
             "once": ((1, 1), (150, 500), 1, 15.0)}
-    people = _people(r, {"fan": 30, "repeat": 90, "once": 110}, spec)
-    ghosts = _ghosts(r, 12, 18.0)
-    _unique(r, people + ghosts, lambda: r.choice(fake.EN_FIRST).lower() + r.choice(
+    people = fake.planted_buyers(r, {"fan": 30, "repeat": 90, "once": 110}, spec)
+    ghosts = fake.ghost_buyers(r, 12, 18.0)
+    fake.unique_keys(people + ghosts, lambda: r.choice(fake.EN_FIRST).lower() + r.choice(
         ["", "_", "."]) + r.choice(["shop", "xx", "my", ""]) + str(r.randint(1, 999)))
     ev = [(d, p, a, "Completed" if d > 10 else r.choice(["Shipping", "To ship"])) for p in people
           for d, a in zip(p.days, p.amounts, strict=True)]
@@ -373,7 +310,7 @@ def shopee_orders() -> File:
     rows: list[list[Any]] = [list(SHOPEE)]
     abc = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
     for d, p, a, st in ev:
-        when = _stamp(r, d)
+        when = fake.stamp(r, d, 22)
         paid = st != "Unpaid"
         rows.append([when.strftime("%y%m%d") + "".join(r.choice(abc) for _ in range(8)), st,
                      "", f"MY{r.randint(10**11, 10**12 - 1)}" if st in ("Completed", "Shipping")
@@ -386,7 +323,7 @@ def shopee_orders() -> File:
                      "Malaysia", f"{r.randint(40000, 59999)}", "",
                      (when + dt.timedelta(days=7)).strftime("%Y-%m-%d %H:%M")
                      if st == "Completed" else ""])
-    return File("shopee_orders.xlsx", rows, _ledger(
+    return File("shopee_orders.xlsx", rows, fake.ledger_truth(
         people, ghosts, ["Order ID", "Tracking Number*", "Username (Buyer)", "Receiver Name",
                          "Phone Number", "Delivery Address", "Zip Code"],
         "Shopee: 'Username (Buyer)' key, Cancelled/Unpaid not purchases, 'YYYY-MM-DD HH:MM'"),
@@ -405,9 +342,9 @@ def billbee_bestellungen() -> File:
     r = random.Random(4106)
     spec = {"Stammkunde": ((6, 12), (0, 35), 30, 75.0), "Gelegenheit": ((2, 4), (30, 240), 80, 55.0),
             "Einmalig": ((1, 1), (240, 700), 1, 45.0)}
-    people = _people(r, {"Stammkunde": 40, "Gelegenheit": 100, "Einmalig": 110}, spec)
-    ghosts = _ghosts(r, 10, 50.0)
-    _unique(r, people + ghosts, lambda: fake.email_for(r.choice(fake.DE_FIRST),
+    people = fake.planted_buyers(r, {"Stammkunde": 40, "Gelegenheit": 100, "Einmalig": 110}, spec)
+    ghosts = fake.ghost_buyers(r, 10, 50.0)
+    fake.unique_keys(people + ghosts, lambda: fake.email_for(r.choice(fake.DE_FIRST),
                                                        r.choice(fake.DE_LAST), r, fake.DE_DOMAINS))
     for p in people + ghosts:
         plz, ort, _ = r.choice(fake.DE_PLACES)
@@ -419,7 +356,7 @@ def billbee_bestellungen() -> File:
     ev.sort(key=lambda e: -e[0])
     rows: list[list[Any]] = [list(BILLBEE)]
     for i, (d, p, a, st) in enumerate(ev):
-        day = _day(d)
+        day = fake.days_ago(d)
         paid = st in ("Bezahlt", "Versendet")
         rows.append([f"BB-{26000 + i}", day.strftime("%d.%m.%Y"),
                      day.strftime("%d.%m.%Y") if paid else "",
@@ -430,7 +367,7 @@ def billbee_bestellungen() -> File:
                      r.choice(["DHL Paket", "Hermes"]), fake.de_decimal(a, 2),
                      "4,90" if a < 50 else "0,00", fake.de_decimal(a * 0.19 / 1.19, 2), "EUR",
                      r.choice(["Shopware", "eBay", "Amazon"])])
-    return File("billbee_bestellungen.txt", rows, _ledger(
+    return File("billbee_bestellungen.txt", rows, fake.ledger_truth(
         people, ghosts, ["Bestellnummer", "Kunde E-Mail", "Kunde Vorname", "Kunde Nachname",
                          "Straße", "PLZ"],
         "';' .txt in cp1252, dd.mm.yyyy, decimal commas, Storniert/Offen not purchases, "
@@ -455,7 +392,7 @@ def square_customers() -> File:
     r = random.Random(4201)
     spec = {"regular": ((20, 45), 22.0, (0, 14)), "occasional": ((5, 12), 18.0, (10, 90)),
             "lapsed": ((2, 6), 16.0, (250, 600)), "new": ((1, 1), 25.0, (0, 30))}
-    labels = _shuffled(r, {"regular": 45, "occasional": 110, "lapsed": 90, "new": 60})
+    labels = fake.shuffled_groups(r, {"regular": 45, "occasional": 110, "lapsed": 90, "new": 60})
     rows: list[list[Any]] = [list(SQUARE)]
     for g in labels:
         (n_lo, n_hi), ticket, (l_lo, l_hi) = spec[g]
@@ -470,11 +407,11 @@ def square_customers() -> File:
                      r.choice(["", "", "", "oat milk", "allergic to nuts"]),
                      "".join(r.choice("ABCDEFGHJKMNPQRSTVWXYZ0123456789") for _ in range(26)),
                      r.choice(["Instant Profile", "Directory", "Third Party", "Loyalty"]),
-                     _mdy(_day(first_visit)), _mdy(_day(last)), n,
+                     _mdy(fake.days_ago(first_visit)), _mdy(fake.days_ago(last)), n,
                      f"${n * fake.lognormal(r, ticket, 0.15):,.2f}",
                      r.choice(["Subscribed", "Unsubscribed", "Subscribed"]),
                      r.choice(["Yes", "No"])])
-    return File("square_customers.csv", rows, _customers(
+    return File("square_customers.csv", rows, fake.table_truth(
         labels, 2, ["First Name", "Last Name", "Email Address", "Phone Number",
                     "Street Address 1", "Postal Code", "Memo", "Square Customer ID"],
         "Square: 'Mar 14, 2025' First/Last Visit, '$1,234.56' Total Spend text, Square "
@@ -486,7 +423,7 @@ def salon_members() -> File:
     r = random.Random(4202)
     spec = {"常客": ((30, 60), (2000.0, 6000.0), (0, 20)), "普通": ((8, 20), (200.0, 1500.0), (20, 90)),
             "流失": ((2, 6), (0.0, 60.0), (200, 600))}
-    labels = _shuffled(r, {"常客": 50, "普通": 140, "流失": 100})
+    labels = fake.shuffled_groups(r, {"常客": 50, "普通": 140, "流失": 100})
     rows: list[list[Any]] = [["会员卡号", "姓名", "手机", "性别", "生日", "储值余额", "到店次数", "最近到店",
                               "开卡日期", "备注"]]
     for i, g in enumerate(labels):
@@ -494,10 +431,10 @@ def salon_members() -> File:
         visits, last = r.randint(v_lo, v_hi), r.randint(l_lo, l_hi)
         rows.append([f"{i * 3 + 17:06d}", fake.zh_name(r), int(_mobile(r)), r.choice(["女", "女", "女", "男"]),
                      dt.date(r.randint(1965, 2003), r.randint(1, 12), r.randint(1, 28)),
-                     round(r.uniform(b_lo, b_hi), 2), visits, _day(last),
-                     _day(last + r.randint(15 * visits, 15 * visits + 700)),
+                     round(r.uniform(b_lo, b_hi), 2), visits, fake.days_ago(last),
+                     fake.days_ago(last + r.randint(15 * visits, 15 * visits + 700)),
                      r.choice(["敏感肌", "只约周末", "老板朋友", "推荐人：王姐"]) if r.random() < 0.25 else None])
-    return File("salon_members.xlsx", rows, _customers(
+    return File("salon_members.xlsx", rows, fake.table_truth(
         labels, 2, ["会员卡号", "姓名", "手机", "备注"],
         "salon members: zero-padded 会员卡号 text, 生日 dates, 储值余额, 到店次数, 备注"),
         sheet="会员")
@@ -509,7 +446,7 @@ def region_subtotals() -> File:
     spec = {"key": ((20, 40), 9000.0, (0, 30)), "steady": ((6, 14), 2200.0, (10, 90)),
             "lapsed": ((2, 6), 900.0, (300, 700))}
     regions = ["Northeast", "Midwest", "South", "West"]
-    people = [(g, r.choice(regions)) for g in _shuffled(r, {"key": 30, "steady": 130, "lapsed": 100})]
+    people = [(g, r.choice(regions)) for g in fake.shuffled_groups(r, {"key": 30, "steady": 130, "lapsed": 100})]
     rows: list[list[Any]] = [["Region", "Customer", "Orders", "Revenue", "Last order"]]
     labels: list[Any] = []
     grand = [0, 0.0]
@@ -520,7 +457,7 @@ def region_subtotals() -> File:
             (o_lo, o_hi), med, (l_lo, l_hi) = spec[g]
             n, rev = r.randint(o_lo, o_hi), round(fake.lognormal(r, med, 0.3), 2)
             rows.append([reg, f"{r.choice(fake.EN_FIRST)} {r.choice(fake.EN_LAST)}", n, rev,
-                         _day(r.randint(l_lo, l_hi))])
+                         fake.days_ago(r.randint(l_lo, l_hi))])
             labels.append(g)
             tot = [tot[0] + n, tot[1] + rev]
         rows.append([f"{reg} Subtotal", None, tot[0], round(tot[1], 2), None])
@@ -528,7 +465,7 @@ def region_subtotals() -> File:
         grand = [grand[0] + tot[0], grand[1] + tot[1]]
     rows.append(["Grand Total", None, grand[0], round(grand[1], 2), None])
     labels.append(None)
-    return File("region_subtotals.xlsx", rows, _customers(
+    return File("region_subtotals.xlsx", rows, fake.table_truth(
         labels, 2, ["Customer"],
         "a 'Subtotal' row after each region's customers and a 'Grand Total' row: those rows "
         "(label null) must get no segment"), sheet="By region")
@@ -544,7 +481,7 @@ def loyalty_points() -> File:
     r = random.Random(4204)
     spec = {"Gold": ((25, 50), 1800.0, (0, 20)), "Silver": ((8, 18), 600.0, (10, 120)),
             "Bronze": ((1, 4), 120.0, (200, 700))}
-    labels = _shuffled(r, {"Gold": 40, "Silver": 120, "Bronze": 110})
+    labels = fake.shuffled_groups(r, {"Gold": 40, "Silver": 120, "Bronze": 110})
     rows: list[list[Any]] = [["Member No.", "Name", "Email", "Join Date", "Last Purchase",
                               "Purchases (12m)", "Spend (12m)", "Points balance", "Tier"]]
     for i, g in enumerate(labels):
@@ -554,9 +491,9 @@ def loyalty_points() -> File:
         fn, ln = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
         tier = g if r.random() < 0.85 else r.choice(["Gold", "Silver", "Bronze"])
         rows.append([f"LP{100200 + i * 7}", f"{fn} {ln}", fake.email_for(fn, ln, r),
-                     _serial(_day(last + r.randint(100, 1500))), _serial(_day(last)), n, spend,
+                     _serial(fake.days_ago(last + r.randint(100, 1500))), _serial(fake.days_ago(last)), n, spend,
                      int(spend * r.uniform(0.5, 1.0)), tier])
-    return File("loyalty_points.xlsx", rows, _customers(
+    return File("loyalty_points.xlsx", rows, fake.table_truth(
         labels, 2, ["Member No.", "Name", "Email"],
         "dates as serial numbers under custom formats '[$-409]d-mmm-yy;@' and 'dd/mm/yyyy'"),
         sheet="Members", formats={"D": "[$-409]d-mmm-yy;@", "E": "dd/mm/yyyy"})
@@ -567,7 +504,7 @@ def de_kundenliste() -> File:
     r = random.Random(4205)
     spec = {"A-Kunde": ((15, 35), 4200.0, (0, 30)), "B-Kunde": ((4, 10), 900.0, (20, 150)),
             "inaktiv": ((1, 3), 300.0, (400, 900))}
-    labels = _shuffled(r, {"A-Kunde": 45, "B-Kunde": 140, "inaktiv": 100})
+    labels = fake.shuffled_groups(r, {"A-Kunde": 45, "B-Kunde": 140, "inaktiv": 100})
     rows: list[list[Any]] = [["Kundenliste Gärtnerei Sonnenhof", None, None, None, None, None, None],
                              ["Stand: 31.10.2026 – nur intern", None, None, None, None, None, None],
                              ["Kd.-Nr.", "Name", "PLZ", None, "Ort", "Umsatz", "Bestellungen",
@@ -577,9 +514,9 @@ def de_kundenliste() -> File:
         plz, ort, area = r.choice(fake.DE_PLACES)
         rows.append([f"K{2000 + i * 3}", f"{r.choice(fake.DE_FIRST)} {r.choice(fake.DE_LAST)}", plz,
                      None, ort, f"{fake.euro_text(fake.lognormal(r, med, 0.3))} €",
-                     str(r.randint(n_lo, n_hi)), _day(r.randint(l_lo, l_hi)).strftime("%d.%m.%Y"),
+                     str(r.randint(n_lo, n_hi)), fake.days_ago(r.randint(l_lo, l_hi)).strftime("%d.%m.%Y"),
                      fake.de_phone(r, area)])
-    return File("de_kundenliste.xlsx", rows, _customers(
+    return File("de_kundenliste.xlsx", rows, fake.table_truth(
         labels, 4, ["Kd.-Nr.", "Name", "PLZ", "Telefon"],
         "two-line title, header on row 3, an empty unnamed column D, '1.234,50 €' / '12' / "
         "'05.03.2026' typed as text"), sheet="Kunden")
@@ -588,15 +525,15 @@ def de_kundenliste() -> File:
 def tiny_clients() -> File:
     """16 clients of a small studio: two clear groups."""
     r = random.Random(4206)
-    labels = _shuffled(r, {"member": 7, "drop-in": 9})
+    labels = fake.shuffled_groups(r, {"member": 7, "drop-in": 9})
     rows: list[list[Any]] = [["Client", "Email", "Classes", "Paid", "Last class"]]
     for g in labels:
         fn, ln = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
         n, paid, last = ((r.randint(30, 50), r.uniform(900, 1400), r.randint(0, 10))
                          if g == "member" else (r.randint(1, 4), r.uniform(20, 80),
                                                 r.randint(60, 300)))
-        rows.append([f"{fn} {ln}", fake.email_for(fn, ln, r), n, round(paid, 2), _day(last)])
-    return File("tiny_clients.xlsx", rows, _customers(
+        rows.append([f"{fn} {ln}", fake.email_for(fn, ln, r), n, round(paid, 2), fake.days_ago(last)])
+    return File("tiny_clients.xlsx", rows, fake.table_truth(
         labels, 2, ["Client", "Email"], "16 clients, members against drop-ins"),
         sheet="Clients")
 

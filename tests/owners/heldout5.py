@@ -82,7 +82,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fake  # noqa: E402
-from fake import REF, Buyer  # noqa: E402
+from fake import REF  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FOLDER = HERE / "heldout5"
@@ -148,68 +148,6 @@ def build(files: list[File], out: Path) -> None:
 
 # ------------------------------------------------------------------ helpers
 
-def _shuffled(r: random.Random, sizes: dict[str, int]) -> list[str]:
-    out = [g for g, n in sizes.items() for _ in range(n)]
-    r.shuffle(out)
-    return out
-
-
-def _customers(labels: list[Any], first_row: int, forbidden: list[str], note: str,
-               min_ari: float = 0.9) -> dict[str, Any]:
-    """Truth of a customer table; a ``None`` label marks a row that must get no segment."""
-    return {"kind": "customers", "api": "segment", "expect": "segment",
-            "k": len({g for g in labels if g is not None}), "min_ari": min_ari,
-            "max_left_out": 0, "first_data_row": first_row, "labels": labels,
-            "forbidden": forbidden, "note": note}
-
-
-def _ledger(people: list[Buyer], ghosts: list[Buyer], forbidden: list[str],
-            note: str) -> dict[str, Any]:
-    return {"kind": "ledger", "api": "segment_orders", "expect": "segment",
-            "k": len({p.group for p in people}), "min_ari": 0.7, "max_left_out": 0,
-            "customer_labels": {str(p.key).strip().lower(): p.group for p in people},
-            "never_bought": [str(g.key).strip().lower() for g in ghosts],
-            "forbidden": forbidden, "note": note}
-
-
-def _day(n: int) -> dt.date:
-    return REF - dt.timedelta(days=n)
-
-
-def _stamp(r: random.Random, days: int) -> dt.datetime:
-    return dt.datetime.combine(_day(days), dt.time(r.randint(8, 21), r.randint(0, 59),
-                                                   r.randint(0, 59)))
-
-
-def _buyers(r: random.Random, sizes: dict[str, int],
-            spec: dict[str, tuple[tuple[int, int], tuple[int, int], int, float]]) -> list[Buyer]:
-    """Planted buyers: per group (orders), (days since the last order), gap, order value."""
-    out = []
-    for g in _shuffled(r, sizes):
-        (n_lo, n_hi), (l_lo, l_hi), gap, value = spec[g]
-        days = [r.randint(l_lo, l_hi)]
-        for _ in range(r.randint(n_lo, n_hi) - 1):
-            days.append(days[-1] + r.randint(max(1, gap // 2), gap * 3 // 2))
-        base = fake.lognormal(r, value, 0.25)
-        out.append(Buyer(g, days, [round(fake.lognormal(r, base, 0.2), 2) for _ in days]))
-    return out
-
-
-def _ghosts(r: random.Random, n: int, value: float) -> list[Buyer]:
-    return [Buyer("ghost", [r.randint(3, 300)], [round(fake.lognormal(r, value, 0.3), 2)])
-            for _ in range(n)]
-
-
-def _keys(r: random.Random, people: list[Buyer], make: Callable[[], str]) -> None:
-    seen: set[str] = set()
-    for p in people:
-        key = ""
-        while not key or key.lower() in seen:
-            key = make()
-        seen.add(key.lower())
-        p.key = key
-
-
 def _mobile(r: random.Random) -> str:
     return "1" + r.choice("35789") + "".join(r.choice("0123456789") for _ in range(9))
 
@@ -248,13 +186,13 @@ def hubspot_contacts() -> File:
     r = random.Random(5201)
     spec = {"key account": ((6, 14), 12000.0, (0, 20)), "one-deal": ((1, 2), 1800.0, (150, 500)),
             "lead": ((0, 0), 0.0, (0, 60))}
-    labels = _shuffled(r, {"key account": 40, "one-deal": 90, "lead": 80})
+    labels = fake.shuffled_groups(r, {"key account": 40, "one-deal": 90, "lead": 80})
     rows: list[list[Any]] = [list(HUBSPOT)]
     for i, g in enumerate(labels):
         (d_lo, d_hi), rev, (a_lo, a_hi) = spec[g]
         deals, act = r.randint(d_lo, d_hi), r.randint(a_lo, a_hi)
         fn, ln = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
-        created = _stamp(r, act + r.randint(30, 700))
+        created = fake.stamp(r, act + r.randint(30, 700))
         rows.append([51000 + i * 13 + r.randint(0, 9), fn, ln, fake.email_for(fn, ln, r),
                      fake.us_phone(r), r.choice(["", "Acme Corp", "Birch & Co", "Northwind"]),
                      r.choice(fake.EN_CITIES), r.choice(["Dana Kim", "Luis Ortega", ""]),
@@ -265,8 +203,8 @@ def hubspot_contacts() -> File:
                      r.randint(0, 100), deals,
                      f"{deals * fake.lognormal(r, rev, 0.25):.2f}" if deals else "",
                      created.strftime("%Y-%m-%d %H:%M"),
-                     _stamp(r, act).strftime("%Y-%m-%d %H:%M")])
-    return File("hubspot_contacts.csv", rows, _customers(
+                     fake.stamp(r, act).strftime("%Y-%m-%d %H:%M")])
+    return File("hubspot_contacts.csv", rows, fake.table_truth(
         labels, 2, ["Contact ID", "First Name", "Last Name", "Email", "Phone Number"],
         "HubSpot: Contact ID numbers, Lifecycle Stage/Lead Status words, random HubSpot Score, "
         "deals and Total Revenue (blank for leads), 'YYYY-MM-DD HH:MM' dates"), csv=(",", "utf-8"))
@@ -287,7 +225,7 @@ def klaviyo_profiles() -> File:
     r = random.Random(5202)
     spec = {"vip": ((8, 20), 95.0, (0, 10)), "repeat": ((3, 6), 60.0, (5, 60)),
             "one-time": ((1, 1), 45.0, (90, 300)), "lapsed": ((2, 4), 50.0, (300, 700))}
-    labels = _shuffled(r, {"vip": 35, "repeat": 70, "one-time": 60, "lapsed": 55})
+    labels = fake.shuffled_groups(r, {"vip": 35, "repeat": 70, "one-time": 60, "lapsed": 55})
     rows: list[list[Any]] = [list(KLAVIYO)]
     for g in labels:
         (n_lo, n_hi), aov, (o_lo, o_hi) = spec[g]
@@ -299,11 +237,11 @@ def klaviyo_profiles() -> File:
                      if r.random() < 0.6 else "", fn, ln,
                      "Pine Studio" if r.random() < 0.05 else "", r.choice(fake.EN_CITIES),
                      "United States", r.choice(["Shopify", "Popup form", "Import"]),
-                     _iso(_stamp(r, last_open + r.randint(200, 900))),
-                     _iso(_stamp(r, last_open)),
-                     _iso(_stamp(r, last_open + r.randint(0, 20))) if r.random() < 0.7 else "",
+                     _iso(fake.stamp(r, last_open + r.randint(200, 900))),
+                     _iso(fake.stamp(r, last_open)),
+                     _iso(fake.stamp(r, last_open + r.randint(0, 20))) if r.random() < 0.7 else "",
                      f"{n * a:.2f}", n, f"{a:.2f}", r.choice(["TRUE", "FALSE"])])
-    return File("klaviyo_profiles.csv", rows, _customers(
+    return File("klaviyo_profiles.csv", rows, fake.table_truth(
         labels, 2, ["Email", "Phone Number", "First Name", "Last Name", "Organization"],
         "Klaviyo: ISO 8601 stamps with +00:00, E.164 phones, mostly blank Organization"),
         csv=(",", "utf-8"))
@@ -319,7 +257,7 @@ def xero_contacts() -> File:
     r = random.Random(5203)
     spec = {"retainer": ((18, 30), 650.0, (0, 35)), "project": ((3, 8), 1400.0, (30, 200)),
             "past": ((1, 3), 900.0, (300, 800))}
-    labels = _shuffled(r, {"retainer": 45, "project": 95, "past": 70})
+    labels = fake.shuffled_groups(r, {"retainer": 45, "project": 95, "past": 70})
     rows: list[list[Any]] = [list(XERO)]
     for i, g in enumerate(labels):
         (n_lo, n_hi), inv, (l_lo, l_hi) = spec[g]
@@ -332,8 +270,8 @@ def xero_contacts() -> File:
                      f"{r.randint(1, 400)} Harbour Rd", r.choice(fake.EN_CITIES),
                      f"{r.randint(1000, 9999)}", f"0{r.randint(2, 9)} {r.randint(1000, 9999)} "
                      f"{r.randint(1000, 9999)}", "", n, f"{total:.2f}", f"{bal:.2f}",
-                     _day(last).strftime("%d %b %Y"), ""])
-    return File("xero_contacts.csv", rows, _customers(
+                     fake.days_ago(last).strftime("%d %b %Y"), ""])
+    return File("xero_contacts.csv", rows, fake.table_truth(
         labels, 2, ["ContactName", "AccountNumber", "EmailAddress", "FirstName", "LastName",
                     "POAddressLine1", "POPostalCode", "PhoneNumber"],
         "Xero-like: '05 Oct 2025' Last invoice date, negative Balance for customers in credit"),
@@ -350,7 +288,7 @@ def quickbooks_customers() -> Book:
     r = random.Random(5204)
     spec = {"contract": ((15, 30), 800.0, (0, 30)), "seasonal": ((4, 9), 450.0, (60, 200)),
             "lost": ((1, 3), 300.0, (365, 900))}
-    labels: list[Any] = _shuffled(r, {"contract": 40, "seasonal": 100, "lost": 80})
+    labels: list[Any] = fake.shuffled_groups(r, {"contract": 40, "seasonal": 100, "lost": 80})
     rows: list[list[Any]] = [list(QB)]
     sums = [0, 0.0, 0.0]
     for g in labels:
@@ -365,13 +303,13 @@ def quickbooks_customers() -> Book:
                      fake.us_phone(r), fake.email_for(fn, ln, r),
                      f"{r.randint(1, 999)} Elm St, {r.choice(fake.EN_CITIES)}",
                      r.choice(["Residential", "Commercial"]), n, f"{total:.2f}",
-                     f"({-bal:.2f})" if bal < 0 else f"{bal:.2f}", _day(last),
+                     f"({-bal:.2f})" if bal < 0 else f"{bal:.2f}", fake.days_ago(last),
                      r.choice(["", "", "", "gate code 4411", "prefers email"])])
     rows.append(["Total", None, None, None, None, None, sums[0], f"{sums[1]:.2f}",
                  f"{sums[2]:.2f}", None, None])
     labels.append(None)
     sheet = Sheet("Customer Contact List", rows, hidden=("C", "E"), table=f"A1:K{len(rows)}")
-    return Book("quickbooks_customers.xlsx", rows, _customers(
+    return Book("quickbooks_customers.xlsx", rows, fake.table_truth(
         labels, 2, ["Customer", "Phone", "Email", "Billing Address", "Notes"],
         "Excel table with a totals row (label null: no segment), hidden Phone and Billing "
         "Address columns, amounts as text, '(120.00)' credits"), sheets=[sheet])
@@ -386,7 +324,7 @@ def weimob_members() -> Book:
     r = random.Random(5205)
     spec = {"铁粉": ((15, 40), 3500.0, (0, 15)), "活跃": ((5, 12), 1200.0, (10, 60)),
             "新客": ((1, 2), 150.0, (0, 40)), "沉睡": ((2, 6), 600.0, (240, 600))}
-    labels = _shuffled(r, {"铁粉": 30, "活跃": 80, "新客": 60, "沉睡": 70})
+    labels = fake.shuffled_groups(r, {"铁粉": 30, "活跃": 80, "新客": 60, "沉睡": 70})
     rows: list[list[Any]] = [list(WEIMOB)]
     for i, g in enumerate(labels):
         (n_lo, n_hi), spend, (l_lo, l_hi) = spec[g]
@@ -395,7 +333,7 @@ def weimob_members() -> Book:
         s = fake.lognormal(r, spend, 0.25)
         rows.append([f"WM{88000123 + i * 7}", fake.zh_name(r) + r.choice(["", "🌷", "~"]),
                      _plus86(_mobile(r)), r.choice(["普通会员", "银卡", "金卡"]),
-                     _zh_date(_day(joined)), _slash(_stamp(r, last)), n, fake.yuan_text(s),
+                     _zh_date(fake.days_ago(joined)), _slash(fake.stamp(r, last)), n, fake.yuan_text(s),
                      round(r.uniform(0, 300), 2) if r.random() < 0.3 else 0,
                      int(s), "团购" if r.random() < 0.06 else None,
                      r.choice(["不要香菜", "老顾客介绍"]) if r.random() < 0.1 else None])
@@ -403,7 +341,7 @@ def weimob_members() -> Book:
                          ["说明：本表由系统自动生成，数据见“会员列表”工作表。"],
                          ["字段", "含义"], ["消费次数", "统计期内支付成功的订单数"],
                          ["累计消费金额", "含储值消费"]])
-    return Book("weimob_members.xlsx", rows, _customers(
+    return Book("weimob_members.xlsx", rows, fake.table_truth(
         labels, 2, ["会员卡号", "微信昵称", "手机号", "备注"],
         "second sheet (the first, active, is a 说明 cover sheet); '2025年10月5日' and "
         "'2025/10/5 14:03' dates, '+86 138 1234 5678' phones, '¥1,234.00' text"),
@@ -424,19 +362,19 @@ def meituan_members() -> Book:
     rows: list[list[Any]] = [list(MEITUAN)]
     merges = []
     for store in stores:
-        block = _shuffled(r, {"常客": 12, "一般": 25, "流失": 18})
+        block = fake.shuffled_groups(r, {"常客": 12, "一般": 25, "流失": 18})
         start = len(rows) + 1
         for j, g in enumerate(block):
             (n_lo, n_hi), spend, (l_lo, l_hi) = spec[g]
             n, last = r.randint(n_lo, n_hi), r.randint(l_lo, l_hi)
             m = _mobile(r)
             rows.append([store if j == 0 else None, f"{r.getrandbits(40)}", fake.zh_name(r),
-                         m[:3] + "****" + m[7:], _day(last + r.randint(60, 900)), n,
-                         round(fake.lognormal(r, spend, 0.25), 2), _day(last),
+                         m[:3] + "****" + m[7:], fake.days_ago(last + r.randint(60, 900)), n,
+                         round(fake.lognormal(r, spend, 0.25), 2), fake.days_ago(last),
                          round(r.uniform(0, 500), 2)])
             labels.append(g)
         merges.append(f"A{start}:A{len(rows)}")
-    return Book("meituan_members.xlsx", rows, _customers(
+    return Book("meituan_members.xlsx", rows, fake.table_truth(
         labels, 2, ["会员ID", "会员姓名", "手机号"],
         "门店 merged over each store's rows (blank below the first), masked phones"),
         sheets=[Sheet("会员", rows, merges=tuple(merges))])
@@ -456,7 +394,7 @@ def de_kundenpflege() -> Book:
     r = random.Random(5207)
     spec = {"Stamm": ((12, 30), 2600.0, (0, 30)), "Gelegentlich": ((3, 8), 700.0, (30, 180)),
             "Verloren": ((1, 2), 250.0, (400, 900))}
-    groups = _shuffled(r, {"Stamm": 40, "Gelegentlich": 100, "Verloren": 70})
+    groups = fake.shuffled_groups(r, {"Stamm": 40, "Gelegentlich": 100, "Verloren": 70})
     rows: list[list[Any]] = [list(DE_KUNDEN)]
     labels: list[Any] = []
     for i, g in enumerate(groups):
@@ -466,7 +404,7 @@ def de_kundenpflege() -> Book:
         row = [f"K-{1001 + i}", f"{fn} {ln}", f"+49 {area} {r.randint(100000, 9999999)}",
                fake.email_for(fn, ln, r, fake.DE_DOMAINS),
                _nbsp_money(fake.lognormal(r, spend, 0.3)), r.randint(n_lo, n_hi),
-               _day(r.randint(l_lo, l_hi)).strftime("%d.%m.%Y"), r.choice(["Privat", "Gewerbe"]),
+               fake.days_ago(r.randint(l_lo, l_hi)).strftime("%d.%m.%Y"), r.choice(["Privat", "Gewerbe"]),
                "HERBST10" if r.random() < 0.04 else None,
                "Lieferung nur vormittags" if r.random() < 0.08 else None]
         rows.append(row)
@@ -474,7 +412,7 @@ def de_kundenpflege() -> Book:
         if r.random() < 0.06:  # pasted again from an older list: another spelling of the key
             rows.append([f" k-{1001 + i}", *row[1:]])
             labels.append(None)
-    return Book("de_kundenpflege.xlsx", rows, _customers(
+    return Book("de_kundenpflege.xlsx", rows, fake.table_truth(
         labels, 2, ["Kd.-Nr.", "Name", "Telefon", "E-Mail", "Rabattcode", "Bemerkung"],
         "NBSP thousands ('1 234,50'), +49 phones, duplicated customers whose Kd.-Nr. differs in "
         "case/spacing (copy label null: must get no segment), mostly blank Rabattcode"),
@@ -484,7 +422,7 @@ def de_kundenpflege() -> Book:
 def tiny_hofladen() -> Book:
     """32 customers of a farm shop: box subscribers against market visitors."""
     r = random.Random(5208)
-    labels = _shuffled(r, {"Abo": 12, "Laufkundschaft": 20})
+    labels = fake.shuffled_groups(r, {"Abo": 12, "Laufkundschaft": 20})
     rows: list[list[Any]] = [["Kunde", "Telefon", "Einkäufe", "Umsatz (€)", "Letzter Einkauf"]]
     for g in labels:
         fn, ln = r.choice(fake.DE_FIRST), r.choice(fake.DE_LAST)
@@ -492,8 +430,8 @@ def tiny_hofladen() -> Book:
                          if g == "Abo" else (r.randint(1, 5), r.uniform(15, 90),
                                              r.randint(40, 300)))
         rows.append([f"{fn} {ln}", f"+49 151 {r.randint(1000000, 9999999)}", n,
-                     fake.de_decimal(paid, 2), _stamp(r, last).strftime("%d.%m.%Y %H:%M")])
-    return Book("tiny_hofladen.xlsx", rows, _customers(
+                     fake.de_decimal(paid, 2), fake.stamp(r, last).strftime("%d.%m.%Y %H:%M")])
+    return Book("tiny_hofladen.xlsx", rows, fake.table_truth(
         labels, 2, ["Kunde", "Telefon"], "32 customers, 'dd.mm.yyyy HH:MM' text dates"),
         sheets=[Sheet("Kunden", rows)])
 
@@ -531,9 +469,9 @@ def kuaishou_orders() -> File:
     r = random.Random(5101)
     spec = {"回购": ((5, 12), (0, 30), 30, 89.0), "偶尔": ((2, 3), (20, 200), 70, 69.0),
             "一次": ((1, 1), (150, 500), 1, 59.0)}
-    people = _buyers(r, {"回购": 35, "偶尔": 90, "一次": 110}, spec)
-    ghosts = _ghosts(r, 12, 60.0)
-    _keys(r, people + ghosts, lambda: str(r.randint(10**9, 10**10 - 1)))
+    people = fake.planted_buyers(r, {"回购": 35, "偶尔": 90, "一次": 110}, spec)
+    ghosts = fake.ghost_buyers(r, 12, 60.0)
+    fake.unique_keys(people + ghosts, lambda: str(r.randint(10**9, 10**10 - 1)))
     for p in people + ghosts:
         p.info = {"nick": fake.zh_name(r) + r.choice(["", "呀", "✨"]), "name": fake.zh_name(r),
                   "phone": _plus86(_mobile(r))}
@@ -547,12 +485,12 @@ def kuaishou_orders() -> File:
     for i, (d, p, a, st) in enumerate(ev):
         if i == half:  # the second month's export pasted below, header and all
             rows.append(list(KUAISHOU))
-        when = _stamp(r, d)
+        when = fake.stamp(r, d)
         rows.append([f"'{when:%y%m%d}{r.randint(10**10, 10**11 - 1)}", _slash(when), st,
                      f"'{p.key}", p.info["nick"], p.info["name"], p.info["phone"],
                      "麻辣牛肉干 200g", 1, f"'{a:.2f}",
                      f"'SF{r.randint(10**11, 10**12 - 1)}" if st in ("交易成功", "已发货") else ""])
-    return File("kuaishou_orders.csv", rows, _ledger(
+    return File("kuaishou_orders.csv", rows, fake.ledger_truth(
         people, ghosts, ["订单号", "买家ID", "买家昵称", "收货人", "收货人电话", "快递单号"],
         "快手: header repeated mid-file (second export pasted), apostrophe-prefixed numbers, "
         "'2025/10/5 14:03', 交易关闭/待付款/已退款 not purchases; by 买家ID"),
@@ -569,9 +507,9 @@ def sumup_transaktionen() -> File:
     r = random.Random(5102)
     spec = {"Stammgast": ((8, 16), (0, 20), 20, 14.0), "ab und zu": ((2, 5), (15, 150), 50, 11.0),
             "einmalig": ((1, 1), (120, 400), 1, 9.0)}
-    people = _buyers(r, {"Stammgast": 35, "ab und zu": 90, "einmalig": 100}, spec)
-    ghosts = _ghosts(r, 10, 12.0)
-    _keys(r, people + ghosts, lambda: fake.email_for(r.choice(fake.DE_FIRST),
+    people = fake.planted_buyers(r, {"Stammgast": 35, "ab und zu": 90, "einmalig": 100}, spec)
+    ghosts = fake.ghost_buyers(r, 10, 12.0)
+    fake.unique_keys(people + ghosts, lambda: fake.email_for(r.choice(fake.DE_FIRST),
                                                      r.choice(fake.DE_LAST), r, fake.DE_DOMAINS))
     ev = [(d, p, a, "Umsatz", "Erfolgreich") for p in people
           for d, a in zip(p.days, p.amounts, strict=True)]
@@ -584,7 +522,7 @@ def sumup_transaktionen() -> File:
     rows: list[list[Any]] = [list(SUMUP)]
     abc = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
     for d, p, a, kind, st in ev:
-        when = _stamp(r, max(d, 0))
+        when = fake.stamp(r, max(d, 0))
         tip = round(a * 0.1, 2) if a > 0 and r.random() < 0.3 else 0.0
         fee = round(abs(a) * 0.0139, 2) if st == "Erfolgreich" and a > 0 else 0.0
         rows.append(["T" + "".join(r.choice(abc) for _ in range(9)),
@@ -594,7 +532,7 @@ def sumup_transaktionen() -> File:
                      fake.de_decimal(a, 2), fake.de_decimal(tip, 2), fake.de_decimal(fee, 2),
                      fake.de_decimal(a - fee, 2) if st == "Erfolgreich" else "0,00",
                      "cafe@lindenblatt.de"])
-    return File("sumup_transaktionen.csv", rows, _ledger(
+    return File("sumup_transaktionen.csv", rows, fake.ledger_truth(
         people, ghosts, ["Transaktions-ID", "Letzte 4 Ziffern", "E-Mail (Beleg)"],
         "SumUp: ';' decimal commas, 'dd.mm.yyyy, HH:MM' Datum, Fehlgeschlagen/Erstattet not "
         "purchases, Erstattung rows negative; by 'E-Mail (Beleg)'"), csv=(";", "utf-8"))
@@ -610,9 +548,9 @@ def lightspeed_sales() -> File:
     r = random.Random(5103)
     spec = {"regular": ((6, 14), (0, 25), 25, 70.0), "casual": ((2, 4), (20, 180), 60, 45.0),
             "once": ((1, 1), (150, 500), 1, 35.0)}
-    people = _buyers(r, {"regular": 35, "casual": 90, "once": 100}, spec)
-    ghosts = _ghosts(r, 10, 40.0)
-    _keys(r, people + ghosts, lambda: f"C-{r.randint(10000, 99999)}")
+    people = fake.planted_buyers(r, {"regular": 35, "casual": 90, "once": 100}, spec)
+    ghosts = fake.ghost_buyers(r, 10, 40.0)
+    fake.unique_keys(people + ghosts, lambda: f"C-{r.randint(10000, 99999)}")
     for p in people + ghosts:
         fn, ln = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
         p.info = {"name": f"{fn} {ln}", "mail": fake.email_for(fn, ln, r)}
@@ -623,7 +561,7 @@ def lightspeed_sales() -> File:
                 ("Gift card", "GC-00"), ("Oat latte", "DR-05")]
     rows: list[list[Any]] = [list(LIGHTSPEED)]
     for i, (d, p, total, st) in enumerate(ev):
-        when = _stamp(r, d)
+        when = fake.stamp(r, d)
         n_lines = r.randint(1, 4)
         shares = [r.uniform(0.5, 1.5) for _ in range(n_lines)]
         lines = [round(total * s / sum(shares), 2) for s in shares]
@@ -635,7 +573,7 @@ def lightspeed_sales() -> File:
                          p.info["name"], p.info["mail"], prod, sku, qty, f"{line / qty:.2f}",
                          f"{line:.2f}", f"{total:.2f}", r.choice(["Main", "Patio"]),
                          r.choice(["sam", "ali"])])
-    return File("lightspeed_sales.csv", rows, _ledger(
+    return File("lightspeed_sales.csv", rows, fake.ledger_truth(
         people, ghosts, ["Receipt Number", "Customer Code", "Customer Name", "Customer Email"],
         "line items: 1-4 lines per receipt, Sale Total repeated on every line, VOIDED sales, "
         "'MM/DD/YYYY hh:mm AM'; by Customer Code"), csv=(",", "utf-8"))
@@ -651,9 +589,9 @@ def otto_bestellungen() -> File:
     r = random.Random(5104)
     spec = {"Stammkunde": ((5, 10), (0, 40), 40, 60.0), "Wiederkäufer": ((2, 3), (30, 250), 90, 45.0),
             "Einmalkäufer": ((1, 1), (200, 650), 1, 40.0)}
-    people = _buyers(r, {"Stammkunde": 35, "Wiederkäufer": 95, "Einmalkäufer": 110}, spec)
-    ghosts = _ghosts(r, 10, 45.0)
-    _keys(r, people + ghosts, lambda: f"{r.randint(10**7, 10**8 - 1)}")
+    people = fake.planted_buyers(r, {"Stammkunde": 35, "Wiederkäufer": 95, "Einmalkäufer": 110}, spec)
+    ghosts = fake.ghost_buyers(r, 10, 45.0)
+    fake.unique_keys(people + ghosts, lambda: f"{r.randint(10**7, 10**8 - 1)}")
     for p in people + ghosts:
         plz, ort, _ = r.choice(fake.DE_PLACES)
         p.info = {"first": r.choice(fake.DE_FIRST), "last": r.choice(fake.DE_LAST), "plz": plz,
@@ -664,12 +602,12 @@ def otto_bestellungen() -> File:
     ev.sort(key=lambda e: -e[0])
     rows: list[list[Any]] = [list(OTTO)]
     for d, p, a, st in ev:
-        day = _day(d)
+        day = fake.days_ago(d)
         rows.append([f"{r.choice('ABCDEFGH')}{r.randint(10**6, 10**7 - 1)}", 1, _de_month(day), st,
                      p.key, p.info["first"], p.info["last"], p.info["plz"], p.info["ort"],
                      f"{r.randint(10**8, 10**9 - 1)}", "Bettwäsche Satin 135x200", 1,
                      f"{_de_money(a)} €", "0,00 €" if a >= 30 else "4,95 €"])
-    return File("otto_bestellungen.csv", rows, _ledger(
+    return File("otto_bestellungen.csv", rows, fake.ledger_truth(
         people, ghosts, ["Bestellnummer", "Kundennummer", "Vorname", "Nachname", "PLZ",
                          "Artikelnummer"],
         "Otto-like: '5. Okt. 2025' Bestelldatum, '19,99 €' Preis, Storniert/Retourniert not "

@@ -68,7 +68,7 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fake  # noqa: E402
-from fake import REF, Buyer  # noqa: E402
+from fake import REF  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FOLDER = HERE / "heldout6"
@@ -143,69 +143,8 @@ def build(files: list[File], out: Path) -> None:
 
 # ------------------------------------------------------------------ helpers
 
-def _shuffled(r: random.Random, sizes: dict[str, int]) -> list[str]:
-    out = [g for g, n in sizes.items() for _ in range(n)]
-    r.shuffle(out)
-    return out
-
-
-def _customers(labels: list[Any], forbidden: list[str], note: str,
-               min_ari: float = 0.9) -> dict[str, Any]:
-    return {"kind": "customers", "api": "segment", "expect": "segment",
-            "k": len({g for g in labels if g is not None}), "min_ari": min_ari,
-            "max_left_out": 0, "first_data_row": 2, "labels": labels,
-            "forbidden": forbidden, "note": note}
-
-
-def _ledger(people: list[Buyer], ghosts: list[Buyer], forbidden: list[str],
-            note: str) -> dict[str, Any]:
-    return {"kind": "ledger", "api": "segment_orders", "expect": "segment",
-            "k": len({p.group for p in people}), "min_ari": 0.7, "max_left_out": 0,
-            "customer_labels": {str(p.key).strip().lower(): p.group for p in people},
-            "never_bought": [str(g.key).strip().lower() for g in ghosts],
-            "forbidden": forbidden, "note": note}
-
-
-def _day(n: int) -> dt.date:
-    return REF - dt.timedelta(days=n)
-
-
-def _stamp(r: random.Random, days: int) -> dt.datetime:
-    return dt.datetime.combine(_day(days), dt.time(r.randint(8, 21), r.randint(0, 59),
-                                                   r.randint(0, 59)))
-
-
 def _z(t: dt.datetime) -> str:
     return t.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _buyers(r: random.Random, sizes: dict[str, int],
-            spec: dict[str, tuple[tuple[int, int], tuple[int, int], int, float]]) -> list[Buyer]:
-    """Planted buyers: per group (orders), (days since the last order), gap, order value."""
-    out = []
-    for g in _shuffled(r, sizes):
-        (n_lo, n_hi), (l_lo, l_hi), gap, value = spec[g]
-        days = [r.randint(l_lo, l_hi)]
-        for _ in range(r.randint(n_lo, n_hi) - 1):
-            days.append(days[-1] + r.randint(max(1, gap // 2), gap * 3 // 2))
-        base = fake.lognormal(r, value, 0.25)
-        out.append(Buyer(g, days, [round(fake.lognormal(r, base, 0.2), 2) for _ in days]))
-    return out
-
-
-def _ghosts(r: random.Random, n: int, value: float) -> list[Buyer]:
-    return [Buyer("ghost", [r.randint(3, 300)], [round(fake.lognormal(r, value, 0.3), 2)])
-            for _ in range(n)]
-
-
-def _keys(people: list[Buyer], make: Callable[[], str]) -> None:
-    seen: set[str] = set()
-    for p in people:
-        key = ""
-        while not key or key.lower() in seen:
-            key = make()
-        seen.add(key.lower())
-        p.key = key
 
 
 def _usd(v: float) -> str:
@@ -227,7 +166,7 @@ def woocommerce_customers() -> File:
     r = random.Random(6201)
     spec = {"loyal": ((8, 18), 70.0, (0, 20)), "occasional": ((2, 4), 55.0, (30, 150)),
             "one-off": ((1, 1), 40.0, (250, 700))}
-    labels = _shuffled(r, {"loyal": 40, "occasional": 90, "one-off": 80})
+    labels = fake.shuffled_groups(r, {"loyal": 40, "occasional": 90, "one-off": 80})
     rows: list[list[Any]] = [list(WOO)]
     for g in labels:
         (n_lo, n_hi), aov, (l_lo, l_hi) = spec[g]
@@ -235,12 +174,12 @@ def woocommerce_customers() -> File:
         fn, ln = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
         a = fake.lognormal(r, aov, 0.15)
         rows.append([f"{fn} {ln}", f"{fn.lower()}{r.randint(1, 999)}",
-                     _z(_stamp(r, last)), _z(_stamp(r, last + r.randint(30, 900))),
+                     _z(fake.stamp(r, last)), _z(fake.stamp(r, last + r.randint(30, 900))),
                      fake.email_for(fn, ln, r), n, round(n * a, 2), round(a, 2), "US",
                      r.choice(fake.EN_CITIES), r.choice(["TX", "CO", "OR", "IL", "MA"]),
                      f"{r.randint(10000, 99999)}"])
-    return File("woocommerce_customers.csv", rows, _customers(
-        labels, ["Name", "Username", "Email", "Postal Code"],
+    return File("woocommerce_customers.csv", rows, fake.table_truth(
+        labels, 2, ["Name", "Username", "Email", "Postal Code"],
         "WooCommerce: ISO 8601 UTC stamps '...Z' for Last Active / Sign Up, numeric totals"),
         csv=(",", "utf-8"))
 
@@ -258,7 +197,7 @@ def grosshandel_kunden() -> File:
             "Stamm": (12000.0, 12500.0, (8, 15), (5, 40)),
             "Schrumpfend": (15000.0, 2500.0, (1, 3), (120, 300)),
             "Neukunde": (0.0, 4000.0, (2, 5), (0, 60))}
-    labels = _shuffled(r, {"Großkunde": 30, "Stamm": 70, "Schrumpfend": 45, "Neukunde": 40})
+    labels = fake.shuffled_groups(r, {"Großkunde": 30, "Stamm": 70, "Schrumpfend": 45, "Neukunde": 40})
     rows: list[list[Any]] = [list(GROSS)]
     for i, g in enumerate(labels):
         prev, cur, (o_lo, o_hi), (l_lo, l_hi) = spec[g]
@@ -272,9 +211,9 @@ def grosshandel_kunden() -> File:
                      _eur_de(fake.lognormal(r, prev, 0.2)) if prev else "EUR 0,00",
                      _eur_de(fake.lognormal(r, cur, 0.2)),
                      r.choice(["14 Tage", "30 Tage", "30 Tage", "60 Tage"]),
-                     r.randint(o_lo, o_hi), _day(r.randint(l_lo, l_hi)).strftime("%d.%m.%Y")])
-    return File("grosshandel_kunden.xlsx", rows, _customers(
-        labels, ["Kundennummer", "Firma", "Ansprechpartner", "Telefon", "E-Mail", "PLZ"],
+                     r.randint(o_lo, o_hi), fake.days_ago(r.randint(l_lo, l_hi)).strftime("%d.%m.%Y")])
+    return File("grosshandel_kunden.xlsx", rows, fake.table_truth(
+        labels, 2, ["Kundennummer", "Firma", "Ansprechpartner", "Telefon", "E-Mail", "PLZ"],
         "B2B: 'EUR 12.345,50' text revenue last/this year, Zahlungsziel '30 Tage', "
         "Kundennummer as text digits, dd.mm.yyyy dates"), sheet="Kunden")
 
@@ -288,20 +227,20 @@ def gym_members() -> Ods:
     r = random.Random(6203)
     spec = {"regular": ((30, 70), (0, 5)), "rare": ((2, 10), (15, 80)),
             "cancelled": ((0, 2), (150, 500))}
-    labels = _shuffled(r, {"regular": 60, "rare": 70, "cancelled": 50})
+    labels = fake.shuffled_groups(r, {"regular": 60, "rare": 70, "cancelled": 50})
     rows: list[list[Any]] = [list(GYM)]
     for i, g in enumerate(labels):
         (v_lo, v_hi), (l_lo, l_hi) = spec[g]
         last = r.randint(l_lo, l_hi)
         plan, mrr = r.choice([("Basic", 29.0), ("Premium", 59.0), ("Off-peak", 19.0)])
         fn, ln = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
-        start = _day(last + r.randint(60, 900))
-        cancel = _day(max(0, last - r.randint(0, 30))) if g == "cancelled" else None
+        start = fake.days_ago(last + r.randint(60, 900))
+        cancel = fake.days_ago(max(0, last - r.randint(0, 30))) if g == "cancelled" else None
         rows.append([f"M{3000 + i}", f"{fn} {ln}", str(fake.us_phone(r)),
                      fake.email_for(fn, ln, r), plan, _usd(mrr if g != "cancelled" else 0.0),
-                     start, cancel, r.randint(v_lo, v_hi), _z(_stamp(r, last))])
-    return Ods("gym_members.ods", rows, _customers(
-        labels, ["Member ID", "Name", "Phone", "Email"],
+                     start, cancel, r.randint(v_lo, v_hi), _z(fake.stamp(r, last))])
+    return Ods("gym_members.ods", rows, fake.table_truth(
+        labels, 2, ["Member ID", "Name", "Phone", "Email"],
         ".ods written as ODF XML; 'USD 49.00' MRR text, date cells, blank Cancel date for "
         "active members, ISO UTC Last check-in"), sheet="Members")
 
@@ -313,7 +252,7 @@ SAAS = ["Customer ID", "Email", "Company", "Plan", "Status", "MRR", "Seats", "Lo
 def saas_subscriptions() -> File:
     """Subscriptions: team accounts, solo accounts, churned accounts."""
     r = random.Random(6204)
-    labels = _shuffled(r, {"team": 50, "solo": 100, "churned": 60})
+    labels = fake.shuffled_groups(r, {"team": 50, "solo": 100, "churned": 60})
     abc = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
     rows: list[list[Any]] = [list(SAAS)]
     for g in labels:
@@ -326,14 +265,14 @@ def saas_subscriptions() -> File:
         else:
             seats, logins, status, plan = r.randint(1, 3), 0, "canceled", r.choice(["Solo", "Team"])
         mrr = seats * (9.5 if plan == "Team" else 12.5) if status != "canceled" else 0.0
-        created = _stamp(r, r.randint(200, 1000))
-        cancel = _z(_stamp(r, r.randint(20, 190))) if status == "canceled" else ""
+        created = fake.stamp(r, r.randint(200, 1000))
+        cancel = _z(fake.stamp(r, r.randint(20, 190))) if status == "canceled" else ""
         rows.append(["cus_" + "".join(r.choice(abc) for _ in range(14)),
                      fake.email_for(fn, ln, r, fake.DE_DOMAINS),
                      r.choice(["", f"{r.choice(fake.DE_LAST)} GmbH"]), plan, status,
                      _eur_de(mrr).replace("EUR ", "EUR "), seats, logins, _z(created), cancel])
-    return File("saas_subscriptions.csv", rows, _customers(
-        labels, ["Customer ID", "Email", "Company"],
+    return File("saas_subscriptions.csv", rows, fake.table_truth(
+        labels, 2, ["Customer ID", "Email", "Company"],
         "';'-separated; cus_ ids, MRR as 'EUR 12,50', ISO UTC Created / Canceled At"),
         csv=(";", "utf-8"))
 
@@ -341,7 +280,7 @@ def saas_subscriptions() -> File:
 def tiny_yoga() -> File:
     """26 clients of a yoga teacher: class-pack regulars against drop-ins."""
     r = random.Random(6205)
-    labels = _shuffled(r, {"regular": 10, "drop-in": 16})
+    labels = fake.shuffled_groups(r, {"regular": 10, "drop-in": 16})
     rows: list[list[Any]] = [["Client", "Email", "Classes attended", "Paid", "Last class"]]
     for g in labels:
         fn, ln = r.choice(fake.EN_FIRST), r.choice(fake.EN_LAST)
@@ -349,9 +288,9 @@ def tiny_yoga() -> File:
                          if g == "regular" else (r.randint(1, 4), r.uniform(15, 70),
                                                  r.randint(30, 250)))
         rows.append([f"{fn} {ln}", fake.email_for(fn, ln, r), n, round(paid, 2),
-                     _z(_stamp(r, last))])
-    return File("tiny_yoga.xlsx", rows, _customers(
-        labels, ["Client", "Email"], "26 clients, ISO UTC 'Last class' text stamps"),
+                     _z(fake.stamp(r, last))])
+    return File("tiny_yoga.xlsx", rows, fake.table_truth(
+        labels, 2, ["Client", "Email"], "26 clients, ISO UTC 'Last class' text stamps"),
         sheet="Clients")
 
 
@@ -388,9 +327,9 @@ def magento_orders() -> File:
     r = random.Random(6101)
     spec = {"repeat": ((6, 14), (0, 30), 30, 120.0), "casual": ((2, 4), (30, 200), 80, 90.0),
             "once": ((1, 1), (200, 650), 1, 70.0)}
-    people = _buyers(r, {"repeat": 35, "casual": 90, "once": 100}, spec)
-    ghosts = _ghosts(r, 10, 80.0)
-    _keys(people + ghosts, lambda: fake.email_for(r.choice(fake.EN_FIRST),
+    people = fake.planted_buyers(r, {"repeat": 35, "casual": 90, "once": 100}, spec)
+    ghosts = fake.ghost_buyers(r, 10, 80.0)
+    fake.unique_keys(people + ghosts, lambda: fake.email_for(r.choice(fake.EN_FIRST),
                                                   r.choice(fake.EN_LAST), r))
     for p in people + ghosts:
         p.info = {"name": f"{r.choice(fake.EN_FIRST)} {r.choice(fake.EN_LAST)}",
@@ -402,10 +341,10 @@ def magento_orders() -> File:
     rows: list[list[Any]] = [list(MAGENTO)]
     for i, (d, p, a, st) in enumerate(ev):
         rows.append([f"{1000 + i:09d}", "Main Website\nMain Website Store\nDefault Store View",
-                     _magento_time(_stamp(r, d)), p.info["name"], p.info["name"],
+                     _magento_time(fake.stamp(r, d)), p.info["name"], p.info["name"],
                      f"${a:,.2f}", f"${a:,.2f}", st, p.key, p.info["group"],
                      r.choice(["Check / Money order", "Credit Card", "PayPal Express"])])
-    return File("magento_orders.csv", rows, _ledger(
+    return File("magento_orders.csv", rows, fake.ledger_truth(
         people, ghosts, ["ID", "Bill-to Name", "Ship-to Name", "Customer Email"],
         "Magento 2 grid: '$1,234.00', 'Oct 5, 2025 2:03:11 PM', Canceled/Closed not purchases; "
         "by Customer Email"), csv=(",", "utf-8"))
@@ -426,9 +365,9 @@ def shopify_bestellungen() -> File:
     spec = {"Stammkunde": ((6, 12), (0, 30), 30, 55.0),
             "Gelegenheit": ((2, 4), (30, 220), 80, 45.0),
             "Einmal": ((1, 1), (220, 650), 1, 40.0)}
-    people = _buyers(r, {"Stammkunde": 35, "Gelegenheit": 80, "Einmal": 90}, spec)
-    ghosts = _ghosts(r, 10, 45.0)
-    _keys(people + ghosts, lambda: fake.email_for(r.choice(fake.DE_FIRST),
+    people = fake.planted_buyers(r, {"Stammkunde": 35, "Gelegenheit": 80, "Einmal": 90}, spec)
+    ghosts = fake.ghost_buyers(r, 10, 45.0)
+    fake.unique_keys(people + ghosts, lambda: fake.email_for(r.choice(fake.DE_FIRST),
                                                   r.choice(fake.DE_LAST), r, fake.DE_DOMAINS))
     for p in people + ghosts:
         p.info = {"name": f"{r.choice(fake.DE_FIRST)} {r.choice(fake.DE_LAST)}",
@@ -440,7 +379,7 @@ def shopify_bestellungen() -> File:
     items = [("Bio-Kaffee 500 g", 12.9), ("Teekanne Glas", 24.5), ("Honig 250 g", 7.9)]
     rows: list[list[Any]] = [list(SHOPIFY_DE)]
     for i, (d, p, total, st) in enumerate(ev):
-        t = _stamp(r, d)
+        t = fake.stamp(r, d)
         ship = 4.9 if total < 40 else 0.0
         lines = 1 if r.random() < 0.7 else 2
         for j in range(lines):
@@ -454,7 +393,7 @@ def shopify_bestellungen() -> File:
                          "", _shopify_de_time(t), 1, name,
                          f"{price:.2f}", p.info["name"] if first else "",
                          p.info["phone"] if first else ""])
-    return File("shopify_bestellungen.csv", rows, _ledger(
+    return File("shopify_bestellungen.csv", rows, fake.ledger_truth(
         people, ghosts, ["Name", "E-Mail", "Rechnungsname", "Rechnungstelefon"],
         "German Shopify: E-Mail/Finanzstatus/Bezahlt am/Gesamt, '+0200' stamps, line items with "
         "Gesamt on the first row only; erstattet/ausstehend/storniert not purchases"),
@@ -470,9 +409,9 @@ def weidian_orders() -> File:
     r = random.Random(6103)
     spec = {"老客": ((5, 12), (0, 30), 30, 99.0), "回头客": ((2, 4), (20, 200), 70, 79.0),
             "新客": ((1, 1), (150, 550), 1, 69.0)}
-    people = _buyers(r, {"老客": 35, "回头客": 90, "新客": 100}, spec)
-    ghosts = _ghosts(r, 12, 70.0)
-    _keys(people + ghosts, lambda: "1" + r.choice("35789") + "".join(
+    people = fake.planted_buyers(r, {"老客": 35, "回头客": 90, "新客": 100}, spec)
+    ghosts = fake.ghost_buyers(r, 12, 70.0)
+    fake.unique_keys(people + ghosts, lambda: "1" + r.choice("35789") + "".join(
         r.choice("0123456789") for _ in range(9)))
     for p in people + ghosts:
         p.info = {"nick": fake.zh_name(r) + r.choice(["", "🌸", "_"]), "name": fake.zh_name(r),
@@ -482,7 +421,7 @@ def weidian_orders() -> File:
     ev.sort(key=lambda e: -e[0])
     rows: list[list[Any]] = [list(WEIDIAN)]
     for d, p, a, st in ev:
-        t = _stamp(r, d)
+        t = fake.stamp(r, d)
         ship = 0.0 if a >= 59 else 8.0
         paid = t + dt.timedelta(minutes=r.randint(1, 20))
         rows.append([f"{t:%Y%m%d}{r.randint(10**8, 10**9 - 1)}", t.isoformat(sep=" "),
@@ -490,7 +429,7 @@ def weidian_orders() -> File:
                      p.info["nick"], p.info["name"], p.key, p.info["addr"], "手工皂礼盒",
                      f"{a - ship:.2f}", f"{ship:.2f}", f"{a:.2f}",
                      r.choice(["", "", "", "周末送货", "请包装好"])])
-    return File("weidian_orders.xlsx", rows, _ledger(
+    return File("weidian_orders.xlsx", rows, fake.ledger_truth(
         people, ghosts, ["订单号", "买家昵称", "收货人", "手机号", "收货地址", "买家留言"],
         "微店-like: keyed by 手机号 stored as text, 已关闭/待付款/退款成功 not purchases"),
         sheet="订单")
@@ -506,9 +445,9 @@ def wix_orders() -> File:
     r = random.Random(6104)
     spec = {"fan": ((5, 10), (0, 30), 35, 150.0), "returning": ((2, 3), (30, 220), 90, 110.0),
             "first-time": ((1, 1), (200, 650), 1, 90.0)}
-    people = _buyers(r, {"fan": 35, "returning": 90, "first-time": 100}, spec)
-    ghosts = _ghosts(r, 10, 100.0)
-    _keys(people + ghosts, lambda: fake.email_for(r.choice(fake.EN_FIRST),
+    people = fake.planted_buyers(r, {"fan": 35, "returning": 90, "first-time": 100}, spec)
+    ghosts = fake.ghost_buyers(r, 10, 100.0)
+    fake.unique_keys(people + ghosts, lambda: fake.email_for(r.choice(fake.EN_FIRST),
                                                   r.choice(fake.EN_LAST), r))
     for p in people + ghosts:
         p.info = {"name": f"{r.choice(fake.EN_FIRST)} {r.choice(fake.EN_LAST)}",
@@ -518,13 +457,13 @@ def wix_orders() -> File:
     ev.sort(key=lambda e: -e[0])
     rows: list[list[Any]] = [list(WIX)]
     for i, (d, p, a, st) in enumerate(ev):
-        t = _stamp(r, d)
+        t = fake.stamp(r, d)
         rows.append([10001 + i, f"{t:%b} {t.day}, {t.year}", t.strftime("%I:%M %p"), p.key,
                      p.info["name"], p.info["phone"], st,
                      "Fulfilled" if st == "Paid" else "Not fulfilled",
                      r.choice(["Ceramic mug", "Linen apron", "Candle set"]), r.randint(1, 3),
                      _usd(a), r.choice(["", "", "", "WELCOME10"])])
-    return File("wix_orders.csv", rows, _ledger(
+    return File("wix_orders.csv", rows, fake.ledger_truth(
         people, ghosts, ["Order number", "Contact email", "Billing customer", "Billing phone"],
         "Wix-like: 'Oct 5, 2025' + separate Time, 'USD 1,234.00' Total, Refunded/Not paid not "
         "purchases; by Contact email"), csv=(",", "utf-8"))

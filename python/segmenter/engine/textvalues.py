@@ -129,8 +129,9 @@ def is_summary_label(value: Any) -> bool:
         return False
     if not may_be_summary(value.strip()):
         return False
-    key = "".join(normalize_text(value).lower().split()).rstrip(":：.")
-    return key in SUMMARY_WORDS or _is_group_summary(key, normalize_text(value).lower())
+    text = normalize_text(value).lower()
+    key = "".join(text.split()).rstrip(":：.")
+    return key in SUMMARY_WORDS or _is_group_summary(key, text)
 
 
 def _is_group_summary(key: str, text: str) -> bool:
