@@ -13,7 +13,8 @@ import pytest
 import xlsxwriter
 from python_calamine import CalamineWorkbook
 
-from segmenter.io.cell_bytes import number_matrix
+from segmenter.io import cell_bytes
+from segmenter.io.cell_bytes import long_number_matrix, number_matrix
 from segmenter.io.file_writer import WORKBOOK_OPTIONS, Styles, write_cell, write_workbook
 from segmenter.io.xlsx_body import _MAX_BAND, CHUNK_ROWS
 from segmenter.layout import theme
@@ -58,6 +59,42 @@ def test_edge_values_left_to_percent_16g_where_they_differ():
     assert got[-0.0] is None  # "-0", not "0"
     assert got[9.1234] == "9.1234" and got[0.0001] == "0.0001" and got[10.0] == "10"
     assert got[999999999999999.0] == "999999999999999" and got[1e15] is None
+
+
+def long_printed(values: np.ndarray) -> list[str | None]:
+    done, matrix = long_number_matrix(values)
+    cols = matrix.T
+    return [cols[i][cols[i] != 0].tobytes().decode() if ok else None for i, ok in enumerate(done)]
+
+
+NEAR_POWERS = np.concatenate([s * np.nextafter(10.0 ** np.arange(-6, 18), d)
+                              for s in (1, -1) for d in (0, np.inf)])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sixteen_digit_numbers_print_as_percent_16g(seed: int):
+    rng = np.random.default_rng(seed)
+    n = 40_000
+    values = np.concatenate([
+        rng.normal(0, 1, n),  # silhouettes, distances: full precision
+        rng.normal(0, 1, n) * 10.0 ** rng.integers(-7, 19, n),  # every exponent, and beyond
+        np.array([float(f"{v:.4f}") for v in rng.uniform(-1000, 1000, n // 4)]),
+        rng.integers(0, 10**16, n // 4).astype(float),
+        NEAR_POWERS, 10.0 ** np.arange(-6, 18), np.array(EDGES + [-v for v in EDGES]),
+        np.array([1 / 3, 2 / 3, 0.1 + 0.2, 9999999999999998.0, 0.00009999999999999999]),
+    ])
+    got = long_printed(values)
+    mine = [(g, f"{v:.16G}") for g, v in zip(got, values.tolist(), strict=True) if g is not None]
+    assert [g for g, _ in mine] == [r for _, r in mine]
+    inside = (np.abs(values) >= 1e-4) & (np.abs(values) < 1e16)
+    assert len(mine) > 0.99 * inside.sum()  # all but the few next to a rounding tie
+    outside = [g for g, v in zip(got, values, strict=True) if not 1e-4 <= abs(v) < 1e16]
+    assert set(outside) == {None}  # printed with an exponent (or 0): left to %.16G
+
+
+def test_without_extended_precision_every_long_number_is_left_to_percent_16g(monkeypatch):
+    monkeypatch.setattr(cell_bytes, "_LONG", False)
+    assert set(long_printed(np.array([0.5957155638810192, 608.4785000000001]))) == {None}
 
 
 def one_sheet(rows: list[list]) -> Layout:

@@ -23,7 +23,7 @@ workbook holds either the old result or the new one, never half of one.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -106,7 +106,7 @@ def needs_quote_prefix(text: str) -> bool:
     )
 
 
-def inert_grid(values: list[list[Any]]) -> list[list[Any]]:
+def inert_grid(values: Sequence[Sequence[Any]]) -> list[list[Any]]:
     """Rectangular copy of ``values`` with every text made inert."""
     width = max((len(r) for r in values), default=0)
     return [[inert(v) for v in r] + [None] * (width - len(r)) for r in values]

@@ -13,8 +13,11 @@ Numbers are written as ``%.16G`` writes them (as XlsxWriter does). A finite floa
 ``x`` that is the double nearest to a decimal ``d`` with at most four decimals, and
 close enough to ``d`` that rounding ``x`` to 16 significant digits gives ``d``, is
 printed as ``d``'s digits from a scaled ``int64``; the check is exact (Dekker's error-free
-product), so every other value, such as ``608.4785`` read as ``608.4785000000001``, is
-printed by ``%.16G`` itself.
+product). Other values between 1e-4 and 1e16, such as ``608.4785`` read as
+``608.4785000000001`` or a silhouette of ``0.5957155638810192``, get their 16 significant
+digits from one product in 80-bit ``longdouble`` (:func:`sixteen_digits`); the few within
+a hair of a rounding tie, and every value on a machine whose ``longdouble`` is a plain
+double, are printed by ``%.16G`` itself.
 """
 
 from __future__ import annotations
@@ -51,10 +54,21 @@ def n_digits(v: np.ndarray) -> np.ndarray:
 def digit_matrix(v: np.ndarray, width: int) -> np.ndarray:
     """ASCII digits of non-negative int64 values, right-aligned in a ``(width, n)`` band,
     leading zeros NUL."""
-    pows = _POW10[width - 1::-1] if width else _POW10[:0]
-    out = (v[None, :] // pows[:, None] % 10 + 48).astype(np.uint8)
+    groups = -(-width // 4)
+    parts = []
+    for g in range(groups - 1, -1, -1):  # four digits a lookup: a quarter of the divisions
+        quad = v // _POW10[4 * g] % 10_000 if g else v % 10_000
+        parts.append(_quad_table()[:, quad])
+    out = np.vstack(parts)[4 * groups - width:] if parts else np.zeros((0, len(v)), np.uint8)
     out[np.arange(width)[:, None] < (width - n_digits(v))[None, :]] = _NUL
     return out
+
+
+@cache
+def _quad_table() -> np.ndarray:
+    """Column q: the four ASCII digits of q (0000-9999)."""
+    texts = np.array([f"{q:04d}" for q in range(10_000)], dtype="S4")
+    return texts.view(np.uint8).reshape(10_000, 4).T.copy()
 
 
 def _product_error(x: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -98,6 +112,84 @@ def number_matrix(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ints = digit_matrix(whole, width)
     out = np.vstack([sign, ints, _fraction_table()[:, frac]])
     out[:, ~ok] = _NUL
+    return ok, out
+
+
+_LONG = np.finfo(np.longdouble).nmant >= 63  # x87 extended precision (not on arm64 Macs)
+_LPOW10 = np.array([10**k for k in range(21)], dtype=np.longdouble) if _LONG else None
+_TIE = 1e-3  # product's distance from a rounding tie below which %.16G decides
+
+
+def _scaled16(ax: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """``ax * 10**(15 - e)`` in ``longdouble``, for exponents 0 <= 15 - e <= 20: one
+    rounding, relative error at most 2**-64 (``10**k`` for k <= 20 is exact in 64 bits)."""
+    assert _LPOW10 is not None
+    return ax.astype(np.longdouble) * _LPOW10[15 - e]
+
+
+def sixteen_digits(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(which values, their 16 significant digits as an int in [1e15, 1e16), their decimal
+    exponent) for ``%.16G`` of finite ``x`` printed without an exponent (1e-4 <= |x| < 1e16).
+
+    Why exact: the scaled product is off by under 6e-4 of the last digit's unit (it is
+    below 1e16), so its rounded integer is %.16G's digits unless the product lies within
+    that of half a unit; such values are left out."""
+    n = len(x)
+    if not _LONG or n == 0:
+        return np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    ax = np.abs(x)
+    ok = (ax >= 1e-4) & (ax < 1e16) & np.isfinite(ax)
+    safe = np.where(ok, ax, 1.0)
+    with np.errstate(divide="ignore"):
+        e = np.clip(np.floor(np.log10(safe)).astype(np.int64), -5, 15)
+    p = _scaled16(safe, e)
+    for _ in range(2):  # log10 may be one off next to a power of ten
+        high, low = p >= 1e16, p < 1e15
+        if not (high.any() or low.any()):
+            break
+        fix = high | low
+        e[fix] = np.clip(e[fix] + high[fix] - low[fix], -5, 15)
+        p[fix] = _scaled16(safe[fix], e[fix])
+    ok &= (p >= 1e15) & (p < 1e16)
+    m = np.rint(p)
+    ok &= np.abs(np.abs(p - m) - 0.5) > _TIE
+    digits = np.where(ok, m, 1e15).astype(np.int64)
+    carry = digits == 10**16  # 9.9999999999999999 -> 10
+    digits[carry] = 10**15
+    e = e + carry
+    ok &= (e >= -4) & (e <= 15)
+    return ok, digits, e
+
+
+def long_number_matrix(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(which values were done, the ``%.16G`` text of those :func:`sixteen_digits` accepts,
+    NUL-padded; other rows all NUL), as a ``(22, n)`` band. Built per decimal exponent,
+    where every text has the same shape: sign, 16 digits with the point after digit
+    ``e`` (``e >= 0``), or sign, ``0.``, ``-e - 1`` zeros and 16 digits; the fraction's
+    trailing zeros, and a point with no fraction, are NUL."""
+    ok, m, e = sixteen_digits(x)
+    out = np.zeros((22, len(x)), dtype=np.uint8)
+    if not ok.any():
+        return ok, out
+    cols = np.flatnonzero(ok)
+    m, e, neg = m[cols], e[cols], x[cols] < 0
+    digits = digit_matrix(m, 16)  # the first is never 0: m >= 1e15
+    kept = 16 - np.argmax(digits[::-1] != ord("0"), axis=0)  # digits once trailing zeros go
+    sign = np.where(neg, ord("-"), _NUL).astype(np.uint8)
+    for ex in np.unique(e).tolist():
+        at = np.flatnonzero(e == ex)
+        d, keep = digits[:, at], kept[at]
+        if ex >= 0:
+            frac = d[ex + 1:].copy()
+            frac[np.arange(ex + 1, 16)[:, None] >= keep[None, :]] = _NUL
+            point = np.where(keep > ex + 1, ord("."), _NUL).astype(np.uint8)
+            band = np.vstack([sign[at][None, :], d[:ex + 1], point[None, :], frac])
+        else:
+            d = d.copy()
+            d[np.arange(16)[:, None] >= keep[None, :]] = _NUL
+            lead = np.frombuffer(("0." + "0" * (-ex - 1)).encode(), dtype=np.uint8)
+            band = np.vstack([sign[at][None, :], np.repeat(lead[:, None], len(at), axis=1), d])
+        out[:band.shape[0], cols[at]] = band
     return ok, out
 
 

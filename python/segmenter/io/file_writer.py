@@ -29,6 +29,7 @@ from segmenter.io.xlsx_charts import add_chart
 from segmenter.layout import theme
 from segmenter.layout.blocks import (
     Block,
+    ColumnRows,
     Layout,
     SheetSpec,
     marker_name,
@@ -249,6 +250,8 @@ def _body(ws: Any, b: Block, top: int, st: Styles) -> Body:
 
     columns = [Column(style_attr(n), style_attr(t), when)
                for n, t in zip(look.numbers, look.texts, strict=True)]
+    if isinstance(b.values, ColumnRows) and top == 1:  # a big table kept by column
+        return Body(ws.index, b.row - 1 + top, b.col - 1, [], columns, by_column=b.values.columns)
     return Body(ws.index, b.row - 1 + top, b.col - 1, b.values[top:], columns)
 
 

@@ -67,6 +67,13 @@ class Body:
     first_col: int  # 0-based sheet column of each row's first value
     rows: Sequence[Sequence[Any]]
     columns: list[Column] = field(default_factory=list)
+    by_column: Sequence[Sequence[Any]] | None = None  # the rows' values by column, instead of rows
+
+    @property
+    def n_rows(self) -> int:
+        if self.by_column is not None:
+            return len(self.by_column[0]) if self.by_column else 0
+        return len(self.rows)
 
     @property
     def member(self) -> str:
@@ -287,15 +294,20 @@ def _columns(rows: Sequence[Sequence[Any]], width: int) -> list[Sequence[Any]]:
 def _chunk_bytes(rows: Sequence[Sequence[Any]], r0: int, body: Body) -> bytes:
     """:func:`_chunk_xml` encoded, built as a byte matrix (:mod:`cell_bytes`) when every
     piece fits one; the per-cell strings otherwise (a NUL or a very long text)."""
-    m = len(rows)
+    return _column_chunk_bytes(_columns(rows, len(body.columns)), len(rows), r0, body)
+
+
+def _column_chunk_bytes(by_column: Sequence[Sequence[Any]], m: int, r0: int, body: Body) -> bytes:
+    """:func:`_chunk_bytes` of ``m`` rows given by column."""
     numbers = np.arange(r0 + 1, r0 + m + 1, dtype=np.int64)
     row_number = cell_bytes.digit_matrix(numbers, int(cell_bytes.n_digits(numbers).max(initial=1)))
     cells = cell_bytes.RowBytes(m)
     any_cell = np.zeros(m, dtype=bool)
     every_row = False
-    for j, values in enumerate(_columns(rows, len(body.columns))):
+    for j, values in enumerate(by_column):
         present = _column_bytes(cells, values, body.columns[j], body.first_col + j, row_number)
         if present is _TOO_WIDE or cells.width * m > _MAX_MATRIX:
+            rows = list(zip(*by_column, strict=True))
             return _chunk_xml(rows, r0, body).encode("utf-8")
         if present is None:
             every_row = True
@@ -364,12 +376,21 @@ def _text_band(texts: list[str], present: np.ndarray | None) -> np.ndarray | Non
 
 def _number_bands(values: Sequence[Any], style: str) -> tuple[np.ndarray | None, str, list[Any], str]:
     """:func:`_number_cells` as one band: the digits of numbers with at most four decimals,
-    and in the same band ``%.16G`` (as there) of the rest."""
+    then of those with 16 significant digits, and in the same band ``%.16G`` (as there) of
+    the rest."""
     x = np.array(values, dtype=float)
     present = np.isfinite(x)
     done, digits = cell_bytes.number_matrix(np.where(present, x, 0.0))
     digits[:, ~present] = 0
     rest = present & ~done
+    if rest.any():
+        more, long_digits = cell_bytes.long_number_matrix(np.where(rest, x, np.nan))
+        if more.any():
+            if long_digits.shape[0] > digits.shape[0]:
+                digits = np.vstack([digits, np.zeros((long_digits.shape[0] - digits.shape[0], len(x)),
+                                                     np.uint8)])
+            digits[:long_digits.shape[0], more] = long_digits[:, more]
+            rest &= ~more
     if rest.any():
         texts = list(map("%.16G".__mod__, np.asarray(values, dtype=object)[rest].tolist()))
         other = cell_bytes.text_matrix(texts)  # ASCII, never a NUL
@@ -385,6 +406,11 @@ def _number_bands(values: Sequence[Any], style: str) -> tuple[np.ndarray | None,
 
 def body_xml(body: Body, chunk: int = CHUNK_ROWS) -> Iterator[bytes]:
     """The body's ``<row>`` elements (UTF-8), a chunk of rows at a time."""
+    if body.by_column is not None:
+        for start in range(0, body.n_rows, chunk):
+            part = [c[start:start + chunk] for c in body.by_column]
+            yield _column_chunk_bytes(part, len(part[0]), body.first_row + start, body)
+        return
     for start in range(0, len(body.rows), chunk):
         yield _chunk_bytes(body.rows[start:start + chunk], body.first_row + start, body)
 
@@ -404,7 +430,7 @@ def _col_index(letters: str) -> int:
 
 def _dimension(xml: str, body: Body) -> str:
     """XlsxWriter's used range widened to the body's last row and column."""
-    last_row = body.first_row + len(body.rows)  # 1-based
+    last_row = body.first_row + body.n_rows  # 1-based
     last_col = body.first_col + len(body.columns) - 1
     m = _DIMENSION.search(xml)
     if m is None:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from segmenter.catalog import LOCALES, N_, tr
-from segmenter.layout.blocks import Block, SheetSpec
+from segmenter.layout.blocks import Block, ColumnRows, SheetSpec
 
 SEGMENTS = "Segments"
 PROFILES = "Segment Profiles"
@@ -112,10 +112,9 @@ def column(values: list[Any]) -> list[Any]:
     return list(map(cell, values))
 
 
-def column_grid(header: list[Any], columns: list[list[Any]]) -> list[list[Any]]:
-    """A header row over equally long columns, as rows of Excel-safe values."""
-    body = [column(list(c)) for c in columns]
-    return [[cell(h) for h in header], *map(list, zip(*body, strict=True))]
+def column_grid(header: list[Any], columns: list[list[Any]]) -> ColumnRows:
+    """A header row over equally long columns of Excel-safe values (kept as columns)."""
+    return ColumnRows([cell(h) for h in header], [column(list(c)) for c in columns])
 
 
 def frame_block(

@@ -17,7 +17,7 @@ from typing import Any
 
 from segmenter.engine.model_json import SHEET as MODEL_SHEET
 from segmenter.engine.model_json import to_rows
-from segmenter.layout.blocks import Block, Layout, SheetSpec
+from segmenter.layout.blocks import Block, ColumnRows, Layout, SheetSpec
 from segmenter.layout.cells import grid, result_sheet, sheet_name
 from segmenter.layout.theme import FMT_INT, FMT_PCT
 from segmenter.result import Segmentation
@@ -101,8 +101,12 @@ def profile_blocks(seg: Segmentation, story: SegmentStory) -> list[Block]:
 
 def why_column(seg: Segmentation, story: SegmentStory) -> tuple[str, list[str]]:
     """(header, one text per seg.rows row) for the Segments sheet."""
-    return t("col.why", story.language), [str(v) for v in story.why.reindex(seg.rows.index)
-                                           .fillna("")]
+    why = story.why
+    if not why.index.equals(seg.rows.index):
+        why = why.reindex(seg.rows.index)
+    texts = why.fillna("").tolist()
+    return t("col.why", story.language), texts if set(map(type, texts)) <= {str} else list(
+        map(str, texts))
 
 
 # ----------------------------------------------------------------------------- Segment Moves
@@ -160,11 +164,13 @@ def extend_layout(layout: Layout, seg: Segmentation) -> Layout:
         block = layout.sheet("segments").block("segments")
         header, texts = why_column(seg, story)
         width = block.n_cols
-        block.values[0] = [*block.values[0], header]
-        # appended in place: the table's rows are its own (segments_sheet made them), and a
-        # new list per row would copy a million rows once more
-        for row, text in zip(islice(block.values, 1, None), texts, strict=False):
-            row.append(text)
+        if isinstance(block.values, ColumnRows):
+            m = block.n_rows - 1
+            block.values.add_column(header, [*texts[:m], *[""] * (m - len(texts))])
+        else:
+            block.values[0] = [*block.values[0], header]
+            for row, text in zip(islice(block.values, 1, None), texts, strict=False):
+                row.append(text)
         layout.sheet("segments").column_widths[width + 1] = 50.0
     if "profiles" in names:
         sheet = layout.sheet("profiles")

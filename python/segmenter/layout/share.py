@@ -38,7 +38,7 @@ import pandas as pd
 from segmenter.catalog import tr
 from segmenter.engine.chart_inputs import ChartInputs
 from segmenter.engine.model_json import SHEET as MODEL_SHEET
-from segmenter.layout.blocks import Block, Layout, SheetSpec
+from segmenter.layout.blocks import Block, ColumnRows, Layout, SheetSpec
 from segmenter.layout.build import build_layout
 from segmenter.layout.cells import PROFILES, grid
 from segmenter.layout.marketing import CAMPAIGNS, MOVES
@@ -284,6 +284,8 @@ def _other_lines(layout: Layout, report: ShareReport) -> None:
         line: list[Any] = [None] * block.n_cols
         line[:4] = ["", label, n, n / total if total else None]
         at = next((i for i, r in enumerate(block.values) if r[0] in every), len(block.values))
+        if isinstance(block.values, ColumnRows):  # profiles and campaigns are short row lists
+            block.values = list(block.values)
         block.values.insert(at, line)
         _shift_below(sheet, block)
 
@@ -297,14 +299,16 @@ def _shift_below(sheet: SheetSpec, grown: Block) -> None:
 
 def _scrub_sheet(sheet: SheetSpec, scrub: dict[str, str]) -> None:
     for block in sheet.blocks:
-        for row in block.values:
-            for j, v in enumerate(row):
+        lines = [block.values.header, *block.values.columns] if isinstance(
+            block.values, ColumnRows) else block.values
+        for line in lines:  # rows, or a table kept by column: its header and columns
+            for j, v in enumerate(line):
                 if isinstance(v, (str, int, float)) and not isinstance(v, bool):
                     text = id_text(v)
                     if text in scrub and (isinstance(v, str) or len(text) >= 6):
-                        row[j] = scrub[text]
+                        line[j] = scrub[text]
                     elif isinstance(v, str) and len(v) > 12:
-                        row[j] = _scrub_text(v, scrub)
+                        line[j] = _scrub_text(v, scrub)
 
 
 def _scrub_text(text: str, scrub: dict[str, str]) -> str:

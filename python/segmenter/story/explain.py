@@ -219,7 +219,9 @@ def customer_reasons(
     ranked = np.where(S > 1e-12, S, -np.inf)
     order = np.argsort(-ranked, axis=1, kind="stable")[:, :top]
     valid = np.take_along_axis(ranked, order, axis=1) > -np.inf
-    parts = np.full(order.shape, "", dtype=object)
+    # pieces: per reason, its lead, value and tail for every row ("" for none); a row's
+    # text is one join of its pieces (pointer copies, then one str.join per row)
+    pieces = [np.full(n, "", dtype=object) for _ in range(3 * order.shape[1])]
     sep = t("why.sep", language)
     segs = np.unique(labels)
     for j, c in enumerate(sources):
@@ -235,11 +237,10 @@ def customer_reasons(
             finite = column[np.isfinite(column)]
             whole = c in days or bool(len(finite)) and bool(np.all(finite == np.round(finite)))
             values = fmt_array(column[rows], days=whole)  # ages "27", not "27.0"
-            if unit:
-                values = values + unit
             frames = {int(s): _template("why.pull", language, c, f(float(seg_means.loc[s, c])))
                       for s in segs if s in seg_means.index}
         else:
+            unit = ""
             values = original[c].astype(str).to_numpy()[rows].astype(object)
             frames = {}
             for s in segs:
@@ -249,15 +250,16 @@ def customer_reasons(
                 frames[int(s)] = _template("why.cat", language, c, centre)
         pos = np.searchsorted(segs, labs)  # labs are all in segs (sorted, unique)
         before = np.array([frames.get(int(s), ("", ""))[0] for s in segs], dtype=object)
-        after = np.array([frames.get(int(s), ("", ""))[1] for s in segs], dtype=object)
-        tail = values + after[pos]
+        after = np.array([unit + frames.get(int(s), ("", ""))[1] for s in segs], dtype=object)
         for r in range(order.shape[1]):
             m = hit[rows, r]
             lead = before if r == 0 else sep + before  # later reasons carry their separator
-            parts[rows[m], r] = lead[pos[m]] + tail[m]
-    out = parts[:, 0].copy() if top else np.full(n, "", dtype=object)
-    for r in range(1, order.shape[1]):
-        out = out + parts[:, r]  # "" where a row has fewer reasons
+            at = rows[m]
+            pieces[3 * r][at] = lead[pos[m]]
+            pieces[3 * r + 1][at] = values[m]
+            pieces[3 * r + 2][at] = after[pos[m]]
+    out = np.empty(n, dtype=object)
+    out[:] = list(map("".join, zip(*(p.tolist() for p in pieces), strict=True))) if top else ""
     none = t("why.none", language) if len(segs) > 1 else ""
     out[~valid[:, 0]] = none
     out[labels == UNASSIGNED] = ""
