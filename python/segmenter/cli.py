@@ -37,7 +37,7 @@ class _Console:
         named = has_cjk(Path(str(getattr(ns, "input", None) or getattr(ns, "result", "") or "")).stem)
         self.language = ("zh" if named else "en") if self.auto else chosen
 
-    def input(self, grid: list[list[Any]]) -> None:
+    def input(self, grid: Sequence[Sequence[Any]]) -> None:
         """Auto: the language of the row that looks most like a header (most text cells)."""
         from segmenter.story.i18n import detect_language
 

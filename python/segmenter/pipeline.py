@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from segmenter.catalog import msg
+from segmenter.columns import ColumnRows
 from segmenter.engine.chart_inputs import chart_inputs
 from segmenter.engine.fit import Fitted, fit_table
 from segmenter.engine.join import Joined, join_customers
@@ -43,7 +44,7 @@ def _bad_track(track: Any) -> str:
 
 def _rows(data: Any) -> int:
     """Data rows of a grid (less its header row) or a DataFrame, for the progress lines."""
-    if isinstance(data, list):
+    if isinstance(data, (list, ColumnRows)):
         return max(len(data) - 1, 0)
     try:
         return len(data)

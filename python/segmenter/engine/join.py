@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from segmenter.catalog import N_, msg
+from segmenter.columns import ColumnRows
 from segmenter.engine import keys as K
 from segmenter.engine.headers import loose_key
 from segmenter.engine.orders import (
@@ -116,7 +117,7 @@ def read_customers(data: Any, *, id_column: str | None = None,
 def _ledger_sample(data: Any, origin: tuple[int, int]) -> pd.DataFrame:
     """Header and first rows of the ledger, for choosing the key."""
     head = data.head(SAMPLE_ROWS) if isinstance(data, pd.DataFrame) else (
-        data[: SAMPLE_ROWS + 50] if isinstance(data, (list, tuple, np.ndarray)) else data)
+        data[: SAMPLE_ROWS + 50] if isinstance(data, (list, tuple, np.ndarray, ColumnRows)) else data)
     part = _locate_body(*_as_grid(head, origin), CleaningLog())
     return pd.DataFrame(part.body, columns=part.names).iloc[:SAMPLE_ROWS]
 

@@ -25,6 +25,7 @@ import pandas as pd
 from pandas.api.types import infer_dtype
 
 from segmenter.catalog import N_, msg
+from segmenter.columns import ColumnRows
 from segmenter.engine import textvalues as tv
 from segmenter.engine.dates import as_date, is_day_first, slash_parts
 from segmenter.engine.headers import find_header, header_key
@@ -140,6 +141,8 @@ def _as_grid(data: Any, origin: tuple[int, int]) -> tuple[np.ndarray, list[str] 
         return arr.astype(object), None, row0, col0
     if data is None or isinstance(data, (str, bytes)):
         raise SegmenterError(_EMPTY)
+    if isinstance(data, ColumnRows) and data.width:
+        return _column_array(data), None, row0, col0
     rows = data if isinstance(data, list) else list(data)
     end = len(rows)  # a whole-column selection: drop the empty tail before building an array
     while end:
@@ -165,6 +168,19 @@ def _as_grid(data: Any, origin: tuple[int, int]) -> tuple[np.ndarray, list[str] 
         for i, r in enumerate(rows):
             arr[i, : len(r)] = r
     return arr, None, row0, col0
+
+
+def _column_array(data: ColumnRows) -> np.ndarray:
+    """A table kept by column as an object array, without a list per row; the empty tail
+    goes, as for rows."""
+    arr = np.empty((len(data), data.width), dtype=object)
+    arr[0] = data.header
+    for j, col in enumerate(data.columns):
+        arr[1:, j] = col
+    end = len(arr)
+    while end and all(v is None or (isinstance(v, str) and not v) for v in arr[end - 1]):
+        end -= 1
+    return arr[:end]
 
 
 def _quick_blank(arr: np.ndarray) -> np.ndarray:

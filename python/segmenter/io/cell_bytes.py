@@ -35,6 +35,7 @@ _MAX_WHOLE = 1e15  # whole numbers that %.16G prints digit for digit
 _SPLIT = 134217729.0  # 2**27 + 1, Dekker's splitter
 _MARGIN = 1 - 2.0**-20  # keeps the rounding check clear of ties and of its own rounding
 _NUL = 0
+_BLOCK = 2048  # sheet rows transposed at once (a few MB of matrix)
 _HALF_UNIT = 0.5 * 10.0 ** (np.arange(20) - 16.0)  # half a unit of the 16th digit of d, by digits
 
 
@@ -237,5 +238,9 @@ class RowBytes:
         dropped."""
         if not self.bands:
             return b""
-        flat = np.vstack(self.bands).T.reshape(-1)
+        matrix = np.vstack(self.bands)
+        out = np.empty(matrix.shape[::-1], dtype=np.uint8)
+        for r in range(0, self.m, _BLOCK):  # transposed a block of rows at a time: in cache
+            out[r:r + _BLOCK] = matrix[:, r:r + _BLOCK].T
+        flat = out.reshape(-1)
         return flat[flat != _NUL].tobytes()

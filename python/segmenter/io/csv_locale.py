@@ -23,6 +23,7 @@ from itertools import islice
 from typing import Any
 
 from segmenter.catalog import N_, msg
+from segmenter.columns import ColumnRows
 
 SEPARATORS = (",", ";", "\t", "|")
 DECIMALS = ("auto", ",", ".")
@@ -185,7 +186,7 @@ def comma_to_point(text: str) -> str:
 
 def read_rows(text: str, sep: str, decimal: str, cell: Callable[[str], Any],
               column: Callable[[Sequence[str]], list[Any]] | None = None, quick: bool = True,
-              ) -> tuple[list[list[Any]], list[int], list[int]]:
+              ) -> tuple[list[list[Any]] | ColumnRows, list[int], list[int]]:
     """Typed rows, the columns where decimal commas were read, and the numeric-looking columns.
 
     Decimal-comma columns are rewritten (:func:`comma_to_point`) before ``cell`` types
@@ -193,7 +194,7 @@ def read_rows(text: str, sep: str, decimal: str, cell: Callable[[str], Any],
     at once, as ``cell`` would each of its fields; it is used when every row has the
     same number of fields. A plain file (no quotes, no decimal commas) is read by
     :mod:`segmenter.io.plain_csv`, which gives the same rows several times faster
-    (``quick=False``: never; for tests that compare the two).
+    (``quick=False``: never; for tests that compare the two), kept by column.
     """
     head = list(islice(csv.reader(io.StringIO(text), delimiter=sep), _VOTE_ROWS))
     comma, numeric = decimal_columns(head, decimal, sep)
@@ -203,7 +204,7 @@ def read_rows(text: str, sep: str, decimal: str, cell: Callable[[str], Any],
         plain = plain_columns(text, sep, column)
         if plain is not None:
             names, typed = plain
-            return [[cell(c) for c in names], *map(list, zip(*typed, strict=True))], [], numeric
+            return ColumnRows([cell(c) for c in names], typed), [], numeric
     del head
     raw = list(csv.reader(io.StringIO(text), delimiter=sep))
     width = len(raw[1]) if len(raw) > 1 else 0

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from segmenter.catalog import msg
+from segmenter.columns import ColumnRows
 from segmenter.errors import SegmenterError
 from segmenter.io import csv_locale
 from segmenter.io.workbook_parts import (
@@ -49,7 +50,7 @@ class InputSheet:
     """One sheet of the input as plain values (used to copy it into the output)."""
 
     name: str
-    values: list[list[Any]]
+    values: list[list[Any]] | ColumnRows
     key: str = ""  # a Segmenter result sheet's key from its marker name ("model", ...); "" otherwise
 
 
@@ -57,7 +58,7 @@ class InputSheet:
 class InputData:
     """The grid to segment, where it came from, and every sheet's values."""
 
-    grid: list[list[Any]]
+    grid: list[list[Any]] | ColumnRows  # a plain CSV's is kept by column
     origin: tuple[int, int]  # sheet (row, col) of grid[0][0]
     sheet: str
     address: str  # e.g. "A1:H501"
@@ -168,7 +169,7 @@ def _openpyxl_errors(data: bytes, name: str) -> dict[tuple[int, int], str]:
         wb.close()
 
 
-def _empty(rows: list[list[Any]]) -> bool:
+def _empty(rows: Sequence[Sequence[Any]]) -> bool:
     return not rows or (len(rows) == 1 and len(rows[0]) <= 1 and (not rows[0] or rows[0][0] is None))
 
 
@@ -198,7 +199,7 @@ _MIN_TABLE_ROWS = 5
 """A sheet with fewer rows of two or more filled cells is a cover or notes sheet, no table."""
 
 
-def _table_rows(rows: list[list[Any]]) -> int:
+def _table_rows(rows: Sequence[Sequence[Any]]) -> int:
     """Rows with at least two filled cells: a cover sheet's title and notes lines have one."""
     return sum(sum(v is not None and v != "" for v in r) >= 2 for r in rows)
 
@@ -385,7 +386,7 @@ def _read_csv(p: Path, sheet: str | None, cell_range: str | None, decimal: str) 
     if cell_range:
         raise SegmenterError(msg("{flag} works with workbooks only; for a CSV file, leave out {flag}",
                                  flag="--range"))
-    width = max(map(len, rows), default=0)
+    width = rows.width if isinstance(rows, ColumnRows) else max(map(len, rows), default=0)
     address = f"A1:{column_letter(max(width, 1))}{max(len(rows), 1)}"
     header = [str(c).strip() if c is not None else "" for c in (rows[0] if rows else [])]
     log = CleaningLog()
