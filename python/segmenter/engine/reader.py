@@ -201,12 +201,33 @@ def _text_flags(uniques: list[str]) -> tuple[list[bool], list[bool], list[bool]]
     blank = [not t for t in stripped]
     err = [False] * len(stripped)
     summary = [False] * len(stripped)
-    for i in [i for i, t in enumerate(stripped)
-              if t[:1] in _FLAG_FIRST or t[-1:] in _FLAG_LAST and tv.may_be_summary(t)]:
+    for i in _flag_candidates(stripped):
         t = stripped[i]
         err[i] = t[:1] == "#" and tv.is_error(t)
         summary[i] = 0 < len(t) <= 30 and tv.is_summary_label(t)
     return blank, err, summary
+
+
+_SEP = "\x00"
+_FIRST_AT = re.compile(_SEP + "[" + re.escape("".join(sorted(_FLAG_FIRST))) + "]")
+_LAST_AT = re.compile("[" + re.escape("".join(sorted(_FLAG_LAST))) + "]" + _SEP)
+
+
+def _flag_candidates(stripped: list[str]) -> list[int]:
+    """Texts that start like an error or a summary label, or end like a group summary
+    that :func:`tv.may_be_summary` lets through. Found by two searches over the joined
+    texts (a column of a million order ids: a per-text test costs half a second)."""
+    joined = _SEP + _SEP.join(stripped) + _SEP
+    if joined.count(_SEP) != len(stripped) + 1:  # a NUL inside a text
+        return [i for i, t in enumerate(stripped)
+                if t[:1] in _FLAG_FIRST or t[-1:] in _FLAG_LAST and tv.may_be_summary(t)]
+    seps = np.flatnonzero(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == 0) \
+        if not joined.isascii() else np.flatnonzero(np.frombuffer(joined.encode(), np.uint8) == 0)
+    first = np.searchsorted(seps, [m.start() for m in _FIRST_AT.finditer(joined)])
+    last = np.searchsorted(seps, [m.end() - 1 for m in _LAST_AT.finditer(joined)]) - 1
+    out = set(first.tolist())
+    out.update(i for i in last.tolist() if i not in out and tv.may_be_summary(stripped[i]))
+    return sorted(out)
 
 
 def _cell_flags(uniques: list[Any]) -> tuple[list[bool], list[bool], list[bool]]:

@@ -68,13 +68,19 @@ def _duplicate_of(st: State) -> np.ndarray | None:
     if n < 2:
         return None
     h = np.zeros(n, dtype=np.uint64)
-    for c in st.raw.columns:
+    columns = list(st.raw.columns)
+    if st.id_column in columns:  # first: rows the same in every column share their ID
+        columns.remove(st.id_column)
+        columns.insert(0, st.id_column)
+    for k, c in enumerate(columns):
         if c in st.data.columns and st.kinds[c] in NUMERIC_KINDS:
             col = st.data[c].to_numpy(dtype=np.float64)
         else:
             col = st.raw[c].to_numpy(dtype=object)
         with np.errstate(over="ignore"):
             h = h * np.uint64(1_000_003) ^ pd.util.hash_array(col, categorize=True)
+        if k == 0 and c == st.id_column and not pd.Series(h).duplicated().any():
+            return None  # every ID once: no row repeats another (most customer lists)
     cand = np.flatnonzero(pd.Series(h).duplicated(keep=False).to_numpy())
     if cand.size == 0:
         return None
