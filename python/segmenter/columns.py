@@ -15,10 +15,9 @@ from typing import Any, overload
 class ColumnRows(Sequence[list[Any]]):
     """A table's rows kept as its header and equally long body columns.
 
-    Why: the Segments table of a full sheet is a million rows; made by column and
-    written by column (:mod:`segmenter.io.xlsx_body`), it never becomes a million row
-    lists. Reading it as rows works as for a list (each row a new list, so a row's
-    cells are changed with :meth:`set`, and columns added with :meth:`add_column`).
+    Read as rows it works as a list does, but each row read is a new list: a cell is
+    changed with :meth:`set`, a column added with :meth:`add_column`, and only the
+    header row is replaced whole.
     """
 
     def __init__(self, header: list[Any], columns: list[list[Any]]) -> None:

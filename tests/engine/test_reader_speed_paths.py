@@ -11,7 +11,8 @@ from segmenter.engine import textvalues as tv
 
 POOL = ["Total", "total", "合计", "小计", "华东小计", "#N/A", "#DIV/0!", "Subtotal North",
         "Northeast Subtotal", "Sales", "Gross", "C0001", "北京", "", "Total", "x", "s", "tl",
-        "Gesamt", "Summe", "ＴＯＴＡＬ", "Grand total", "a\x00b", "总计：", "Kunde 7 gesamt"]
+        "Gesamt", "Summe", "ＴＯＴＡＬ", "Grand total", "a\x00b", "总计：", "Kunde 7 gesamt",
+        "lone \ud800 surrogate", "\udc80"]
 
 
 def per_text(stripped: list[str]) -> list[int]:

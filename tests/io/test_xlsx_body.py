@@ -162,3 +162,19 @@ def test_libreoffice_opens_the_body(written: Path, tmp_path: Path):
     ws = openpyxl.load_workbook(again)["Segments"]
     assert ws["A2"].value == "13800000000" and ws["C3"].value == -1e-300
     assert ws["F3"].value == MOMENT and ws["B7"].value == NASTY[5]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_escaping_many_texts_at_once_is_escaping_each(seed: int):
+    """The joined escape (control characters removed as bytes) equals the one-text escape."""
+    import random
+
+    from segmenter.io.xlsx_body import _escape_one, _escape_texts
+
+    rng = random.Random(seed)
+    pieces = [*NASTY, "\x01", "\x1f", "\x0b\x0c", "\t", "\n", "\r\n", "_x00", "_X0041_", "_x004G_",
+              "客户\x02名", "é", "😀", "&", "", " "]
+    for _ in range(200):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
+                 for _ in range(rng.randint(1, 30))]
+        assert _escape_texts(texts) == [_escape_one(t) for t in texts]

@@ -221,8 +221,10 @@ def _flag_candidates(stripped: list[str]) -> list[int]:
     if joined.count(_SEP) != len(stripped) + 1:  # a NUL inside a text
         return [i for i, t in enumerate(stripped)
                 if t[:1] in _FLAG_FIRST or t[-1:] in _FLAG_LAST and tv.may_be_summary(t)]
-    seps = np.flatnonzero(np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32) == 0) \
-        if not joined.isascii() else np.flatnonzero(np.frombuffer(joined.encode(), np.uint8) == 0)
+    wide = not joined.isascii()  # one array item per character: UTF-32 (surrogates too)
+    chars = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32) if wide \
+        else np.frombuffer(joined.encode(), dtype=np.uint8)
+    seps = np.flatnonzero(chars == 0)
     first = np.searchsorted(seps, [m.start() for m in _FIRST_AT.finditer(joined)])
     last = np.searchsorted(seps, [m.end() - 1 for m in _LAST_AT.finditer(joined)]) - 1
     out = set(first.tolist())

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from segmenter.columns import ColumnRows
 from segmenter.io.atomic import umask_mode
 from segmenter.io.workbook_parts import column_letter
 from segmenter.io.xlsx_body import Body, Column, splice, style_attr
@@ -29,7 +30,6 @@ from segmenter.io.xlsx_charts import add_chart
 from segmenter.layout import theme
 from segmenter.layout.blocks import (
     Block,
-    ColumnRows,
     Layout,
     SheetSpec,
     marker_name,

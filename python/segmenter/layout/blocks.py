@@ -20,8 +20,7 @@ _CONTROL = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
 Rows = list[list[Any]] | ColumnRows
-__all__ = ["ColumnRows"]  # kept by column; made in segmenter.columns
-
+"""A block's rows: a list of row lists, or a big table kept by column."""
 
 
 @dataclass

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from segmenter.catalog import LOCALES, N_, tr
-from segmenter.layout.blocks import Block, ColumnRows, SheetSpec
+from segmenter.columns import ColumnRows
+from segmenter.layout.blocks import Block, SheetSpec
 
 SEGMENTS = "Segments"
 PROFILES = "Segment Profiles"

@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from itertools import islice
 from typing import Any
 
+from segmenter.columns import ColumnRows
 from segmenter.engine.model_json import SHEET as MODEL_SHEET
 from segmenter.engine.model_json import to_rows
-from segmenter.layout.blocks import Block, ColumnRows, Layout, SheetSpec
+from segmenter.layout.blocks import Block, Layout, SheetSpec
 from segmenter.layout.cells import grid, result_sheet, sheet_name
 from segmenter.layout.theme import FMT_INT, FMT_PCT
 from segmenter.result import Segmentation

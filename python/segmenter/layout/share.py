@@ -36,9 +36,10 @@ import numpy as np
 import pandas as pd
 
 from segmenter.catalog import tr
+from segmenter.columns import ColumnRows
 from segmenter.engine.chart_inputs import ChartInputs
 from segmenter.engine.model_json import SHEET as MODEL_SHEET
-from segmenter.layout.blocks import Block, ColumnRows, Layout, SheetSpec
+from segmenter.layout.blocks import Block, Layout, SheetSpec
 from segmenter.layout.build import build_layout
 from segmenter.layout.cells import PROFILES, grid
 from segmenter.layout.marketing import CAMPAIGNS, MOVES
