@@ -197,3 +197,31 @@ def test_python_dash_m_segmenter_is_the_same_command_line(tmp_path: Path):
                          capture_output=True, text=True, env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     assert bad.stderr.count("\n") == 1, bad.stderr
+
+
+def test_a_plain_csv_is_copied_and_segmented_like_its_rows(tmp_path):
+    """A quote-free CSV is read by column (segmenter/columns.py): --copy-input writes its rows,
+    and the Segments sheet holds them, as for a CSV read field by field (a quoted field)."""
+    import random
+
+    rng = random.Random(7)
+    lines = ["id,orders,spend,city"]
+    for i in range(240):
+        group = i % 3
+        lines.append(f"C{i:04d},{rng.randint(1, 4) + 8 * group},{rng.uniform(20, 60) + 400 * group:.2f},"
+                     f"{rng.choice(['Berlin', 'Paris', 'Rome'])}")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    quoted = tmp_path / "quoted.csv"  # one quoted field: the exact field-by-field reader
+    quoted.write_text("\n".join([lines[0], lines[1].replace("Berlin", '"Berlin"').replace(
+        "Paris", '"Paris"').replace("Rome", '"Rome"'), *lines[2:]]) + "\n", encoding="utf-8")
+    got = {}
+    for src in (plain, quoted):
+        out = tmp_path / f"{src.stem}-out.xlsx"
+        assert main(["segment", str(src), "--copy-input", "--output", str(out)]) == 0
+        got[src.stem] = values(out)
+    expected = [tuple(int(v) if v.isdigit() else float(v) if "." in v else v
+                      for v in line.split(",")) for line in lines]
+    assert got["plain"]["plain"] == expected
+    assert got["plain"]["Segments"] == got["quoted"]["Segments"]
+    assert got["plain"]["Segments"][1][:4] == expected[1]
