@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import segmenter
+from order_rows import order_rows
 from segmenter.engine.headers import loose_key
 from segmenter.engine.orders import customer_features
 from segmenter.engine.textvalues import is_not_purchase, is_summary_label
@@ -24,19 +25,12 @@ from segmenter.errors import SegmenterError
 REF = dt.date(2026, 10, 31)
 
 
-def _ledger(header: list[str], make_row: Any, n: int = 12) -> list[list[Any]]:
-    """``n`` customers with 1-3 orders each, rows made by ``make_row(i, order, day)``."""
-    rows = [header]
-    for i in range(n):
-        for j in range(1 + i % 3):
-            rows.append(make_row(i, j, REF - dt.timedelta(days=10 + 40 * j + i)))
-    return rows
 
 
 def test_paypal_gross_and_payer_email_are_amount_and_customer() -> None:
     header = ["Date", "Time", "Name", "Type", "Status", "Gross", "Fee", "Net",
               "From Email Address", "To Email Address"]
-    rows = _ledger(header, lambda i, j, d: [
+    rows = order_rows(header, lambda i, j, d: [
         d.strftime("%m/%d/%Y"), "10:00:00", f"Buyer {i % 4}", "Express Checkout Payment",
         "Completed", f"{1000 + i:,.2f}", "-1.00", f"{999 + i:,.2f}", f"b{i}@mail.com",
         "shop@mail.com"])
@@ -53,7 +47,7 @@ def test_paypal_gross_and_payer_email_are_amount_and_customer() -> None:
     ("下单帐号", "应付金额"),                     # JD: 帐 written for 账
 ])
 def test_platform_headers_are_found(customer: str, amount: str) -> None:
-    rows = _ledger(["Order ID", "Order Creation Date", customer, amount],
+    rows = order_rows(["Order ID", "Order Creation Date", customer, amount],
                    lambda i, j, d: [f"O{i}-{j}", d.isoformat(), f"user{i}@x.de", 20.0 + i])
     got = customer_features(rows)
     assert (got.columns["customer"], got.columns["amount"]) == (customer, amount)
@@ -70,7 +64,7 @@ def test_denied_and_locked_orders_are_not_purchases(status: str) -> None:
 
 
 def test_a_customer_with_only_denied_payments_is_no_buyer() -> None:
-    rows = _ledger(["Date", "Status", "Gross", "From Email Address"], lambda i, j, d: [
+    rows = order_rows(["Date", "Status", "Gross", "From Email Address"], lambda i, j, d: [
         d.isoformat(), "Denied" if i == 0 else "Completed", "25.00", f"b{i}@mail.com"])
     got = customer_features(rows)
     assert "b0@mail.com" not in {str(c).lower() for c in got.customers.index}

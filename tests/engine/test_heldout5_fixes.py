@@ -21,6 +21,7 @@ import pytest
 from openpyxl import Workbook
 
 import segmenter
+from order_rows import order_rows
 from segmenter.engine.orders import customer_features
 from segmenter.engine.roles import header_says
 from segmenter.engine.textvalues import parse_date, parse_number
@@ -199,17 +200,11 @@ def test_a_quoted_word_keeps_its_apostrophe() -> None:
     assert parse_number("'Tis") is None
 
 
-def _orders(header: list[str], make: Any, n: int = 12) -> list[list[Any]]:
-    rows = [header]
-    for i in range(n):
-        for j in range(1 + i % 3):
-            rows.append(make(i, j, REF - dt.timedelta(days=10 + 40 * j + i)))
-    return rows
 
 
 def test_sumup_report_is_read() -> None:
     """';' export in German: 'dd.mm.yyyy, HH:MM', 'Betrag inkl. MwSt.' with decimal commas."""
-    rows = _orders(["Transaktions-ID", "Datum", "Status", "E-Mail (Beleg)", "Betrag inkl. MwSt."],
+    rows = order_rows(["Transaktions-ID", "Datum", "Status", "E-Mail (Beleg)", "Betrag inkl. MwSt."],
                    lambda i, j, d: [f"T{i}{j}", d.strftime("%d.%m.%Y, 14:03"), "Erfolgreich",
                                     f"gast{i}@web.de", f"{12 + i},50"])
     got = customer_features(rows, snapshot_date=REF)
@@ -223,7 +218,7 @@ _DE_MONTHS = ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "S
 
 
 def test_otto_preis_and_month_names() -> None:
-    rows = _orders(["Bestellnummer", "Bestelldatum", "Kundennummer", "Preis"],
+    rows = order_rows(["Bestellnummer", "Bestelldatum", "Kundennummer", "Preis"],
                    lambda i, j, d: [f"A{i}{j}", f"{d.day}. {_DE_MONTHS[d.month - 1]} {d.year}",
                                     f"{10**7 + i}", f"{19 + i},99 €"])
     got = customer_features(rows, snapshot_date=REF)
@@ -233,7 +228,7 @@ def test_otto_preis_and_month_names() -> None:
 
 
 def test_apostrophe_ids_and_amounts_in_a_ledger() -> None:
-    rows = _orders(["订单号", "下单时间", "买家ID", "实付款"],
+    rows = order_rows(["订单号", "下单时间", "买家ID", "实付款"],
                    lambda i, j, d: [f"'{i}{j}0000000000", f"{d.year}/{d.month}/{d.day} 14:03",
                                     f"'{8000000000 + i}", f"'{30 + i}.00"])
     got = customer_features(rows, snapshot_date=REF)
@@ -246,7 +241,7 @@ def test_line_items_of_one_receipt_are_one_order_and_closed_is_a_sale() -> None:
         return [[d.strftime("%m/%d/%Y 02:03 PM"), f"R{i}-{j}", "CLOSED", f"C-{i}", f"{5 + k}.00"]
                 for k in range(3)]
     rows: list[list[Any]] = [["Date", "Receipt Number", "Status", "Customer Code", "Line Total"]]
-    for row_group in _orders(["x"], lines)[1:]:
+    for row_group in order_rows(["x"], lines)[1:]:
         rows += row_group
     rows.append([REF.strftime("%m/%d/%Y 02:03 PM"), "R-x", "VOIDED", "C-0", "99.00"])
     got = customer_features(rows, snapshot_date=REF)
@@ -257,7 +252,7 @@ def test_line_items_of_one_receipt_are_one_order_and_closed_is_a_sale() -> None:
 
 def test_closed_stays_not_a_purchase_where_it_is_rare() -> None:
     """Magento's 'closed' is a refunded order: a few among completed ones."""
-    rows = _orders(["Order ID", "Date", "Status", "Customer Email", "Total"],
+    rows = order_rows(["Order ID", "Date", "Status", "Customer Email", "Total"],
                    lambda i, j, d: [f"{i}-{j}", d.isoformat(),
                                     "closed" if (i, j) == (0, 0) else "complete", f"c{i}@x.com",
                                     "20.00"])

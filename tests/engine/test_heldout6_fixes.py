@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
 
 import segmenter
+from order_rows import order_rows
 from segmenter.engine.orders import customer_features
 from segmenter.engine.reader import read_grid
 from segmenter.engine.roles import header_says
@@ -25,19 +25,12 @@ from segmenter.engine.roles import header_says
 REF = dt.date(2026, 10, 31)
 
 
-def _orders(header: list[str], make: Callable[[int, int, dt.date], list[Any]]) -> list[list[Any]]:
-    """12 customers, customer i with 1 + i % 3 orders, the latest 10 + i days before REF."""
-    rows: list[list[Any]] = [header]
-    for i in range(12):
-        for j in range(1 + i % 3):
-            rows.append(make(i, j, REF - dt.timedelta(days=10 + i + 40 * j)))
-    return rows
 
 
 # ------------------------------------------------------------------ ledger headers
 
 def test_wix_date_created_and_usd_prefixed_totals() -> None:
-    rows = _orders(["Order number", "Date created", "Time", "Contact email", "Payment status",
+    rows = order_rows(["Order number", "Date created", "Time", "Contact email", "Payment status",
                     "Total"],
                    lambda i, j, d: [100 + 10 * i + j, f"{d:%b} {d.day}, {d.year}", "02:03 PM",
                                     f"c{i}@example.com", "Paid", f"USD {1000 + i:,.2f}"])
@@ -50,7 +43,7 @@ def test_wix_date_created_and_usd_prefixed_totals() -> None:
 
 @pytest.mark.parametrize("date_header", ["Erstellt am", "Bezahlt am"])
 def test_german_shopify_headers(date_header: str) -> None:
-    rows = _orders(["Name", "E-Mail", "Finanzstatus", date_header, "Gesamt"],
+    rows = order_rows(["Name", "E-Mail", "Finanzstatus", date_header, "Gesamt"],
                    lambda i, j, d: [f"#{1001 + 10 * i + j}", f"k{i}@web.de", "bezahlt",
                                     f"{d:%Y-%m-%d} 14:03:11 +0200", f"{20 + i}.50"])
     got = customer_features(rows, snapshot_date=REF)
@@ -60,7 +53,7 @@ def test_german_shopify_headers(date_header: str) -> None:
 
 def test_created_at_is_preferred_to_paid_at() -> None:
     """A Shopify export has both; the order is dated when it was placed."""
-    rows = _orders(["Name", "Email", "Paid at", "Created at", "Total"],
+    rows = order_rows(["Name", "Email", "Paid at", "Created at", "Total"],
                    lambda i, j, d: [f"#{1001 + 10 * i + j}", f"c{i}@example.com",
                                     f"{d + dt.timedelta(days=3):%Y-%m-%d} 10:00:00 -0400",
                                     f"{d:%Y-%m-%d} 10:00:00 -0400", "12.00"])
@@ -70,7 +63,7 @@ def test_created_at_is_preferred_to_paid_at() -> None:
 
 
 def test_weidian_amount_received_keyed_by_mobile() -> None:
-    rows = _orders(["订单号", "下单时间", "订单状态", "手机号", "商品总价", "实收金额"],
+    rows = order_rows(["订单号", "下单时间", "订单状态", "手机号", "商品总价", "实收金额"],
                    lambda i, j, d: [f"2025{i:03d}{j}", f"{d:%Y-%m-%d} 14:03:00", "已完成",
                                     f"138{10000000 + i}", "99.00", f"{90 + i}.00"])
     got = customer_features(rows, snapshot_date=REF)

@@ -13,7 +13,7 @@ import io
 import random
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -220,13 +220,17 @@ def write_file(f: CorpusFile, folder: Path) -> None:
     save_workbook(wb, path)
 
 
-def build_corpus(files: list[CorpusFile], out: Path, truth_name: str) -> None:
-    """Write every file and ``truth_name`` (the planted truth of each, by file name)."""
+def build_corpus(files: Sequence[Any], out: Path, truth_name: str,
+                 write: Callable[[Any, Path], None] | None = None) -> None:
+    """Write every file and ``truth_name`` (the planted truth of each, by file name).
+
+    ``write`` writes one file (default :func:`write_file`); a corpus with files of its own
+    kind (a styled workbook, an .ods) passes a writer that knows them."""
     import json
 
     out.mkdir(parents=True, exist_ok=True)
     for f in files:
-        write_file(f, out)
+        (write or write_file)(f, out)
     text = json.dumps({"reference_date": REF.isoformat(), "files": {f.name: f.truth for f in files}},
                       ensure_ascii=False, indent=1, default=str)
     (out / truth_name).write_text(text + "\n", encoding="utf-8")

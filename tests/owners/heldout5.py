@@ -72,7 +72,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
 import sys
 from collections.abc import Callable
@@ -82,7 +81,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fake  # noqa: E402
-from fake import REF  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FOLDER = HERE / "heldout5"
@@ -134,16 +132,11 @@ def _write_book(f: Book, folder: Path) -> None:
     fake.save_workbook(wb, folder / f.name)
 
 
-def build(files: list[File], out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        if isinstance(f, Book):
-            _write_book(f, out)
-        else:
-            fake.write_file(f, out)
-    text = json.dumps({"reference_date": REF.isoformat(), "files": {f.name: f.truth for f in files}},
-                      ensure_ascii=False, indent=1, default=str)
-    (out / "heldout5_truth.json").write_text(text + "\n", encoding="utf-8")
+def _write(f: File, folder: Path) -> None:
+    if isinstance(f, Book):
+        _write_book(f, folder)
+    else:
+        fake.write_file(f, folder)
 
 
 # ------------------------------------------------------------------ helpers
@@ -623,7 +616,8 @@ MAKERS: tuple[Callable[[], File], ...] = (
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(FOLDER))
-    build([make() for make in MAKERS], Path(ap.parse_args(argv).out))
+    fake.build_corpus([make() for make in MAKERS], Path(ap.parse_args(argv).out),
+                      "heldout5_truth.json", write=_write)
     return 0
 
 

@@ -56,7 +56,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import io
-import json
 import random
 import sys
 import zipfile
@@ -68,7 +67,6 @@ from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fake  # noqa: E402
-from fake import REF  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 FOLDER = HERE / "heldout6"
@@ -129,16 +127,11 @@ def write_ods(f: File, folder: Path) -> None:
     (folder / f.name).write_bytes(out.getvalue())
 
 
-def build(files: list[File], out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for f in files:
-        if isinstance(f, Ods):
-            write_ods(f, out)
-        else:
-            fake.write_file(f, out)
-    text = json.dumps({"reference_date": REF.isoformat(), "files": {f.name: f.truth for f in files}},
-                      ensure_ascii=False, indent=1, default=str)
-    (out / "heldout6_truth.json").write_text(text + "\n", encoding="utf-8")
+def _write(f: File, folder: Path) -> None:
+    if isinstance(f, Ods):
+        write_ods(f, folder)
+    else:
+        fake.write_file(f, folder)
 
 
 # ------------------------------------------------------------------ helpers
@@ -477,7 +470,8 @@ MAKERS: tuple[Callable[[], File], ...] = (
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default=str(FOLDER))
-    build([make() for make in MAKERS], Path(ap.parse_args(argv).out))
+    fake.build_corpus([make() for make in MAKERS], Path(ap.parse_args(argv).out),
+                      "heldout6_truth.json", write=_write)
     return 0
 
 
