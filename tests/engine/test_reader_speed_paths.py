@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+import re
 
+import numpy as np
 import pytest
 
 from segmenter.engine import reader
 from segmenter.engine import textvalues as tv
+from segmenter.engine.cleaning import duplicates
 
 POOL = ["Total", "total", "合计", "小计", "华东小计", "#N/A", "#DIV/0!", "Subtotal North",
         "Northeast Subtotal", "Sales", "Gross", "C0001", "北京", "", "Total", "x", "s", "tl",
@@ -30,3 +33,36 @@ def test_flag_candidates_are_the_per_text_ones(seed: int):
             texts = [t for t in texts if "\x00" not in t]  # the joined search, never the fallback
         stripped = list(map(str.strip, texts))
         assert reader._flag_candidates(stripped) == per_text(stripped)
+
+
+def id_keys_per_value(values: list[object]) -> list[object]:
+    """The per-ID rule id_keys documents: spaces dropped, case folded unless IDs mix cases."""
+    texts = [v for v in values if isinstance(v, str)]
+    mixed = sum(1 for t in texts if t != t.lower() and t != t.upper())
+    fold = mixed < duplicates.MIXED_CASE_SHARE * len(texts)
+    return [("".join(v.split()).casefold() if fold else "".join(v.split())) if isinstance(v, str) else v
+            for v in values]
+
+
+ID_POOL = ["C0001", "c0001", "K-1001", "k- 1001", " K-1001", "cus_AbC9", "CUS_ABC9", "Straße", "STRASSE",
+           "ß", "客户7", "ＩＤ", "İx", "a\tb", "a\u3000b", "x\x1cy", "", None, 3.0, "ǅ", "ﬀ"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_id_keys_are_the_per_value_ones(seed: int):
+    rng = random.Random(seed)
+    for _ in range(300):
+        values = [rng.choice(ID_POOL) for _ in range(rng.randint(1, 30))]
+        if seed < 2:  # only text without spaces: the whole-string path
+            values = [v for v in values if isinstance(v, str) and v and not tv.has_space(v)] or ["A1"]
+        if seed == 1:
+            values = [v.upper() for v in values]
+        labels = np.empty(len(values), dtype=object)
+        labels[:] = values
+        assert duplicates.id_keys(labels).tolist() == id_keys_per_value(values)
+
+
+def test_has_space_is_the_regex_on_every_character():
+    for i in [*range(0x3100), 0xFEFF, 0x1F600, 0x10FFFF]:  # every Unicode space is below U+3100
+        c = chr(i)
+        assert tv.has_space(f"ab{c}") == (re.search(r"\s", c) is not None) == tv.has_space(f"é{c}")

@@ -85,6 +85,8 @@ class State:
     reference_date: dt.date | None = None  # dates are days before this date
     logged: list[str] = field(default_factory=list)  # columns now on the log1p scale
     unrelated: set[str] = field(default_factory=set)  # weight 0: no measure differs across them
+    id_codes: tuple[pd.DataFrame, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    """(raw frame, ID labels, key codes) made by the duplicate steps for these raw rows."""
 
     def role(self, column: str) -> str:
         return self.roles.get(column, "")

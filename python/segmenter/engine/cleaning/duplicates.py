@@ -69,18 +69,17 @@ def _duplicate_of(st: State) -> np.ndarray | None:
         return None
     h = np.zeros(n, dtype=np.uint64)
     columns = list(st.raw.columns)
-    if st.id_column in columns:  # first: rows the same in every column share their ID
-        columns.remove(st.id_column)
-        columns.insert(0, st.id_column)
-    for k, c in enumerate(columns):
+    if st.id_column in columns:
+        labels, codes = id_codes(st)
+        if (labels != None).all() and not pd.Series(codes).duplicated().any():  # noqa: E711
+            return None  # every ID once: no row repeats another (most customer lists)
+    for c in columns:
         if c in st.data.columns and st.kinds[c] in NUMERIC_KINDS:
             col = st.data[c].to_numpy(dtype=np.float64)
         else:
             col = st.raw[c].to_numpy(dtype=object)
         with np.errstate(over="ignore"):
             h = h * np.uint64(1_000_003) ^ pd.util.hash_array(col, categorize=True)
-        if k == 0 and c == st.id_column and not pd.Series(h).duplicated().any():
-            return None  # every ID once: no row repeats another (most customer lists)
     cand = np.flatnonzero(pd.Series(h).duplicated(keep=False).to_numpy())
     if cand.size == 0:
         return None
@@ -106,12 +105,8 @@ class DuplicateIds(Step):
         ch = Changes()
         if not st.id_column or len(st.raw) < 2:
             return ch
-        raw = st.raw[st.id_column].to_numpy(dtype=object).tolist()
-        labels = np.empty(len(raw), dtype=object)
-        labels[:] = raw if tv.single_words(raw) else [
-            None if tv.is_blank(v) else tv.display_text(v) for v in raw]
+        labels, codes = id_codes(st)
         has = labels != None  # noqa: E711 (element-wise)
-        codes, _ = pd.factorize(id_keys(labels))
         dup = has & pd.Series(codes).duplicated(keep="first").to_numpy()
         if not dup.any():
             return ch
@@ -127,6 +122,22 @@ MIXED_CASE_SHARE = 0.1
 """IDs mixing upper and lower case in at least this share are case-sensitive keys (cus_AbC9...)."""
 
 
+def id_codes(st: State) -> tuple[np.ndarray, np.ndarray]:
+    """(display label or None, key code) of each row's customer ID; made once per set of rows.
+
+    Both duplicate steps need them, and on a full sheet they take a second."""
+    raw_frame = st.raw
+    if st.id_codes is not None and st.id_codes[0] is raw_frame:
+        return st.id_codes[1], st.id_codes[2]
+    raw = raw_frame[st.id_column].to_numpy(dtype=object).tolist()
+    labels = np.empty(len(raw), dtype=object)
+    labels[:] = raw if tv.single_words(raw) else [
+        None if tv.is_blank(v) else tv.display_text(v) for v in raw]
+    codes, _ = pd.factorize(id_keys(labels))
+    st.id_codes = (raw_frame, labels, codes)
+    return labels, codes
+
+
 def id_keys(labels: np.ndarray) -> np.ndarray:
     """Comparison keys of customer IDs: 'K-1001', ' k-1001' and 'K- 1001' are one customer.
 
@@ -134,12 +145,23 @@ def id_keys(labels: np.ndarray) -> np.ndarray:
     stray spaces. Spaces are always dropped; case is folded unless the column's IDs mix upper
     and lower case (base-62 keys such as Stripe's, where case tells customers apart).
     """
-    texts = [v for v in labels.tolist() if isinstance(v, str)]
+    values = labels.tolist()
+    texts = [v for v in values if isinstance(v, str)]
     if not texts:
         return labels
+    joined = _SEP.join(texts)
+    whole = joined.count(_SEP) == len(texts) - 1  # no text holds the separator
+    out = np.empty(len(labels), dtype=object)
+    if whole and len(texts) == len(values) and not tv.has_space(joined):
+        # the usual ID column (C0000001, ...): the same keys from whole-string operations
+        if joined in (joined.upper(), joined.lower()):
+            out[:] = joined.casefold().split(_SEP)  # no text mixes case: fold them all
+            return out
     mixed = sum(1 for t in texts if t != t.lower() and t != t.upper())
     fold = mixed < MIXED_CASE_SHARE * len(texts)
-    out = np.empty(len(labels), dtype=object)
     out[:] = [("".join(v.split()).casefold() if fold else "".join(v.split()))
-              if isinstance(v, str) else v for v in labels.tolist()]
+              if isinstance(v, str) else v for v in values]
     return out
+
+
+_SEP = "\x00"
