@@ -9,13 +9,17 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from segmenter.catalog import msg, tr, translate
+from segmenter.columns import ColumnRows
 from segmenter.errors import SegmenterError
 from segmenter.options import OPTIONS
+
+if TYPE_CHECKING:
+    from segmenter.io.numbers_ahead import NumbersAhead
 
 
 class _Console:
@@ -234,10 +238,12 @@ def _output_path(input_path: Path, output: str | None) -> Path:
     return out
 
 
-def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None) -> tuple[Any, Any]:
+def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None,
+                on_read: Callable[[Any], None] | None = None) -> tuple[Any, Any]:
     """Read the input (and last run, if any) and compute the whole result; writes nothing.
 
-    ``progress`` (a :class:`~segmenter.io.progress.StageProgress`) hears each stage.
+    ``progress`` (a :class:`~segmenter.io.progress.StageProgress`) hears each stage;
+    ``on_read`` gets the input as soon as it is read.
     """
     from segmenter.engine.orders import ORDER_ROLES
     from segmenter.io.file_reader import read_input
@@ -250,6 +256,8 @@ def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None) -> tupl
         progress.language = lang
         progress(msg("reading {name}", name=src.name))
     data = read_input(src, ns.sheet, ns.cell_range, decimal=getattr(ns, "decimal", "auto"))
+    if on_read is not None:
+        on_read(data)
     _CONSOLE.input(data.grid)
     lang = _CONSOLE.language
     if progress is not None:
@@ -373,18 +381,36 @@ def _segment(ns: argparse.Namespace) -> int:
     src = Path(ns.input)
     out = _output_path(src, ns.output)
     progress = StageProgress()
-    data, seg = _run_engine(ns, src, progress)
-    layout = build_layout(seg)
-    copy = getattr(ns, "copy_input", False)
-    owners = [s for s in data.sheets if not s.key and s.name not in RESULT_SHEETS] if copy else []
-    first_rows = {s.name: 1 for s in owners} | {data.sheet: (seg.table.header_row or 0) + 1}
-    found = fmt.sheet_formats(src, first_rows)
-    fmt.apply_to_segments(layout, seg, found.get(data.sheet, {}))
-    progress(msg("writing {name}", name=out.name), len(seg.rows))
-    write_workbook(layout, out, owners, fmt.copy_formats(found, owners))
+    ahead: list[NumbersAhead] = []
+    try:
+        data, seg = _run_engine(ns, src, progress, on_read=lambda d: ahead.extend(_numbers_ahead(ns, d)))
+        layout = build_layout(seg)
+        copy = getattr(ns, "copy_input", False)
+        owners = [s for s in data.sheets if not s.key and s.name not in RESULT_SHEETS] if copy else []
+        first_rows = {s.name: 1 for s in owners} | {data.sheet: (seg.table.header_row or 0) + 1}
+        found = fmt.sheet_formats(src, first_rows)
+        fmt.apply_to_segments(layout, seg, found.get(data.sheet, {}))
+        progress(msg("writing {name}", name=out.name), len(seg.rows))
+        write_workbook(layout, out, owners, fmt.copy_formats(found, owners),
+                       numbers_ahead=ahead[0] if ahead else None)
+    finally:
+        for helper in ahead:
+            helper.close()
     progress.done()
     _print_summary(seg, out)
     return 0
+
+
+def _numbers_ahead(ns: argparse.Namespace, data: Any) -> list[NumbersAhead]:
+    """A helper making the digits of the owner's number columns while the engine runs (a
+    customer table kept by column: the Segments sheet repeats its columns)."""
+    from segmenter.io.numbers_ahead import NumbersAhead
+
+    orders = ns.command == "segment-orders" or getattr(ns, "orders", False)
+    if orders or not isinstance(data.grid, ColumnRows):
+        return []
+    helper = NumbersAhead.start(data.grid)
+    return [] if helper is None else [helper]
 
 
 def _export(ns: argparse.Namespace) -> int:

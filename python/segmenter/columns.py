@@ -20,11 +20,16 @@ class ColumnRows(Sequence[list[Any]]):
     header row is replaced whole.
     """
 
-    def __init__(self, header: list[Any], columns: list[list[Any]]) -> None:
+    def __init__(self, header: list[Any], columns: list[list[Any]],
+                 numbers: dict[int, Any] | None = None) -> None:
         if len(header) != len(columns) or len({len(c) for c in columns}) > 1:
             raise ValueError("a header cell per column, and columns of one length")
         self.header = header
         self.columns = columns
+        self.numbers: dict[int, Any] = dict(numbers or {})
+        """Float64 arrays of number columns as the reader parsed them (the same values), by
+        column: a helper takes them without converting a million objects. A changed cell
+        drops its column's."""
 
     @property
     def width(self) -> int:
@@ -70,6 +75,7 @@ class ColumnRows(Sequence[list[Any]]):
             self.header[j] = value
         else:
             self.columns[j][i - 1] = value
+            self.numbers.pop(j, None)
 
     def add_column(self, header: Any, values: Sequence[Any]) -> None:
         """A column at the right (``values``: one per body row)."""

@@ -203,8 +203,8 @@ def read_rows(text: str, sep: str, decimal: str, cell: Callable[[str], Any],
 
         plain = plain_columns(text, sep, column)
         if plain is not None:
-            names, typed = plain
-            return ColumnRows([cell(c) for c in names], typed), [], numeric
+            names, typed, parsed = plain
+            return ColumnRows([cell(c) for c in names], typed, parsed), [], numeric
     del head
     raw = list(csv.reader(io.StringIO(text), delimiter=sep))
     width = len(raw[1]) if len(raw) > 1 else 0

@@ -24,6 +24,7 @@ from typing import Any
 
 from segmenter.columns import ColumnRows
 from segmenter.io.atomic import umask_mode
+from segmenter.io.numbers_ahead import NumbersAhead
 from segmenter.io.workbook_parts import column_letter
 from segmenter.io.xlsx_body import Body, Column, splice, style_attr
 from segmenter.io.xlsx_charts import add_chart
@@ -58,11 +59,13 @@ def write_workbook(
     path: str | Path,
     input_sheets: Sequence[Any] = (),
     input_formats: Sequence[dict[int, str]] = (),
+    numbers_ahead: NumbersAhead | None = None,
 ) -> Path:
     """Write ``input_sheets`` (objects with ``name`` and ``values``) then the layout, atomically.
 
     ``input_formats[i]`` maps a 0-based column of ``input_sheets[i]`` to its number
-    format (the owner's, see :mod:`segmenter.io.input_formats`).
+    format (the owner's, see :mod:`segmenter.io.input_formats`). ``numbers_ahead``: digits
+    of the owner's number columns already made by a helper (used where a column matches).
     """
     import xlsxwriter
 
@@ -91,6 +94,9 @@ def write_workbook(
             first.activate()
         wb.close()
         if bodies:
+            for body in bodies:
+                if numbers_ahead is not None and body.by_column is not None:
+                    body.ready = numbers_ahead.ready(body.by_column)
             _splice(tmp, bodies)
         os.chmod(tmp, umask_mode())
         os.replace(tmp, target)

@@ -28,8 +28,9 @@ _MAX_INT = 10**18  # as the exact reader: larger whole numbers stay text
 
 
 def plain_columns(text: str, sep: str, column: Callable[[Sequence[str]], list[Any]],
-                  ) -> tuple[list[str], list[list[Any]]] | None:
-    """(header fields, typed body columns) of a plain CSV, or None to take the exact reader.
+                  ) -> tuple[list[str], list[list[Any]], dict[int, np.ndarray]] | None:
+    """(header fields, typed body columns, float64 arrays of the number columns by index)
+    of a plain CSV, or None to take the exact reader.
 
     ``column`` types a column of field texts (the exact reader's rule); numbers that
     pandas parsed are used as they are only where the exact rule gives the same values.
@@ -55,22 +56,25 @@ def plain_columns(text: str, sep: str, column: Callable[[Sequence[str]], list[An
         return None
     starts, ends = fields
     columns: dict[int, list[Any]] = {}
+    floats: dict[int, np.ndarray] = {}
     for j in range(len(header)):
         if isinstance(frame[j].dtype, pd.StringDtype) or frame[j].dtype == object:
             if not _all_text(frame[j]):
                 return None
             columns[j] = column(frame[j].tolist())
         else:
-            numbers = _numbers(frame[j].to_numpy(), body, starts[:, j], ends[:, j], marks, j)
+            values = frame[j].to_numpy()
+            numbers = _numbers(values, body, starts[:, j], ends[:, j], marks, j)
             if numbers is not None:
                 columns[j] = numbers
+                floats[j] = values.astype(np.float64, copy=False)
     again = [j for j in range(len(header)) if j not in columns]
     texts_of = _read(unix, sep, len(header), again) if again else None
     for j in again:
         if texts_of is None or len(texts_of) != starts.shape[0] or not _all_text(texts_of[j]):
             return None
         columns[j] = column(texts_of[j].tolist())
-    return header, [columns[j] for j in range(len(header))]
+    return header, [columns[j] for j in range(len(header))], floats
 
 
 def _unix_lines(text: str) -> str | None:

@@ -68,6 +68,8 @@ class Body:
     rows: Sequence[Sequence[Any]]
     columns: list[Column] = field(default_factory=list)
     by_column: Sequence[Sequence[Any]] | None = None  # the rows' values by column, instead of rows
+    ready: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """Number columns of ``by_column`` whose :func:`number_digits` were made ahead, by index."""
 
     @property
     def n_rows(self) -> int:
@@ -304,15 +306,22 @@ def _chunk_bytes(rows: Sequence[Sequence[Any]], r0: int, body: Body) -> bytes:
     return _column_chunk_bytes(_columns(rows, len(body.columns)), len(rows), r0, body)
 
 
-def _column_chunk_bytes(by_column: Sequence[Sequence[Any]], m: int, r0: int, body: Body) -> bytes:
-    """:func:`_chunk_bytes` of ``m`` rows given by column."""
+def _column_chunk_bytes(by_column: Sequence[Sequence[Any]], m: int, r0: int, body: Body,
+                        start: int | None = None) -> bytes:
+    """:func:`_chunk_bytes` of ``m`` rows given by column (rows ``start`` on of ``body.by_column``,
+    whose ready digits are then used)."""
     numbers = np.arange(r0 + 1, r0 + m + 1, dtype=np.int64)
     row_number = cell_bytes.digit_matrix(numbers, int(cell_bytes.n_digits(numbers).max(initial=1)))
     cells = cell_bytes.RowBytes(m)
     any_cell = np.zeros(m, dtype=bool)
     every_row = False
     for j, values in enumerate(by_column):
-        present = _column_bytes(cells, values, body.columns[j], body.first_col + j, row_number)
+        made = body.ready.get(j)
+        if made is not None and start is not None:
+            made = (made[0][start:start + m], made[1][:, start:start + m])
+        else:
+            made = None
+        present = _column_bytes(cells, values, body.columns[j], body.first_col + j, row_number, made)
         if present is _TOO_WIDE or cells.width * m > _MAX_MATRIX:
             rows = list(zip(*by_column, strict=True))
             return _chunk_xml(rows, r0, body).encode("utf-8")
@@ -339,12 +348,17 @@ _MAX_MATRIX = 64 << 20  # bytes of a chunk's matrix (its copies while it is read
 
 
 def _column_bytes(out: cell_bytes.RowBytes, values: Sequence[Any], col: Column, col_index: int,
-                  row_number: np.ndarray) -> np.ndarray | None | object:
+                  row_number: np.ndarray, made: tuple[np.ndarray, np.ndarray] | None = None,
+                  ) -> np.ndarray | None | object:
     """One column's cells as bands of ``out``: which rows have a cell (None: all of them;
-    an empty mask adds nothing), or ``_TOO_WIDE``."""
+    an empty mask adds nothing), or ``_TOO_WIDE``. ``made``: the values' :func:`number_digits`."""
     mid: str | list[str]
     close: str | list[str]
-    if set(map(type, values)) <= _NUMERIC:
+    value_bands: list[Any]
+    if made is not None:
+        present, mid, value_bands, close = (None if made[0].all() else made[0]), \
+            f'"{col.number}><v>', [made[1]], _NUMBER_CLOSE
+    elif set(map(type, values)) <= _NUMERIC:
         present, mid, value_bands, close = _number_bands(values, col.number)
     else:
         present, mid, texts, close = column_cells(values, col)
@@ -382,10 +396,21 @@ def _text_band(texts: list[str], present: np.ndarray | None) -> np.ndarray | Non
 
 
 def _number_bands(values: Sequence[Any], style: str) -> tuple[np.ndarray | None, str, list[Any], str]:
-    """:func:`_number_cells` as one band: the digits of numbers with at most four decimals,
-    then of those with 16 significant digits, and in the same band ``%.16G`` (as there) of
-    the rest."""
-    x = np.array(values, dtype=float)
+    """:func:`_number_cells` as one band (see :func:`number_digits`)."""
+    found = number_digits(np.array(values, dtype=float))
+    if found is None:
+        return None, "", [None], ""
+    present, digits = found
+    return (None if bool(present.all()) else present), f'"{style}><v>', [digits], _NUMBER_CLOSE
+
+
+def number_digits(x: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(which values are finite, their ``%.16G`` text as a band): the digits of numbers with
+    at most four decimals, then of those with 16 significant digits, and in the same band
+    ``%.16G`` of the rest; None if that cannot be a band.
+
+    A function of the float values alone (``%.16G`` of an int is that of its float), so a
+    column's digits can be made once for all its chunks, or by another process."""
     present = np.isfinite(x)
     done, digits = cell_bytes.number_matrix(np.where(present, x, 0.0))
     digits[:, ~present] = 0
@@ -400,16 +425,15 @@ def _number_bands(values: Sequence[Any], style: str) -> tuple[np.ndarray | None,
             digits[:long_digits.shape[0], at[more]] = long_digits[:, more]
             rest[at[more]] = False
     if rest.any():
-        texts = list(map("%.16G".__mod__, np.asarray(values, dtype=object)[rest].tolist()))
+        texts = list(map("%.16G".__mod__, x[rest].tolist()))
         other = cell_bytes.text_matrix(texts)  # ASCII, never a NUL
         if other is None:
-            return None, "", [None], ""
+            return None
         if other.shape[0] > digits.shape[0]:
             digits = np.vstack([digits, np.zeros((other.shape[0] - digits.shape[0], len(x)), np.uint8)])
         digits[:, rest] = 0
         digits[:other.shape[0], rest] = other
-    every = bool(present.all())
-    return (None if every else present), f'"{style}><v>', [digits], _NUMBER_CLOSE
+    return present, digits
 
 
 def body_xml(body: Body, chunk: int = CHUNK_ROWS) -> Iterator[bytes]:
@@ -417,7 +441,7 @@ def body_xml(body: Body, chunk: int = CHUNK_ROWS) -> Iterator[bytes]:
     if body.by_column is not None:
         for start in range(0, body.n_rows, chunk):
             part = [c[start:start + chunk] for c in body.by_column]
-            yield _column_chunk_bytes(part, len(part[0]), body.first_row + start, body)
+            yield _column_chunk_bytes(part, len(part[0]), body.first_row + start, body, start)
         return
     for start in range(0, len(body.rows), chunk):
         yield _chunk_bytes(body.rows[start:start + chunk], body.first_row + start, body)
