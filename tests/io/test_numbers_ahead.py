@@ -86,8 +86,9 @@ def test_a_helper_that_cannot_start_or_dies_changes_nothing(tmp_path, monkeypatc
         m.setattr(na.NumbersAhead, "start", classmethod(lambda cls, table: None))
         assert main(["segment", str(src), "--output", str(tmp_path / "plain.xlsx")]) == 0
     want = _sheets(tmp_path / "plain.xlsx")
+    monkeypatch.setattr(na, "WAIT", 2.0)
     stand_ins = {"missing": None, "dies": "exit 3", "garbage": "cat >/dev/null; printf xx",
-                 "silent": "cat >/dev/null"}
+                 "silent": "cat >/dev/null", "hangs": "exec sleep 30"}
     for name, script in stand_ins.items():
         exe = tmp_path / f"python-{name}"
         if script is not None:

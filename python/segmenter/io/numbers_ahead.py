@@ -40,6 +40,10 @@ from segmenter.columns import ColumnRows
 MIN_ROWS = 100_000
 """Columns shorter than this are quicker to digitise in place than to send."""
 
+WAIT = 60.0
+"""Seconds the writer waits for the helper's digits before it stops it and makes them
+itself (a full sheet's take the helper a few seconds, while the engine runs)."""
+
 _COUNT = struct.Struct("<q")
 
 
@@ -99,8 +103,11 @@ class NumbersAhead:
 
     def ready(self, by_column: Sequence[Sequence[Any]]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
         """The made digits of each column of ``by_column`` that holds the very cells of a
-        column sent, by index (waits for the helper; empty if it failed)."""
-        self._talk.join()
+        column sent, by index (waits for the helper; empty if it failed or hangs)."""
+        self._talk.join(timeout=WAIT)
+        if self._talk.is_alive():  # a helper that neither answers nor ends is stopped
+            self.close()
+            self._talk.join()
         bands = self._bands
         out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         for j, values in enumerate(by_column):
