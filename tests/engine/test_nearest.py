@@ -43,3 +43,30 @@ def test_ties_go_to_the_lowest_centre_and_a_centre_is_at_zero():
 def test_no_rows():
     idx, d2 = nearest_centre(np.zeros((0, 2)), np.ones((3, 2)))
     assert idx.shape == d2.shape == (0,)
+
+
+@pytest.mark.parametrize("p", [1, 3, 9])
+def test_skip_leaves_each_rows_own_centre_out(p):
+    rng = np.random.default_rng(p)
+    X, C = rng.normal(size=(500, p)), rng.normal(size=(5, p))
+    own = rng.integers(-1, 5, len(X))
+    D = cdist(X, C, "sqeuclidean")
+    D[np.flatnonzero(own >= 0), own[own >= 0]] = np.inf
+    idx, d2 = nearest_centre(X, C, skip=own)
+    np.testing.assert_array_equal(idx, D.argmin(axis=1))
+    np.testing.assert_allclose(d2, D.min(axis=1), rtol=1e-12)
+    # one centre, skipped: nothing left
+    idx, d2 = nearest_centre(X[:3], C[:1], skip=np.zeros(3, dtype=np.int64))
+    assert idx.tolist() == [0, 0, 0] and np.isinf(d2).all()
+
+
+@pytest.mark.parametrize("labels", [
+    np.array([3, 1, 1, 0, 3, 3, 7]),  # small segment numbers, gaps, Unassigned
+    np.array([-2, 5, 5, 2**21, -2, 5, 2**21]),  # not small: the sorting path
+])
+def test_segment_means_are_the_means_of_each_segments_rows(labels):
+    X = np.random.default_rng(0).lognormal(0, 2, (len(labels), 4))
+    means = nearest.segment_means(X, labels)
+    assert sorted(means) == sorted(set(labels.tolist()))
+    for s, m in means.items():
+        np.testing.assert_allclose(m, X[labels == s].mean(axis=0), rtol=1e-14)

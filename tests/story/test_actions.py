@@ -161,3 +161,47 @@ def test_decision_rules_on_a_sample_count_on_all_customers():
     assert [(r.text, r.customers) for r in again.rules] == [(r.text, r.customers) for r in rs.rules]
     full = decision_rules(df, labels, names)
     assert full.fitted_on == len(df) and "sample" not in full.note
+
+
+def _reasons_row_by_row(X, labels, sources, orig, means, top, language="en"):
+    """The definition, one customer at a time: pulls summed per owner's column, the ``top``
+    strongest positive ones, ties to the column further left, values as fmt/fmt_days."""
+    from segmenter.story.explain import _template, fmt, fmt_days
+    from segmenter.story.i18n import t
+
+    cols = list(dict.fromkeys(sources))
+    segs = sorted(set(labels.tolist()))
+    C = {s: X[labels == s].mean(axis=0) for s in segs}
+    out = []
+    for x, s in zip(X, labels, strict=True):
+        others = [o for o in segs if o != s and o != 0]
+        if s == 0:
+            out.append("")
+            continue
+        near = min(others, key=lambda o: (((x - C[o]) ** 2).sum(), o))
+        pull = (x - C[near]) ** 2 - (x - C[s]) ** 2
+        per = {c: sum(pull[j] for j, src in enumerate(sources) if src == c) for c in cols}
+        ranked = sorted((c for c in cols if per[c] > 1e-12), key=lambda c: (-per[c], cols.index(c)))
+        parts = []
+        for c in ranked[:top]:
+            v = orig[c].iloc[len(out)]
+            whole = bool(np.all(orig[c].dropna() == np.round(orig[c].dropna())))
+            lead, tail = _template("why.pull", language, c, fmt(float(means.loc[s, c])))
+            parts.append(lead + (fmt_days(v) if whole else fmt(v)) + tail)
+        out.append(t("why.sep", language).join(parts) if parts else t("why.none", language))
+    return out
+
+
+@pytest.mark.parametrize("top", [1, 2, 3])
+def test_customer_reasons_equal_the_row_by_row_definition(top):
+    rng = np.random.default_rng(top)
+    n, p = 400, 4
+    labels = rng.integers(0, 4, n)  # 0: Unassigned, no reason
+    X = rng.normal(size=(n, p)) + labels[:, None] * rng.uniform(0, 1, p)
+    X[::7, 2] = X[::7, 1]  # exact ties between two columns' pulls happen
+    names = ["Orders", "Spend", "Visits", "Age"]
+    orig = pd.DataFrame({"Orders": np.round(np.abs(X[:, 0]) * 10),
+                         "Spend": X[:, 1] * 1500.0, "Visits": X[:, 2] * 0.3, "Age": X[:, 3] + 40})
+    means = orig.groupby(labels).mean()
+    got = list(customer_reasons(X, labels, names, orig, means, top=top))
+    assert got == _reasons_row_by_row(X, labels, names, orig, means, top)

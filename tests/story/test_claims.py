@@ -232,3 +232,15 @@ def test_nice_rounding_goes_outwards(x: float) -> None:
     lo, hi = nice_floor(x), nice_ceil(x)
     assert lo <= x <= hi
     assert len(f"{abs(lo):.10g}".replace(".", "").strip("0")) <= 2
+
+
+def test_order_stats_equal_numpys_median_and_quantiles():
+    from segmenter.story.claims import MIN_SHARE, _order_stats
+
+    rng = np.random.default_rng(3)
+    for n in [1, 2, 3, 4, 5, 9, 10, 11, 19, 20, 21, 99, 100, 101, 1000, 1001]:
+        for v in (rng.normal(size=n), np.round(rng.lognormal(2, 1, n)), np.full(n, 7.0)):
+            med, lo, hi = _order_stats(v.copy())
+            assert med == np.median(v)
+            assert lo == np.quantile(v, 1 - MIN_SHARE, method="lower")
+            assert hi == np.quantile(v, MIN_SHARE, method="higher")

@@ -55,6 +55,11 @@ from segmenter.options import Options
 
 MIN_ROWS = 3
 SCAN_SAMPLE = 5_000  # the k scan (k-means fits + silhouettes) runs on at most this many rows
+FIT_THREADS = 2
+"""OpenMP threads of a k-means fit on many rows. scikit-learn adds each thread's partial
+centre sums under a lock, in the order the threads arrive: with three or more threads the
+last digits of the centres could change from one run to the next. Two partial sums added to
+zero give the same result in either order, on any machine."""
 HIER_EXACT_MAX = 20_000  # ward/single: exact tree (fastcluster, O(n*p) memory) up to here
 HIER_EXACT_MAX_MATRIX = 12_000  # average/complete need the n^2/2 distance matrix (576 MB here)
 MICRO_CLUSTERS = 2_000  # above the exact limit: tree over this many k-means micro-clusters
@@ -430,10 +435,13 @@ def _fit_kmeans(Xc: np.ndarray, options: Options, d: int) -> _Raw:
         ks, warnings = _scan_range(options, n, d, n_distinct_sorted(S) if sampled else d)
         # small fits: one thread each (threads inside a fit cost more than they save),
         # several k at once (each fit is seeded, so the models do not depend on the order)
+        def scan_fit(kk: int) -> KMeans:
+            with threadpool_limits(1, "openmp"):  # OpenMP's limit is per thread
+                return _kmeans(kk, options.n_init, seed).fit(S)
+
         with threadpool_limits(1), ThreadPoolExecutor(_workers()) as ex:
             big_first = ks[::-1]
-            fitted = ex.map(lambda kk: _kmeans(kk, options.n_init, seed).fit(S), big_first)
-            models = dict(sorted(zip(big_first, fitted, strict=True)))
+            models = dict(sorted(zip(big_first, ex.map(scan_fit, big_first), strict=True)))
         scan = _scan_metrics(S, {k: m.labels_ for k, m in models.items()}, n)
         k, reason, w2 = _choose_k(scan, n)
         scan["chosen"] = scan["k"] == k
@@ -446,10 +454,12 @@ def _fit_kmeans(Xc: np.ndarray, options: Options, d: int) -> _Raw:
         rule, reason = _k_set(k)
         if sampled and n_distinct_sorted(S) < k:
             S, sampled = Xc, False  # the sample is too repetitive: fit on all rows
-        with threadpool_limits(1 if len(S) <= SCAN_SAMPLE else None):
+        small = len(S) <= SCAN_SAMPLE  # one thread of everything: threads cost more there
+        with threadpool_limits(1 if small else FIT_THREADS, None if small else "openmp"):
             start = _kmeans(k, options.n_init, seed).fit(S)
     if sampled:
-        final = _kmeans(k, 1, seed, init=start.cluster_centers_).fit(Xc)
+        with threadpool_limits(FIT_THREADS, "openmp"):
+            final = _kmeans(k, 1, seed, init=start.cluster_centers_).fit(Xc)
     else:
         final = start
     details["iterations"] = int(final.n_iter_)
@@ -626,8 +636,9 @@ def _micro_clusters(Xc: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray, 
     S = Xc[_sample_rows(n, MICRO_SAMPLE, seed)]
     c = min(MICRO_CLUSTERS, n_distinct_sorted(S))
     km = KMeans(n_clusters=c, init="random", n_init=1, max_iter=MICRO_MAX_ITER, random_state=seed)
-    km.fit(S)
-    micro = km.predict(Xc)
+    with threadpool_limits(FIT_THREADS, "openmp"):
+        km.fit(S)
+        micro = km.predict(Xc)
     used, micro = np.unique(micro, return_inverse=True)
     w = np.bincount(micro).astype(np.float64)
     C = np.zeros((len(used), p))

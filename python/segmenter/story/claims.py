@@ -52,7 +52,10 @@ class Claim:
 
     def share(self, values: Any) -> float:
         """Share of the values for which the claim holds (a missing value does not)."""
-        v = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=np.float64)
+        if isinstance(values, np.ndarray) and values.dtype == np.float64:
+            v = values  # already numbers (the levels' own check): no Series round trip
+        else:
+            v = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=np.float64)
         if not len(v):
             return float("nan")
         with np.errstate(invalid="ignore"):
@@ -130,6 +133,21 @@ def nice_ceil(x: float) -> float:
 # ----------------------------------------------------------------------------- levels
 
 
+def _order_stats(v: np.ndarray) -> tuple[float, float, float]:
+    """(median, ``quantile(1 - MIN_SHARE, "lower")``, ``quantile(MIN_SHARE, "higher")``) of
+    finite values, as numpy computes them, from one partition instead of three."""
+    n = len(v)
+    if not n:
+        return float("nan"), float("nan"), float("nan")
+    lo_at = int(np.floor((n - 1) * (1 - MIN_SHARE)))  # numpy's "lower" and "higher" indexes
+    hi_at = int(np.ceil((n - 1) * MIN_SHARE))
+    mid = sorted({lo_at, hi_at, (n - 1) // 2, n // 2})
+    part = np.partition(v, mid)
+    a, b = part[(n - 1) // 2], part[n // 2]
+    med = float(a) if n % 2 else float((a + b) / 2)
+    return med, float(part[lo_at]), float(part[hi_at])
+
+
 def _level(feature: str, v: np.ndarray, overall: float, unit: str | None, lapsed: bool) -> Level:
     """The level of one segment on one feature from its members' values ``v``.
 
@@ -137,12 +155,10 @@ def _level(feature: str, v: np.ndarray, overall: float, unit: str | None, lapsed
     else None: day counts round to round days, the rest to two significant digits.
     """
     days = unit == "days"
-    med = float(np.median(v)) if len(v) else float("nan")
+    med, lo, hi = _order_stats(v)
     score = float(abs(np.mean(v > overall) - np.mean(v < overall))) if len(v) else 0.0
     if not len(v) or not math.isfinite(overall):
         return Level(feature, 0, None, float("nan"), med, overall, score, days, unit)
-    lo = float(np.quantile(v, 1 - MIN_SHARE, method="lower"))
-    hi = float(np.quantile(v, MIN_SHARE, method="higher"))
     down = round_days if days else nice_floor
     floor_ = down(lo)
     ceil_ = round_days_up(hi) if days else nice_ceil(hi)

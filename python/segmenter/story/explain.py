@@ -28,6 +28,7 @@ import pandas as pd
 
 from segmenter.engine.cleaning.neverbought import NEVER_BOUGHT
 from segmenter.engine.fit import UNASSIGNED, Fitted
+from segmenter.engine.nearest import nearest_centre, segment_means
 from segmenter.engine.profiles import MIN_DISTINCTIVE_Z, TOP_DISTINCTIVE
 from segmenter.story.actions import Action, recommend_all
 from segmenter.story.claims import segment_levels
@@ -125,18 +126,20 @@ def segment_differences(profiles: Any, units: Mapping[str, str], roles: Roles,
 
 def segment_centres(X: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
     """Mean of each segment's rows in the scaled space (k-means centres, for any method)."""
-    labels = np.asarray(labels)
-    return {int(s): X[labels == s].mean(axis=0) for s in np.unique(labels)}
+    return segment_means(X, labels)
 
 
 def pulls(X: np.ndarray, labels: np.ndarray, centres: Mapping[int, np.ndarray]) -> np.ndarray:
     """Per row and feature: how much closer the feature puts the row to its own centre
-    than to the nearest other centre (positive = pulls towards its own segment)."""
+    than to the nearest other centre (positive = pulls towards its own segment).
+
+    The result is in column-major (Fortran) order: its users work column by column.
+    """
     labels = np.asarray(labels)
     segs = sorted(s for s in centres if s != UNASSIGNED)
-    out = np.zeros_like(X, dtype=np.float64)
     if len(segs) < 2:
-        return out
+        return np.zeros(X.shape, dtype=np.float64, order="F")
+    out = np.empty(X.shape[::-1], dtype=np.float64)  # p x n; every block fills its rows
     C = np.vstack([centres[s] for s in segs])
     seg_arr = np.asarray(segs, dtype=np.int64)
     at = np.searchsorted(seg_arr, labels)  # each label's index among segs, -1 when absent
@@ -144,28 +147,29 @@ def pulls(X: np.ndarray, labels: np.ndarray, centres: Mapping[int, np.ndarray]) 
     # every number depends on its own row only: blocks of rows stay in cache
     for a in range(0, len(X), PULL_BLOCK):
         b = min(a + PULL_BLOCK, len(X))
-        out[a:b] = _pulls_block(X[a:b], C, own_i[a:b])
-    return out
+        _pulls_block(X[a:b], C, own_i[a:b], out[:, a:b])
+    return out.T
 
 
-def _pulls_block(X: np.ndarray, C: np.ndarray, own_i: np.ndarray) -> np.ndarray:
-    d2 = np.column_stack([((X - c) ** 2).sum(axis=1) for c in C])  # n x k, no n x k x p
+def _pulls_block(X: np.ndarray, C: np.ndarray, own_i: np.ndarray, out: np.ndarray) -> None:
+    """:func:`pulls` of a block of rows into ``out`` (p x rows), column by column."""
+    other_i, _ = nearest_centre(X, C, skip=own_i)
     ok = own_i >= 0
-    d2m = d2.copy()
-    d2m[np.flatnonzero(ok), own_i[ok]] = np.inf
-    other_i = np.argmin(d2m, axis=1)
-    own = C[np.where(ok, own_i, 0)]
-    other = C[other_i]
-    out = (X - other) ** 2 - (X - own) ** 2
-    out[~ok] = 0.0
-    return out
+    own = np.where(ok, own_i, 0)
+    tmp = np.empty(len(X))
+    for j, column in enumerate(X.T):
+        np.subtract(column, np.take(C[:, j], other_i), out=out[j])
+        np.square(out[j], out=out[j])
+        np.subtract(column, np.take(C[:, j], own), out=tmp)
+        out[j] -= np.square(tmp, out=tmp)
+    out[:, ~ok] = 0.0
 
 
 def fmt_array(values: np.ndarray, days: bool = False) -> np.ndarray:
     """:func:`fmt` (or, for days and other whole numbers, :func:`fmt_days`) for a whole
     column at once, as an object array."""
     x = np.asarray(values, dtype=np.float64)
-    out = np.full(len(x), "n/a", dtype=object)
+    out = np.empty(len(x), dtype=object)  # every row is set below ("n/a" last)
     finite = np.isfinite(x)
     ax = np.abs(np.where(finite, x, 0.0))
     bands = [(finite, 0, True)] if days else [  # (rows, decimals, thousands separators)
@@ -177,6 +181,7 @@ def fmt_array(values: np.ndarray, days: bool = False) -> np.ndarray:
     for mask, decimals, commas in bands:
         idx = np.flatnonzero(mask)
         out[idx] = fixed_texts(x[idx], decimals, commas)
+    out[~finite] = "n/a"
     return out
 
 
@@ -185,6 +190,82 @@ def _template(key: str, language: str, feature: str, centre: str) -> tuple[str, 
     mark = "\x00"
     before, _, after = t(key, language, feature=feature, value=mark, centre=centre).partition(mark)
     return before, after
+
+
+def _top_columns(S: np.ndarray, top: int) -> list[np.ndarray]:
+    """Per rank r < top: each row's r-th strongest positive column (-1 when none is left).
+
+    Ties go to the column further left, as a stable sort of ``-S`` would order them;
+    ``top`` passes of argmax instead of a sort of every row (a third of a second at a
+    million rows).
+    """
+    n = len(S)
+    work = np.ascontiguousarray(np.where(S > 1e-12, S, -np.inf))  # rows contiguous for argmax
+    rows = np.arange(n)
+    picks = []
+    for r in range(min(top, S.shape[1])):
+        j = np.argmax(work, axis=1)
+        ok = work[rows, j] > -np.inf
+        picks.append(np.where(ok, j, -1))
+        if r + 1 < top:
+            work[rows, j] = -np.inf
+    return picks
+
+
+def _rows_by_column(pick: np.ndarray, width: int) -> list[np.ndarray]:
+    """The rows (ascending) whose pick is column j, for j in 0..width-1."""
+    small = pick.astype(np.int16) if width < 2**15 - 1 else pick  # numpy radix-sorts int16
+    order = np.argsort(small, kind="stable")
+    bounds = np.searchsorted(pick[order], np.arange(-1, width + 1))
+    return [order[bounds[j + 1]:bounds[j + 2]] for j in range(width)]
+
+
+def _reason_frames(sources: Sequence[str], segs: np.ndarray, seg_means: pd.DataFrame,
+                   days: set[str], language: str, categories: pd.DataFrame | None,
+                   ) -> tuple[np.ndarray, np.ndarray]:
+    """The texts around each value, per (segment, column): "Orders " and " (segment average
+    12.3)" (a day count's unit included)."""
+    lead = np.full((len(segs), len(sources)), "", dtype=object)
+    tail = np.full((len(segs), len(sources)), "", dtype=object)
+    for j, c in enumerate(sources):
+        if c in seg_means.columns:
+            f = fmt_days if c in days else fmt
+            unit = t("unit.days_ago", language) if c in days else ""
+            frames = {int(s): _template("why.pull", language, c, f(float(seg_means.loc[s, c])))
+                      for s in segs if s in seg_means.index}
+        else:
+            unit = ""
+            frames = {}
+            for s in segs:
+                centre = ""
+                if categories is not None and c in categories.columns and s in categories.index:
+                    centre = str(categories.loc[s, c])
+                frames[int(s)] = _template("why.cat", language, c, centre)
+        for i, s in enumerate(segs):
+            lead[i, j], after = frames.get(int(s), ("", ""))
+            tail[i, j] = unit + after
+    return lead, tail
+
+
+class _ValueTexts:
+    """The owner's value of a column as the reasons show it, for chosen rows."""
+
+    def __init__(self, original: pd.DataFrame, seg_means: pd.DataFrame, days: set[str]) -> None:
+        self.original, self.seg_means, self.days = original, seg_means, days
+        self._columns: dict[str, Any] = {}  # column -> (floats, whole?) or its texts
+
+    def of(self, c: str, rows: np.ndarray) -> np.ndarray:
+        if c not in self._columns:
+            if c in self.seg_means.columns:
+                column = pd.to_numeric(self.original[c], errors="coerce").to_numpy(dtype=np.float64)
+                finite = column[np.isfinite(column)]
+                whole = c in self.days or bool(len(finite)) and bool(
+                    np.all(finite == np.round(finite)))
+                self._columns[c] = (column, whole)  # ages "27", not "27.0"
+            else:
+                self._columns[c] = self.original[c].astype(str).to_numpy().astype(object)
+        got = self._columns[c]
+        return fmt_array(got[0][rows], days=got[1]) if isinstance(got, tuple) else got[rows]
 
 
 def customer_reasons(
@@ -197,73 +278,59 @@ def customer_reasons(
     top: int = WHY_TOP,
     categories: pd.DataFrame | None = None,
     units: Mapping[str, str] | None = None,
-) -> list[str]:
+) -> np.ndarray:
     """Per row of ``X``: "Orders 14 (segment average 12.3); Annual spend 5,400 (…)".
 
     ``feature_sources`` maps each column of ``X`` to the owner's column (one-hot
     columns share their category column); pulls are summed per owner's column and
     the ``top`` strongest positive pulls are named. ``original``/``seg_means`` give
     the numbers in the owner's units. Built column by column (not row by row) so a
-    full sheet of customers takes seconds.
+    full sheet of customers takes seconds; returns an object array of texts.
     """
     labels = np.asarray(labels).astype(int)
     n = len(X)
     P = pulls(X, labels, segment_centres(X, labels))
     sources = list(dict.fromkeys(feature_sources))
-    S = np.zeros((n, len(sources)))
-    for j, src in enumerate(feature_sources):
-        S[:, sources.index(src)] += P[:, j]
-    units = units or {}
-    days = {c for c in sources if str(units.get(c, "")).startswith("days before")}
-
-    ranked = np.where(S > 1e-12, S, -np.inf)
-    order = np.argsort(-ranked, axis=1, kind="stable")[:, :top]
-    valid = np.take_along_axis(ranked, order, axis=1) > -np.inf
-    # pieces: per reason, its lead, value and tail for every row ("" for none); a row's
-    # text is one join of its pieces (pointer copies, then one str.join per row)
-    pieces = [np.full(n, "", dtype=object) for _ in range(3 * order.shape[1])]
-    sep = t("why.sep", language)
+    if sources == list(feature_sources):
+        S = P  # one X column per owner's column: nothing to add up
+    else:
+        S = np.zeros((n, len(sources)), order="F")  # column by column, as P
+        for j, src in enumerate(feature_sources):
+            S[:, sources.index(src)] += P[:, j]
+    days = {c for c in sources if str((units or {}).get(c, "")).startswith("days before")}
     segs = np.unique(labels)
-    for j, c in enumerate(sources):
-        hit = (order == j) & valid
-        rows = np.flatnonzero(hit.any(axis=1))
-        if rows.size == 0:
-            continue
-        labs = labels[rows]
-        if c in seg_means.columns:
-            f = fmt_days if c in days else fmt
-            unit = t("unit.days_ago", language) if c in days else ""
-            column = pd.to_numeric(original[c], errors="coerce").to_numpy(dtype=np.float64)
-            finite = column[np.isfinite(column)]
-            whole = c in days or bool(len(finite)) and bool(np.all(finite == np.round(finite)))
-            values = fmt_array(column[rows], days=whole)  # ages "27", not "27.0"
-            frames = {int(s): _template("why.pull", language, c, f(float(seg_means.loc[s, c])))
-                      for s in segs if s in seg_means.index}
-        else:
-            unit = ""
-            values = original[c].astype(str).to_numpy()[rows].astype(object)
-            frames = {}
-            for s in segs:
-                centre = ""
-                if categories is not None and c in categories.columns and s in categories.index:
-                    centre = str(categories.loc[s, c])
-                frames[int(s)] = _template("why.cat", language, c, centre)
-        pos = np.searchsorted(segs, labs)  # labs are all in segs (sorted, unique)
-        before = np.array([frames.get(int(s), ("", ""))[0] for s in segs], dtype=object)
-        after = np.array([unit + frames.get(int(s), ("", ""))[1] for s in segs], dtype=object)
-        for r in range(order.shape[1]):
-            m = hit[rows, r]
-            lead = before if r == 0 else sep + before  # later reasons carry their separator
-            at = rows[m]
-            pieces[3 * r][at] = lead[pos[m]]
-            pieces[3 * r + 1][at] = values[m]
-            pieces[3 * r + 2][at] = after[pos[m]]
-    out = np.empty(n, dtype=object)
-    out[:] = list(map("".join, zip(*(p.tolist() for p in pieces), strict=True))) if top else ""
+    seg_pos = np.searchsorted(segs, labels)  # labels are all in segs (sorted, unique)
+    picks = _top_columns(S, top)
+    width = len(sources)
+    lead, tail = _reason_frames(sources, segs, seg_means, days, language, categories)
+    value_texts = _ValueTexts(original, seg_means, days)
+
+    # a row's text is lead, value, then per further reason "tail; lead" and its value, then
+    # the last tail: the constant pieces come from small tables, indexed per row
+    sep = t("why.sep", language)
+    pieces: list[np.ndarray] = []
+    for r, pick in enumerate(picks):
+        if r == 0:
+            start = np.hstack([np.full((len(segs), 1), "", dtype=object), lead])
+            pieces.append(start[seg_pos, pick + 1])
+        values = np.full(n, "", dtype=object)
+        for k, rows in enumerate(_rows_by_column(pick, width)):
+            if rows.size:
+                values[rows] = value_texts.of(sources[k], rows)
+        pieces.append(values)
+        # between reason r and r + 1 (or the end): tail of r, then sep and lead of r + 1
+        nxt = picks[r + 1] if r + 1 < len(picks) else np.full(n, -1)
+        join = np.full((len(segs), width + 1, width + 1), "", dtype=object)
+        join[:, 1:, 0] = tail
+        join[:, 1:, 1:] = tail[:, :, None] + (sep + lead[:, None, :])
+        pieces.append(join[seg_pos, pick + 1, nxt + 1])
+    out = (np.fromiter(map("".join, zip(*(p.tolist() for p in pieces), strict=True)),
+                       dtype=object, count=n) if pieces else np.full(n, "", dtype=object))
     none = t("why.none", language) if len(segs) > 1 else ""
-    out[~valid[:, 0]] = none
+    if picks:
+        out[picks[0] < 0] = none
     out[labels == UNASSIGNED] = ""
-    return out.tolist()
+    return out
 
 
 # ----------------------------------------------------------------------------- rules

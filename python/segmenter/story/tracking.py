@@ -37,7 +37,7 @@ from segmenter.engine import model_json as model_store
 from segmenter.engine.cleaning import transform_new
 from segmenter.engine.clustering import assign_model, has_core_customers
 from segmenter.engine.fit import UNASSIGNED, Fitted, with_labels
-from segmenter.engine.nearest import nearest_centre
+from segmenter.engine.nearest import nearest_centre, segment_means
 from segmenter.errors import SegmenterError
 from segmenter.story.i18n import t
 
@@ -206,10 +206,6 @@ def old_space(seg: Fitted, model: Mapping[str, Any]) -> tuple[np.ndarray, pd.Ind
     return X, rows
 
 
-def _centres(X: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
-    return {int(s): X[labels == s].mean(axis=0) for s in np.unique(labels)}
-
-
 def saved_centres(model: Mapping[str, Any]) -> dict[int, np.ndarray]:
     """Segment -> centre (previous model's scaled space), from :func:`remember`'s fields."""
     tr = model.get("tracking") or {}
@@ -231,7 +227,7 @@ def refit_and_match(seg: Fitted, previous: Previous,
     common = seg.used_rows.intersection(rows)
     labels = seg.rows.loc[common, "segment"].to_numpy(dtype=int)
     pos = pd.Index(rows).get_indexer(common)
-    new_c = _centres(X_old[pos], labels)
+    new_c = segment_means(X_old[pos], labels)
     match = match_segments(saved_centres(previous.model), new_c)
     renumbered = relabel(seg, match.mapping)
     return renumbered, _tracking("refit", renumbered, previous, match, language)
@@ -372,7 +368,7 @@ def _orig_id(after: pd.Series, key: str) -> Any:
 
 def remember(seg: Fitted, names: Mapping[int, str]) -> dict[str, Any]:
     """The model with what the next run needs: centres per segment, names, customers."""
-    centres = _centres(seg.X, seg.used_labels)
+    centres = segment_means(seg.X, seg.used_labels)
     segs = sorted(centres)
     cur = _current_assignments(seg)
     return {

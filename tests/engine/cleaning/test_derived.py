@@ -73,3 +73,27 @@ def test_weight_zero_in_the_distances_and_said_in_log_and_summary():
     named = fit_table(df, make_options(k=3, columns=["Orders", "Spend (€)", "Avg basket (€)"]))
     assert not [e for e in named.log.entries if e.step == "derived"]
     assert np.ptp(named.X[:, named.feature_names.index("Avg basket (€)")]) > 0
+
+
+def test_probe_of_every_pair_at_once_equals_the_pair_by_pair_share():
+    # the broadcast probe must rule a pair out exactly when _share on the first rows would
+    from segmenter.engine.cleaning.derived import MIN_ROWS, PROBE, RATIO_SHARE, _probe_fails, _share
+
+    rng = np.random.default_rng(7)
+    for trial in range(30):
+        n, m = 4 * PROBE + 50, 5
+        X = np.round(rng.lognormal(2, 1, (n, m)), int(rng.integers(0, 3))) + 1.0
+        X[:, 1] = np.round(X[:, 2] / X[:, 3], 2)  # a true ratio
+        X[: int(rng.integers(0, 150)), 1] *= 1.3  # broken on a prefix of varying length
+        X[rng.random((n, m)) < rng.uniform(0, 0.5)] = np.nan
+        X[rng.random((n, m)) < 0.02] = 0.0
+        X[rng.random((n, m)) < 0.01] = -1.0
+        if trial % 5 == 0:
+            X[:, 3] = np.inf
+        for ci in range(m):
+            fails = _probe_fails(X[:, ci], X)
+            for ai in range(m):
+                for bi in range(m):
+                    share, usable = _share(X[:PROBE, ci], X[:PROBE, ai], X[:PROBE, bi])
+                    expected = usable >= MIN_ROWS and share < RATIO_SHARE - 0.1
+                    assert fails[ai, bi] == expected, (trial, ci, ai, bi, share, usable)
