@@ -66,3 +66,27 @@ def test_has_space_is_the_regex_on_every_character():
     for i in [*range(0x3100), 0xFEFF, 0x1F600, 0x10FFFF]:  # every Unicode space is below U+3100
         c = chr(i)
         assert tv.has_space(f"ab{c}") == (re.search(r"\s", c) is not None) == tv.has_space(f"é{c}")
+
+
+def test_blank_scan_skipping_parsed_number_columns_finds_the_same_blanks():
+    # a CSV's number columns (ColumnRows.numbers) hold no blank: skipping them changes nothing
+    from segmenter.columns import ColumnRows
+    from segmenter.engine.reader import _column_array, _filled_columns, _quick_blank
+
+    rng = np.random.default_rng(0)
+    n = 500
+    nums = rng.normal(size=n)
+    ints = rng.integers(0, 9, n)
+    texts = rng.choice(["a", "", None, "b"], n).tolist()
+    table = ColumnRows(["Spend", "", "Note"], [nums.tolist(), ints.tolist(), texts],
+                       numbers={0: nums, 1: ints.astype(float)})
+    arr = _column_array(table)
+    assert _filled_columns(table) == {0, 1}
+    np.testing.assert_array_equal(_quick_blank(arr, _filled_columns(table)), _quick_blank(arr))
+    assert _quick_blank(arr, _filled_columns(table))[0, 1]  # the blank header cell still counts
+    table.set(3, 0, None)  # a changed cell drops its column's numbers: scanned again
+    arr = _column_array(table)
+    assert _filled_columns(table) == {1}
+    np.testing.assert_array_equal(_quick_blank(arr, _filled_columns(table)), _quick_blank(arr))
+    with_nan = ColumnRows(["x"], [[1.0, float("nan")]], numbers={0: np.array([1.0, np.nan])})
+    assert _filled_columns(with_nan) == frozenset()

@@ -183,8 +183,25 @@ def _column_array(data: ColumnRows) -> np.ndarray:
     return arr[:end]
 
 
-def _quick_blank(arr: np.ndarray) -> np.ndarray:
-    return pd.isna(arr) | (arr == "")
+def _quick_blank(arr: np.ndarray, filled: frozenset[int] = frozenset()) -> np.ndarray:
+    """Blank (None, NaN or "") cells; ``filled`` columns hold no blank below row 0."""
+    if not filled:
+        return pd.isna(arr) | (arr == "")
+    blank = np.zeros(arr.shape, dtype=bool)
+    blank[0] = pd.isna(arr[0]) | (arr[0] == "")
+    for j in range(arr.shape[1]):
+        if j not in filled:
+            blank[1:, j] = pd.isna(arr[1:, j]) | (arr[1:, j] == "")
+    return blank
+
+
+def _filled_columns(data: Any) -> frozenset[int]:
+    """Columns of a table kept by column that the reader parsed as finite numbers (its
+    ``numbers``): none of their cells is blank, so a full sheet's scan skips them."""
+    if isinstance(data, ColumnRows):
+        return frozenset(j for j, x in data.numbers.items()
+                         if len(x) == len(data.columns[j]) and bool(np.isfinite(x).all()))
+    return frozenset()
 
 
 # --------------------------------------------------------------------------- column analysis
@@ -666,7 +683,7 @@ def read_grid(
     reported by their real sheet row numbers. ``id_column=""`` means no id column.
     """
     log = CleaningLog()
-    part = _locate_body(*_as_grid(data, origin), log)
+    part = _locate_body(*_as_grid(data, origin), log, _filled_columns(data))
     names = part.names
     cols = {name: _Col(part.body[:, j]) for j, name in enumerate(names)}
     rows = _keep_rows(part, cols, log)
@@ -724,13 +741,14 @@ class _Rows:
 
 
 def _locate_body(arr: np.ndarray, fixed_header: list[str] | None, row0: int, col0: int,
-                 log: CleaningLog) -> _Body:
-    """Header and data rows of the grid; empty rows and columns around it trimmed."""
+                 log: CleaningLog, filled: frozenset[int] = frozenset()) -> _Body:
+    """Header and data rows of the grid; empty rows and columns around it trimmed.
+    ``filled``: columns known to hold no blank below the first row."""
     if arr.size == 0:
         if fixed_header and any(fixed_header):
             raise SegmenterError(_NO_ROWS)
         raise SegmenterError(_EMPTY)
-    blank = _quick_blank(arr)
+    blank = _quick_blank(arr, filled)
     used_rows = np.flatnonzero(~blank.all(axis=1))
     if fixed_header is not None:  # DataFrame / numeric array: header given, keep its columns
         last = int(used_rows[-1]) + 1 if used_rows.size else 0

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -27,54 +27,90 @@ _DIGITS[ord("0"):ord("9") + 1] = True
 _MAX_INT = 10**18  # as the exact reader: larger whole numbers stay text
 
 
-def plain_columns(text: str, sep: str, column: Callable[[Sequence[str]], list[Any]],
-                  ) -> tuple[list[str], list[list[Any]], dict[int, np.ndarray]] | None:
-    """(header fields, typed body columns, float64 arrays of the number columns by index)
-    of a plain CSV, or None to take the exact reader.
+PlainColumns = tuple[list[str], list[list[Any]], dict[int, np.ndarray]]
 
-    ``column`` types a column of field texts (the exact reader's rule); numbers that
-    pandas parsed are used as they are only where the exact rule gives the same values.
+
+class PlainRead:
+    """A plain CSV's parse, started as soon as the text is known.
+
+    pandas' C parser lets go of the GIL while it parses (about 2 s of a full sheet), so
+    the caller's own checks (the decimal-mark vote) and the byte checks of every field
+    run meanwhile on the other core. :meth:`columns` finishes; :meth:`drop` when the file
+    takes the exact reader after all.
     """
-    unix = _unix_lines(text)
-    cut = -1 if unix is None else unix.find("\n")
-    if unix is None or cut < 0:
-        return None
-    header = unix[:cut].split(sep)
-    body = np.frombuffer(unix.encode("utf-8"), dtype=np.uint8)[len(unix[:cut].encode("utf-8")) + 1:]
-    if body.size and body[-1] == 10:
-        body = body[:-1]
-    # pandas' C parser lets go of the GIL while it parses: the byte offsets and the marks
-    # are found meanwhile (a third of the reading time of a full sheet)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv-parse") as pool:
-        parsed = pool.submit(_read, unix, sep, len(header), None)
+
+    def __init__(self, text: str, sep: str) -> None:
+        self.sep = sep
+        self.unix = _unix_lines(text)
+        cut = -1 if self.unix is None else self.unix.find("\n")
+        self.header = [] if self.unix is None or cut < 0 else self.unix[:cut].split(sep)
+        self._cut = cut
+        self._pool: ThreadPoolExecutor | None = None
+        self._parsed: Future[pd.DataFrame | None] | None = None
+        if self.header:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="csv-parse")
+            self._parsed = self._pool.submit(_read, self.unix or "", sep, len(self.header), None)
+
+    def drop(self) -> None:
+        """Let the parse finish in the background and forget it."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
+            self._pool = self._parsed = None
+
+    def columns(self, column: Callable[[Sequence[str]], list[Any]]) -> PlainColumns | None:
+        """(header fields, typed body columns, float64 arrays of the number columns by index)
+        of a plain CSV, or None to take the exact reader.
+
+        ``column`` types a column of field texts (the exact reader's rule); numbers that
+        pandas parsed are used as they are only where the exact rule gives the same values.
+        """
+        if self._parsed is None or self.unix is None:
+            return None
+        unix, header, sep = self.unix, self.header, self.sep
+        body = np.frombuffer(unix.encode("utf-8"), dtype=np.uint8)[len(unix[:self._cut].encode("utf-8")) + 1:]
+        if body.size and body[-1] == 10:
+            body = body[:-1]
+        # while pandas parses: the byte offsets, the marks and each column's first and last
+        # bytes (half of the reading time of a full sheet)
         fields = _field_bounds(body, ord(sep), len(header))
         marks = None if fields is None else _Marks(body, fields[0])
-        if marks is not None:
+        starts_ok: list[bool] = []
+        if fields is not None and marks is not None:
             marks.point_exponent()
-        frame = parsed.result()
-    if fields is None or marks is None or frame is None or len(frame) != fields[0].shape[0]:
-        return None
-    starts, ends = fields
-    columns: dict[int, list[Any]] = {}
-    floats: dict[int, np.ndarray] = {}
-    for j in range(len(header)):
-        if isinstance(frame[j].dtype, pd.StringDtype) or frame[j].dtype == object:
-            if not _all_text(frame[j]):
-                return None
-            columns[j] = column(frame[j].tolist())
-        else:
-            values = frame[j].to_numpy()
-            numbers = _numbers(values, body, starts[:, j], ends[:, j], marks, j)
-            if numbers is not None:
-                columns[j] = numbers
-                floats[j] = values.astype(np.float64, copy=False)
-    again = [j for j in range(len(header)) if j not in columns]
-    texts_of = _read(unix, sep, len(header), again) if again else None
-    for j in again:
-        if texts_of is None or len(texts_of) != starts.shape[0] or not _all_text(texts_of[j]):
+            starts_ok = [_starts_ok(body, fields[0][:, j], fields[1][:, j])
+                         for j in range(len(header))]
+        frame = self._parsed.result()
+        self.drop()
+        if fields is None or marks is None or frame is None or len(frame) != fields[0].shape[0]:
             return None
-        columns[j] = column(texts_of[j].tolist())
-    return header, [columns[j] for j in range(len(header))], floats
+        starts, ends = fields
+        columns: dict[int, list[Any]] = {}
+        floats: dict[int, np.ndarray] = {}
+        for j in range(len(header)):
+            if isinstance(frame[j].dtype, pd.StringDtype) or frame[j].dtype == object:
+                if not _all_text(frame[j]):
+                    return None
+                columns[j] = column(frame[j].tolist())
+            else:
+                values = frame[j].to_numpy()
+                numbers = _numbers(values, body, starts[:, j], ends[:, j], marks, j) if (
+                    starts_ok[j]) else None
+                if numbers is not None:
+                    columns[j] = numbers
+                    floats[j] = values.astype(np.float64, copy=False)
+        again = [j for j in range(len(header)) if j not in columns]
+        texts_of = _read(unix, sep, len(header), again) if again else None
+        for j in again:
+            if texts_of is None or len(texts_of) != starts.shape[0] or not _all_text(texts_of[j]):
+                return None
+            columns[j] = column(texts_of[j].tolist())
+        return header, [columns[j] for j in range(len(header))], floats
+
+
+def plain_columns(text: str, sep: str, column: Callable[[Sequence[str]], list[Any]],
+                  ) -> PlainColumns | None:
+    """:meth:`PlainRead.columns` of a text, parsed now."""
+    return PlainRead(text, sep).columns(column)
 
 
 def _unix_lines(text: str) -> str | None:
@@ -92,7 +128,8 @@ def _unix_lines(text: str) -> str | None:
 def _numbers(values: np.ndarray, body: np.ndarray, s: np.ndarray, e: np.ndarray, marks: _Marks,
              j: int) -> list[Any] | None:
     """The column as pandas parsed it, when that is what the exact reader gives; else None
-    (booleans, unsigned or huge numbers, or numbers not written the canonical way)."""
+    (booleans, unsigned or huge numbers, or numbers not written the canonical way).
+    Only for a column whose every field passed :func:`_starts_ok`."""
     if values.dtype == np.int64 and _canonical_ints(body, s, e, values):
         return values.tolist()
     if values.dtype == np.float64 and _canonical_floats(body, s, e, values, marks, j):
@@ -162,11 +199,18 @@ def _canonical_start(body: np.ndarray, s: np.ndarray, e: np.ndarray) -> np.ndarr
     return ok
 
 
+def _starts_ok(body: np.ndarray, s: np.ndarray, e: np.ndarray) -> bool:
+    """Every field non-empty, canonical at its start (:func:`_canonical_start`) and ending
+    in a digit: what both number checks below need first, decided from bytes alone."""
+    if s.size and not (e > s).all():
+        return False
+    return bool((_canonical_start(body, s, e) & _DIGITS[body[e - 1]]).all())
+
+
 def _canonical_ints(body: np.ndarray, s: np.ndarray, e: np.ndarray, values: np.ndarray) -> bool:
     """Whole numbers written as the exact reader turns into ints: no sign but '-', no
-    leading zero ('0' and '-0' are fine), ending in a digit, and under 10**18 in size."""
-    if not (_canonical_start(body, s, e) & _DIGITS[body[e - 1]]).all():
-        return False
+    leading zero ('0' and '-0' are fine), ending in a digit, and under 10**18 in size
+    (the first three checked by :func:`_starts_ok`)."""
     return bool(values.size == 0 or (-_MAX_INT < values.min() and values.max() < _MAX_INT))
 
 
@@ -191,10 +235,9 @@ class _Marks:
 def _canonical_floats(body: np.ndarray, s: np.ndarray, e: np.ndarray, values: np.ndarray,
                       marks: _Marks, j: int) -> bool:
     """Decimals the exact reader turns into floats in one go: every field canonical, with
-    a point or an exponent (no point right before it), ending in a digit, and finite."""
+    a point or an exponent (no point right before it), ending in a digit, and finite (the
+    start and the last digit checked by :func:`_starts_ok`)."""
     if not np.isfinite(values).all():
-        return False
-    if not (_canonical_start(body, s, e) & _DIGITS[body[e - 1]]).all():
         return False
     width = marks.starts.shape[1]
     if (marks.point_exponent() % width == j).any():

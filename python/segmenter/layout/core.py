@@ -91,13 +91,14 @@ def segments_sheet(seg: Segmentation) -> SheetSpec:
     body = src.to_numpy(dtype=object)
     own = source_formats(seg, lang)
     text_cols = {j for j, f in own.items() if f == FMT_TEXT}
-    columns = [_as_text(body[:, j].tolist()) if j in text_cols else body[:, j].tolist()
-               for j in range(body.shape[1])]
+    columns: list[list[Any] | pd.Series] = [
+        _as_text(body[:, j].tolist()) if j in text_cols else body[:, j].tolist()
+        for j in range(body.shape[1])]
     columns += [
-        r["segment"].tolist(),
+        r["segment"],
         r["segment_name"].tolist(),
-        r["silhouette"].tolist(),
-        r["distance"].tolist(),
+        r["silhouette"],
+        r["distance"],
         _translated(r["excluded"].tolist(), lang),
         _sheet_rows(r.index),
     ]
