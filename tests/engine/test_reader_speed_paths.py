@@ -90,3 +90,29 @@ def test_blank_scan_skipping_parsed_number_columns_finds_the_same_blanks():
     np.testing.assert_array_equal(_quick_blank(arr, _filled_columns(table)), _quick_blank(arr))
     with_nan = ColumnRows(["x"], [[1.0, float("nan")]], numbers={0: np.array([1.0, np.nan])})
     assert _filled_columns(with_nan) == frozenset()
+
+
+@pytest.mark.parametrize("lines, parsed", [
+    (["Kunde,Umsatz,Käufe", "A1,10.5,3", "A2,7.25,1", "A3,,2"], {2}),  # a blank: Umsatz by cell
+    (["Report 2026,,", "Kunde,Umsatz,Käufe", "A1,10.5,3", "A2,7.25,1", "Total,17.75,4"], set()),
+    (["Kunde,Umsatz,Käufe", "A1,10.5,3", "A2,7.25,1", "A3,1e3,2", "Total,1017.75,6"], {1, 2}),
+])
+def test_a_csvs_parsed_numbers_give_the_table_the_cells_give(tmp_path, lines, parsed):
+    # the reader takes the CSV's float arrays for its number columns: same Table as the cells
+    from segmenter.columns import ColumnRows
+    from segmenter.io.file_reader import read_input
+
+    p = tmp_path / "k.csv"
+    p.write_text("\n".join(lines * 1) + "\n", encoding="utf-8")
+    data = read_input(p, None, None)
+    as_rows = [list(r) for r in data.grid]
+    quick = reader.read_grid(data.grid, origin=data.origin)
+    plain = reader.read_grid(as_rows, origin=data.origin)
+    assert isinstance(data.grid, ColumnRows)
+    part = reader._locate_body(*reader._as_grid(data.grid, data.origin), reader.CleaningLog())
+    taken = reader._parsed_body(data.grid, reader._filled_columns(data.grid), part, data.origin)
+    assert set(taken) == parsed
+    assert quick.kinds == plain.kinds
+    assert quick.frame.equals(plain.frame) and quick.values.equals(plain.values)
+    assert [(e.row, e.column, e.reason) for e in quick.log.entries] == [
+        (e.row, e.column, e.reason) for e in plain.log.entries]

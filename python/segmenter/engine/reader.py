@@ -195,6 +195,27 @@ def _quick_blank(arr: np.ndarray, filled: frozenset[int] = frozenset()) -> np.nd
     return blank
 
 
+def _parsed_body(data: Any, filled: frozenset[int], part: _Body, origin: tuple[int, int],
+                 ) -> dict[int, np.ndarray]:
+    """Body column -> its values as the CSV reader parsed them (finite float64), for the
+    ``filled`` columns of a table kept by column.
+
+    The body is a contiguous slice of the grid (:func:`_locate_body`), whose row 0 is the
+    table's header: its place on the sheet says which part of each parsed array it is.
+    """
+    if not filled or not isinstance(data, ColumnRows):
+        return {}
+    top = part.first_row - int(origin[0])  # grid row of the body's first row
+    left = part.first_col - int(origin[1])
+    n = part.body.shape[0]
+    out = {}
+    for j in range(part.body.shape[1]):
+        c = left + j
+        if c in filled and top >= 1 and top - 1 + n <= len(data.numbers[c]):
+            out[j] = np.asarray(data.numbers[c][top - 1:top - 1 + n], dtype=np.float64)
+    return out
+
+
 def _filled_columns(data: Any) -> frozenset[int]:
     """Columns of a table kept by column that the reader parsed as finite numbers (its
     ``numbers``): none of their cells is blank, so a full sheet's scan skips them."""
@@ -278,11 +299,15 @@ class _Col:
     is never run through the date parser.
     """
 
-    def __init__(self, raw: np.ndarray) -> None:
+    def __init__(self, raw: np.ndarray, parsed: np.ndarray | None = None) -> None:
+        """``parsed``: the column's values as finite float64, when the reader has them."""
         self.n = len(raw)
         self.codes: np.ndarray | None = None
         self.fast: np.ndarray | None = None
         self.uniques: list[Any] = []
+        if parsed is not None and len(parsed) == self.n:
+            self.fast = parsed  # what the lines below make of it, without a million objects
+            return
         if infer_dtype(raw, skipna=True) in _FAST_NUMERIC:
             try:
                 vals = raw.astype(np.float64)
@@ -683,9 +708,11 @@ def read_grid(
     reported by their real sheet row numbers. ``id_column=""`` means no id column.
     """
     log = CleaningLog()
-    part = _locate_body(*_as_grid(data, origin), log, _filled_columns(data))
+    filled = _filled_columns(data)
+    part = _locate_body(*_as_grid(data, origin), log, filled)
     names = part.names
-    cols = {name: _Col(part.body[:, j]) for j, name in enumerate(names)}
+    parsed = _parsed_body(data, filled, part, origin)
+    cols = {name: _Col(part.body[:, j], parsed.get(j)) for j, name in enumerate(names)}
     rows = _keep_rows(part, cols, log)
     info = {c: _decide_kind(cols[c], rows.keep) for c in names}
     kinds = {c: info[c].kind for c in names}
