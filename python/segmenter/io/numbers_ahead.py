@@ -78,7 +78,8 @@ class NumbersAhead:
             return None
         # the cells as they are now: a column matches only if it holds these very objects
         kept = [list(table.columns[j]) for j in chosen]
-        arrays = [np.asarray(table.numbers.pop(j), dtype=np.float64) for j in chosen]  # taken
+        # shared, not taken: the engine's reader uses them as those columns' numbers too
+        arrays = [np.asarray(table.numbers[j], dtype=np.float64) for j in chosen]
         return cls(arrays, kept, proc)
 
     def _exchange(self) -> None:
