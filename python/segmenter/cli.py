@@ -7,9 +7,12 @@ stderr, no traceback, nothing written); 1 internal error only.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import re
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -238,6 +241,40 @@ def _output_path(input_path: Path, output: str | None) -> Path:
     return out
 
 
+_ENGINE_MODULES = ("segmenter.pipeline", "segmenter.story.tracking",
+                   "segmenter.io.previous_settings", "segmenter.engine.orders",
+                   "segmenter.layout.build", "segmenter.io.file_writer")
+"""What the engine needs beyond the reader: scikit-learn and scipy, about 1.5 s to import."""
+
+
+@contextlib.contextmanager
+def _imported_meanwhile(modules: Sequence[str]) -> Iterator[None]:
+    """Import ``modules`` on a thread while the body runs, and wait for them at its end.
+
+    Why: reading a big file spends seconds in pandas' C parser and numpy, which let go of
+    the GIL; the engine's imports (module code: they need it) fit in those gaps. numpy and
+    pandas, which both sides use, are imported first, here, so the two threads never wait
+    for each other's module (no lock cycle). An import that fails is left to fail again,
+    with its message, where the engine imports it.
+    """
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+
+    def load() -> None:
+        for name in modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - reported by the import that follows
+                return
+
+    worker = threading.Thread(target=load, name="engine-imports", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+
+
 def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None,
                 on_read: Callable[[Any], None] | None = None) -> tuple[Any, Any]:
     """Read the input (and last run, if any) and compute the whole result; writes nothing.
@@ -245,17 +282,19 @@ def _run_engine(ns: argparse.Namespace, src: Path, progress: Any = None,
     ``progress`` (a :class:`~segmenter.io.progress.StageProgress`) hears each stage;
     ``on_read`` gets the input as soon as it is read.
     """
-    from segmenter.engine.orders import ORDER_ROLES
     from segmenter.io.file_reader import read_input
-    from segmenter.io.previous_settings import with_previous
-    from segmenter.pipeline import segment, segment_orders
-    from segmenter.story.tracking import read_previous
 
     lang = _CONSOLE.language
     if progress is not None:
         progress.language = lang
         progress(msg("reading {name}", name=src.name))
-    data = read_input(src, ns.sheet, ns.cell_range, decimal=getattr(ns, "decimal", "auto"))
+    with _imported_meanwhile(_ENGINE_MODULES):
+        data = read_input(src, ns.sheet, ns.cell_range, decimal=getattr(ns, "decimal", "auto"))
+    from segmenter.engine.orders import ORDER_ROLES
+    from segmenter.io.previous_settings import with_previous
+    from segmenter.pipeline import segment, segment_orders
+    from segmenter.story.tracking import read_previous
+
     if on_read is not None:
         on_read(data)
     _CONSOLE.input(data.grid)
@@ -372,11 +411,7 @@ def _order_flags(message: str) -> str:
 
 
 def _segment(ns: argparse.Namespace) -> int:
-    from segmenter.io import input_formats as fmt
-    from segmenter.io.file_writer import write_workbook
     from segmenter.io.progress import StageProgress
-    from segmenter.layout.build import build_layout
-    from segmenter.layout.cells import RESULT_SHEETS
 
     src = Path(ns.input)
     out = _output_path(src, ns.output)
@@ -384,6 +419,11 @@ def _segment(ns: argparse.Namespace) -> int:
     ahead: list[NumbersAhead] = []
     try:
         data, seg = _run_engine(ns, src, progress, on_read=lambda d: ahead.extend(_numbers_ahead(ns, d)))
+        from segmenter.io import input_formats as fmt  # the engine's imports came with the read
+        from segmenter.io.file_writer import write_workbook
+        from segmenter.layout.build import build_layout
+        from segmenter.layout.cells import RESULT_SHEETS
+
         layout = build_layout(seg)
         copy = getattr(ns, "copy_input", False)
         owners = [s for s in data.sheets if not s.key and s.name not in RESULT_SHEETS] if copy else []
