@@ -178,3 +178,22 @@ def test_escaping_many_texts_at_once_is_escaping_each(seed: int):
         texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 4)))
                  for _ in range(rng.randint(1, 30))]
         assert _escape_texts(texts) == [_escape_one(t) for t in texts]
+
+
+@pytest.mark.parametrize("pool", [
+    ["Champions", "Lapsed (350+ days)", "", None, "A & B <x>", "_x0041_ raw", "新客户"],
+    ["a", "b", " lead space", "c"],  # xml:space: cell by cell
+    ["ok", "tab\there", "nul\x00inside"],
+])
+def test_few_distinct_texts_give_the_cells_each_text_gives(monkeypatch, pool):
+    """Segment names (few distinct texts) laid out once each: the same bytes as cell by cell."""
+    import random
+
+    from segmenter.io import xlsx_body
+
+    rng = random.Random(3)
+    rows = [[f"C{i}", rng.choice(pool), rng.choice(pool + [None])] for i in range(3000)]
+    body = Body(0, 1, 0, rows, [Column("", ' s="3"', lambda v: "")] * 3)
+    fast = b"".join(body_xml(body, chunk=1100))
+    monkeypatch.setattr(xlsx_body, "_FEW_ROWS", 10**9)  # never: every text on its own
+    assert fast == b"".join(body_xml(body, chunk=1100))

@@ -360,6 +360,8 @@ def _column_bytes(out: cell_bytes.RowBytes, values: Sequence[Any], col: Column, 
             f'"{col.number}><v>', [made[1]], _NUMBER_CLOSE
     elif set(map(type, values)) <= _NUMERIC:
         present, mid, value_bands, close = _number_bands(values, col.number)
+    elif (few := _few_texts(values, col)) is not None:
+        present, mid, value_bands, close = few
     else:
         present, mid, texts, close = column_cells(values, col)
         value_bands = [texts]
@@ -381,6 +383,41 @@ def _column_bytes(out: cell_bytes.RowBytes, values: Sequence[Any], col: Column, 
         else:
             return _TOO_WIDE
     return present
+
+
+_FEW = 256  # distinct texts up to which a column's texts are laid out once each
+_FEW_ROWS = 1_000  # rows from which that pays
+
+
+def _few_texts(values: Sequence[Any], col: Column) -> tuple[np.ndarray | None, str, list[Any], str] | None:
+    """A text column of few distinct values (segment names, cities, notes) as
+    :func:`_text_cells` makes it, each distinct text escaped and laid out once and every
+    row gathering its own; None for any other column (it takes the general way).
+
+    Why: a million segment names are a handful of texts; escaping and encoding each
+    row's copy was a second of writing a full sheet.
+    """
+    if len(values) < _FEW_ROWS:
+        return None
+    try:
+        distinct = list(dict.fromkeys(values))
+    except TypeError:  # an unhashable value
+        return None
+    if len(distinct) > _FEW or not all(v is None or type(v) is str for v in distinct):
+        return None
+    at = {v: i for i, v in enumerate(distinct)}
+    codes = np.fromiter(map(at.__getitem__, values), dtype=np.int64, count=len(values))
+    shown, mid, texts, close = _text_cells(distinct, col.text)
+    if not isinstance(mid, str) or not isinstance(close, str):
+        return None  # some need xml:space: cell by cell
+    matrix = cell_bytes.text_matrix(texts) if texts else np.zeros((0, 0), dtype=np.uint8)
+    if matrix is None or matrix.shape[0] > _MAX_BAND:
+        return None
+    is_shown = np.ones(len(distinct), dtype=bool) if shown is None else shown
+    slot = np.where(is_shown, np.cumsum(is_shown) - 1, len(texts))  # blank: the NUL column
+    padded = np.hstack([matrix, np.zeros((matrix.shape[0], 1), dtype=np.uint8)])
+    present = is_shown[codes]
+    return (None if present.all() else present), mid, [padded[:, slot[codes]]], close
 
 
 def _text_band(texts: list[str], present: np.ndarray | None) -> np.ndarray | None:
