@@ -101,3 +101,20 @@ def test_decimal_commas_take_the_exact_reader():
     text = "Kunde;Umsatz\nK1;1.950,30\nK2;7,5\n"
     exact, quick = _both(text, ";")
     assert quick == exact and quick[1] == [1]
+
+
+def test_a_semicolon_file_without_decimal_commas_still_takes_the_quick_way(tmp_path, monkeypatch):
+    # ';' files parse after the decimal vote, not during it: the quick reader still takes them
+    from segmenter.columns import ColumnRows
+    from segmenter.io import plain_csv
+    from segmenter.io.file_reader import read_input
+
+    p = tmp_path / "k.csv"
+    p.write_text("Kunde;Umsatz;Käufe\nA1;10.5;3\nA2;7.25;1\n", encoding="utf-8")
+    started = []
+    real = plain_csv.PlainRead.__init__
+    monkeypatch.setattr(plain_csv.PlainRead, "__init__",
+                        lambda self, *a: (started.append(a[1]), real(self, *a))[1])
+    data = read_input(p, None, None)
+    assert isinstance(data.grid, ColumnRows) and started == [";"]
+    assert list(data.grid) == [["Kunde", "Umsatz", "Käufe"], ["A1", 10.5, 3], ["A2", 7.25, 1]]

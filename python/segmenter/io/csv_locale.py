@@ -196,16 +196,15 @@ def read_rows(text: str, sep: str, decimal: str, cell: Callable[[str], Any],
     :mod:`segmenter.io.plain_csv`, which gives the same rows several times faster
     (``quick=False``: never; for tests that compare the two), kept by column.
     """
+    from segmenter.io.plain_csv import PlainRead
+
     early = None
     if quick and column is not None and sep != ";":  # pandas parses while the marks are voted
-        # on (a ';' file usually has decimal commas: the exact reader, so no parse ahead)
-        from segmenter.io.plain_csv import PlainRead
-
-        early = PlainRead(text, sep)
+        early = PlainRead(text, sep)  # on (a ';' file usually has decimal commas: not ahead)
     head = list(islice(csv.reader(io.StringIO(text), delimiter=sep), _VOTE_ROWS))
     comma, numeric = decimal_columns(head, decimal, sep)
-    if early is not None and column is not None and not comma:
-        plain = early.columns(column)
+    if quick and column is not None and not comma:
+        plain = (early or PlainRead(text, sep)).columns(column)
         if plain is not None:
             names, typed, parsed = plain
             return ColumnRows([cell(c) for c in names], typed, parsed), [], numeric
