@@ -399,7 +399,9 @@ def _few_texts(values: Sequence[Any], col: Column) -> tuple[np.ndarray | None, s
     """
     if len(values) < _FEW_ROWS:
         return None
-    try:
+    try:  # a column of IDs or reasons shows many texts in its first rows: no table
+        if len(set(values[:4 * _FEW])) > _FEW:
+            return None
         distinct = list(dict.fromkeys(values))
     except TypeError:  # an unhashable value
         return None
